@@ -1,0 +1,183 @@
+"""``deckgen build``: read everything, decide every ``mod``, then write the package and the lock atomically."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .compile import NoteSpec, compile_deck, content_hash, media_files, notetype_hash
+from .errors import ContentError, Location, Problem, UsageError
+from .loader import LOCK_FILE, load_deck
+from .lock import Entry, Lock, next_mod, read_lock
+from .model import Deck
+from .notetypes import CSS, NOTE_TYPES
+from .render import render_markdown
+from .yamlsource import file_display
+
+
+def build_time() -> int:
+    """Now, in whole seconds; SOURCE_DATE_EPOCH overrides it (reproducible-builds convention)."""
+    override = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if override.isdigit():
+        return int(override)
+    return int(time.time())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a build will write, decided before anything is written."""
+
+    deck: Deck
+    notes: tuple[NoteSpec, ...]
+    warnings: tuple[Problem, ...]
+    description_html: str
+    media: tuple[Path, ...]
+    old_lock: Lock | None
+    lock: Lock
+    lock_path: Path
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]  # removed by this build (not earlier ones)
+
+    @property
+    def card_count(self) -> int:
+        return sum(note.n_cards for note in self.notes)
+
+    @property
+    def lock_text(self) -> str:
+        return self.lock.dumps()
+
+    def lock_is_current(self) -> bool:
+        try:
+            return self.lock_path.read_text(encoding="utf-8") == self.lock_text
+        except (OSError, UnicodeDecodeError):
+            return False
+
+
+def plan_build(cards_dir: Path, now: int | None = None) -> Plan:
+    """Load, render and compare with the lock. Raises ContentError with every problem found."""
+    deck = load_deck(cards_dir)
+    notes, problems = compile_deck(deck)
+    description = render_markdown(deck.description)
+    for message in description.problems:
+        problems.append(Problem(deck.location, message, context="deck description"))
+    lock_path = cards_dir / LOCK_FILE
+    old = read_lock(lock_path)
+    now = build_time() if now is None else now
+    old_cards = old.cards if old else {}
+    old_removed = old.removed if old else {}
+    cards_by_id = {card.id: card for card in deck.cards}
+
+    cards: dict[str, Entry] = {}
+    new: list[str] = []
+    changed: list[str] = []
+    for note in notes:
+        prev = old_cards.get(note.card_id)
+        card = cards_by_id[note.card_id]
+        if note.card_id in old_removed and prev is None:
+            problems.append(
+                Problem(card.where("id"), f"id '{note.card_id}' belonged to a card removed earlier (see 'removed' in "
+                        f"{file_display(lock_path)}); ids are never reused: pick a new id, or delete that entry to "
+                        "bring the old card back on purpose", context=f"card '{note.card_id}'", rule="lock")
+            )
+            continue
+        if prev is not None and prev.kind and prev.kind != note.notetype:
+            problems.append(
+                Problem(card.location, f"this card was shipped as a {prev.kind} card; Anki cannot change a note's type on "
+                        "re-import (it would skip the update). Give the new card a new id",
+                        context=f"card '{note.card_id}'", rule="lock")
+            )
+            continue
+        cards[note.card_id] = Entry(note.hash, next_mod(prev, note.hash, now), note.notetype)
+        if prev is None:
+            new.append(note.card_id)
+        elif prev.hash != note.hash:
+            changed.append(note.card_id)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ContentError(problems)
+
+    removed_now = sorted(set(old_cards) - set(cards))
+    removed = dict(old_removed)
+    for card_id in removed_now:
+        removed[card_id] = old_cards[card_id]
+    notetypes = {}
+    for key, nt in NOTE_TYPES.items():
+        h = notetype_hash(nt, CSS)
+        prev = old.notetypes.get(key) if old else None
+        notetypes[key] = Entry(h, next_mod(prev, h, now))
+    deck_hash = content_hash(deck.name, description.html)
+    lock = Lock(
+        created=old.created if old else now,
+        deck=Entry(deck_hash, next_mod(old.deck if old else None, deck_hash, now)),
+        notetypes=notetypes,
+        cards=cards,
+        removed=removed,
+    )
+    return Plan(
+        deck=deck,
+        notes=tuple(notes),
+        warnings=tuple(problems),
+        description_html=description.html,
+        media=tuple(media_files(deck, notes)),
+        old_lock=old,
+        lock=lock,
+        lock_path=lock_path,
+        new=tuple(new),
+        changed=tuple(changed),
+        removed=tuple(removed_now),
+    )
+
+
+def default_output(cards_dir: Path, deck_key: str) -> Path:
+    return cards_dir.parent / "output" / f"{deck_key}.apkg"
+
+
+def build(
+    cards_dir: Path,
+    output: Path | None = None,
+    *,
+    locked: bool = False,
+    now: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Plan, Path]:
+    """Build the package. Nothing is written unless everything was read and checked first."""
+    from .fsutil import write_atomic, write_with
+    from .package import write_apkg
+
+    plan = plan_build(cards_dir, now)
+    output = output or default_output(cards_dir, plan.deck.key)
+    if output.is_dir():
+        raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")
+    if output.parent.resolve() == cards_dir.resolve():
+        raise UsageError("the output file must not be written into the cards folder; choose another folder with -o")
+    if locked and not plan.lock_is_current():
+        what = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed"
+        raise ContentError(
+            [Problem(Location(file_display(plan.lock_path)), f"lock file is out of date with the cards ({what}); "
+                     "run 'deckgen build' and commit the lock file")]
+        )
+    lock = plan.lock
+    write_with(
+        output,
+        lambda tmp: write_apkg(
+            tmp,
+            deck_key=plan.deck.key,
+            deck_name=plan.deck.name,
+            description_html=plan.description_html,
+            deck_mod=lock.deck.mod if lock.deck else 0,
+            notetype_mods={key: entry.mod for key, entry in lock.notetypes.items()},
+            css=CSS,
+            notes=plan.notes,
+            note_mods={card_id: entry.mod for card_id, entry in lock.cards.items()},
+            media=plan.media,
+            created=lock.created,
+            progress=progress,
+        ),
+    )
+    if not plan.lock_is_current():
+        write_atomic(plan.lock_path, plan.lock_text)
+    return plan, output

@@ -1,0 +1,96 @@
+"""The command line: the only module that imports click. Each command calls the core and reports."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import ContentError, DeckgenError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CARDS_DIR = click.argument(
+    "cards_dir", required=False, default="cards", type=click.Path(path_type=Path, file_okay=True, dir_okay=True)
+)
+
+
+def github_command(problem: Problem) -> str:
+    loc = problem.location
+    level = "error" if problem.is_error else "warning"
+    props = f"file={loc.path}"
+    if loc.line:
+        props += f",line={loc.line},col={loc.col}"
+    body = f"{problem.context}: {problem.message}" if problem.context else problem.message
+    body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} {props}::{body}"
+
+
+def report(problems: Iterable[Problem]) -> None:
+    on_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in problems:
+        click.echo(problem.text(), err=True)
+        if on_actions:
+            click.echo(github_command(problem))
+
+
+def handle_errors(func: F) -> F:
+    """The one place that turns deckgen's errors into messages and exit codes."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ContentError as exc:
+            report(exc.problems)
+            errors = sum(1 for p in exc.problems if p.is_error)
+            click.echo(f"deckgen: {errors} error(s); nothing was written", err=True)
+            sys.exit(exc.exit_code)
+        except DeckgenError as exc:
+            click.echo(f"deckgen: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("deckgen: interrupted; nothing was written", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="deckgen")
+def main() -> None:
+    """deckgen: flashcard decks as code.
+
+    Cards are written in YAML under cards/ and compiled into an Anki package that can be
+    re-imported after every edit without duplicates and without losing reviews.
+    """
+
+
+@main.command()
+@CARDS_DIR
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
+@click.option("--locked", is_flag=True, help="Fail if the lock file would change (for CI: the committed lock must be current).")
+@handle_errors
+def build(cards_dir: Path, output: Path | None, locked: bool) -> None:
+    """Compile CARDS_DIR (default: cards) into an Anki package."""
+    from .build import build as run_build
+
+    plan, path = run_build(cards_dir, output, locked=locked)
+    report(plan.warnings)
+    n_topics = len(plan.deck.topics)
+    click.echo(
+        f"built {os.path.relpath(path) if not path.is_absolute() else path}: {len(plan.notes)} notes, "
+        f"{plan.card_count} cards, {n_topics} topics "
+        f"({len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed)"
+    )
+    if plan.removed:
+        click.echo(
+            f"removed from the deck: {', '.join(plan.removed)} (recorded in the lock; these notes stay in "
+            "learners' collections until they delete them, and the ids cannot be reused)"
+        )

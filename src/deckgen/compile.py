@@ -1,0 +1,154 @@
+"""Deck -> the notes that go into the package: rendered fields, tags, GUIDs and content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cloze
+from .errors import WARNING, Location, Problem
+from .loader import MEDIA_DIR
+from .model import CLOZE, Card, Deck
+from .notetypes import NOTE_TYPES, NoteType
+from .render import render_markdown, render_plain
+
+_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    card_id: str
+    guid: str
+    notetype: str  # key into NOTE_TYPES
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    media: tuple[str, ...]
+    sort_field: str
+    n_cards: int
+    hash: str
+
+
+def note_guid(deck_key: str, card_id: str) -> str:
+    """The note's permanent identity: the deck key and the card id, nothing else."""
+    digest = hashlib.sha256(f"deckgen\x1f{deck_key}\x1f{card_id}".encode()).digest()
+    n = int.from_bytes(digest[:8], "big")
+    out = []
+    while n:
+        n, r = divmod(n, 91)
+        out.append(_BASE91[r])
+    return "".join(reversed(out)) or "a"
+
+
+def content_hash(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()[:20]
+
+
+def notetype_hash(nt: NoteType, css: str) -> str:
+    return content_hash(nt.id, nt.name, nt.fields, nt.templates, css)
+
+
+def source_html(card: Card, citation_line: str) -> str:
+    if not card.source:
+        return ""
+    return (
+        '<span class="dg-source-label">Source:</span>'
+        f'<span class="dg-source-quote">{render_plain(card.source)}</span>'
+        f'<div class="dg-citation">{render_plain(citation_line)}</div>'
+    )
+
+
+def compile_card(deck: Deck, card: Card, citation_line: str) -> tuple[NoteSpec | None, list[Problem]]:
+    """Render one card into a note; problems carry the place of the field they concern."""
+    problems: list[Problem] = []
+    context = f"card '{card.id}'"
+    media: list[str] = []
+
+    def md(key: str, text: str) -> str:
+        if not text:
+            return ""
+        result = render_markdown(text)
+        for message in result.problems:
+            problems.append(Problem(card.where(key), message, context=context, rule="html"))
+        media.extend(result.media)
+        return result.html
+
+    extra = md("extra", card.extra)
+    source = source_html(card, citation_line)
+    if card.kind == CLOZE:
+        problems += cloze_problems(card)
+        text = md("cloze", card.cloze)
+        deletions, _ = cloze.parse(card.cloze)
+        n_cards = len(cloze.numbers(deletions))
+        fields: tuple[str, ...] = (text, extra, source, card.id)
+        sort_field = text
+    else:
+        front, back = md("front", card.front), md("back", card.back)
+        fields = (front, back, "y" if card.reverse else "", extra, source, card.id)
+        n_cards = 2 if card.reverse else 1
+        sort_field = front
+    for name in dict.fromkeys(media):
+        if not (deck.root / MEDIA_DIR / name).is_file():
+            problems.append(
+                Problem(card.location, f"image 'media/{name}' does not exist in {deck.root / MEDIA_DIR}; add the file or fix the name", context=context, rule="media")
+            )
+    if any(p.is_error for p in problems):
+        return None, problems
+    nt = NOTE_TYPES[card.kind]
+    tags = (deck.topic_tag(card.topic), *card.tags)
+    spec = NoteSpec(
+        card_id=card.id,
+        guid=note_guid(deck.key, card.id),
+        notetype=card.kind,
+        fields=fields,
+        tags=tags,
+        media=tuple(dict.fromkeys(media)),
+        sort_field=sort_field,
+        n_cards=n_cards,
+        hash=content_hash(nt.id, fields, tags),
+    )
+    return spec, problems
+
+
+def cloze_problems(card: Card) -> list[Problem]:
+    where = card.where("cloze")
+    context = f"card '{card.id}'"
+    deletions, malformed = cloze.parse(card.cloze)
+    problems = [Problem(where, message, context=context, rule="cloze") for _, message in malformed]
+    nums = cloze.numbers(deletions)
+    if not deletions and not malformed:
+        problems.append(Problem(where, "cloze card has no deletion; mark the answer as {{c1::answer}}", context=context, rule="cloze"))
+    elif nums:
+        missing = sorted(set(range(1, nums[-1] + 1)) - set(nums))
+        if missing:
+            gaps = ", ".join(f"c{n}" for n in missing)
+            problems.append(Problem(where, f"cloze numbers skip {gaps}; number deletions c1, c2, ... without gaps", context=context, rule="cloze"))
+    for d in deletions:
+        if cloze.looks_like_split_term(d):
+            problems.append(
+                Problem(
+                    where,
+                    f"'{{{{c{d.number}::{d.answer}::{d.hint}}}}}': Anki shows answer '{d.answer}' with hint '{d.hint}'. "
+                    f"If '{d.answer}::{d.hint}' is one term, write {d.answer}\\:\\:{d.hint}",
+                    severity=WARNING, context=context, rule="cloze",
+                )
+            )
+    return problems
+
+
+def compile_deck(deck: Deck) -> tuple[list[NoteSpec], list[Problem]]:
+    citation_line = deck.citation.line()
+    notes: list[NoteSpec] = []
+    problems: list[Problem] = []
+    for card in deck.cards:
+        spec, found = compile_card(deck, card, citation_line)
+        problems += found
+        if spec is not None:
+            notes.append(spec)
+    return notes, problems
+
+
+def media_files(deck: Deck, notes: list[NoteSpec]) -> list[Path]:
+    names = sorted({name for note in notes for name in note.media})
+    return [deck.root / MEDIA_DIR / name for name in names]

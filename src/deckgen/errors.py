@@ -1,0 +1,76 @@
+"""The one exception hierarchy of deckgen, and problems as values.
+
+Every problem deckgen finds in a deck carries its place (``path:line:col``).
+Loading and checking collect *all* problems before anything is raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file; line and column are 1-based (0 means "the whole file")."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, where it is, and (when known) what to do."""
+
+    location: Location
+    message: str
+    severity: str = ERROR
+    context: str = ""  # e.g. "card 'mrd-definition'"
+    rule: str = ""  # the check rule's name, for machine-readable output
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def text(self) -> str:
+        body = f"{self.context}: {self.message}" if self.context else self.message
+        return f"{self.location}: {self.severity}: {body}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.col, self.message)
+
+
+class DeckgenError(Exception):
+    """Base of every error deckgen raises on purpose. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+class UsageError(DeckgenError):
+    """The command was asked for something that cannot be done (missing folder, bad revision...)."""
+
+    exit_code = 2
+
+
+class ContentError(DeckgenError):
+    """The deck's files have problems; ``problems`` holds every one of them, in file order."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        errors = sum(1 for p in self.problems if p.is_error)
+        super().__init__(f"{errors} error(s) in the deck")
+
+
+class BuildInterrupted(DeckgenError):
+    """The build was interrupted (SIGINT); nothing was written."""
+
+    exit_code = 130

@@ -1,0 +1,85 @@
+"""Frozen data: what a deck is once its files have been read and validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location
+
+QA = "qa"
+CLOZE = "cloze"
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    kind: str  # QA or CLOZE
+    topic: str
+    location: Location
+    front: str = ""
+    back: str = ""
+    reverse: bool = False
+    cloze: str = ""
+    extra: str = ""
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    spots: tuple[tuple[str, Location], ...] = ()  # where each key's value starts
+
+    def where(self, key: str) -> Location:
+        for name, loc in self.spots:
+            if name == key:
+                return loc
+        return self.location
+
+    @property
+    def prompt(self) -> str:
+        """The text a learner is asked: the front, or the cloze text."""
+        return self.cloze if self.kind == CLOZE else self.front
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    path: Path
+    location: Location
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    publisher: str = ""
+    authors: str = ""
+    date: str = ""
+    url: str = ""
+    language: str = ""
+    note: str = ""
+
+    def line(self) -> str:
+        """One line naming the document, for the back of every card."""
+        parts = [self.title]
+        for part in (self.authors, self.publisher, self.date):
+            if part:
+                parts.append(part)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Deck:
+    key: str
+    name: str
+    tag: str
+    description: str
+    citation: Citation
+    root: Path  # the cards folder
+    location: Location  # of deck.yaml
+    topics: tuple[Topic, ...]
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        return tuple(card for topic in self.topics for card in topic.cards)
+
+    def topic_tag(self, topic: str) -> str:
+        return f"{self.tag}::{topic}"
