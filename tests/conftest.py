@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from deckgen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+DECK_YAML = """\
+key: fixture-deck
+name: "Fixture::Immunotherapy"
+tag: fx
+description: |
+  A *fixture* deck for tests. Not medical advice.
+source:
+  title: A fixture article
+  publisher: Test Press
+"""
+
+TOPIC_YAML = """\
+topic: basics
+title: The basics
+cards:
+  - id: threshold
+    front: "Which blast fraction is meant by <5%?"
+    back: "**Below five percent** of BCR::ABL1 cells"
+    extra: "Chinese term: 基底原始细胞"
+    source: "基底原始细胞比例<5%的患儿"
+    tags: [numbers]
+  - id: bite-abbreviation
+    front: BiTE
+    back: bispecific T-cell engager
+    reverse: true
+  - id: two-cloze
+    cloze: "Blinatumomab binds {{c1::CD19}} on B cells and {{c2::CD3}} on T cells."
+"""
+
+SECOND_TOPIC_YAML = """\
+topic: safety
+title: Safety
+cards:
+  - id: crs-fever
+    cloze: "Mild CRS shows only {{c1::fever}}."
+"""
+
+
+def write_deck(root: Path, *, deck: str = DECK_YAML, topics: dict[str, str] | None = None) -> Path:
+    cards = root / "cards"
+    cards.mkdir(parents=True, exist_ok=True)
+    (cards / "deck.yaml").write_text(deck, encoding="utf-8")
+    for name, text in (topics if topics is not None else {"basics.yaml": TOPIC_YAML, "safety.yaml": SECOND_TOPIC_YAML}).items():
+        (cards / name).write_text(text, encoding="utf-8")
+    return cards
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path) -> Path:
+    """A cards folder with the fixture deck; the package goes to tmp_path/output."""
+    return write_deck(tmp_path)
+
+
+def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    return run
+
+
+class AnkiCollection:
+    """A throwaway collection driven through the real Anki backend."""
+
+    def __init__(self, path: Path):
+        from anki.collection import Collection
+
+        self.col = Collection(str(path))
+
+    def import_package(self, apkg: Path) -> Any:
+        from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+        request = ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
+        return self.col.import_anki_package(request).log
+
+    def notes(self) -> list[Any]:
+        return [self.col.get_note(nid) for nid in sorted(self.col.find_notes(""))]
+
+    def note_by_id_field(self, card_id: str) -> Any:
+        (nid,) = self.col.find_notes(f'"Id:{card_id}"')
+        return self.col.get_note(nid)
+
+    def notetype_names(self) -> list[str]:
+        return sorted(m["name"] for m in self.col.models.all())
+
+    def card_rows(self) -> list[tuple[Any, ...]]:
+        return self.col.db.all(
+            "select id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue from cards order by id"
+        )
+
+    def note_rows(self) -> list[tuple[Any, ...]]:
+        return self.col.db.all("select id, guid, mid, mod, tags, flds from notes order by id")
+
+    def revlog_rows(self) -> list[tuple[Any, ...]]:
+        return self.col.db.all("select * from revlog order by id")
+
+    def review_all(self, deck_name: str) -> int:
+        """Answer every due card 'Easy' through the scheduler; returns how many answers were given."""
+        did = self.col.decks.id_for_name(deck_name)
+        assert did, deck_name
+        self.col.decks.set_current(did)
+        answered = 0
+        for _ in range(100):
+            card = self.col.sched.getCard()
+            if card is None:
+                break
+            card.start_timer()
+            self.col.sched.answerCard(card, 4)
+            answered += 1
+        return answered
+
+    def close(self) -> None:
+        self.col.close()
+
+
+@pytest.fixture
+def anki(tmp_path: Path) -> Iterator[AnkiCollection]:
+    collection = AnkiCollection(tmp_path / "collection.anki2")
+    yield collection
+    collection.close()
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Callable[..., str]:
+    """A throwaway git repository in tmp_path/repo; returns a function running git there."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+            env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                 "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1",
+                 "HOME": str(tmp_path)},
+        ).stdout
+
+    git("init", "-q", "-b", "main")
+    return git
