@@ -12,8 +12,6 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any
-
 import yaml
 
 from .errors import Location, Problem
@@ -99,6 +97,15 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         return None, [Problem(Location(display), "invalid YAML: nested too deeply")]
     if node is None:
         return None, [Problem(Location(display), "file holds no YAML content; add content or delete the file")]
+    if "*" in text and "&" in text:  # only a document with an anchor can hold an alias
+        aliases = [
+            Problem(Location(display, e.start_mark.line + 1, e.start_mark.column + 1),
+                    f"YAML alias '*{e.anchor}' is not allowed in card files; write the value out")
+            for e in yaml.parse(text, Loader=_Loader)
+            if isinstance(e, yaml.AliasEvent)
+        ]
+        if aliases:
+            return None, aliases
     return node, []
 
 
@@ -220,10 +227,7 @@ class NodeReader:
 def file_display(path: Path) -> str:
     """How a path is shown in messages: relative to the working directory when inside it."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-
-
-def scalar_value(node: Any) -> str:
-    return str(getattr(node, "value", ""))
+    return str(path.absolute()) if rel.startswith("..") else rel
