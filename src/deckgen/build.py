@@ -132,34 +132,11 @@ def plan_build(cards_dir: Path, now: int | None = None) -> Plan:
     )
 
 
-def default_output(cards_dir: Path, deck_key: str) -> Path:
-    return cards_dir.parent / "output" / f"{deck_key}.apkg"
-
-
-def build(
-    cards_dir: Path,
-    output: Path | None = None,
-    *,
-    locked: bool = False,
-    now: int | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[Plan, Path]:
-    """Build the package. Nothing is written unless everything was read and checked first."""
-    from .fsutil import write_atomic, write_with
+def write_package(plan: Plan, output: Path, *, progress: Callable[[int], None] | None = None) -> None:
+    """Write the planned package atomically to ``output`` (the lock is not touched)."""
+    from .fsutil import write_with
     from .package import write_apkg
 
-    plan = plan_build(cards_dir, now)
-    output = output or default_output(cards_dir, plan.deck.key)
-    if output.is_dir():
-        raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")
-    if output.parent.resolve() == cards_dir.resolve():
-        raise UsageError("the output file must not be written into the cards folder; choose another folder with -o")
-    if locked and not plan.lock_is_current():
-        what = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed"
-        raise ContentError(
-            [Problem(Location(file_display(plan.lock_path)), f"lock file is out of date with the cards ({what}); "
-                     "run 'deckgen build' and commit the lock file")]
-        )
     lock = plan.lock
     write_with(
         output,
@@ -178,6 +155,36 @@ def build(
             progress=progress,
         ),
     )
+
+
+def default_output(cards_dir: Path, deck_key: str) -> Path:
+    return cards_dir.parent / "output" / f"{deck_key}.apkg"
+
+
+def build(
+    cards_dir: Path,
+    output: Path | None = None,
+    *,
+    locked: bool = False,
+    now: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Plan, Path]:
+    """Build the package. Nothing is written unless everything was read and checked first."""
+    from .fsutil import write_atomic
+
+    plan = plan_build(cards_dir, now)
+    output = output or default_output(cards_dir, plan.deck.key)
+    if output.is_dir():
+        raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")
+    if output.parent.resolve() == cards_dir.resolve():
+        raise UsageError("the output file must not be written into the cards folder; choose another folder with -o")
+    if locked and not plan.lock_is_current():
+        what = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed"
+        raise ContentError(
+            [Problem(Location(file_display(plan.lock_path)), f"lock file is out of date with the cards ({what}); "
+                     "run 'deckgen build' and commit the lock file")]
+        )
+    write_package(plan, output, progress=progress)
     if not plan.lock_is_current():
         write_atomic(plan.lock_path, plan.lock_text)
     return plan, output
