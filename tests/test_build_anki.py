@@ -199,3 +199,17 @@ def test_no_temporary_files_left_behind(deck_dir: Path, tmp_path: Path, monkeypa
     build(deck_dir)
     assert list(tmp.iterdir()) == []
     assert sorted(p.name for p in (deck_dir.parent / "output").iterdir()) == ["fixture-deck.apkg"]
+
+
+def test_escaped_double_colon_survives_in_a_cloze_answer(tmp_path: Path, anki: AnkiCollection) -> None:
+    from conftest import write_deck
+
+    cards = write_deck(tmp_path, topics={"f.yaml": (
+        "topic: f\ntitle: F\ncards:\n"
+        "  - id: fusion\n    cloze: \"Ph+ ALL carries {{c1::BCR\\\\:\\\\:ABL1}}.\"\n"
+    )})
+    apkg = build(cards)
+    anki.import_package(apkg)
+    card = anki.col.get_card(anki.col.find_cards('"Id:fusion"')[0])
+    assert html_to_text_line(card.question()).endswith("Ph+ ALL carries [...].")
+    assert html_to_text_line(card.answer()).endswith("Ph+ ALL carries BCR::ABL1.")

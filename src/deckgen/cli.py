@@ -32,6 +32,12 @@ def github_command(problem: Problem) -> str:
     return f"::{level} {props}::{body}"
 
 
+def problem_json(problem: Problem) -> dict[str, object]:
+    loc = problem.location
+    return {"path": loc.path, "line": loc.line, "col": loc.col, "severity": problem.severity,
+            "context": problem.context, "message": problem.message, "rule": problem.rule}
+
+
 def report(problems: Iterable[Problem]) -> None:
     on_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
@@ -94,3 +100,31 @@ def build(cards_dir: Path, output: Path | None, locked: bool) -> None:
             f"removed from the deck: {', '.join(plan.removed)} (recorded in the lock; these notes stay in "
             "learners' collections until they delete them, and the ids cannot be reused)"
         )
+
+
+@main.command()
+@CARDS_DIR
+@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="A source document; every card's 'source' excerpt must be found in one of them. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="text: path:line:col lines; github: GitHub Actions annotations; json: one document.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@handle_errors
+def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check CARDS_DIR (default: cards) against every rule; write nothing."""
+    import json
+
+    from .check import check as run_check
+
+    result = run_check(cards_dir, sources)
+    summary = f"checked {result.cards} cards in {result.topics} topics: {result.errors} error(s), {result.warnings} warning(s)"
+    if fmt == "json":
+        click.echo(json.dumps({"problems": [problem_json(p) for p in result.problems], "cards": result.cards,
+                               "topics": result.topics, "errors": result.errors, "warnings": result.warnings},
+                              ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(github_command(problem) if fmt == "github" else problem.text())
+        click.echo(summary)
+    if result.errors or (strict and result.warnings):
+        sys.exit(1)
