@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import unescape
 from pathlib import Path
 
 from conftest import AnkiCollection, run
@@ -12,7 +13,7 @@ from conftest import AnkiCollection, run
 def html_to_text_line(html: str) -> str:
     """The text a learner sees: styles and tags dropped, whitespace folded."""
     html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" .", ".")
+    return unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" .", "."))
 
 
 def sha256(path: Path) -> str:
