@@ -46,7 +46,7 @@ def test_help_does_not_import_heavy_modules(tmp_path: Path) -> None:
         "import sys\n"
         "from deckgen.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('genanki', 'anki', 'markdown_it', 'nh3', 'yaml') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('genanki', 'anki', 'cmarkgfm', 'nh3', 'yaml') if m in sys.modules)\n"
         "print('HEAVY', heavy)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)

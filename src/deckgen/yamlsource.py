@@ -120,7 +120,6 @@ class NodeReader:
     def __init__(self, display: str):
         self.display = display
         self.problems: list[Problem] = []
-        self._seen: set[int] = set()
 
     def loc(self, node: yaml.Node) -> Location:
         mark = node.start_mark
@@ -130,11 +129,7 @@ class NodeReader:
         self.problems.append(Problem(self.loc(node), message, context=context))
 
     def _plain(self, node: yaml.Node, context: str) -> bool:
-        """Refuse aliases and non-core tags on every node that is read."""
-        if id(node) in self._seen:
-            self.error(node, "YAML aliases (*name) are not allowed in card files; write the value out", context)
-            return False
-        self._seen.add(id(node))
+        """Refuse non-core tags on every node that is read (aliases were refused by :func:`compose`)."""
         if node.tag not in _PLAIN_TAGS:
             self.error(node, f"unsupported YAML tag '{node.tag.replace(_TAG, '!!')}'; card files use plain YAML only", context)
             return False

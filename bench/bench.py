@@ -1,0 +1,195 @@
+"""deckgen benchmark: build, rebuild, check and diff next to their baselines, measured in one run.
+
+    python bench/bench.py [--sizes 1000,10000,20000,50000] [--repeat 3]
+
+Baselines, on the same files in the same run: plain genanki writing the same notes (fields already rendered)
+and PyYAML's C loader (``yaml.load(..., CSafeLoader)``) parsing the same files. Each figure is the best of
+``--repeat`` runs; ratios compare figures from this run only (shared machines drift; ratios do not).
+Peak memory is the maximum resident set size of a separate ``deckgen build`` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen import generate  # noqa: E402
+
+DECKGEN = [sys.executable, "-m", "deckgen"]
+
+
+def best(fn: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def parse_baseline(cards: Path) -> None:
+    for path in sorted(cards.glob("*.yaml")):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def genanki_baseline_factory(cards: Path, out: Path) -> Callable[[], None]:
+    """Plain genanki writing the same notes: fields, tags and GUIDs prepared outside the timing."""
+    import genanki
+
+    from deckgen.build import plan_build
+    from deckgen.notetypes import CSS, NOTE_TYPES
+
+    plan = plan_build(cards)
+    models = {
+        key: genanki.Model(nt.id, nt.name, fields=[{"name": f} for f in nt.fields],
+                           templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in nt.templates], css=CSS,
+                           model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK)
+        for key, nt in NOTE_TYPES.items()
+    }
+    specs = [(models[n.notetype], list(n.fields), list(n.tags), n.guid) for n in plan.notes]
+
+    def run() -> None:
+        deck = genanki.Deck(1234567890, plan.deck.name)
+        for model, fields, tags, guid in specs:
+            deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=guid))
+        genanki.Package(deck).write_to_file(str(out), timestamp=1_700_000_000)
+
+    return run
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one deckgen process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([*DECKGEN, *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"deckgen {' '.join(args)} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b",
+                        "GIT_COMMITTER_EMAIL": "b@b"})
+
+
+def edit_cards(cards: Path, fraction: float) -> int:
+    """Change the back/cloze text of ``fraction`` of the cards (spread over the files); returns how many."""
+    files = sorted(p for p in cards.glob("topic-*.yaml"))
+    total = 0
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        idx = [i for i, line in enumerate(lines) if line.startswith("    extra: ")]
+        step = max(1, round(1 / fraction))
+        for i in idx[::step]:
+            lines[i] = lines[i].replace('extra: "', 'extra: "edited ', 1)
+            total += 1
+        path.write_text("".join(lines), encoding="utf-8")
+    return total
+
+
+def bench_size(n: int, repeat: int, root: Path) -> dict[str, float]:
+    work = root / f"deck-{n}"
+    cards = generate(work, n)
+    out = work / "out.apkg"
+    row: dict[str, float] = {"cards": n}
+    row["parse"] = best(lambda: parse_baseline(cards), repeat)
+    row["genanki"] = best(genanki_baseline_factory(cards, work / "plain.apkg"), repeat)
+
+    from deckgen.build import build
+
+    def cold_setup() -> None:
+        (cards / "deckgen.lock").unlink(missing_ok=True)
+        shutil.rmtree(work / ".deckgen-cache", ignore_errors=True)
+        shutil.rmtree(cards / ".deckgen-cache", ignore_errors=True)
+
+    row["build"] = best(lambda: build(cards, out), repeat, setup=cold_setup)
+    cold_setup()
+    row["build_cli"], rss = run_cli("build", str(cards), "-o", str(out))
+    row["rss_mb"] = rss / 1024
+
+    # rebuild after changing one card in one file
+    first = sorted(cards.glob("topic-*.yaml"))[0]
+    counter = [0]
+
+    def touch_one() -> None:
+        counter[0] += 1
+        text = first.read_text(encoding="utf-8")
+        first.write_text(text.replace('extra: "', f'extra: "v{counter[0]} ', 1), encoding="utf-8")
+
+    build(cards, out)
+    row["rebuild"] = best(lambda: build(cards, out), repeat, setup=touch_one)
+    row["rebuild_cli"], _ = run_cli("build", str(cards), "-o", str(out))
+    row["check_cli"], _ = run_cli("check", str(cards))
+
+    # diff between two revisions that differ in 1% of the cards
+    if "diff" in _commands():
+        git(work, "init", "-q", "-b", "main")
+        git(work, "add", "cards")
+        git(work, "commit", "-qm", "base")
+        edit_cards(cards, 0.01)
+        git(work, "commit", "-qam", "edit 1%")
+        row["diff_cli"], _ = run_cli("diff", "HEAD~1", "HEAD", "--cards", "cards", cwd=work)
+    return row
+
+
+def _commands() -> set[str]:
+    from deckgen.cli import main
+
+    return set(main.commands)
+
+
+def help_ratio(repeat: int) -> tuple[float, float]:
+    def timed(cmd: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    click_t = min(timed([sys.executable, "-c", "import click"]) for _ in range(max(5, repeat)))
+    help_t = min(timed([*DECKGEN, "--help"]) for _ in range(max(5, repeat)))
+    return help_t, click_t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,20000,50000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, libyaml={yaml.__with_libyaml__}, best of {args.repeat}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
+        for n in sizes:
+            rows.append(bench_size(n, args.repeat, Path(tmp)))
+            print(f"  measured {n} cards", file=sys.stderr)
+    header = ("| cards | C-loader parse | genanki write | build (cold) | ratio to parse+genanki | build CLI | peak RSS "
+              "| rebuild (1 card) | ratio to cold build | check CLI | diff CLI (1%) |")
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for r in rows:
+        base = r["parse"] + r["genanki"]
+        diff = f"{r['diff_cli']:.2f} s" if "diff_cli" in r else "n/a"
+        print(f"| {int(r['cards']):,} | {r['parse']:.2f} s | {r['genanki']:.2f} s | {r['build']:.2f} s | "
+              f"{r['build'] / base:.2f}× | {r['build_cli']:.2f} s | {r['rss_mb']:.0f} MB | {r['rebuild']:.2f} s | "
+              f"{r['rebuild'] / r['build']:.2f}× | {r['check_cli']:.2f} s | {diff} |")
+    help_t, click_t = help_ratio(args.repeat)
+    print(f"\n`deckgen --help`: {help_t * 1000:.0f} ms vs `python -c 'import click'`: {click_t * 1000:.0f} ms "
+          f"({help_t / click_t:.2f}×)")
+
+
+if __name__ == "__main__":
+    main()
