@@ -128,3 +128,19 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
         click.echo(summary)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
+
+
+@main.command()
+@CARDS_DIR
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.")
+@handle_errors
+def preview(cards_dir: Path, output: Path | None) -> None:
+    """Write an HTML page showing every card of CARDS_DIR as Anki renders it (needs deckgen[preview])."""
+    from .preview import preview as run_preview
+
+    result = run_preview(cards_dir, output)
+    report(result.plan.warnings)
+    path = result.index
+    click.echo(f"preview written to {os.path.relpath(path) if not path.is_absolute() else path}: "
+               f"{result.note_count} notes, {result.card_count} cards")

@@ -61,6 +61,12 @@ class UsageError(DeckgenError):
     exit_code = 2
 
 
+class MissingDependency(DeckgenError):
+    """An optional package that this command needs is not installed (e.g. 'anki' for ``deckgen preview``)."""
+
+    exit_code = 2
+
+
 class ContentError(DeckgenError):
     """The deck's files have problems; ``problems`` holds every one of them, in file order."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,3 +43,31 @@ def write_atomic(target: Path, data: bytes | str) -> None:
 def write_with(target: Path, writer: Callable[[Path], None]) -> None:
     with atomic_path(target) as tmp:
         writer(tmp)
+
+
+@contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Yield a new empty folder beside ``target``; on success it takes the place of ``target`` (a folder).
+
+    The old folder is moved aside, the new one renamed into place, then the old one removed: readers see the
+    old or the new folder, except for the instant between the two renames. On any exception (KeyboardInterrupt
+    included) the new folder is removed and ``target`` is left as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    old = tmp.with_name(tmp.name + ".old")  # unique because tmp is
+    try:
+        yield tmp
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.is_dir() else 0o755)
+        if target.exists():
+            os.replace(target, old)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            if old.exists():
+                os.replace(old, target)
+            raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

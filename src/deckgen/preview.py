@@ -1,0 +1,310 @@
+"""``deckgen preview``: a static HTML page showing every card exactly as the real Anki backend renders it.
+
+The deck is planned and packaged like ``deckgen build`` (without touching the lock), the package is imported
+into a throwaway Anki collection, and Anki itself renders each card's front and back (templates, cloze
+blanks, reverse cards, the note type's CSS). The page has no JavaScript and loads nothing from the network.
+
+The ``anki`` package is an optional extra (``pip install 'deckgen[preview]'``); it is imported only here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build import Plan, plan_build, write_package
+from .errors import MissingDependency, UsageError
+from .fsutil import atomic_dir
+from .model import CLOZE, Card, Topic
+from .yamlsource import file_display
+
+INDEX = "index.html"
+GENERATOR = "deckgen preview"
+MISSING_ANKI = "deckgen preview needs the 'anki' package: pip install 'deckgen[preview]'"
+
+_STYLE = re.compile(r"\A\s*<style>(.*?)</style>", re.S)
+
+
+@dataclass(frozen=True)
+class AnkiCard:
+    """One card of a note as Anki renders it; ``css`` is the note type's CSS that Anki put in front of both sides."""
+
+    ord: int
+    template: str
+    front: str
+    back: str
+    css: str
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """What Anki made of the package: each note's cards, keyed by the note's ``Id`` field, in ``ord`` order."""
+
+    cards: dict[str, list[AnkiCard]]
+    anki_version: str
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    plan: Plan
+    index: Path
+    note_count: int
+    card_count: int
+
+
+def default_preview_dir(cards_dir: Path) -> Path:
+    return cards_dir.parent / "preview"
+
+
+def _anki() -> Any:
+    """Import the optional ``anki`` package, or explain how to install it."""
+    try:
+        import anki.buildinfo
+        import anki.collection
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == "anki" or exc.name.startswith("anki.")):
+            raise MissingDependency(MISSING_ANKI) from None
+        raise MissingDependency(f"{MISSING_ANKI} (importing it failed: {exc})") from exc
+    except ImportError as exc:  # installed but broken (e.g. a wheel for another platform)
+        raise MissingDependency(f"{MISSING_ANKI} (importing it failed: {exc})") from exc
+    return anki
+
+
+def split_style(rendered: str) -> tuple[str, str]:
+    """Anki puts the note type's CSS in a leading ``<style>`` element; return (css, the rest)."""
+    match = _STYLE.match(rendered)
+    if not match:
+        return "", rendered
+    return match.group(1), rendered[match.end():]
+
+
+def render_with_anki(apkg: Path, media_out: Path) -> Rendering:
+    """Import ``apkg`` into a throwaway collection and let Anki render every card; copy its media to ``media_out``."""
+    anki = _anki()
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    cards: dict[str, list[AnkiCard]] = {}
+    with tempfile.TemporaryDirectory(prefix="deckgen-preview-") as tmpdir:
+        col = Collection(str(Path(tmpdir) / "collection.anki2"))
+        try:
+            request = ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
+            col.import_anki_package(request)
+            for cid in col.find_cards(""):
+                card = col.get_card(cid)
+                note = card.note()
+                css, front = split_style(card.question())
+                back_css, back = split_style(card.answer())
+                cards.setdefault(note["Id"], []).append(
+                    AnkiCard(ord=card.ord, template=str(card.template()["name"]), front=front, back=back, css=css or back_css)
+                )
+            media_dir = Path(col.media.dir())
+            for path in sorted(media_dir.iterdir()):
+                if path.is_file():
+                    shutil.copyfile(path, media_out / path.name)
+        finally:
+            col.close()
+    for found in cards.values():
+        found.sort(key=lambda c: c.ord)
+    return Rendering(cards=cards, anki_version=str(anki.buildinfo.version))
+
+
+def _is_preview_dir(path: Path) -> bool:
+    """An empty folder, or one holding an index.html that deckgen preview wrote (safe to replace)."""
+    if not any(path.iterdir()):
+        return True
+    try:
+        head = (path / INDEX).read_text(encoding="utf-8", errors="replace")[:2000]
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR}">' in head
+
+
+def check_output(cards_dir: Path, output: Path) -> None:
+    """Refuse outputs that replacing as a whole could destroy: the cards, their parents, other folders, files."""
+    shown = file_display(output)
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"output '{shown}' is a file; give a folder for the preview site (default: preview/)")
+    real_out, real_cards = output.resolve(), cards_dir.resolve()
+    if real_out == real_cards or real_out in real_cards.parents:
+        raise UsageError(f"output '{shown}' holds the cards folder; the preview replaces its folder as a whole, "
+                         "choose another folder with -o")
+    if real_cards in real_out.parents:
+        raise UsageError("the preview must not be written into the cards folder; choose another folder with -o")
+    if output.is_dir() and not _is_preview_dir(output):
+        raise UsageError(f"output '{shown}' is a folder that deckgen preview did not write (it would be replaced as a "
+                         "whole); choose another folder with -o, or empty it first")
+
+
+def preview(cards_dir: Path, output: Path | None = None) -> PreviewResult:
+    """Write the preview site to ``output`` (default: preview/ beside the cards folder), replacing it as a whole.
+
+    Nothing is written unless the deck has no errors; on any failure the old site is left as it was.
+    """
+    _anki()  # fail before any work when the optional dependency is missing
+    plan = plan_build(cards_dir)
+    output = default_preview_dir(cards_dir) if output is None else output
+    check_output(cards_dir, output)
+    with atomic_dir(output.resolve()) as site:
+        with tempfile.TemporaryDirectory(prefix="deckgen-preview-") as tmpdir:
+            apkg = Path(tmpdir) / f"{plan.deck.key}.apkg"
+            write_package(plan, apkg)
+            rendering = render_with_anki(apkg, site)
+        page = render_page(plan, rendering, cards_dir)
+        (site / INDEX).write_text(page, encoding="utf-8")
+    card_count = sum(len(rendering.cards.get(note.card_id, ())) for note in plan.notes)
+    return PreviewResult(plan=plan, index=output / INDEX, note_count=len(plan.notes), card_count=card_count)
+
+
+# ---------------------------------------------------------------------------------------------------- the page
+
+PAGE_CSS = """\
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body.dgp { margin: 0; background: #eef0f3; color: #1d1d1f;
+  font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif; }
+.dgp-wrap { max-width: 1200px; margin: 0 auto; padding: 0 24px 48px; }
+.dgp-head { background: #1f2937; color: #f3f4f6; padding: 28px 0 22px; margin-bottom: 28px; }
+.dgp-head > .dgp-wrap { padding-bottom: 0; }
+.dgp-head h1 { margin: 0 0 6px; font-size: 28px; font-weight: 650; }
+.dgp-kicker { margin: 0 0 4px; font-size: 12px; letter-spacing: .08em; text-transform: uppercase; color: #9ca3af; }
+.dgp-desc { color: #d1d5db; max-width: 60em; }
+.dgp-desc p { margin: .4em 0; }
+.dgp-desc a { color: #93c5fd; }
+.dgp-stats { margin: 10px 0 0; font-size: 13px; color: #9ca3af; }
+.dgp-toc { margin: 14px 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 8px; }
+.dgp-toc a { display: inline-block; padding: 3px 10px; border-radius: 999px; background: #374151; color: #f3f4f6;
+  text-decoration: none; font-size: 13px; }
+.dgp-toc a:hover { background: #4b5563; }
+.dgp-topic { margin: 0 0 36px; }
+.dgp-topic > h2 { margin: 0 0 14px; font-size: 21px; border-bottom: 2px solid #cbd5e1; padding-bottom: 6px; }
+.dgp-topic > h2 small { font-size: 13px; font-weight: normal; color: #6b7280; margin-left: 8px; }
+.dgp-note { background: #fff; border: 1px solid #d5d9e0; border-radius: 10px; margin: 0 0 18px;
+  box-shadow: 0 1px 2px rgba(0,0,0,.04); overflow: hidden; }
+.dgp-note-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 14px; padding: 10px 16px;
+  background: #f7f8fa; border-bottom: 1px solid #e5e7eb; font-size: 13px; color: #4b5563; }
+.dgp-note-head h3 { margin: 0; font-size: 15px; color: #111827; }
+.dgp-note-head code, .dgp-where { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 13px; }
+.dgp-tag { display: inline-block; padding: 0 7px; border-radius: 4px; background: #e5e7eb; color: #374151; font-size: 12px; }
+.dgp-kind { font-weight: 600; color: #374151; }
+.dgp-anki-card { padding: 12px 16px 16px; }
+.dgp-anki-card + .dgp-anki-card { border-top: 1px dashed #d5d9e0; }
+.dgp-label { font-size: 12px; font-weight: 600; color: #6b7280; text-transform: uppercase; letter-spacing: .05em;
+  margin: 0 0 8px; }
+.dgp-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+@media (max-width: 800px) { .dgp-sides { grid-template-columns: 1fr; } }
+.dgp-side { margin: 0; border: 1px solid #e5e7eb; border-radius: 8px; overflow: hidden; min-width: 0; }
+.dgp-side figcaption { font-size: 11px; font-weight: 600; letter-spacing: .06em; text-transform: uppercase;
+  color: #6b7280; background: #f9fafb; padding: 4px 10px; border-bottom: 1px solid #e5e7eb; }
+.dgp-side > .card { padding-top: 14px; padding-bottom: 16px; }
+.dgp-empty { padding: 12px 16px; color: #b45309; }
+.dgp-foot { color: #6b7280; font-size: 12px; text-align: center; margin-top: 24px; }
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _where(cards_dir: Path, topic: Topic, card: Card) -> str:
+    """``cards/basics.yaml:12``: the card's place, from the folder that holds the cards folder (same on every machine)."""
+    return f"{cards_dir.resolve().name}/{topic.path.name}:{card.location.line}"
+
+
+def _card_label(card: Card, anki_card: AnkiCard, position: int) -> str:
+    if card.kind == CLOZE:
+        return f"Card {position} · cloze c{anki_card.ord + 1}"
+    return f"Card {position} · {anki_card.template}"
+
+
+def _note_html(rendering: Rendering, cards_dir: Path, topic: Topic, card: Card, tags: Sequence[str]) -> str:
+    kind = "Cloze" if card.kind == CLOZE else ("Q/A, reversed" if card.reverse else "Q/A")
+    anki_cards = rendering.cards.get(card.id, [])
+    parts = [
+        f'<article class="dgp-note" id="card-{_e(card.id)}" data-card-id="{_e(card.id)}">',
+        '<header class="dgp-note-head">',
+        f"<h3><code>{_e(card.id)}</code></h3>",
+        f'<span class="dgp-kind">{_e(kind)}</span>',
+        f"<span>topic {_e(topic.slug)}</span>",
+        f'<span class="dgp-where">{_e(_where(cards_dir, topic, card))}</span>',
+        "".join(f'<span class="dgp-tag">{_e(tag)}</span>' for tag in tags),
+        "</header>",
+    ]
+    if not anki_cards:
+        parts.append('<p class="dgp-empty">Anki made no card from this note; learners will never see it.</p>')
+    for position, anki_card in enumerate(anki_cards, start=1):
+        # each side exactly as Anki rendered it, in a div of class "card" (what the note type's CSS styles)
+        parts += [
+            f'<div class="dgp-anki-card" data-ord="{anki_card.ord}">',
+            f'<p class="dgp-label">{_e(_card_label(card, anki_card, position))}</p>',
+            '<div class="dgp-sides">',
+            *(
+                f'<figure class="dgp-side dgp-{side.lower()}"><figcaption>{side}</figcaption>'
+                f'<div class="card">{content}</div></figure>'
+                for side, content in (("Front", anki_card.front), ("Back", anki_card.back))
+            ),
+            "</div>",
+            "</div>",
+        ]
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
+    """The whole index.html: deck header, topic list, then every note's Anki cards (front | back)."""
+    deck = plan.deck
+    tags = {note.card_id: note.tags for note in plan.notes}
+    css_blocks = list(dict.fromkeys(c.css for found in rendering.cards.values() for c in found if c.css))
+    card_total = sum(len(rendering.cards.get(note.card_id, ())) for note in plan.notes)
+    topics = [topic for topic in deck.topics if any(card.id in tags for card in topic.cards)]
+    toc = "".join(
+        f'<li><a href="#topic-{_e(t.slug)}">{_e(t.title)} · {sum(1 for c in t.cards if c.id in tags)}</a></li>' for t in topics
+    )
+    body = []
+    for topic in topics:
+        body.append(f'<section class="dgp-topic" id="topic-{_e(topic.slug)}">')
+        body.append(f"<h2>{_e(topic.title)}<small>{_e(topic.slug)}</small></h2>")
+        for card in topic.cards:
+            if card.id in tags:
+                body.append(_note_html(rendering, cards_dir, topic, card, tags[card.id]))
+        body.append("</section>")
+    stats = (
+        f"{len(plan.notes)} notes · {card_total} cards · {len(topics)} topics · rendered by Anki {rendering.anki_version}"
+    )
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="{GENERATOR}">',
+            # no script, nothing from the network: only the page's own styles and the images beside it
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; "
+            "style-src 'unsafe-inline'\">",
+            f"<title>{_e(deck.name)} · deckgen preview</title>",
+            f"<style>\n{PAGE_CSS}</style>",
+            *(f'<style class="dgp-anki-css">\n{css}</style>' for css in css_blocks),
+            "</head>",
+            '<body class="dgp">',
+            '<header class="dgp-head"><div class="dgp-wrap">',
+            f'<p class="dgp-kicker">{GENERATOR}</p>',
+            f"<h1>{_e(deck.name)}</h1>",
+            f'<div class="dgp-desc">{plan.description_html}</div>',
+            f'<p class="dgp-stats">{_e(stats)}</p>',
+            f'<ul class="dgp-toc">{toc}</ul>',
+            "</div></header>",
+            '<main class="dgp-wrap">',
+            *body,
+            '<p class="dgp-foot">Each card is shown as Anki renders it: front on the left, back on the right.</p>',
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
