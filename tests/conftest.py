@@ -152,3 +152,11 @@ def git_repo(tmp_path: Path) -> Callable[..., str]:
 
     git("init", "-q", "-b", "main")
     return git
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty deckgen cache (never the user's)."""
+    folder = tmp_path_factory.mktemp("deckgen-cache")
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(folder))
+    return folder

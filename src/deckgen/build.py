@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compile import NoteSpec, compile_deck, content_hash, media_files, notetype_hash
+from .compile import NoteSpec, content_hash, media_files, notetype_hash
 from .errors import ContentError, Location, Problem, UsageError
-from .loader import LOCK_FILE, load_deck
+from .loader import LOCK_FILE
 from .lock import Entry, Lock, next_mod, read_lock
 from .model import Deck
 from .notetypes import CSS, NOTE_TYPES
+from .pipeline import Compiled, load_and_compile
 from .render import render_markdown
 from .yamlsource import file_display
 
@@ -57,10 +58,17 @@ class Plan:
             return False
 
 
-def plan_build(cards_dir: Path, now: int | None = None) -> Plan:
+def plan_build(
+    cards_dir: Path, now: int | None = None, *, compiled: Compiled | None = None, use_cache: bool = True
+) -> Plan:
     """Load, render and compare with the lock. Raises ContentError with every problem found."""
-    deck = load_deck(cards_dir)
-    notes, problems = compile_deck(deck)
+    if compiled is None:
+        compiled = load_and_compile(cards_dir, use_cache=use_cache)
+    if compiled.deck is None or any(p.is_error for p in compiled.problems):
+        raise ContentError(compiled.problems)
+    deck = compiled.deck
+    notes = list(compiled.notes)
+    problems = list(compiled.problems)
     description = render_markdown(deck.description)
     for message in description.problems:
         problems.append(Problem(deck.location, message, context="deck description"))
@@ -168,11 +176,12 @@ def build(
     locked: bool = False,
     now: int | None = None,
     progress: Callable[[int], None] | None = None,
+    use_cache: bool = True,
 ) -> tuple[Plan, Path]:
     """Build the package. Nothing is written unless everything was read and checked first."""
     from .fsutil import write_atomic
 
-    plan = plan_build(cards_dir, now)
+    plan = plan_build(cards_dir, now, use_cache=use_cache)
     output = output or default_output(cards_dir, plan.deck.key)
     if output.is_dir():
         raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compile import compile_deck
 from .errors import WARNING, ContentError, Location, Problem, UsageError
-from .loader import MEDIA_DIR, read_deck
+from .loader import MEDIA_DIR
 from .model import CLOZE, Deck
+from .pipeline import Compiled, load_and_compile
 from .yamlsource import file_display
 
 
@@ -50,18 +50,19 @@ def read_documents(paths: Sequence[Path]) -> list[tuple[Path, str]]:
 def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     """Run every rule. Usage problems (no such folder, unreadable --source) raise UsageError."""
     documents = read_documents(sources)
-    deck, problems = read_deck(cards_dir)
+    compiled = load_and_compile(cards_dir)
+    problems = list(compiled.problems)
+    deck = compiled.deck
     if deck is None:
         return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), 0, 0)
-    notes, found = compile_deck(deck)
-    problems += found
+    notes = compiled.notes
     problems += duplicate_prompts(deck)
     problems += tag_case(deck)
     problems += unused_media(deck, {name for note in notes for name in note.media})
     if documents:
         problems += sources_found(deck, documents)
     if not any(p.is_error for p in problems):
-        problems += lock_problems(cards_dir)
+        problems += lock_problems(cards_dir, compiled)
     return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), len(deck.cards), len(deck.topics))
 
 
@@ -145,11 +146,11 @@ def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem
     return problems
 
 
-def lock_problems(cards_dir: Path) -> list[Problem]:
+def lock_problems(cards_dir: Path, compiled: Compiled) -> list[Problem]:
     from .build import plan_build
 
     try:
-        plan = plan_build(cards_dir)
+        plan = plan_build(cards_dir, compiled=compiled)
     except ContentError as exc:  # lock-level problems: a reused id, a changed card kind, a damaged lock
         return [p for p in exc.problems if p.rule == "lock" or p.location.path.endswith("deckgen.lock")]
     if plan.lock_is_current():

@@ -60,8 +60,24 @@ def source_html(card: Card, citation_line: str) -> str:
     )
 
 
-def compile_card(deck: Deck, card: Card, citation_line: str) -> tuple[NoteSpec | None, list[Problem]]:
-    """Render one card into a note; problems carry the place of the field they concern."""
+@dataclass(frozen=True)
+class CompileContext:
+    """The deck-level inputs of a note: everything besides the card itself that ends up in it."""
+
+    key: str
+    tag: str
+    citation_line: str
+
+    @classmethod
+    def of(cls, deck: Deck) -> CompileContext:
+        return cls(deck.key, deck.tag, deck.citation.line())
+
+
+def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
+    """Render one card into a note; problems carry the place of the field they concern.
+
+    Pure: reads no files (whether images exist is :func:`missing_media`'s job), so it can be cached by
+    the card file's content and run in worker processes."""
     problems: list[Problem] = []
     context = f"card '{card.id}'"
     media: list[str] = []
@@ -76,7 +92,7 @@ def compile_card(deck: Deck, card: Card, citation_line: str) -> tuple[NoteSpec |
         return result.html
 
     extra = md("extra", card.extra)
-    source = source_html(card, citation_line)
+    source = source_html(card, ctx.citation_line)
     if card.kind == CLOZE:
         problems += cloze_problems(card)
         text = md("cloze", card.cloze)
@@ -89,18 +105,13 @@ def compile_card(deck: Deck, card: Card, citation_line: str) -> tuple[NoteSpec |
         fields = (front, back, "y" if card.reverse else "", extra, source, card.id)
         n_cards = 2 if card.reverse else 1
         sort_field = front
-    for name in dict.fromkeys(media):
-        if not (deck.root / MEDIA_DIR / name).is_file():
-            problems.append(
-                Problem(card.location, f"image 'media/{name}' does not exist in {deck.root / MEDIA_DIR}; add the file or fix the name", context=context, rule="media")
-            )
     if any(p.is_error for p in problems):
         return None, problems
     nt = NOTE_TYPES[card.kind]
-    tags = (deck.topic_tag(card.topic), *card.tags)
+    tags = (f"{ctx.tag}::{card.topic}", *card.tags)
     spec = NoteSpec(
         card_id=card.id,
-        guid=note_guid(deck.key, card.id),
+        guid=note_guid(ctx.key, card.id),
         notetype=card.kind,
         fields=fields,
         tags=tags,
@@ -138,16 +149,32 @@ def cloze_problems(card: Card) -> list[Problem]:
     return problems
 
 
-def compile_deck(deck: Deck) -> tuple[list[NoteSpec], list[Problem]]:
-    citation_line = deck.citation.line()
+def compile_cards(cards: tuple[Card, ...], ctx: CompileContext) -> tuple[list[NoteSpec], list[Problem]]:
     notes: list[NoteSpec] = []
     problems: list[Problem] = []
-    for card in deck.cards:
-        spec, found = compile_card(deck, card, citation_line)
+    for card in cards:
+        spec, found = compile_card(card, ctx)
         problems += found
         if spec is not None:
             notes.append(spec)
     return notes, problems
+
+
+def compile_deck(deck: Deck) -> tuple[list[NoteSpec], list[Problem]]:
+    notes, problems = compile_cards(deck.cards, CompileContext.of(deck))
+    return notes, problems + missing_media(deck, notes)
+
+
+def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
+    folder = deck.root / MEDIA_DIR
+    cards = {card.id: card for card in deck.cards}
+    problems = []
+    for note in notes:
+        for name in note.media:
+            if not (folder / name).is_file():
+                problems.append(Problem(cards[note.card_id].location, f"image 'media/{name}' does not exist in {folder}; "
+                                        "add the file or fix the name", context=f"card '{note.card_id}'", rule="media"))
+    return problems
 
 
 def media_files(deck: Deck, notes: list[NoteSpec]) -> list[Path]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import ContentError, Location, Problem, UsageError
 from .model import CLOZE, QA, Card, Citation, Deck, Topic
-from .yamlsource import NodeReader, compose, file_display, read_text
+from .yamlsource import NodeReader, compose, decode, file_display, read_bytes
 
 DECK_FILE = "deck.yaml"
 LOCK_FILE = "deckgen.lock"
@@ -39,44 +40,58 @@ def load_deck(root: Path) -> Deck:
     return deck
 
 
+@dataclass(frozen=True)
+class Manifest:
+    key: str
+    name: str
+    tag: str
+    description: str
+    citation: Citation
+    location: Location
+
+
 def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
     """Like :func:`load_deck`, but returns the problems (errors and warnings) instead of raising."""
-    if not root.exists():
-        raise UsageError(f"cards folder '{file_display(root)}' does not exist; pass the folder that holds deck.yaml")
-    if not root.is_dir():
-        raise UsageError(f"'{file_display(root)}' is not a folder; pass the folder that holds deck.yaml")
-    problems: list[Problem] = []
-    manifest = root / DECK_FILE
-    display = file_display(manifest)
-    if not manifest.exists():
-        problems.append(
-            Problem(Location(display), "missing deck manifest; create deck.yaml with key, name, description and source")
-        )
-        header = None
-    else:
-        header, found = _read_manifest(root, manifest, display)
-        problems += found
+    manifest, problems = read_manifest(root)
     topics: list[Topic] = []
     for path in topic_files(root):
         topic, found = read_topic(root, path)
         problems += found
         if topic is not None:
             topics.append(topic)
-    problems += _cross_file_problems(topics)
+    problems += cross_file_problems(topics)
+    if manifest is None:
+        return None, problems
+    return make_deck(root, manifest, topics), problems
+
+
+def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
+    """The deck manifest. A missing or non-folder ``root`` is a usage error."""
+    if not root.exists():
+        raise UsageError(f"cards folder '{file_display(root)}' does not exist; pass the folder that holds deck.yaml")
+    if not root.is_dir():
+        raise UsageError(f"'{file_display(root)}' is not a folder; pass the folder that holds deck.yaml")
+    manifest = root / DECK_FILE
+    display = file_display(manifest)
+    if not manifest.exists():
+        return None, [Problem(Location(display), "missing deck manifest; create deck.yaml with key, name, description and source")]
+    header, problems = _read_manifest(root, manifest, display)
     if header is None:
         return None, problems
-    key, name, tag, description, citation = header
-    deck = Deck(
-        key=key,
-        name=name,
-        tag=tag,
-        description=description,
-        citation=citation,
+    return Manifest(*header, location=Location(display)), problems
+
+
+def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> Deck:
+    return Deck(
+        key=manifest.key,
+        name=manifest.name,
+        tag=manifest.tag,
+        description=manifest.description,
+        citation=manifest.citation,
         root=root,
-        location=Location(display),
+        location=manifest.location,
         topics=tuple(topics),
     )
-    return deck, problems
 
 
 def _outside(root: Path, path: Path) -> bool:
@@ -88,9 +103,10 @@ def _outside(root: Path, path: Path) -> bool:
 
 
 def _read_node(root: Path, path: Path, display: str) -> tuple[yaml.Node | None, list[Problem]]:
-    if path.is_symlink() and _outside(root, path):
-        return None, [Problem(Location(display), "is a symbolic link to a file outside the cards folder; copy the file in instead")]
-    text, problems = read_text(path, display)
+    data, problems = read_file_bytes(root, path, display)
+    if data is None:
+        return None, problems
+    text, problems = decode(data, display)
     if text is None:
         return None, problems
     return compose(text, display)
@@ -139,7 +155,24 @@ def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
 def read_topic(root: Path, path: Path) -> tuple[Topic | None, list[Problem]]:
     """Read one topic file. Returns the topic (None if it is unusable) and its problems."""
     display = file_display(path)
-    node, problems = _read_node(root, path, display)
+    data, problems = read_file_bytes(root, path, display)
+    if data is None:
+        return None, problems
+    return parse_topic(data, path, display)
+
+
+def read_file_bytes(root: Path, path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    if path.is_symlink() and _outside(root, path):
+        return None, [Problem(Location(display), "is a symbolic link to a file outside the cards folder; copy the file in instead")]
+    return read_bytes(path, display)
+
+
+def parse_topic(data: bytes, path: Path, display: str) -> tuple[Topic | None, list[Problem]]:
+    """A topic from a file's bytes (no file system access: safe to run in a worker process)."""
+    text, problems = decode(data, display)
+    if text is None:
+        return None, problems
+    node, problems = compose(text, display)
     if node is None:
         return None, problems
     r = NodeReader(display)
@@ -224,7 +257,7 @@ def _read_card(r: NodeReader, node: yaml.Node, index: int, topic: str) -> Card |
     return Card(kind=QA, front=text["front"] or "", back=text["back"] or "", reverse=reverse, **common)  # type: ignore[arg-type]
 
 
-def _cross_file_problems(topics: list[Topic]) -> list[Problem]:
+def cross_file_problems(topics: list[Topic]) -> list[Problem]:
     problems: list[Problem] = []
     seen_ids: dict[str, Location] = {}
     seen_topics: dict[str, Location] = {}

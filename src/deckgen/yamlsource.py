@@ -42,6 +42,14 @@ _KIND = {
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """Read a card file as UTF-8 text, or say exactly why it cannot be read."""
+    data, problems = read_bytes(path, display)
+    if data is None:
+        return None, problems
+    return decode(data, display)
+
+
+def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """A card file's bytes, refusing folders, oversized and unreadable files with a message."""
     where = Location(display)
     try:
         if path.is_dir():
@@ -56,6 +64,12 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(where, "cannot be read (permission denied); check the file's permissions")]
     except OSError as exc:
         return None, [Problem(where, f"cannot be read ({exc.strerror or exc}); check the file")]
+    return data, []
+
+
+def decode(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text (a BOM is dropped); invalid bytes, NUL characters and empty files are problems."""
+    where = Location(display)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
