@@ -40,13 +40,17 @@ class Snapshot:
     lock: Lock | None
 
 
-def git(*args: str, cwd: Path, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run git; never raises for git's own failures (check ``returncode``), only when git cannot be run."""
+def _git_exe() -> str:
     exe = shutil.which("git")
     if exe is None:
         raise UsageError("git is not installed or not on PATH; deckgen diff needs git to read earlier revisions")
+    return exe
+
+
+def git(*args: str, cwd: Path, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run git; never raises for git's own failures (check ``returncode``), only when git cannot be run."""
     try:
-        return subprocess.run([exe, *args], cwd=cwd, input=input, capture_output=True, env={**os.environ, **_ENV})
+        return subprocess.run([_git_exe(), *args], cwd=cwd, input=input, capture_output=True, env={**os.environ, **_ENV})
     except OSError as exc:
         raise UsageError(f"cannot run git ({exc})") from None
 
@@ -132,7 +136,7 @@ def materialize(repo: Repo, commit: str, label: str, dest: Path) -> None:
     if not blobs:
         return
     proc = subprocess.Popen(
-        [shutil.which("git") or "git", "cat-file", "--batch"],
+        [_git_exe(), "cat-file", "--batch"],
         cwd=repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV},
     )
     assert proc.stdin is not None and proc.stdout is not None
