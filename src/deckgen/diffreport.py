@@ -241,7 +241,8 @@ def to_json(diff: DeckDiff) -> str:
         "changed": not diff.is_empty,
         "summary": {**summary_counts(diff), "topics": len(diff.topics)},
         "warnings": [
-            {"type": h.type, "ids": list(h.ids), "old": h.old or None, "new": h.new or None, "similarity": h.similarity,
+            {"type": h.type, "ids": list(h.ids), "old": h.old or None, "new": h.new or None,
+             "similarity": None if h.similarity is None else round(h.similarity, 3),
              "message": hazard_text(h, plain_quote, str)}
             for h in diff.hazards()
         ],
