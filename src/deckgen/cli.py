@@ -144,3 +144,24 @@ def preview(cards_dir: Path, output: Path | None) -> None:
     path = result.index
     click.echo(f"preview written to {os.path.relpath(path) if not path.is_absolute() else path}: "
                f"{result.note_count} notes, {result.card_count} cards")
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--cards", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),
+              help="The cards folder, relative to the current directory; it must be inside the git work tree.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="Markdown (for a pull-request comment) or one JSON document.")
+@handle_errors
+def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
+    """Card-by-card changes of the deck between git revisions.
+
+    Compares the cards folder at BASE with HEAD (default: the work tree, uncommitted edits included) and prints
+    a report: Markdown for a pull-request comment, or JSON. Exits 0 whether or not anything changed.
+    """
+    from .diff import diff_revisions
+    from .diffreport import markdown, to_json
+
+    result = diff_revisions(base, head, cards_dir)
+    click.echo(to_json(result) if fmt == "json" else markdown(result))
