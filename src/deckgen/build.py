@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .compile import NoteSpec, content_hash, media_files, notetype_hash
@@ -45,9 +46,9 @@ class Plan:
 
     @property
     def card_count(self) -> int:
-        return sum(note.n_cards for note in self.notes)
+        return sum(len(note.ords) for note in self.notes)
 
-    @property
+    @cached_property
     def lock_text(self) -> str:
         return self.lock.dumps()
 
@@ -59,11 +60,16 @@ class Plan:
 
 
 def plan_build(
-    cards_dir: Path, now: int | None = None, *, compiled: Compiled | None = None, use_cache: bool = True
+    cards_dir: Path,
+    now: int | None = None,
+    *,
+    compiled: Compiled | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
 ) -> Plan:
     """Load, render and compare with the lock. Raises ContentError with every problem found."""
     if compiled is None:
-        compiled = load_and_compile(cards_dir, use_cache=use_cache)
+        compiled = load_and_compile(cards_dir, use_cache=use_cache, jobs=jobs)
     if compiled.deck is None or any(p.is_error for p in compiled.problems):
         raise ContentError(compiled.problems)
     deck = compiled.deck
@@ -177,11 +183,12 @@ def build(
     now: int | None = None,
     progress: Callable[[int], None] | None = None,
     use_cache: bool = True,
+    jobs: int | None = None,
 ) -> tuple[Plan, Path]:
     """Build the package. Nothing is written unless everything was read and checked first."""
     from .fsutil import write_atomic
 
-    plan = plan_build(cards_dir, now, use_cache=use_cache)
+    plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs)
     output = output or default_output(cards_dir, plan.deck.key)
     if output.is_dir():
         raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")

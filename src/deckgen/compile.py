@@ -25,7 +25,7 @@ class NoteSpec:
     tags: tuple[str, ...]
     media: tuple[str, ...]
     sort_field: str
-    n_cards: int
+    ords: tuple[int, ...]  # the cards Anki generates: template ords (Q/A), cloze numbers - 1 (cloze)
     hash: str
 
 
@@ -97,13 +97,13 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
         problems += cloze_problems(card)
         text = md("cloze", card.cloze)
         deletions, _ = cloze.parse(card.cloze)
-        n_cards = len(cloze.numbers(deletions))
+        ords = tuple(n - 1 for n in cloze.numbers(deletions) if n > 0)
         fields: tuple[str, ...] = (text, extra, source, card.id)
         sort_field = text
     else:
         front, back = md("front", card.front), md("back", card.back)
         fields = (front, back, "y" if card.reverse else "", extra, source, card.id)
-        n_cards = 2 if card.reverse else 1
+        ords = (0, 1) if card.reverse else (0,)
         sort_field = front
     if any(p.is_error for p in problems):
         return None, problems
@@ -117,7 +117,7 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
         tags=tags,
         media=tuple(dict.fromkeys(media)),
         sort_field=sort_field,
-        n_cards=n_cards,
+        ords=ords,
         hash=note_hash(nt.id, fields, tags),
     )
     return spec, problems

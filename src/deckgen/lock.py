@@ -36,16 +36,14 @@ class Lock:
     def dumps(self) -> str:
         """Stable, diff-friendly text: one card a line, sorted by id."""
 
-        def entry(e: Entry) -> str:
-            d: dict[str, object] = {"hash": e.hash, "mod": e.mod}
-            if e.kind:
-                d["kind"] = e.kind
-            return json.dumps(d, sort_keys=True, ensure_ascii=False)
+        def entry(e: Entry) -> str:  # hashes, kinds and ids are plain ASCII slugs: no escaping needed
+            kind = f', "kind": "{e.kind}"' if e.kind else ""
+            return f'{{"hash": "{e.hash}"{kind}, "mod": {e.mod}}}'
 
         def section(name: str, entries: dict[str, Entry]) -> str:
             if not entries:
                 return f'  "{name}": {{}}'
-            rows = ",\n".join(f"    {json.dumps(k, ensure_ascii=False)}: {entry(entries[k])}" for k in sorted(entries))
+            rows = ",\n".join(f'    "{k}": {entry(entries[k])}' for k in sorted(entries))
             return f'  "{name}": {{\n{rows}\n  }}'
 
         parts = [

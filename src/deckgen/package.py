@@ -1,14 +1,13 @@
 """Writing the .apkg around genanki, made reproducible and fast.
 
 genanki provides the collection schema, the ``col`` row and the note type and deck JSON (``Model.to_json``,
-``Deck.to_json``, and ``Model._req``, from which card generation for front/back types is decided). What
-deckgen does differently:
+``Deck.to_json``). What deckgen does differently:
 
 - each note, note type and the deck carry their own ``mod`` (from the lock) instead of one build timestamp;
 - note and card ids count up from the deck's creation time, so the same input gives the same ids;
 - notes and cards are inserted with ``executemany`` (genanki runs one INSERT per row from Python, which is most
-  of its time on large decks); which cards a note gets follows genanki's own rules, and a test imports both
-  writers' packages into Anki and compares them;
+  of its time on large decks); which cards a note gets is decided when it is compiled (``NoteSpec.ords``), and
+  a test imports this writer's and genanki's own package for the same notes into Anki and compares them;
 - the SQLite file lives in a temporary folder that is always removed (genanki leaks one per build);
 - zip entries have fixed dates, permissions and order.
 """
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import tempfile
 import zipfile
@@ -33,7 +31,6 @@ from .compile import NoteSpec
 from .notetypes import NOTE_TYPES, NoteType
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_CLOZE_REF = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)  # genanki's Note._cloze_cards
 
 
 def genanki_model(nt: NoteType, css: str) -> genanki.Model:
@@ -49,18 +46,6 @@ def genanki_model(nt: NoteType, css: str) -> genanki.Model:
 
 def deck_id(key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"deckgen-deck\x1f{key}".encode()).digest()[:5], "big") + (1 << 31)
-
-
-def card_ords(model: genanki.Model, fields: Sequence[str]) -> list[int]:
-    """Which cards Anki generates for a note: genanki's rules, without building a genanki.Note."""
-    if model.model_type == genanki.Model.CLOZE:
-        ords = {int(m) - 1 for m in _CLOZE_REF.findall(fields[0]) if int(m) > 0}
-        return sorted(ords) or [0]
-    return [
-        card_ord
-        for card_ord, any_or_all, required in model._req
-        if (any if any_or_all == "any" else all)(fields[i] for i in required)
-    ]
 
 
 def write_apkg(
@@ -100,7 +85,7 @@ def write_apkg(
         next_id += 1
         note_rows.append((note_id, spec.guid, model.model_id, mod, -1, " " + " ".join(spec.tags) + " ",
                           "\x1f".join(spec.fields), spec.sort_field, 0, 0, ""))
-        for ord_ in card_ords(model, spec.fields):
+        for ord_ in spec.ords:
             card_rows.append((next_id, note_id, did, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, ""))
             next_id += 1
 

@@ -60,16 +60,24 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _unit(data: bytes, path: Path, display: str, ctx: CompileContext) -> tuple[Topic | None, list[NoteSpec], list[Problem]]:
-    """Everything that depends on one topic file's content alone."""
+Result = tuple[Topic | None, list[NoteSpec], list[Problem]]
+Work = tuple[bytes, Path, str, CompileContext, "Path | None", str]  # data, path, display, ctx, cache folder, key
+
+
+def _unit(data: bytes, path: Path, display: str, ctx: CompileContext, cache: Path | None, key: str) -> Result:
+    """Everything that depends on one topic file's content alone; stored in the cache (by the worker)."""
     topic, problems = parse_topic(data, path, display)
     if topic is None:
-        return None, [], problems
-    notes, found = compile_cards(topic.cards, ctx)
-    return topic, notes, problems + found
+        result: Result = (None, [], problems)
+    else:
+        notes, found = compile_cards(topic.cards, ctx)
+        result = (topic, notes, problems + found)
+    if cache is not None:
+        _Cache(cache).put(key, result)
+    return result
 
 
-def _unit_args(args: tuple[bytes, Path, str, CompileContext]) -> tuple[Topic | None, list[NoteSpec], list[Problem]]:
+def _unit_args(args: Work) -> Result:
     return _unit(*args)
 
 
@@ -83,8 +91,8 @@ def load_and_compile(root: Path, *, cache_dir: Path | None = None, use_cache: bo
     ctx = CompileContext(manifest.key, manifest.tag, manifest.citation.line()) if manifest else CompileContext("", "", "")
     cache = _Cache(cache_dir or default_cache_dir()) if use_cache else None
 
-    results: list[tuple[Topic | None, list[NoteSpec], list[Problem]] | None] = []
-    todo: list[tuple[int, tuple[bytes, Path, str, CompileContext], str]] = []
+    results: list[Result | None] = []
+    todo: list[tuple[int, Work]] = []
     for path in topic_files(root):
         display = file_display(path)
         data, found = read_file_bytes(root, path, display)
@@ -95,12 +103,10 @@ def load_and_compile(root: Path, *, cache_dir: Path | None = None, use_cache: bo
         hit = cache.get(key, path) if cache else None
         results.append(hit)
         if hit is None:
-            todo.append((len(results) - 1, (data, path, display, ctx), key))
+            todo.append((len(results) - 1, (data, path, display, ctx, cache.folder if cache else None, key)))
 
-    for (index, _, key), result in zip(todo, _run([args for _, args, _ in todo], jobs)):
+    for (index, _), result in zip(todo, _run([work for _, work in todo], jobs)):
         results[index] = result
-        if cache:
-            cache.put(key, result)
 
     topics: list[Topic] = []
     notes: list[NoteSpec] = []
@@ -119,7 +125,7 @@ def load_and_compile(root: Path, *, cache_dir: Path | None = None, use_cache: bo
     return Compiled(deck, tuple(notes), tuple(problems))
 
 
-def _run(work: Sequence[tuple[bytes, Path, str, CompileContext]], jobs: int | None) -> list[tuple[Topic | None, list[NoteSpec], list[Problem]]]:
+def _run(work: Sequence[Work], jobs: int | None) -> list[Result]:
     size = sum(len(args[0]) for args in work)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(work) < 2 or (jobs is None and size < PARALLEL_MIN_BYTES) or not _can_fork():
@@ -153,7 +159,7 @@ class _Cache:
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, path: Path) -> tuple[Topic | None, list[NoteSpec], list[Problem]] | None:
+    def get(self, key: str, path: Path) -> Result | None:
         try:
             payload = json.loads(self._file(key).read_text(encoding="utf-8"))
             if payload.get("key") != key:
@@ -162,34 +168,37 @@ class _Cache:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None  # missing or unreadable: recompute
 
-    def put(self, key: str, result: tuple[Topic | None, list[NoteSpec], list[Problem]]) -> None:
-        from .fsutil import write_atomic
-
+    def put(self, key: str, result: Result) -> None:
+        """Write an entry (temp file + rename, no fsync: a lost entry only costs speed)."""
+        target = self._file(key)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            write_atomic(self._file(key), json.dumps({"key": key, **_encode(result)}, ensure_ascii=False))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"key": key, **_encode(result)}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, target)
         except OSError:
-            pass  # a read-only or full cache disk only costs speed
+            tmp.unlink(missing_ok=True)  # a read-only or full cache disk only costs speed
 
 
-def _loc(loc: Location) -> list[Any]:
-    return [loc.path, loc.line, loc.col]
+def _loc(loc: Location) -> tuple[str, int, int]:
+    return (loc.path, loc.line, loc.col)
 
 
-def _encode(result: tuple[Topic | None, list[NoteSpec], list[Problem]]) -> dict[str, Any]:
+def _encode(result: Result) -> dict[str, Any]:
     topic, notes, problems = result
     return {
         "topic": None if topic is None else {
             "slug": topic.slug, "title": topic.title, "location": _loc(topic.location),
-            "cards": [[c.id, c.kind, c.topic, _loc(c.location), c.front, c.back, c.reverse, c.cloze, c.extra,
-                       c.source, list(c.tags), [list(s) for s in c.spots]] for c in topic.cards],
+            "cards": [(c.id, c.kind, c.topic, _loc(c.location), c.front, c.back, c.reverse, c.cloze, c.extra,
+                       c.source, c.tags, c.spots) for c in topic.cards],
         },
-        "notes": [[n.card_id, n.guid, n.notetype, list(n.fields), list(n.tags), list(n.media), n.sort_field,
-                   n.n_cards, n.hash] for n in notes],
+        "notes": [(n.card_id, n.guid, n.notetype, n.fields, n.tags, n.media, n.sort_field, n.ords, n.hash)
+                  for n in notes],
         "problems": [[*_loc(p.location), p.message, p.severity, p.context, p.rule] for p in problems],
     }
 
 
-def _decode(payload: dict[str, Any], path: Path) -> tuple[Topic | None, list[NoteSpec], list[Problem]]:
+def _decode(payload: dict[str, Any], path: Path) -> Result:
     t = payload["topic"]
     topic = None
     if t is not None:
@@ -199,6 +208,6 @@ def _decode(payload: dict[str, Any], path: Path) -> tuple[Topic | None, list[Not
             for c in t["cards"]
         )
         topic = Topic(slug=t["slug"], title=t["title"], path=path, location=Location(*t["location"]), cards=cards)
-    notes = [NoteSpec(n[0], n[1], n[2], tuple(n[3]), tuple(n[4]), tuple(n[5]), n[6], n[7], n[8]) for n in payload["notes"]]
+    notes = [NoteSpec(n[0], n[1], n[2], tuple(n[3]), tuple(n[4]), tuple(n[5]), n[6], tuple(n[7]), n[8]) for n in payload["notes"]]
     problems = [Problem(Location(p[0], p[1], p[2]), p[3], severity=p[4], context=p[5], rule=p[6]) for p in payload["problems"]]
     return topic, notes, problems
