@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +14,7 @@ from .loader import LOCK_FILE
 from .lock import Entry, Lock, next_mod, read_lock
 from .model import Deck
 from .notetypes import CSS, NOTE_TYPES
-from .pipeline import Compiled, load_and_compile
+from .pipeline import Compiled, Progress, load_and_compile
 from .render import render_markdown
 from .yamlsource import file_display
 
@@ -66,10 +65,11 @@ def plan_build(
     compiled: Compiled | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
     """Load, render and compare with the lock. Raises ContentError with every problem found."""
     if compiled is None:
-        compiled = load_and_compile(cards_dir, use_cache=use_cache, jobs=jobs)
+        compiled = load_and_compile(cards_dir, use_cache=use_cache, jobs=jobs, progress=progress)
     if compiled.deck is None or any(p.is_error for p in compiled.problems):
         raise ContentError(compiled.problems)
     deck = compiled.deck
@@ -146,28 +146,31 @@ def plan_build(
     )
 
 
-def write_package(plan: Plan, output: Path, *, progress: Callable[[int], None] | None = None) -> None:
+def write_package(plan: Plan, output: Path, *, progress: Progress | None = None) -> None:
     """Write the planned package atomically to ``output`` (the lock is not touched)."""
-    from .fsutil import write_with
+    from .fsutil import staged
+
+    with staged([output]) as (tmp,):
+        _write_apkg(plan, tmp, progress)
+
+
+def _write_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
     from .package import write_apkg
 
     lock = plan.lock
-    write_with(
-        output,
-        lambda tmp: write_apkg(
-            tmp,
-            deck_key=plan.deck.key,
-            deck_name=plan.deck.name,
-            description_html=plan.description_html,
-            deck_mod=lock.deck.mod if lock.deck else 0,
-            notetype_mods={key: entry.mod for key, entry in lock.notetypes.items()},
-            css=CSS,
-            notes=plan.notes,
-            note_mods={card_id: entry.mod for card_id, entry in lock.cards.items()},
-            media=plan.media,
-            created=lock.created,
-            progress=progress,
-        ),
+    write_apkg(
+        path,
+        deck_key=plan.deck.key,
+        deck_name=plan.deck.name,
+        description_html=plan.description_html,
+        deck_mod=lock.deck.mod if lock.deck else 0,
+        notetype_mods={key: entry.mod for key, entry in lock.notetypes.items()},
+        css=CSS,
+        notes=plan.notes,
+        note_mods={card_id: entry.mod for card_id, entry in lock.cards.items()},
+        media=plan.media,
+        created=lock.created,
+        progress=progress,
     )
 
 
@@ -181,14 +184,15 @@ def build(
     *,
     locked: bool = False,
     now: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
 ) -> tuple[Plan, Path]:
-    """Build the package. Nothing is written unless everything was read and checked first."""
-    from .fsutil import write_atomic
+    """Build the package and update the lock. Nothing is written unless everything was read and checked
+    first; both files are replaced together at the end, or neither is."""
+    from .fsutil import staged
 
-    plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs)
+    plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs, progress=progress)
     output = output or default_output(cards_dir, plan.deck.key)
     if output.is_dir():
         raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")
@@ -200,7 +204,9 @@ def build(
             [Problem(Location(file_display(plan.lock_path)), f"lock file is out of date with the cards ({what}); "
                      "run 'deckgen build' and commit the lock file")]
         )
-    write_package(plan, output, progress=progress)
-    if not plan.lock_is_current():
-        write_atomic(plan.lock_path, plan.lock_text)
+    targets = [output] if plan.lock_is_current() else [output, plan.lock_path]
+    with staged(targets) as temps:
+        _write_apkg(plan, temps[0], progress)
+        if len(temps) > 1:
+            temps[1].write_text(plan.lock_text, encoding="utf-8")
     return plan, output

@@ -46,6 +46,34 @@ def report(problems: Iterable[Problem]) -> None:
             click.echo(github_command(problem))
 
 
+class TerminalProgress:
+    """A one-line progress bar on stderr: only on a terminal, never in CI logs, and only once the work has
+    taken more than ``delay`` seconds (a quick build prints nothing extra)."""
+
+    def __init__(self, delay: float = 1.0, width: int = 30):
+        import time
+
+        self._clock = time.monotonic
+        self.start = self._clock()
+        self.delay = delay
+        self.width = width
+        self.shown = False
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or self._clock() - self.start < self.delay:
+            return
+        filled = self.width * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.width - filled)
+        click.echo(f"\r{stage:<16} [{bar}] {done}/{total}", nl=False, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)  # clear the line before the summary
+            self.shown = False
+
+
 def handle_errors(func: F) -> F:
     """The one place that turns deckgen's errors into messages and exit codes."""
 
@@ -87,7 +115,11 @@ def build(cards_dir: Path, output: Path | None, locked: bool) -> None:
     """Compile CARDS_DIR (default: cards) into an Anki package."""
     from .build import build as run_build
 
-    plan, path = run_build(cards_dir, output, locked=locked)
+    progress = TerminalProgress()
+    try:
+        plan, path = run_build(cards_dir, output, locked=locked, progress=progress)
+    finally:
+        progress.close()
     report(plan.warnings)
     n_topics = len(plan.deck.topics)
     click.echo(

@@ -76,7 +76,5 @@ class ContentError(DeckgenError):
         super().__init__(f"{errors} error(s) in the deck")
 
 
-class BuildInterrupted(DeckgenError):
-    """The build was interrupted (SIGINT); nothing was written."""
-
-    exit_code = 130
+class OutputError(DeckgenError):
+    """An output could not be written (full disk, read-only folder); the previous files are untouched."""

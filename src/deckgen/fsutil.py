@@ -5,44 +5,58 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
+def sigint_held() -> Iterator[None]:
+    """Let a few renames finish even if Ctrl-C arrives meanwhile (it is dropped: the work it would stop is done)."""
+    import signal
+    import threading
 
-    On any exception (KeyboardInterrupt included) the temporary file is removed and ``target`` is untouched.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
     try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def staged(targets: list[Path]) -> Iterator[list[Path]]:
+    """Temporary paths beside several targets. When the body succeeds, each replaces its target, the renames
+    shielded from Ctrl-C; on any exception every temporary file is removed and every target is untouched.
+    An operating-system error (a full disk, a read-only folder) becomes an :class:`OutputError`."""
+    from .errors import OutputError
+
+    temps: list[Path] = []
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            temps.append(Path(name))
+        yield temps
+        for tmp, target in zip(temps, targets):
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        with sigint_held():
+            for tmp, target in zip(temps, targets):
+                os.replace(tmp, target)
+    except OSError as exc:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+        where = exc.filename or (targets[0] if targets else "")
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was changed") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
         raise
-
-
-def write_atomic(target: Path, data: bytes | str) -> None:
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(payload)
-
-
-def write_with(target: Path, writer: Callable[[Path], None]) -> None:
-    with atomic_path(target) as tmp:
-        writer(tmp)
 
 
 @contextmanager

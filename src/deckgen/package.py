@@ -61,7 +61,7 @@ def write_apkg(
     note_mods: dict[str, int],
     media: Sequence[Path],
     created: int,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
     """Write the package to ``path`` (the caller makes that atomic)."""
     did = deck_id(deck_key)
@@ -106,12 +106,14 @@ def write_apkg(
         finally:
             conn.close()
         if progress:
-            progress(len(notes))
+            progress("writing package", 1, 2)
         with zipfile.ZipFile(path, "w") as out:
             _add(out, "collection.anki2", db_path.read_bytes())
             _add(out, "media", json.dumps({str(i): p.name for i, p in enumerate(media)}).encode())
             for i, media_path in enumerate(media):
                 _add(out, str(i), media_path.read_bytes())
+        if progress:
+            progress("writing package", 2, 2)
 
 
 def _add(out: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -14,7 +14,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,7 +85,17 @@ def _ignore_sigint() -> None:  # workers: the parent alone handles Ctrl-C
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def load_and_compile(root: Path, *, cache_dir: Path | None = None, use_cache: bool = True, jobs: int | None = None) -> Compiled:
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def load_and_compile(
+    root: Path,
+    *,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Compiled:
     """Read, validate and render every card of ``root``; collect every problem."""
     manifest, problems = read_manifest(root)
     ctx = CompileContext(manifest.key, manifest.tag, manifest.citation.line()) if manifest else CompileContext("", "", "")
@@ -105,8 +115,10 @@ def load_and_compile(root: Path, *, cache_dir: Path | None = None, use_cache: bo
         if hit is None:
             todo.append((len(results) - 1, (data, path, display, ctx, cache.folder if cache else None, key)))
 
-    for (index, _), result in zip(todo, _run([work for _, work in todo], jobs)):
+    for done, ((index, _), result) in enumerate(zip(todo, _run([work for _, work in todo], jobs)), start=1):
         results[index] = result
+        if progress:
+            progress("reading cards", done, len(todo))
 
     topics: list[Topic] = []
     notes: list[NoteSpec] = []
@@ -125,17 +137,19 @@ def load_and_compile(root: Path, *, cache_dir: Path | None = None, use_cache: bo
     return Compiled(deck, tuple(notes), tuple(problems))
 
 
-def _run(work: Sequence[Work], jobs: int | None) -> list[Result]:
+def _run(work: Sequence[Work], jobs: int | None) -> Iterator[Result]:
     size = sum(len(args[0]) for args in work)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(work) < 2 or (jobs is None and size < PARALLEL_MIN_BYTES) or not _can_fork():
-        return [_unit(*args) for args in work]
+        for args in work:
+            yield _unit(*args)
+        return
     import multiprocessing
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint)
     try:
-        chunk = max(1, len(work) // (workers * 4))
-        return list(pool.map(_unit_args, work, chunksize=chunk))
+        chunk = max(1, len(work) // (workers * 8))
+        yield from pool.map(_unit_args, work, chunksize=chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
