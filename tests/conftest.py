@@ -160,3 +160,12 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     folder = tmp_path_factory.mktemp("deckgen-cache")
     monkeypatch.setenv("DECKGEN_CACHE_DIR", str(folder))
     return folder
+
+
+# Property tests: 100 examples each while developing, 1000 in CI (`CI=true`), no per-example deadline
+# (shared machines are noisy).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+_hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
+_hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")

@@ -1,0 +1,144 @@
+"""Property-based tests (Hypothesis): whatever a pull request puts into a card file, deckgen answers with a
+deck or with located problems, never with an exception. Inputs that once broke something stay as @example."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import cmarkgfm
+import yaml
+from cmarkgfm.cmark import Options
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from deckgen.compile import CompileContext, compile_cards
+from deckgen.loader import CARD_KEYS, parse_topic
+from deckgen.render import _MARKDOWN_CHARS, render_markdown, sanitize
+
+CTX = CompileContext("prop-deck", "prop", "A document, Somebody")
+PATH = Path("cards/prop.yaml")
+DISPLAY = "cards/prop.yaml"
+
+# text that exercises Unicode edge cases: combining marks, RTL, NUL and other controls, CRLF, BOM, CJK
+tricky_chars = st.sampled_from(
+    ["\u0301", "\u202e", "\u200f", "\x00", "\x07", "\r\n", "\ufeff", "基", "ß", "𝔘", "\t", " ", "\\", '"', "'", ":", "#",
+     "{{c1::", "}}", "::", "<", ">", "&", "*", "_", "[", "](", "`", "-", "\n", "!", "|"]
+)
+texts = st.lists(st.one_of(st.text(max_size=8), tricky_chars), max_size=12).map("".join)
+
+
+def assert_located(problems: list) -> None:
+    for problem in problems:
+        assert problem.location.path == DISPLAY
+        assert problem.message
+        assert problem.severity in ("error", "warning")
+        assert problem.location.line >= 0 and problem.location.col >= 0
+
+
+def load(data: bytes) -> None:
+    topic, problems = parse_topic(data, PATH, DISPLAY)
+    assert_located(problems)
+    if topic is None:
+        assert any(p.is_error for p in problems)
+        return
+    notes, found = compile_cards(topic.cards, CTX)
+    assert_located(found)
+    if not any(p.is_error for p in problems + found):
+        assert len(notes) == len(topic.cards)
+        for note in notes:
+            assert all(isinstance(f, str) for f in note.fields)
+
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | texts,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.one_of(texts, st.sampled_from(CARD_KEYS)), children, max_size=5),
+    max_leaves=20,
+)
+
+card_values = st.one_of(texts, st.integers(), st.booleans(), st.none(), st.lists(texts, max_size=3),
+                        st.dictionaries(texts, texts, max_size=2))
+cards = st.lists(st.dictionaries(st.sampled_from(CARD_KEYS + ("frnt", "Front")), card_values, max_size=6), max_size=5)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(json_like)
+def test_any_yaml_document(value: object) -> None:
+    load(yaml.safe_dump(value, allow_unicode=True).encode("utf-8"))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(cards, texts)
+@example([{"id": "a", "cloze": "{{c1::}}"}], "t")
+@example([{"id": "a", "front": "<b onclick=x>", "back": "[x](javascript:y)"}], "t")
+@example([{"id": "a", "cloze": "{{c1::{{c2::x}}}}"}], "t")
+def test_any_card_structure(card_list: list, title: str) -> None:
+    doc = {"topic": "prop", "title": title or "t", "cards": card_list}
+    load(yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"))
+
+
+@given(st.binary(max_size=300))
+@example(b"\xff\xfe")
+@example(b"topic: x\ntitle: y\ncards: [\x00]")
+@example(b"\xef\xbb\xbftopic: x\r\ntitle: y\r\ncards: []\r\n")
+def test_any_bytes(data: bytes) -> None:
+    load(data)
+
+
+@given(texts, st.sampled_from(["front", "back", "extra", "cloze", "source"]))
+@example("\ud800", "front")
+@example("a\u202eb\u0301", "cloze")
+def test_any_unicode_in_a_field(text: str, key: str) -> None:
+    # lone surrogates can only reach YAML as escapes in a double-quoted string
+    escaped = text.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    fields = {"front": '"Q"', "back": '"A"'} if key != "cloze" else {}
+    fields[key] = f'"{escaped}"'
+    body = "".join(f"    {k}: {v}\n" for k, v in fields.items())
+    load(f"topic: prop\ntitle: T\ncards:\n  - id: a\n{body}".encode())
+
+
+plain = st.text(alphabet=string.ascii_letters + string.digits + " %.,;:()'\"?/≥基-+=#>~{}", max_size=40)
+
+
+@given(plain)
+def test_fast_path_matches_commonmark(text: str) -> None:
+    """The shortcut for plain text gives exactly what cmark gives."""
+    stripped = text.strip()
+    if _MARKDOWN_CHARS.search(stripped):
+        return
+    expected = cmarkgfm.markdown_to_html(stripped, options=Options.CMARK_OPT_UNSAFE)
+    if expected.startswith("<p>") and expected.endswith("</p>\n") and expected.count("<p>") == 1:
+        expected = expected[3:-5]
+    else:
+        expected = expected.rstrip("\n")
+    assert render_markdown(text).html == expected
+
+
+@given(st.text(alphabet=string.printable.replace("<", "").replace("[", "") + "基≥", max_size=60))
+def test_markdown_without_html_or_links_is_safe_as_is(text: str) -> None:
+    """Why render_markdown may skip the sanitizer when the text has no '<' and no '['."""
+    html = cmarkgfm.markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+    assert sanitize(html).problems == []
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(cards)
+@example([{"id": "a", "front": "Q", "back": "A", "tags": ["X", "x"]}])
+def test_check_on_any_card_structure(card_list: list) -> None:
+    """The whole check command (every rule, the lock comparison) on a real folder."""
+    import tempfile
+
+    from conftest import DECK_YAML
+
+    from deckgen.check import check
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cards_dir = Path(tmp) / "cards"
+        cards_dir.mkdir()
+        (cards_dir / "deck.yaml").write_text(DECK_YAML, encoding="utf-8")
+        doc = {"topic": "prop", "title": "T", "cards": card_list}
+        (cards_dir / "prop.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        report = check(cards_dir)
+        for problem in report.problems:
+            assert problem.location.path.endswith(("prop.yaml", "deckgen.lock", "deck.yaml"))
+            assert problem.message
