@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs into .venv (and Chromium for the preview tests), then run it.
+# Install everything the test suite needs into .venv (plus Chromium for the preview tests and
+# action-validator for the workflow test), then run it.
 # Usage: scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,15 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
   else
     echo "warning: Chromium is not installed; the browser tests will fail. Install Debian's 'chromium' package." >&2
   fi
+fi
+
+# the GitHub Actions workflow is validated against its schema by action-validator (from the npm registry)
+if [ ! -x .ci-tools/node_modules/.bin/action-validator ]; then
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  npm install --silent --no-fund --no-audit --prefix .ci-tools @action-validator/cli@0.6.0 @action-validator/core@0.6.0
 fi
 
 python3 -m venv .venv
