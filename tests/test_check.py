@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import TOPIC_YAML, run, write_deck
 
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "source" / "article.zh.txt"

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run
 
+from conftest import REPO, run
 from deckgen.cli import main
 
 COMMANDS = sorted(main.commands)

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+
 from conftest import DECK_YAML, TOPIC_YAML, run, write_deck
 
 

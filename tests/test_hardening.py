@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, TOPIC_YAML, run, write_deck
 
 sys.path.insert(0, str(REPO / "bench"))

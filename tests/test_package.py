@@ -6,8 +6,8 @@ import zipfile
 from pathlib import Path
 
 import genanki
-from conftest import AnkiCollection
 
+from conftest import AnkiCollection
 from deckgen.build import plan_build, write_package
 from deckgen.notetypes import CSS, NOTE_TYPES
 from deckgen.package import genanki_model

@@ -129,7 +129,6 @@ def test_check_on_any_card_structure(card_list: list) -> None:
     import tempfile
 
     from conftest import DECK_YAML
-
     from deckgen.check import check
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from conftest import REPO, write_deck
 
 WORKFLOW = REPO / ".github" / "workflows" / "deck.yml"

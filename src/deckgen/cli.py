@@ -108,7 +108,8 @@ def main() -> None:
 
 @main.command()
 @CARDS_DIR
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
 @click.option("--locked", is_flag=True, help="Fail if the lock file would change (for CI: the committed lock must be current).")
 @handle_errors
 def build(cards_dir: Path, output: Path | None, locked: bool) -> None:

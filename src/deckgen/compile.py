@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cloze
-from .errors import WARNING, Location, Problem
+from .errors import WARNING, Problem
 from .loader import MEDIA_DIR
 from .model import CLOZE, Card, Deck
 from .notetypes import NOTE_TYPES, NoteType

@@ -41,12 +41,12 @@ def staged(targets: list[Path]) -> Iterator[list[Path]]:
             os.close(fd)
             temps.append(Path(name))
         yield temps
-        for tmp, target in zip(temps, targets):
+        for tmp, target in zip(temps, targets, strict=True):
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         with sigint_held():
-            for tmp, target in zip(temps, targets):
+            for tmp, target in zip(temps, targets, strict=True):
                 os.replace(tmp, target)
     except OSError as exc:
         for tmp in temps:

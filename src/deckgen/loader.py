@@ -129,17 +129,17 @@ def _read_manifest(root: Path, path: Path, display: str) -> tuple[tuple[str, str
         if value is not None and not SLUG.match(value):
             r.error(fields[key][1], f"'{key}' must be a slug, got '{value}'; {SLUG_HINT}", "deck")
             values[key] = None
-    name = values.get("name")
-    if name is not None and any(not part.strip() for part in name.split("::")):
-        r.error(fields["name"][1], f"deck name '{name}' has an empty part; write subdecks as 'Parent::Child'", "deck")
+    deck_name = values.get("name")
+    if deck_name is not None and any(not part.strip() for part in deck_name.split("::")):
+        r.error(fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck")
     citation = None
     if "source" in fields:
         citation = _read_citation(r, fields["source"][1])
     if r.problems or citation is None:
         return None, r.problems
-    key = values["key"]
-    assert key is not None and values["name"] is not None and values["description"] is not None
-    return (key, values["name"].strip(), values.get("tag") or key, values["description"], citation), []
+    slug, name, description = values["key"], values["name"], values["description"]
+    assert slug is not None and name is not None and description is not None
+    return (slug, name.strip(), values.get("tag") or slug, description, citation), []
 
 
 def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:

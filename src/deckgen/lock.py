@@ -84,7 +84,9 @@ def read_lock(path: Path) -> Lock | None:
         )
     except json.JSONDecodeError as exc:
         loc = Location(display, exc.lineno, exc.colno)
-        raise ContentError([Problem(loc, f"the lock file is not valid JSON ({exc.msg}); restore it from git (resolve merge conflicts by rebuilding)")]) from None
+        message = (f"the lock file is not valid JSON ({exc.msg}); after a merge conflict take either side "
+                   "(git checkout --theirs -- <lock>) and run 'deckgen build'; otherwise restore it from git")
+        raise ContentError([Problem(loc, message)]) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ContentError([Problem(Location(display), f"the lock file is damaged ({exc}); restore it from git")]) from None
 

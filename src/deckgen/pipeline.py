@@ -48,12 +48,15 @@ def default_cache_dir() -> Path:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Changes whenever deckgen's code or a library that shapes its output changes: stale entries never match."""
-    import cmarkgfm
-    import nh3
-    import yaml
+    from importlib.metadata import PackageNotFoundError, version
 
-    h = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version}|{yaml.__version__}|{nh3.__version__}".encode())
-    h.update(getattr(cmarkgfm, "__version__", "").encode())
+    versions = []
+    for dist in ("PyYAML", "nh3", "cmarkgfm"):
+        try:
+            versions.append(version(dist))
+        except PackageNotFoundError:
+            versions.append("?")
+    h = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version}|{versions}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -115,16 +118,16 @@ def load_and_compile(
         if hit is None:
             todo.append((len(results) - 1, (data, path, display, ctx, cache.folder if cache else None, key)))
 
-    for done, ((index, _), result) in enumerate(zip(todo, _run([work for _, work in todo], jobs)), start=1):
+    for done, ((index, _), result) in enumerate(zip(todo, _run([work for _, work in todo], jobs), strict=True), start=1):
         results[index] = result
         if progress:
             progress("reading cards", done, len(todo))
 
     topics: list[Topic] = []
     notes: list[NoteSpec] = []
-    for result in results:
-        assert result is not None
-        topic, topic_notes, found = result
+    for entry in results:
+        assert entry is not None
+        topic, topic_notes, found = entry
         problems += found
         if topic is not None:
             topics.append(topic)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
+
 import yaml
 
 from .errors import Location, Problem
@@ -116,7 +117,7 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
             Problem(Location(display, e.start_mark.line + 1, e.start_mark.column + 1),
                     f"YAML alias '*{e.anchor}' is not allowed in card files; write the value out")
             for e in yaml.parse(text, Loader=_Loader)
-            if isinstance(e, yaml.AliasEvent)
+            if isinstance(e, yaml.AliasEvent) and e.start_mark is not None
         ]
         if aliases:
             return None, aliases
