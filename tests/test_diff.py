@@ -491,3 +491,9 @@ def test_git_missing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.stderr == (
         "deckgen: error: git is not installed or not on PATH; deckgen diff needs git to read earlier revisions\n"
     )
+
+
+def test_mentions_in_card_text_do_not_notify() -> None:
+    from deckgen.diffreport import escape
+
+    assert escape("ask @octocat") == "ask @\u2060octocat"

@@ -14,7 +14,7 @@ from .loader import LOCK_FILE
 from .lock import Entry, Lock, next_mod, read_lock
 from .model import Deck
 from .notetypes import CSS, NOTE_TYPES
-from .pipeline import Compiled, Progress, load_and_compile
+from .pipeline import Compiled, Progress, gc_paused, load_and_compile
 from .render import render_markdown
 from .yamlsource import file_display
 
@@ -178,6 +178,7 @@ def default_output(cards_dir: Path, deck_key: str) -> Path:
     return cards_dir.parent / "output" / f"{deck_key}.apkg"
 
 
+@gc_paused()
 def build(
     cards_dir: Path,
     output: Path | None = None,

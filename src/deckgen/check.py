@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import WARNING, ContentError, Location, Problem, UsageError
 from .loader import MEDIA_DIR
 from .model import CLOZE, Deck
-from .pipeline import Compiled, load_and_compile
+from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display
 
 
@@ -47,6 +47,7 @@ def read_documents(paths: Sequence[Path]) -> list[tuple[Path, str]]:
     return docs
 
 
+@gc_paused()
 def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     """Run every rule. Usage problems (no such folder, unreadable --source) raise UsageError."""
     documents = read_documents(sources)

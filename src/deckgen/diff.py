@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .gitio import Snapshot, find_repo, snapshot_at, snapshot_worktree
 from .model import CLOZE, Card, Deck
+from .pipeline import gc_paused
 
 RENAME_RATIO = 0.8
 
@@ -240,16 +241,23 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
     order = head_slugs + [topic.slug for topic in base.deck.topics if topic.slug not in head_slugs]
     added_ids = {card.id for card in added} - renamed.keys()
     removed_ids = {card.id for card in removed} - renamed_old
+    head_by_topic: dict[str, list[Card]] = {}
+    for card in head.deck.cards:
+        head_by_topic.setdefault(card.topic, []).append(card)
+    removed_by_topic: dict[str, list[Card]] = {}
+    for card in base.deck.cards:
+        if card.id in removed_ids:
+            removed_by_topic.setdefault(card.topic, []).append(card)
     topics = []
     for slug in order:
-        in_head = [card for card in head.deck.cards if card.topic == slug]
+        in_head = head_by_topic.get(slug, [])
         topic = TopicChanges(
             slug=slug,
             title=titles[slug],
             added=tuple(card for card in in_head if card.id in added_ids),
             changed=tuple(changed[card.id] for card in in_head if card.id in changed),
             renamed=tuple(renamed[card.id] for card in in_head if card.id in renamed),
-            removed=tuple(card for card in base.deck.cards if card.topic == slug and card.id in removed_ids),
+            removed=tuple(removed_by_topic.get(slug, ())),
         )
         if topic.added or topic.changed or topic.renamed or topic.removed:
             topics.append(topic)
@@ -262,6 +270,7 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
     return DeckDiff(base=base, head=head, deck=_deck_changes(base.deck, head.deck), topics=tuple(topics), notetypes=notetypes)
 
 
+@gc_paused()
 def diff_revisions(base: str, head: str | None, cards_dir: Path) -> DeckDiff:
     """Compare the cards folder at revision ``base`` with revision ``head`` (None: the work tree)."""
     repo = find_repo(cards_dir)

@@ -18,6 +18,7 @@ from .model import QA, Card
 
 _ESCAPE = {
     "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>", "\r": "",
+    "@": "@\u2060",  # a word joiner after '@': '@name' in a card must not notify a GitHub user
     **{ch: "\\" + ch for ch in "\\`*_[]~|$"},
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import Location
@@ -77,8 +78,9 @@ class Deck:
     location: Location  # of deck.yaml
     topics: tuple[Topic, ...]
 
-    @property
+    @cached_property
     def cards(self) -> tuple[Card, ...]:
+        """Every card, in topic order (computed once)."""
         return tuple(card for topic in self.topics for card in topic.cards)
 
     def topic_tag(self, topic: str) -> str:
