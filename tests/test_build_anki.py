@@ -214,3 +214,33 @@ def test_escaped_double_colon_survives_in_a_cloze_answer(tmp_path: Path, anki: A
     card = anki.col.get_card(anki.col.find_cards('"Id:fusion"')[0])
     assert html_to_text_line(card.question()).endswith("Ph+ ALL carries [...].")
     assert html_to_text_line(card.answer()).endswith("Ph+ ALL carries BCR::ABL1.")
+
+
+def test_cache_gives_the_same_package_and_no_cache_skips_it(deck_dir: Path, private_cache: Path) -> None:
+    apkg = build(deck_dir, now=1_700_000_000)
+    first = sha256(apkg)
+    entries = sorted(private_cache.rglob("*.json"))
+    assert len(entries) == 2  # one per topic file
+    build(deck_dir, now=1_700_000_000)  # from the cache
+    assert sha256(apkg) == first
+    for entry in entries:  # a damaged cache is ignored, not trusted
+        entry.write_text("{not json", encoding="utf-8")
+    build(deck_dir, now=1_700_000_000)
+    assert sha256(apkg) == first
+    for entry in private_cache.rglob("*.json"):
+        entry.unlink()
+    result = run("build", deck_dir, "--no-cache")
+    assert result.exit_code == 0
+    assert list(private_cache.rglob("*.json")) == []
+    assert sha256(apkg) == first
+
+
+def test_cache_is_not_trusted_across_deckgen_versions(deck_dir: Path, private_cache: Path, monkeypatch) -> None:
+    import deckgen.pipeline
+    from deckgen.build import build as build_api
+
+    build_api(deck_dir)
+    assert len(list(private_cache.rglob("*.json"))) == 2
+    monkeypatch.setattr(deckgen.pipeline, "code_fingerprint", lambda: "another deckgen")
+    build_api(deck_dir)
+    assert len(list(private_cache.rglob("*.json"))) == 4  # nothing reused: new entries under new keys

@@ -111,14 +111,15 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
 @click.option("--locked", is_flag=True, help="Fail if the lock file would change (for CI: the committed lock must be current).")
+@click.option("--no-cache", is_flag=True, help="Parse and render every file again instead of using ~/.cache/deckgen.")
 @handle_errors
-def build(cards_dir: Path, output: Path | None, locked: bool) -> None:
+def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool) -> None:
     """Compile CARDS_DIR (default: cards) into an Anki package."""
     from .build import build as run_build
 
     progress = TerminalProgress()
     try:
-        plan, path = run_build(cards_dir, output, locked=locked, progress=progress)
+        plan, path = run_build(cards_dir, output, locked=locked, progress=progress, use_cache=not no_cache)
     finally:
         progress.close()
     report(plan.warnings)
