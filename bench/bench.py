@@ -3,8 +3,9 @@
     python bench/bench.py [--sizes 1000,10000,20000,50000] [--repeat 3]
 
 Baselines, on the same files in the same run: plain genanki writing the same notes (fields already rendered)
-and PyYAML's C loader (``yaml.load(..., CSafeLoader)``) parsing the same files. Each figure is the best of
-``--repeat`` runs; ratios compare figures from this run only (shared machines drift; ratios do not).
+and PyYAML's C loader (``yaml.load(..., CSafeLoader)``) parsing the same files. Times are the best of
+``--repeat`` rounds; ratios are taken within each round (baselines and build timed back to back) and the
+median is reported, so a slow spell of a shared machine hits both sides of a ratio.
 Peak memory is the maximum resident set size of a separate ``deckgen build`` process.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,8 +109,7 @@ def bench_size(n: int, repeat: int, root: Path) -> dict[str, float]:
     cards = generate(work, n)
     out = work / "out.apkg"
     row: dict[str, float] = {"cards": n}
-    row["parse"] = best(lambda: parse_baseline(cards), repeat)
-    row["genanki"] = best(genanki_baseline_factory(cards, work / "plain.apkg"), repeat)
+    genanki_run = genanki_baseline_factory(cards, work / "plain.apkg")
 
     from deckgen.build import build
 
@@ -119,8 +120,21 @@ def bench_size(n: int, repeat: int, root: Path) -> dict[str, float]:
         (cards / "deckgen.lock").unlink(missing_ok=True)
         shutil.rmtree(cache, ignore_errors=True)
 
-    row["build"] = best(lambda: build(cards, out), repeat, setup=cold_setup)
-    row["build_1job"] = best(lambda: build(cards, out, jobs=1), repeat, setup=cold_setup)
+    # Interleaved: each round times the baselines and the builds back to back, and the ratio is taken per
+    # round (the median is reported), so a slow spell of a shared machine hits both sides of a ratio.
+    rounds = []
+    for _ in range(repeat):
+        parse_t = best(lambda: parse_baseline(cards), 1)
+        genanki_t = best(genanki_run, 1)
+        build_t = best(lambda: build(cards, out), 1, setup=cold_setup)
+        one_t = best(lambda: build(cards, out, jobs=1), 1, setup=cold_setup)
+        rounds.append((parse_t, genanki_t, build_t, one_t))
+    row["parse"] = min(r[0] for r in rounds)
+    row["genanki"] = min(r[1] for r in rounds)
+    row["build"] = min(r[2] for r in rounds)
+    row["build_1job"] = min(r[3] for r in rounds)
+    row["ratio"] = statistics.median(r[2] / (r[0] + r[1]) for r in rounds)
+    row["ratio_1job"] = statistics.median(r[3] / (r[0] + r[1]) for r in rounds)
     cold_setup()
     row["build_cli"], rss = run_cli("build", str(cards), "-o", str(out))
     row["rss_mb"] = rss / 1024
@@ -135,7 +149,12 @@ def bench_size(n: int, repeat: int, root: Path) -> dict[str, float]:
         first.write_text(text.replace('extra: "', f'extra: "v{counter[0]} ', 1), encoding="utf-8")
 
     build(cards, out)
-    row["rebuild"] = best(lambda: build(cards, out), repeat, setup=touch_one)
+    rebuilds = []
+    for _ in range(repeat):  # interleaved with a cold build, ratio per round
+        cold = best(lambda: build(cards, out), 1, setup=cold_setup)
+        rebuilds.append((best(lambda: build(cards, out), 1, setup=touch_one), cold))
+    row["rebuild"] = min(r[0] for r in rebuilds)
+    row["rebuild_ratio"] = statistics.median(r[0] / r[1] for r in rebuilds)
     touch_one()
     row["rebuild_cli"], _ = run_cli("build", str(cards), "-o", str(out))
     row["check_cli"], _ = run_cli("check", str(cards))
@@ -185,13 +204,12 @@ def main() -> None:
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for r in rows:
-        base = r["parse"] + r["genanki"]
         diff = f"{r['diff_cli']:.2f} s" if "diff_cli" in r else "n/a"
         print(f"| {int(r['cards']):,} | {r['parse']:.2f} s | {r['genanki']:.2f} s | {r['build']:.2f} s | "
-              f"{r['build'] / base:.2f}× | {r['build_cli']:.2f} s | {r['rss_mb']:.0f} MB | {r['rebuild']:.2f} s | "
-              f"{r['rebuild'] / r['build']:.2f}× | {r['rebuild_cli']:.2f} s ({r['rebuild_cli'] / r['build_cli']:.2f}×) | "
+              f"{r['ratio']:.2f}× | {r['build_cli']:.2f} s | {r['rss_mb']:.0f} MB | {r['rebuild']:.2f} s | "
+              f"{r['rebuild_ratio']:.2f}× | {r['rebuild_cli']:.2f} s ({r['rebuild_cli'] / r['build_cli']:.2f}×) | "
               f"{r['check_cli']:.2f} s | {diff} | {r['build_1job']:.2f} s "
-              f"({r['build_1job'] / base:.2f}×) |")
+              f"({r['ratio_1job']:.2f}×) |")
     help_t, click_t = help_ratio(args.repeat)
     print(f"\n`deckgen --help`: {help_t * 1000:.0f} ms vs `python -c 'import click'`: {click_t * 1000:.0f} ms "
           f"({help_t / click_t:.2f}×)")
