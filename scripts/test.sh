@@ -27,4 +27,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/ruff check src tests bench
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -244,3 +244,23 @@ def test_cache_is_not_trusted_across_deckgen_versions(deck_dir: Path, private_ca
     monkeypatch.setattr(deckgen.pipeline, "code_fingerprint", lambda: "another deckgen")
     build_api(deck_dir)
     assert len(list(private_cache.rglob("*.json"))) == 4  # nothing reused: new entries under new keys
+
+
+def test_images_reach_the_collection_media_folder(tmp_path: Path, anki: AnkiCollection) -> None:
+    from conftest import write_deck
+
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+    )
+    cards = write_deck(tmp_path, topics={"img.yaml": (
+        "topic: img\ntitle: Images\ncards:\n"
+        "  - id: figure\n    front: \"Which cells? ![a dot](media/dot.png)\"\n    back: B cells\n"
+    )})
+    (cards / "media").mkdir()
+    (cards / "media" / "dot.png").write_bytes(png)
+    apkg = build(cards)
+    anki.import_package(apkg)
+    note = anki.note_by_id_field("figure")
+    assert note["Front"] == 'Which cells? <img src="dot.png" alt="a dot">'
+    assert (Path(anki.col.media.dir()) / "dot.png").read_bytes() == png
