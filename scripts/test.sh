@@ -15,6 +15,12 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
   fi
 fi
 
+# a CJK font, so that the preview screenshots show the Chinese terms instead of boxes
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && command -v fc-list >/dev/null 2>&1 \
+   && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null || true
+fi
+
 # the GitHub Actions workflow is validated against its schema by action-validator (from the npm registry)
 if [ ! -x .ci-tools/node_modules/.bin/action-validator ]; then
   if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

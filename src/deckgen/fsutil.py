@@ -51,8 +51,11 @@ def staged(targets: list[Path]) -> Iterator[list[Path]]:
     except OSError as exc:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
-        where = exc.filename or (targets[0] if targets else "")
-        raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was changed") from None
+        target = targets[0] if targets else ""
+        detail = exc.strerror or str(exc)
+        if exc.filename and not str(exc.filename).startswith(str(Path(target).parent)):
+            detail += f" ({exc.filename})"  # e.g. a media file that vanished while the package was written
+        raise OutputError(f"cannot write {target}: {detail}; nothing was changed") from None
     except BaseException:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
