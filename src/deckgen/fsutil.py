@@ -51,11 +51,11 @@ def staged(targets: list[Path]) -> Iterator[list[Path]]:
     except OSError as exc:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
-        target = targets[0] if targets else ""
+        output = targets[0] if targets else Path()
         detail = exc.strerror or str(exc)
-        if exc.filename and not str(exc.filename).startswith(str(Path(target).parent)):
+        if exc.filename and not str(exc.filename).startswith(str(output.parent)):
             detail += f" ({exc.filename})"  # e.g. a media file that vanished while the package was written
-        raise OutputError(f"cannot write {target}: {detail}; nothing was changed") from None
+        raise OutputError(f"cannot write {output}: {detail}; nothing was changed") from None
     except BaseException:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
