@@ -31,6 +31,9 @@ from .compile import NoteSpec
 from .notetypes import NOTE_TYPES, NoteType
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_STATEMENTS = [stmt.strip() + ";" for stmt in APKG_SCHEMA.split(";") if stmt.strip()]
+_TABLES = "\n".join(stmt for stmt in _STATEMENTS if not stmt.upper().startswith("CREATE INDEX"))
+_INDEXES = "\n".join(stmt for stmt in _STATEMENTS if stmt.upper().startswith("CREATE INDEX"))
 
 
 def genanki_model(nt: NoteType, css: str) -> genanki.Model:
@@ -97,7 +100,7 @@ def write_apkg(
             # a scratch file that is zipped and deleted: no journal, no syncs (does not change its bytes)
             cur.execute("PRAGMA journal_mode = OFF")
             cur.execute("PRAGMA synchronous = OFF")
-            cur.executescript(APKG_SCHEMA)
+            cur.executescript(_TABLES)
             cur.executescript(APKG_COL)
             (decks_text,) = cur.execute("SELECT decks FROM col").fetchone()
             decks = json.loads(decks_text)
@@ -105,6 +108,7 @@ def write_apkg(
             cur.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models_json)))
             cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
             cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+            cur.executescript(_INDEXES)  # built once over the rows, not maintained row by row
             conn.commit()
         finally:
             conn.close()
