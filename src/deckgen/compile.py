@@ -160,11 +160,6 @@ def compile_cards(cards: tuple[Card, ...], ctx: CompileContext) -> tuple[list[No
     return notes, problems
 
 
-def compile_deck(deck: Deck) -> tuple[list[NoteSpec], list[Problem]]:
-    notes, problems = compile_cards(deck.cards, CompileContext.of(deck))
-    return notes, problems + missing_media(deck, notes)
-
-
 def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
     folder = deck.root / MEDIA_DIR
     cards = {card.id: card for card in deck.cards}

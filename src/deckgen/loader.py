@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, Location, Problem, UsageError
+from .errors import Location, Problem, UsageError
 from .model import CLOZE, QA, Card, Citation, Deck, Topic
 from .yamlsource import NodeReader, compose, decode, file_display, read_bytes
 
@@ -32,14 +32,6 @@ def topic_files(root: Path) -> list[Path]:
     )
 
 
-def load_deck(root: Path) -> Deck:
-    """Read and validate a whole cards folder. Raises :class:`ContentError` with every problem found."""
-    deck, problems = read_deck(root)
-    if deck is None or any(p.is_error for p in problems):
-        raise ContentError(problems)
-    return deck
-
-
 @dataclass(frozen=True)
 class Manifest:
     key: str
@@ -51,7 +43,8 @@ class Manifest:
 
 
 def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
-    """Like :func:`load_deck`, but returns the problems (errors and warnings) instead of raising."""
+    """Read and validate a whole cards folder (no rendering): the deck, if its manifest is usable, and every
+    problem (errors and warnings) found on the way. Used where only the cards matter (``deckgen diff``)."""
     manifest, problems = read_manifest(root)
     topics: list[Topic] = []
     for path in topic_files(root):

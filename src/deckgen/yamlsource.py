@@ -41,14 +41,6 @@ _KIND = {
 }
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """Read a card file as UTF-8 text, or say exactly why it cannot be read."""
-    data, problems = read_bytes(path, display)
-    if data is None:
-        return None, problems
-    return decode(data, display)
-
-
 def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
     """A card file's bytes, refusing folders, oversized and unreadable files with a message."""
     where = Location(display)
