@@ -51,11 +51,21 @@ class Plan:
     def lock_text(self) -> str:
         return self.lock.dumps()
 
+    @cached_property
     def lock_is_current(self) -> bool:
+        """Whether the lock file on disk already says what this build would write (read once)."""
         try:
             return self.lock_path.read_text(encoding="utf-8") == self.lock_text
         except (OSError, UnicodeDecodeError):
             return False
+
+    def stale_lock(self) -> Problem | None:
+        """The problem to report when the committed lock does not match the cards (``--locked``, ``check``)."""
+        if self.lock_is_current:
+            return None
+        what = f"{len(self.new)} new, {len(self.changed)} changed, {len(self.removed)} removed"
+        return Problem(Location(file_display(self.lock_path)), f"lock file is out of date with the cards ({what}); "
+                       "run 'deckgen build' and commit the lock file", rule="lock")
 
 
 def plan_build(
@@ -199,13 +209,10 @@ def build(
         raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")
     if output.parent.resolve() == cards_dir.resolve():
         raise UsageError("the output file must not be written into the cards folder; choose another folder with -o")
-    if locked and not plan.lock_is_current():
-        what = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed"
-        raise ContentError(
-            [Problem(Location(file_display(plan.lock_path)), f"lock file is out of date with the cards ({what}); "
-                     "run 'deckgen build' and commit the lock file")]
-        )
-    targets = [output] if plan.lock_is_current() else [output, plan.lock_path]
+    stale = plan.stale_lock()
+    if locked and stale is not None:
+        raise ContentError([stale])
+    targets = [output] if stale is None else [output, plan.lock_path]
     with staged(targets) as temps:
         _write_apkg(plan, temps[0], progress)
         if len(temps) > 1:

@@ -84,10 +84,11 @@ def duplicate_prompts(deck: Deck) -> list[Problem]:
     locations = {card.id: card.location for card in deck.cards}
     for card in deck.cards:
         key = _prompt_key(card.prompt)
+        field = "cloze" if card.kind == CLOZE else "front"
         what = "cloze text" if card.kind == CLOZE else "front"
         if key in exact:
             other = exact[key]
-            problems.append(Problem(card.where(card.kind if card.kind == CLOZE else "front"),
+            problems.append(Problem(card.where(field),
                                     f"same {what} as card '{other}' ({locations[other]}); merge them or make them distinct",
                                     severity=WARNING, context=f"card '{card.id}'", rule="duplicate"))
             continue
@@ -96,7 +97,7 @@ def duplicate_prompts(deck: Deck) -> list[Problem]:
         if len(bag) >= 4:
             if bag in words:
                 other = words[bag]
-                problems.append(Problem(card.where(card.kind if card.kind == CLOZE else "front"),
+                problems.append(Problem(card.where(field),
                                         f"{what} has the same words as card '{other}' ({locations[other]}); "
                                         "is it a near-duplicate?", severity=WARNING, context=f"card '{card.id}'",
                                         rule="duplicate"))
@@ -154,9 +155,5 @@ def lock_problems(cards_dir: Path, compiled: Compiled) -> list[Problem]:
         plan = plan_build(cards_dir, compiled=compiled)
     except ContentError as exc:  # lock-level problems: a reused id, a changed card kind, a damaged lock
         return [p for p in exc.problems if p.rule == "lock" or p.location.path.endswith("deckgen.lock")]
-    if plan.lock_is_current():
-        return []
-    what = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed"
-    return [Problem(Location(file_display(plan.lock_path)),
-                    f"lock file is out of date with the cards ({what}); run 'deckgen build' and commit the lock file",
-                    rule="lock")]
+    stale = plan.stale_lock()
+    return [] if stale is None else [stale]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from . import cloze
 from .errors import WARNING, Problem
-from .loader import MEDIA_DIR
-from .model import CLOZE, Card, Deck
+from .loader import MEDIA_DIR, Manifest
+from .model import CLOZE, Card, Deck, topic_tag
 from .notetypes import NOTE_TYPES, NoteType
 from .render import render_markdown, render_plain
 
@@ -69,8 +69,8 @@ class CompileContext:
     citation_line: str
 
     @classmethod
-    def of(cls, deck: Deck) -> CompileContext:
-        return cls(deck.key, deck.tag, deck.citation.line())
+    def of(cls, manifest: Manifest) -> CompileContext:
+        return cls(manifest.key, manifest.tag, manifest.citation.line())
 
 
 def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
@@ -108,7 +108,7 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
     if any(p.is_error for p in problems):
         return None, problems
     nt = NOTE_TYPES[card.kind]
-    tags = (f"{ctx.tag}::{card.topic}", *card.tags)
+    tags = (topic_tag(ctx.tag, card.topic), *card.tags)
     spec = NoteSpec(
         card_id=card.id,
         guid=note_guid(ctx.key, card.id),

@@ -84,4 +84,9 @@ class Deck:
         return tuple(card for topic in self.topics for card in topic.cards)
 
     def topic_tag(self, topic: str) -> str:
-        return f"{self.tag}::{topic}"
+        return topic_tag(self.tag, topic)
+
+
+def topic_tag(deck_tag: str, topic: str) -> str:
+    """The hierarchical tag every card of a topic carries."""
+    return f"{deck_tag}::{topic}"

@@ -116,7 +116,7 @@ def load_and_compile(
 ) -> Compiled:
     """Read, validate and render every card of ``root``; collect every problem."""
     manifest, problems = read_manifest(root)
-    ctx = CompileContext(manifest.key, manifest.tag, manifest.citation.line()) if manifest else CompileContext("", "", "")
+    ctx = CompileContext.of(manifest) if manifest else CompileContext("", "", "")
     cache = _Cache(cache_dir or default_cache_dir()) if use_cache else None
 
     results: list[Result | None] = []

@@ -143,8 +143,6 @@ def sanitize(fragment: str) -> Rendered:
         link_rel=None,
         strip_comments=True,
     )
-    media = [name for name in scanner.media]
-    if media:  # Anki's media folder is flat: fields name the file only
-        for name in media:
-            cleaned = cleaned.replace(f'src="{MEDIA_PREFIX}{name}"', f'src="{name}"')
-    return Rendered(cleaned, media, scanner.problems)
+    for name in scanner.media:  # Anki's media folder is flat: fields name the file only
+        cleaned = cleaned.replace(f'src="{MEDIA_PREFIX}{name}"', f'src="{name}"')
+    return Rendered(cleaned, scanner.media, scanner.problems)
