@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import WARNING, ContentError, Location, Problem, UsageError
-from .loader import MEDIA_DIR
+from .layout import MEDIA_DIR
 from .model import CLOZE, Deck
 from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display
