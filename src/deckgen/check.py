@@ -154,6 +154,6 @@ def lock_problems(cards_dir: Path, compiled: Compiled) -> list[Problem]:
     try:
         plan = plan_build(cards_dir, compiled=compiled)
     except ContentError as exc:  # lock-level problems: a reused id, a changed card kind, a damaged lock
-        return [p for p in exc.problems if p.rule == "lock" or p.location.path.endswith("deckgen.lock")]
+        return [p for p in exc.problems if p.rule in ("lock", "identity", "schema") or p.location.path.endswith("deckgen.lock")]
     stale = plan.stale_lock()
     return [] if stale is None else [stale]

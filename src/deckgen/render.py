@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 ALLOWED_TAGS = frozenset(
     "a b blockquote br code del div em h1 h2 h3 h4 h5 h6 hr i img ins li mark ol p pre s small span "
-    "strong sub sup table tbody td th thead tr u ul".split()
+    "rp rt ruby strong sub sup table tbody td th thead tr u ul".split()
 )
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
