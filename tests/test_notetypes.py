@@ -323,3 +323,34 @@ def test_a_note_that_makes_no_card_is_an_error(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == 1
     assert ("cards/lesson-1.yaml:6:13: error: card 'a': makes no card: the front of every template of note type 'vocab' is "
             "empty with these fields; fill in a field that a front shows") in result.output.splitlines()
+
+
+def test_media_used_only_by_templates_and_css_is_packaged(tmp_path: Path, anki: AnkiCollection, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = dict(FILES)
+    files["note-types/vocab.css"] = '@font-face { font-family: Kai; src: url("_kai.woff2"); }\n.card { font-family: Kai; }\n'
+    files["note-types/recall-back.html"] = '{{FrontSide}}<hr id=answer><img src="_stroke-order.png">{{Hanzi}}\n'
+    cards = vocab_deck(tmp_path, files=files)
+    missing = run("check", "cards")
+    assert missing.exit_code == 1
+    assert ("cards/deck.yaml: error: deck: file 'media/_kai.woff2', which the templates or CSS of note type 'vocab' use, "
+            "does not exist in cards/media; add the file or fix the name") in missing.output.splitlines()
+    (cards / "media" / "_kai.woff2").write_bytes(b"wOF2 fake font")
+    (cards / "media" / "_stroke-order.png").write_bytes(b"\x89PNG fake")
+    build(Path("cards"))
+    checked = run("check", "cards", "--strict")
+    assert checked.exit_code == 0, checked.output
+    anki.import_package(tmp_path / "output" / "vocab-deck.apkg")
+    media = Path(anki.col.media.dir())
+    assert (media / "_kai.woff2").read_bytes() == b"wOF2 fake font"
+    assert (media / "_stroke-order.png").exists()
+
+
+def test_two_cards_with_one_guid_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    topic = TOPIC.replace("  - id: hao\n", "  - id: hao\n    guid: same\n").replace("  - id: capital\n", "  - id: capital\n    guid: same\n")
+    vocab_deck(tmp_path, topic=topic)
+    result = run("check", "cards")
+    assert result.exit_code == 1
+    assert ("cards/lesson-1.yaml:15:11: error: card 'capital': GUID 'same' is also the GUID of card 'hao'; a GUID is one "
+            "note's identity") in result.output.splitlines()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .compile import used_template_media
 from .errors import WARNING, ContentError, Location, Problem, UsageError
 from .layout import MEDIA_DIR
 from .model import CLOZE, Deck
@@ -59,7 +60,7 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     notes = compiled.notes
     problems += duplicate_prompts(deck)
     problems += tag_case(deck)
-    problems += unused_media(deck, {name for note in notes for name in note.media})
+    problems += unused_media(deck, {name for note in notes for name in note.media} | used_template_media(deck, notes))
     if documents:
         problems += sources_found(deck, documents)
     if not any(p.is_error for p in problems):

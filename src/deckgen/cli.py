@@ -209,7 +209,8 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     a report: Markdown for a pull-request comment, or JSON. Exits 0 whether or not anything changed.
     """
     from .diff import diff_revisions
-    from .diffreport import markdown, to_json
+    from .diffjson import to_json
+    from .diffreport import markdown
 
     result = diff_revisions(base, head, cards_dir)
     click.echo(to_json(result) if fmt == "json" else markdown(result))

@@ -14,6 +14,7 @@ from .errors import WARNING, Problem
 from .layout import MEDIA_DIR
 from .manifest import Manifest
 from .model import BUILTIN_KINDS, CLOZE, Card, Deck, NoteType, topic_tag
+from .notetype_media import notetype_media
 from .notetypes import NOTE_TYPES
 from .render import render_markdown, render_plain
 
@@ -196,10 +197,25 @@ def compile_cards(cards: tuple[Card, ...], ctx: CompileContext) -> tuple[list[No
     return notes, problems
 
 
+def used_template_media(deck: Deck, notes: list[NoteSpec] | tuple[NoteSpec, ...]) -> set[str]:
+    return {name for nt in used_notetypes(deck, notes) for name in notetype_media(nt)}
+
+
+def used_notetypes(deck: Deck, notes: list[NoteSpec] | tuple[NoteSpec, ...]) -> list[NoteType]:
+    used = {note.notetype for note in notes}
+    return [nt for nt in deck.notetypes if nt.key in used]
+
+
 def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
     folder = deck.root / MEDIA_DIR
     cards = {card.id: card for card in deck.cards}
     problems = []
+    for nt in used_notetypes(deck, notes):
+        for name in notetype_media(nt):
+            if not (folder / name).is_file():
+                problems.append(Problem(deck.location, f"file 'media/{name}', which the templates or CSS of note type "
+                                        f"'{nt.key}' use, does not exist in {folder}; add the file or fix the name",
+                                        context="deck", rule="media"))
     for note in notes:
         for name in note.media:
             if not (folder / name).is_file():
@@ -209,5 +225,5 @@ def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
 
 
 def media_files(deck: Deck, notes: list[NoteSpec]) -> list[Path]:
-    names = sorted({name for note in notes for name in note.media})
+    names = sorted({name for note in notes for name in note.media} | used_template_media(deck, notes))
     return [deck.root / MEDIA_DIR / name for name in names]

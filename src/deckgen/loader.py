@@ -103,6 +103,7 @@ def cross_file_problems(topics: list[Topic]) -> list[Problem]:
     problems: list[Problem] = []
     seen_ids: dict[str, Location] = {}
     seen_topics: dict[str, Location] = {}
+    seen_guids: dict[str, str] = {}
     for topic in topics:
         if topic.slug in seen_topics:
             problems.append(
@@ -118,4 +119,9 @@ def cross_file_problems(topics: list[Topic]) -> list[Problem]:
                 )
             else:
                 seen_ids[card.id] = card.location
+            if card.guid and card.guid in seen_guids:
+                problems.append(Problem(card.where("guid"), f"GUID '{card.guid}' is also the GUID of card '{seen_guids[card.guid]}'; "
+                                        "a GUID is one note's identity", context=f"card '{card.id}'"))
+            elif card.guid:
+                seen_guids[card.guid] = card.id
     return problems
