@@ -393,7 +393,7 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
     doc = json.loads(result.stdout)
     removed = {
         "id": "crs-fever", "kind": "cloze", "topic": "safety", "front": "", "back": "", "reverse": False,
-        "cloze": "Mild CRS shows only {{c1::fever}}.", "extra": "", "source": "", "tags": [],
+        "cloze": "Mild CRS shows only {{c1::fever}}.", "extra": "", "source": "", "tags": [], "fields": {}, "guid": None,
     }
     assert doc == {
         "base": {"revision": "main", "commit": git_repo("rev-parse", "main").strip(), "worktree": False},
@@ -411,6 +411,7 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
         ],
         "deck": [],
         "notetypes": [],
+        "notetype_changes": [],
         "topics": [
             {
                 "topic": "basics", "title": "The basics", "added": [], "removed": [],

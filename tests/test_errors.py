@@ -56,7 +56,7 @@ CARD_ERRORS = [
     ("  - id: a1\n    front: Q\n    front: Q2\n    back: A\n", "6:5: error: card 'a1': duplicate key 'front' (first at line 5); keep only one"),
     ("  - id: a1\n    front: Q\n    back: A\n    tags: [good, \"two words\"]\n", "7:18: error: card 'a1': tag 'two words' contains whitespace"),
     ("  - id: Bad Id\n    front: Q\n    back: A\n", "4:9: error: card 'Bad Id': 'id' must be a slug, got 'Bad Id'"),
-    ("  - id: a1\n    extra: only extra\n", "4:5: error: card 'a1': needs either 'front' and 'back' (question/answer) or 'cloze'"),
+    ("  - id: a1\n    extra: only extra\n", "4:5: error: card 'a1': needs either 'front' and 'back' (question/answer), 'cloze', or 'type' and 'fields' (a note type of the deck)"),
     ("  - id: a1\n    cloze: no deletion here\n", "5:12: error: card 'a1': cloze card has no deletion; mark the answer as {{c1::answer}}"),
     ("  - id: a1\n    front: Q\n    back: \"<script>alert(1)</script>\"\n", "6:11: error: card 'a1': unsafe HTML: <script> is not allowed"),
     ("  - id: a1\n    front: Q\n    back: \"![x](media/missing.png)\"\n", "4:5: error: card 'a1': image 'media/missing.png' does not exist"),
@@ -127,7 +127,7 @@ def test_missing_deck_manifest(tmp_path: Path) -> None:
     (cards / "deck.yaml").unlink()
     result = run("build", cards)
     assert result.exit_code == 1
-    assert f"{cards / 'deck.yaml'}: error: missing deck manifest; create deck.yaml with key, name, description and source" in result.output
+    assert f"{cards / 'deck.yaml'}: error: missing deck manifest; create deck.yaml with key, name and description" in result.output
 
 
 def test_deck_manifest_errors(tmp_path: Path) -> None:

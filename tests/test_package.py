@@ -9,7 +9,7 @@ import genanki
 
 from conftest import AnkiCollection
 from deckgen.build import plan_build, write_package
-from deckgen.notetypes import CSS, NOTE_TYPES
+from deckgen.notetypes import NOTE_TYPES
 from deckgen.package import genanki_model
 
 
@@ -25,7 +25,7 @@ def test_same_notes_and_cards_as_genanki_writes(deck_dir: Path, tmp_path: Path) 
     ours = tmp_path / "ours.apkg"
     write_package(plan, ours)
 
-    models = {key: genanki_model(nt, CSS) for key, nt in NOTE_TYPES.items()}
+    models = {key: genanki_model(nt) for key, nt in NOTE_TYPES.items()}
     deck = genanki.Deck(1, plan.deck.name)
     for spec in plan.notes:
         deck.add_note(genanki.Note(model=models[spec.notetype], fields=list(spec.fields), tags=list(spec.tags),

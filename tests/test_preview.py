@@ -17,7 +17,7 @@ from deckgen.notetypes import CSS
 
 MISSING_ANKI = "deckgen preview needs the 'anki' package: pip install 'deckgen[preview]'"
 
-ARTICLE = re.compile(r'<article class="dgp-note" id="card-([^"]+)" data-card-id="[^"]+">(.*?)</article>', re.S)
+ARTICLE = re.compile(r'<article class="dgp-note" id="card-([^"]+)" data-card-id="[^"]+" data-note-type="[^"]+">(.*?)</article>', re.S)
 LABEL = re.compile(r'<p class="dgp-label">([^<]*)</p>')
 SIDE = re.compile(
     r'<figure class="dgp-side dgp-(front|back)"><figcaption>(?:Front|Back)</figcaption>'

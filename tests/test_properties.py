@@ -12,8 +12,9 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from deckgen.card_reader import CARD_KEYS
 from deckgen.compile import CompileContext, compile_cards
-from deckgen.loader import CARD_KEYS, parse_topic
+from deckgen.loader import parse_topic
 from deckgen.render import _MARKDOWN_CHARS, render_markdown, sanitize
 
 CTX = CompileContext("prop-deck", "prop", "A document, Somebody")

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .compile import NoteSpec, content_hash, media_files, notetype_hash
+from .compile import NoteSpec, media_files
 from .errors import ContentError, Location, Problem, UsageError
-from .loader import LOCK_FILE
-from .lock import Entry, Lock, next_mod, read_lock
+from .layout import LOCK_FILE
+from .lock import Lock, read_lock
+from .lockplan import plan_lock
 from .model import Deck
-from .notetypes import CSS, NOTE_TYPES
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
 from .render import render_markdown
 from .yamlsource import file_display
@@ -42,6 +42,7 @@ class Plan:
     new: tuple[str, ...]
     changed: tuple[str, ...]
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
+    schema_changes: tuple[str, ...] = ()  # note types whose schema changes (allowed by --allow-schema-change)
 
     @property
     def card_count(self) -> int:
@@ -76,6 +77,8 @@ def plan_build(
     use_cache: bool = True,
     jobs: int | None = None,
     progress: Progress | None = None,
+    allow_schema_change: bool = False,
+    allow_identity_change: bool = False,
 ) -> Plan:
     """Load, render and compare with the lock. Raises ContentError with every problem found."""
     if compiled is None:
@@ -91,56 +94,11 @@ def plan_build(
     lock_path = cards_dir / LOCK_FILE
     old = read_lock(lock_path)
     now = build_time() if now is None else now
-    old_cards = old.cards if old else {}
-    old_removed = old.removed if old else {}
-    cards_by_id = {card.id: card for card in deck.cards}
-
-    cards: dict[str, Entry] = {}
-    new: list[str] = []
-    changed: list[str] = []
-    for note in notes:
-        prev = old_cards.get(note.card_id)
-        card = cards_by_id[note.card_id]
-        if note.card_id in old_removed and prev is None:
-            problems.append(
-                Problem(card.where("id"), f"id '{note.card_id}' belonged to a card removed earlier (see 'removed' in "
-                        f"{file_display(lock_path)}); ids are never reused: pick a new id, or delete that entry to "
-                        "bring the old card back on purpose", context=f"card '{note.card_id}'", rule="lock")
-            )
-            continue
-        if prev is not None and prev.kind and prev.kind != note.notetype:
-            problems.append(
-                Problem(card.location, f"this card was shipped as a {prev.kind} card; Anki cannot change a note's type on "
-                        "re-import (it would skip the update). Give the new card a new id",
-                        context=f"card '{note.card_id}'", rule="lock")
-            )
-            continue
-        cards[note.card_id] = Entry(note.hash, next_mod(prev, note.hash, now), note.notetype)
-        if prev is None:
-            new.append(note.card_id)
-        elif prev.hash != note.hash:
-            changed.append(note.card_id)
-    errors = [p for p in problems if p.is_error]
-    if errors:
+    decided = plan_lock(deck, notes, description.html, old, now, file_display(lock_path),
+                        allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
+    problems += decided.problems
+    if any(p.is_error for p in problems):
         raise ContentError(problems)
-
-    removed_now = sorted(set(old_cards) - set(cards))
-    removed = dict(old_removed)
-    for card_id in removed_now:
-        removed[card_id] = old_cards[card_id]
-    notetypes = {}
-    for key, nt in NOTE_TYPES.items():
-        h = notetype_hash(nt, CSS)
-        prev = old.notetypes.get(key) if old else None
-        notetypes[key] = Entry(h, next_mod(prev, h, now))
-    deck_hash = content_hash(deck.name, description.html)
-    lock = Lock(
-        created=old.created if old else now,
-        deck=Entry(deck_hash, next_mod(old.deck if old else None, deck_hash, now)),
-        notetypes=notetypes,
-        cards=cards,
-        removed=removed,
-    )
     return Plan(
         deck=deck,
         notes=tuple(notes),
@@ -148,11 +106,12 @@ def plan_build(
         description_html=description.html,
         media=tuple(media_files(deck, notes)),
         old_lock=old,
-        lock=lock,
+        lock=decided.lock,
         lock_path=lock_path,
-        new=tuple(new),
-        changed=tuple(changed),
-        removed=tuple(removed_now),
+        new=decided.new,
+        changed=decided.changed,
+        removed=decided.removed,
+        schema_changes=decided.schema_changes,
     )
 
 
@@ -174,8 +133,8 @@ def _write_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
         deck_name=plan.deck.name,
         description_html=plan.description_html,
         deck_mod=lock.deck.mod if lock.deck else 0,
+        notetypes=plan.deck.notetypes,
         notetype_mods={key: entry.mod for key, entry in lock.notetypes.items()},
-        css=CSS,
         notes=plan.notes,
         note_mods={card_id: entry.mod for card_id, entry in lock.cards.items()},
         media=plan.media,
@@ -198,12 +157,15 @@ def build(
     progress: Progress | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    allow_schema_change: bool = False,
+    allow_identity_change: bool = False,
 ) -> tuple[Plan, Path]:
     """Build the package and update the lock. Nothing is written unless everything was read and checked
     first; both files are replaced together at the end, or neither is."""
     from .fsutil import staged
 
-    plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs, progress=progress)
+    plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs, progress=progress,
+                      allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
     output = output or default_output(cards_dir, plan.deck.key)
     if output.is_dir():
         raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .compile import used_template_media
 from .errors import WARNING, ContentError, Location, Problem, UsageError
-from .loader import MEDIA_DIR
+from .layout import MEDIA_DIR
 from .model import CLOZE, Deck
 from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display
@@ -59,7 +60,7 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     notes = compiled.notes
     problems += duplicate_prompts(deck)
     problems += tag_case(deck)
-    problems += unused_media(deck, {name for note in notes for name in note.media})
+    problems += unused_media(deck, {name for note in notes for name in note.media} | used_template_media(deck, notes))
     if documents:
         problems += sources_found(deck, documents)
     if not any(p.is_error for p in problems):
@@ -154,6 +155,6 @@ def lock_problems(cards_dir: Path, compiled: Compiled) -> list[Problem]:
     try:
         plan = plan_build(cards_dir, compiled=compiled)
     except ContentError as exc:  # lock-level problems: a reused id, a changed card kind, a damaged lock
-        return [p for p in exc.problems if p.rule == "lock" or p.location.path.endswith("deckgen.lock")]
+        return [p for p in exc.problems if p.rule in ("lock", "identity", "schema") or p.location.path.endswith("deckgen.lock")]
     stale = plan.stale_lock()
     return [] if stale is None else [stale]

@@ -112,14 +112,20 @@ def main() -> None:
               help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
 @click.option("--locked", is_flag=True, help="Fail if the lock file would change (for CI: the committed lock must be current).")
 @click.option("--no-cache", is_flag=True, help="Parse and render every file again instead of using ~/.cache/deckgen.")
+@click.option("--allow-schema-change", is_flag=True,
+              help="Ship a note type whose fields or templates changed (learners must tick 'Merge note types', Anki 23.10+).")
+@click.option("--allow-identity-change", is_flag=True,
+              help="Ship a changed deck key, note type id or GUID (learners get new notes beside the old ones).")
 @handle_errors
-def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool) -> None:
+def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, allow_schema_change: bool,
+          allow_identity_change: bool) -> None:
     """Compile CARDS_DIR (default: cards) into an Anki package."""
     from .build import build as run_build
 
     progress = TerminalProgress()
     try:
-        plan, path = run_build(cards_dir, output, locked=locked, progress=progress, use_cache=not no_cache)
+        plan, path = run_build(cards_dir, output, locked=locked, progress=progress, use_cache=not no_cache,
+                               allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
     finally:
         progress.close()
     report(plan.warnings)
@@ -129,6 +135,14 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool) ->
         f"{plan.card_count} cards, {n_topics} topics "
         f"({len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed)"
     )
+    for key in plan.schema_changes:
+        nt = plan.deck.notetype_map[key]
+        click.echo(
+            f"WARNING: note type '{key}' ({nt.name}) changed its fields or templates (--allow-schema-change): learners "
+            "who import this package into a collection that has the old one must tick 'Merge note types' (Anki 23.10 "
+            f"or newer); otherwise their Anki adds a copy named '{nt.name}+' and skips the updates of its notes",
+            err=True,
+        )
     if plan.removed:
         click.echo(
             f"removed from the deck: {', '.join(plan.removed)} (recorded in the lock; these notes stay in "
@@ -195,7 +209,8 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     a report: Markdown for a pull-request comment, or JSON. Exits 0 whether or not anything changed.
     """
     from .diff import diff_revisions
-    from .diffreport import markdown, to_json
+    from .diffjson import to_json
+    from .diffreport import markdown
 
     result = diff_revisions(base, head, cards_dir)
     click.echo(to_json(result) if fmt == "json" else markdown(result))

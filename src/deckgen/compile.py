@@ -6,13 +6,16 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from . import cloze
 from .errors import WARNING, Problem
-from .loader import MEDIA_DIR, Manifest
-from .model import CLOZE, Card, Deck, topic_tag
-from .notetypes import NOTE_TYPES, NoteType
+from .layout import MEDIA_DIR
+from .manifest import Manifest
+from .model import BUILTIN_KINDS, CLOZE, Card, Deck, NoteType, topic_tag
+from .notetype_media import notetype_media
+from .notetypes import NOTE_TYPES
 from .render import render_markdown, render_plain
 
 
@@ -20,7 +23,7 @@ from .render import render_markdown, render_plain
 class NoteSpec:
     card_id: str
     guid: str
-    notetype: str  # key into NOTE_TYPES
+    notetype: str  # the note type's slug (QA, CLOZE or one of the deck's own)
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     media: tuple[str, ...]
@@ -46,8 +49,11 @@ def note_hash(notetype_id: int, fields: tuple[str, ...], tags: tuple[str, ...]) 
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def notetype_hash(nt: NoteType, css: str) -> str:
-    return content_hash(nt.id, nt.name, nt.fields, nt.templates, css)
+def notetype_hash(nt: NoteType) -> str:
+    """Everything of a note type that Anki stores; a change reaches learners when the note type's ``mod`` is newer."""
+    if nt.builtin:
+        return content_hash(nt.id, nt.name, nt.fields, nt.templates, nt.css)
+    return content_hash(nt.id, nt.name, nt.fields, nt.templates, nt.css, nt.is_cloze, nt.sort_field)
 
 
 def source_html(card: Card, citation_line: str) -> str:
@@ -67,10 +73,30 @@ class CompileContext:
     key: str
     tag: str
     citation_line: str
+    topic_tags: bool = True
+    notetypes: tuple[NoteType, ...] = ()  # the deck's own note types (the built-in ones are constants)
 
     @classmethod
     def of(cls, manifest: Manifest) -> CompileContext:
-        return cls(manifest.key, manifest.tag, manifest.citation.line())
+        return cls(manifest.key, manifest.tag, manifest.citation.line() if manifest.citation else "", manifest.topic_tags,
+                   tuple(nt for nt in manifest.notetypes if not nt.builtin))
+
+    @cached_property
+    def digest(self) -> str:
+        """Identifies everything here that can change a compiled note (CSS cannot), for the per-file cache."""
+        types = [(nt.key, nt.id, nt.fields, nt.templates, sorted(nt.markdown), nt.is_cloze, nt.sort_field) for nt in self.notetypes]
+        return content_hash(self.key, self.tag, self.citation_line, self.topic_tags, types)
+
+    def notetype(self, key: str) -> NoteType:
+        if key in BUILTIN_KINDS:
+            return NOTE_TYPES[key]
+        return next(nt for nt in self.notetypes if nt.key == key)
+
+    def tags(self, card: Card) -> tuple[str, ...]:
+        return (topic_tag(self.tag, card.topic), *card.tags) if self.topic_tags else card.tags
+
+    def guid(self, card: Card) -> str:
+        return card.guid or note_guid(self.key, card.id)
 
 
 def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
@@ -78,6 +104,10 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
 
     Pure: reads no files (whether images exist is :func:`missing_media`'s job), so it can be cached by
     the card file's content and run in worker processes."""
+    if card.kind not in BUILTIN_KINDS:
+        from .typed_notes import compile_typed
+
+        return compile_typed(card, ctx.notetype(card.kind), ctx)
     problems: list[Problem] = []
     context = f"card '{card.id}'"
     media: list[str] = []
@@ -108,10 +138,10 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
     if any(p.is_error for p in problems):
         return None, problems
     nt = NOTE_TYPES[card.kind]
-    tags = (topic_tag(ctx.tag, card.topic), *card.tags)
+    tags = ctx.tags(card)
     spec = NoteSpec(
         card_id=card.id,
-        guid=note_guid(ctx.key, card.id),
+        guid=ctx.guid(card),
         notetype=card.kind,
         fields=fields,
         tags=tags,
@@ -123,24 +153,31 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
     return spec, problems
 
 
-def cloze_problems(card: Card) -> list[Problem]:
-    where = card.where("cloze")
+def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> list[Problem]:
+    """The problems of a card's cloze text, or of the fields (key, text) of a cloze note type taken together
+    (Anki numbers the deletions of all fields as one set)."""
+    texts = [("cloze", card.cloze)] if texts is None else texts
     context = f"card '{card.id}'"
-    deletions, malformed = cloze.parse(card.cloze)
-    problems = [Problem(where, message, context=context, rule="cloze") for _, message in malformed]
-    nums = cloze.numbers(deletions)
-    if not deletions and not malformed:
+    problems: list[Problem] = []
+    deletions: list[tuple[cloze.Deletion, str]] = []
+    for key, text in texts:
+        found, malformed = cloze.parse(text)
+        problems += [Problem(card.where(key), message, context=context, rule="cloze") for _, message in malformed]
+        deletions += [(d, key) for d in found]
+    where = card.where(texts[0][0]) if texts else card.location
+    nums = cloze.numbers([d for d, _ in deletions])
+    if not deletions and not problems:
         problems.append(Problem(where, "cloze card has no deletion; mark the answer as {{c1::answer}}", context=context, rule="cloze"))
     elif nums:
         missing = sorted(set(range(1, nums[-1] + 1)) - set(nums))
         if missing:
             gaps = ", ".join(f"c{n}" for n in missing)
             problems.append(Problem(where, f"cloze numbers skip {gaps}; number deletions c1, c2, ... without gaps", context=context, rule="cloze"))
-    for d in deletions:
+    for d, key in deletions:
         if cloze.looks_like_split_term(d):
             problems.append(
                 Problem(
-                    where,
+                    card.where(key),
                     f"'{{{{c{d.number}::{d.answer}::{d.hint}}}}}': Anki shows answer '{d.answer}' with hint '{d.hint}'. "
                     f"If '{d.answer}::{d.hint}' is one term, write {d.answer}\\:\\:{d.hint}",
                     severity=WARNING, context=context, rule="cloze",
@@ -160,10 +197,25 @@ def compile_cards(cards: tuple[Card, ...], ctx: CompileContext) -> tuple[list[No
     return notes, problems
 
 
+def used_template_media(deck: Deck, notes: list[NoteSpec] | tuple[NoteSpec, ...]) -> set[str]:
+    return {name for nt in used_notetypes(deck, notes) for name in notetype_media(nt)}
+
+
+def used_notetypes(deck: Deck, notes: list[NoteSpec] | tuple[NoteSpec, ...]) -> list[NoteType]:
+    used = {note.notetype for note in notes}
+    return [nt for nt in deck.notetypes if nt.key in used]
+
+
 def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
     folder = deck.root / MEDIA_DIR
     cards = {card.id: card for card in deck.cards}
     problems = []
+    for nt in used_notetypes(deck, notes):
+        for name in notetype_media(nt):
+            if not (folder / name).is_file():
+                problems.append(Problem(deck.location, f"file 'media/{name}', which the templates or CSS of note type "
+                                        f"'{nt.key}' use, does not exist in {folder}; add the file or fix the name",
+                                        context="deck", rule="media"))
     for note in notes:
         for name in note.media:
             if not (folder / name).is_file():
@@ -173,5 +225,5 @@ def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
 
 
 def media_files(deck: Deck, notes: list[NoteSpec]) -> list[Path]:
-    names = sorted({name for note in notes for name in note.media})
+    names = sorted({name for note in notes for name in note.media} | used_template_media(deck, notes))
     return [deck.root / MEDIA_DIR / name for name in names]

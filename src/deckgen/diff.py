@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .gitio import Snapshot, find_repo, snapshot_at, snapshot_worktree
-from .model import CLOZE, Card, Deck
+from .model import CLOZE, QA, Card, Deck
+from .notetype_diff import NoteTypeChange, compare_notetypes
 from .pipeline import gc_paused
 
 RENAME_RATIO = 0.8
 
 # Fields compared for a card present at both revisions, in the order they are reported.
-CARD_FIELDS = ("kind", "topic", "front", "back", "reverse", "cloze", "extra", "source", "tags")
+CARD_FIELDS = ("kind", "topic", "guid", "front", "back", "reverse", "cloze", "extra", "source", "tags")
 TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source"})
 DECK_FIELDS = ("key", "name", "tag", "description")
 CITATION_FIELDS = ("title", "publisher", "authors", "date", "url", "language", "note")
@@ -107,7 +108,7 @@ class TopicChanges:
 class Hazard:
     """Something in the change that hurts people who already study the deck."""
 
-    type: str  # "deck-key", "deck-name", "notetype", "kind", "rename", "removed"
+    type: str  # "deck-key", "deck-name", "notetype-id", "notetype-schema", "notetype-code", "notetype", "kind", "rename", "removed"
     ids: tuple[str, ...] = ()  # the cards (or note type) concerned
     old: str = ""
     new: str = ""
@@ -121,13 +122,14 @@ class DeckDiff:
     deck: tuple[FieldChange, ...]  # deck settings that changed
     topics: tuple[TopicChanges, ...]  # only topics with card changes, in deck order
     notetypes: tuple[str, ...]  # note type keys whose hash in the lock file differs
+    notetype_changes: tuple[NoteTypeChange, ...] = ()  # the note types themselves, compared
 
     def count(self, what: str) -> int:
         return sum(len(getattr(topic, what)) for topic in self.topics)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.deck or self.topics or self.notetypes)
+        return not (self.deck or self.topics or self.notetypes or self.notetype_changes)
 
     def hazards(self) -> list[Hazard]:
         """Most severe first."""
@@ -137,7 +139,15 @@ class DeckDiff:
             if field in by_field:
                 change = by_field[field]
                 out.append(Hazard(kind, old=str(change.old), new=str(change.new)))
-        out += [Hazard("notetype", ids=(key,)) for key in self.notetypes]
+        for nt in self.notetype_changes:
+            if nt.id_changed:
+                assert nt.old is not None and nt.new is not None
+                out.append(Hazard("notetype-id", ids=(nt.key,), old=str(nt.old.id), new=str(nt.new.id)))
+            if nt.schema_changed:
+                out.append(Hazard("notetype-schema", ids=(nt.key,)))
+            out += [Hazard("notetype-code", ids=(nt.key,), new=what) for what in nt.new_code]
+        compared = {nt.key for nt in self.notetype_changes}
+        out += [Hazard("notetype", ids=(key,)) for key in self.notetypes if key not in compared]
         for topic in self.topics:
             for card in topic.changed:
                 for change in card.fields:
@@ -155,10 +165,12 @@ class DeckDiff:
 
 def is_text_field(field: str) -> bool:
     """Whether a field's change is shown as an inline word diff (rather than "old -> new")."""
-    return field in TEXT_FIELDS or field in ("name", "description") or field.startswith("source.")
+    return field in TEXT_FIELDS or field in ("name", "description") or field.startswith(("source.", "fields."))
 
 
 def _value(card: Card, field: str) -> object:
+    if field.startswith("fields."):
+        return dict(card.fields).get(field[7:], "").strip()
     value = getattr(card, field)
     return value.strip() if isinstance(value, str) and field in TEXT_FIELDS else value
 
@@ -166,7 +178,8 @@ def _value(card: Card, field: str) -> object:
 def card_changes(old: Card, new: Card) -> tuple[FieldChange, ...]:
     """The fields that differ (text compared without leading and trailing whitespace)."""
     changes = []
-    for field in CARD_FIELDS:
+    names = [*(name for name, _ in old.fields), *(name for name, _ in new.fields if name not in dict(old.fields))]
+    for field in (*CARD_FIELDS, *(f"fields.{name}" for name in names)):
         before, after = _value(old, field), _value(new, field)
         if before != after:
             changes.append(FieldChange(field, before, after))
@@ -213,7 +226,8 @@ def _deck_changes(old: Deck, new: Deck) -> tuple[FieldChange, ...]:
         if before != after:
             changes.append(FieldChange(field, before, after))
     for field in CITATION_FIELDS:
-        before, after = getattr(old.citation, field), getattr(new.citation, field)
+        before = getattr(old.citation, field) if old.citation else ""
+        after = getattr(new.citation, field) if new.citation else ""
         if before != after:
             changes.append(FieldChange(f"source.{field}", before, after))
     return tuple(changes)
@@ -267,7 +281,8 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
         old_types, new_types = base.lock.notetypes, head.lock.notetypes
         both = sorted(old_types.keys() & new_types.keys())
         notetypes = tuple(key for key in both if old_types[key].hash != new_types[key].hash)
-    return DeckDiff(base=base, head=head, deck=_deck_changes(base.deck, head.deck), topics=tuple(topics), notetypes=notetypes)
+    return DeckDiff(base=base, head=head, deck=_deck_changes(base.deck, head.deck), topics=tuple(topics), notetypes=notetypes,
+                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes))
 
 
 @gc_paused()
@@ -280,4 +295,6 @@ def diff_revisions(base: str, head: str | None, cards_dir: Path) -> DeckDiff:
 
 
 def kind_name(kind: str) -> str:
-    return "cloze" if kind == CLOZE else "question/answer"
+    if kind in (QA, CLOZE):
+        return "cloze" if kind == CLOZE else "question/answer"
+    return f"note type '{kind}'"

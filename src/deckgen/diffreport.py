@@ -9,10 +9,9 @@ stays literal), HTML tags always do.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
-from .diff import DELETE, EQUAL, INSERT, CardChange, DeckDiff, FieldChange, Hazard, TopicChanges, is_text_field, kind_name
+from .diff import DELETE, EQUAL, INSERT, DeckDiff, FieldChange, Hazard, TopicChanges, is_text_field, kind_name
 from .gitio import Snapshot
 from .model import QA, Card
 
@@ -98,7 +97,9 @@ def field_markdown(change: FieldChange) -> str:
 def card_fields(card: Card) -> list[tuple[str, str]]:
     """(field, Markdown) for each field a card has, in reading order."""
     rows: list[tuple[str, str]] = []
-    if card.kind == QA:
+    if card.fields:
+        rows += [(f"fields.{name}", escape(value.strip())) for name, value in card.fields if value.strip()]
+    elif card.kind == QA:
         rows += [("front", escape(card.front.strip())), ("back", escape(card.back.strip()))]
         if card.reverse:
             rows.append(("reverse", "yes"))
@@ -129,6 +130,16 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Deck renamed')} {c(hazard.old)} → {c(hazard.new)}: learners' existing cards stay in the deck they "
                 "are in (Anki does not move cards on import); only cards new to them go to the new deck, so they end up "
                 "with two.")
+    if hazard.type == "notetype-id":
+        return (f"{b('Note type id changed')} {c(hazard.ids[0])} {c(hazard.old)} → {c(hazard.new)}: Anki matches note types "
+                "by id, so learners get a second note type and a second copy of every note of it.")
+    if hazard.type == "notetype-schema":
+        return (f"{b('Note type fields or templates changed')} {c(hazard.ids[0])}: Anki cannot change them in a note type its "
+                "learners have. Learners on Anki 23.10+ must tick 'Merge note types' when importing; otherwise Anki adds a "
+                "copy of the note type and skips the updates of all its notes.")
+    if hazard.type == "notetype-code":
+        return (f"{b('New code in a note type')} {c(hazard.ids[0])}: {hazard.new}. Templates and CSS run in every "
+                "learner's Anki; read this change as you would read code.")
     if hazard.type == "notetype":
         return (f"{b('Note type changed')} {c(hazard.ids[0])}: its hash in deckgen.lock differs between the revisions, so "
                 "its fields, templates or styling changed (the lock cannot tell which). New templates and styling reach "
@@ -177,6 +188,36 @@ def _topic_markdown(topic: TopicChanges) -> list[str]:
     return lines
 
 
+def _fence(text: str) -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return fence
+
+
+def notetypes_markdown(diff: DeckDiff) -> list[str]:
+    """A section per changed note type: its settings, and its templates and CSS as unified diffs."""
+    lines: list[str] = []
+    for change in diff.notetype_changes:
+        nt = change.new or change.old
+        assert nt is not None
+        what = "Added" if change.old is None else "Removed" if change.new is None else "Changed"
+        lines += [f"#### {what} note type {code(change.key)} ({escape(nt.name)})", ""]
+        if change.new is None:
+            lines += ["- its notes stay in learners' collections with it", ""]
+            continue
+        if change.old is None:
+            lines += [f"- **fields:** {escape(', '.join(nt.fields))}", f"- **templates:** {escape(', '.join(t[0] for t in nt.templates))}", ""]
+            continue
+        lines += [f"- **{name}:** {code(old)} → {code(new)}" for name, old, new in change.settings]
+        for text in change.texts:
+            body = text.unified()
+            fence = _fence(body)
+            lines += [f"- **{escape(text.what)}:**", "", f"{fence}diff", body, fence, ""]
+        lines.append("")
+    return lines
+
+
 def markdown(diff: DeckDiff) -> str:
     """The report as Markdown (no trailing newline)."""
     base, head = revision_markdown(diff.base), revision_markdown(diff.head)
@@ -203,62 +244,8 @@ def markdown(diff: DeckDiff) -> str:
         lines.append("")
     if diff.deck:
         lines += ["### Deck settings", "", *(field_markdown(change) for change in diff.deck), ""]
+    if diff.notetype_changes:
+        lines += ["### Note types", "", *notetypes_markdown(diff)]
     for topic in diff.topics:
         lines += _topic_markdown(topic)
     return "\n".join(lines).rstrip("\n")
-
-
-# JSON -------------------------------------------------------------------------------------------------------------
-
-
-def card_json(card: Card) -> dict[str, object]:
-    return {
-        "id": card.id, "kind": card.kind, "topic": card.topic, "front": card.front, "back": card.back,
-        "reverse": card.reverse, "cloze": card.cloze, "extra": card.extra, "source": card.source, "tags": list(card.tags),
-    }
-
-
-def field_json(change: FieldChange) -> dict[str, object]:
-    def value(v: object) -> object:
-        return list(v) if isinstance(v, tuple) else v
-
-    out: dict[str, object] = {"field": change.field, "old": value(change.old), "new": value(change.new)}
-    if is_text_field(change.field):
-        out["diff"] = [[op, text] for op, text in change.segments()]
-    return out
-
-
-def _pair_json(change: CardChange) -> dict[str, object]:
-    return {"old_id": change.old.id, "new_id": change.new.id, "fields": [field_json(f) for f in change.fields]}
-
-
-def to_json(diff: DeckDiff) -> str:
-    def revision(s: Snapshot) -> dict[str, object]:
-        return {"revision": s.label or None, "commit": s.commit or None, "worktree": not s.commit}
-
-    document = {
-        "base": revision(diff.base),
-        "head": revision(diff.head),
-        "changed": not diff.is_empty,
-        "summary": {**summary_counts(diff), "topics": len(diff.topics)},
-        "warnings": [
-            {"type": h.type, "ids": list(h.ids), "old": h.old or None, "new": h.new or None,
-             "similarity": None if h.similarity is None else round(h.similarity, 3),
-             "message": hazard_text(h, plain_quote, str)}
-            for h in diff.hazards()
-        ],
-        "deck": [field_json(change) for change in diff.deck],
-        "notetypes": list(diff.notetypes),
-        "topics": [
-            {
-                "topic": topic.slug,
-                "title": topic.title,
-                "added": [card_json(card) for card in topic.added],
-                "changed": [{"id": c.new.id, "fields": [field_json(f) for f in c.fields]} for c in topic.changed],
-                "renamed": [{**_pair_json(pair), "similarity": round(pair.similarity, 3)} for pair in topic.renamed],
-                "removed": [card_json(card) for card in topic.removed],
-            }
-            for topic in diff.topics
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from .errors import ContentError, Location, Problem, UsageError
-from .loader import LOCK_FILE, read_deck
+from .layout import LOCK_FILE
+from .loader import read_deck
 from .lock import Lock, read_lock
 from .model import Deck
 from .yamlsource import file_display

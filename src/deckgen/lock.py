@@ -15,14 +15,19 @@ from pathlib import Path
 from .errors import ContentError, Location, Problem
 from .yamlsource import file_display
 
-LOCK_VERSION = 1
+LOCK_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # a version-1 lock is read as it is and written back as version 2
 
 
 @dataclass(frozen=True)
 class Entry:
     hash: str
     mod: int
-    kind: str = ""
+    kind: str = ""  # cards: the note type's slug
+    guid: str = ""  # cards: the GUID when the card gives one (imported notes)
+    key: str = ""  # the deck: its key (identity guard)
+    id: int = 0  # note types: the Anki note type id (identity guard)
+    schema: str = ""  # note types: the hash of kind, field names and template names
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,20 @@ class Lock:
     def dumps(self) -> str:
         """Stable, diff-friendly text: one card a line, sorted by id."""
 
-        def entry(e: Entry) -> str:  # hashes, kinds and ids are plain ASCII slugs: no escaping needed
-            kind = f', "kind": "{e.kind}"' if e.kind else ""
-            return f'{{"hash": "{e.hash}"{kind}, "mod": {e.mod}}}'
+        def entry(e: Entry) -> str:  # one line per entry; strings other than slugs and hashes are JSON-escaped
+            parts = [f'"hash": "{e.hash}"']
+            if e.key:
+                parts.append(f'"key": "{e.key}"')
+            if e.kind:
+                parts.append(f'"kind": "{e.kind}"')
+            if e.guid:
+                parts.append(f'"guid": {json.dumps(e.guid)}')
+            if e.id:
+                parts.append(f'"id": {e.id}')
+            parts.append(f'"mod": {e.mod}')
+            if e.schema:
+                parts.append(f'"schema": "{e.schema}"')
+            return "{" + ", ".join(parts) + "}"
 
         def section(name: str, entries: dict[str, Entry]) -> str:
             if not entries:
@@ -68,16 +84,16 @@ def read_lock(path: Path) -> Lock | None:
         raise ContentError([Problem(Location(display), f"cannot read the lock file ({exc}); restore it from git")]) from None
     try:
         data = json.loads(text)
-        if data.get("version") != LOCK_VERSION:
+        if data.get("version") not in READABLE_VERSIONS:
             raise ValueError(f"unsupported lock version {data.get('version')!r}")
 
         def entries(name: str) -> dict[str, Entry]:
-            return {k: Entry(hash=str(v["hash"]), mod=int(v["mod"]), kind=str(v.get("kind", ""))) for k, v in data[name].items()}
+            return {k: _entry(v) for k, v in data[name].items()}
 
         deck = data["deck"]
         return Lock(
             created=int(data["created"]),
-            deck=Entry(hash=str(deck["hash"]), mod=int(deck["mod"])) if deck else None,
+            deck=_entry(deck) if deck else None,
             notetypes=entries("notetypes"),
             cards=entries("cards"),
             removed=entries("removed"),
@@ -89,6 +105,12 @@ def read_lock(path: Path) -> Lock | None:
         raise ContentError([Problem(loc, message)]) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ContentError([Problem(Location(display), f"the lock file is damaged ({exc}); restore it from git")]) from None
+
+
+def _entry(v: dict[str, object]) -> Entry:
+    return Entry(hash=str(v["hash"]), mod=int(v["mod"]), kind=str(v.get("kind", "")),  # type: ignore[call-overload]
+                 guid=str(v.get("guid", "")), key=str(v.get("key", "")), id=int(v.get("id", 0)),  # type: ignore[call-overload]
+                 schema=str(v.get("schema", "")))
 
 
 def next_mod(old: Entry | None, content_hash: str, now: int) -> int:

@@ -10,12 +10,37 @@ from .errors import Location
 
 QA = "qa"
 CLOZE = "cloze"
+BUILTIN_KINDS = (QA, CLOZE)  # the built-in note types' slugs; a deck's own note types use other slugs
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """A note type as Anki stores it. Anki matches note types by ``id``; ``fields`` and the template *names* are its
+    schema, which must never change under the same id (learners' Anki would fork the note type)."""
+
+    key: str  # the slug: QA, CLOZE or a deck's own
+    id: int
+    name: str
+    fields: tuple[str, ...]
+    templates: tuple[tuple[str, str, str], ...]  # (name, front, back)
+    is_cloze: bool
+    css: str = ""
+    markdown: frozenset[str] = frozenset()  # fields rendered as Markdown; the others are HTML
+    sort_field: int = 0  # index into ``fields``
+
+    @property
+    def builtin(self) -> bool:
+        return self.key in BUILTIN_KINDS
+
+    @property
+    def kind_name(self) -> str:
+        return "cloze" if self.is_cloze else "standard"
 
 
 @dataclass(frozen=True)
 class Card:
     id: str
-    kind: str  # QA or CLOZE
+    kind: str  # QA, CLOZE, or the slug of one of the deck's own note types
     topic: str
     location: Location
     front: str = ""
@@ -26,6 +51,8 @@ class Card:
     source: str = ""
     tags: tuple[str, ...] = ()
     spots: tuple[tuple[str, int, int], ...] = ()  # (key, line, col) where each key's value starts
+    fields: tuple[tuple[str, str], ...] = ()  # a deck note type's fields, (name, text), in the note type's order
+    guid: str = ""  # the note's Anki GUID when given (imported notes); otherwise derived from the deck key and id
 
     def where(self, key: str) -> Location:
         for name, line, col in self.spots:
@@ -35,8 +62,19 @@ class Card:
 
     @property
     def prompt(self) -> str:
-        """The text a learner is asked: the front, or the cloze text."""
-        return self.cloze if self.kind == CLOZE else self.front
+        """The text a learner is asked: the front, the cloze text, or a deck note type's first field."""
+        if self.kind == CLOZE:
+            return self.cloze
+        if self.kind == QA:
+            return self.front
+        return self.fields[0][1] if self.fields else ""
+
+    @property
+    def prompt_key(self) -> str:
+        """The YAML key of :attr:`prompt`, for messages."""
+        if self.kind in BUILTIN_KINDS:
+            return "cloze" if self.kind == CLOZE else "front"
+        return "fields"
 
 
 @dataclass(frozen=True)
@@ -73,10 +111,17 @@ class Deck:
     name: str
     tag: str
     description: str
-    citation: Citation
+    citation: Citation | None
     root: Path  # the cards folder
     location: Location  # of deck.yaml
     topics: tuple[Topic, ...]
+    notetypes: tuple[NoteType, ...] = ()  # built-in ones (with the deck's CSS) and the deck's own, by slug order
+    css: str = ""  # the deck's CSS, appended to the built-in note types'
+    topic_tags: bool = True
+
+    @cached_property
+    def notetype_map(self) -> dict[str, NoteType]:
+        return {nt.key: nt for nt in self.notetypes}
 
     @cached_property
     def cards(self) -> tuple[Card, ...]:

@@ -13,20 +13,11 @@ reverse card and keeps the forward card's history).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import replace
 
-from .model import CLOZE, QA
-
-
-@dataclass(frozen=True)
-class NoteType:
-    key: str  # QA or CLOZE
-    id: int
-    name: str
-    fields: tuple[str, ...]
-    templates: tuple[tuple[str, str, str], ...]  # (name, front, back)
-    is_cloze: bool
-
+from .model import CLOZE, QA, NoteType
 
 CSS = """\
 .card {
@@ -75,6 +66,8 @@ QA_TYPE = NoteType(
         ("Reverse", "{{#Reverse}}{{Back}}{{/Reverse}}", "{{FrontSide}}\n<hr id=\"answer\">\n{{Front}}\n" + _BACK_TAIL),
     ),
     is_cloze=False,
+    css=CSS,
+    markdown=frozenset({"Front", "Back", "Extra"}),
 )
 
 CLOZE_TYPE = NoteType(
@@ -84,6 +77,30 @@ CLOZE_TYPE = NoteType(
     fields=("Text", "Extra", "Source", "Id"),
     templates=(("Cloze", "{{cloze:Text}}", "{{cloze:Text}}\n" + _BACK_TAIL),),
     is_cloze=True,
+    css=CSS,
+    markdown=frozenset({"Text", "Extra"}),
 )
 
 NOTE_TYPES = {QA: QA_TYPE, CLOZE: CLOZE_TYPE}
+
+
+def builtin_notetypes(deck_css: str = "") -> tuple[NoteType, ...]:
+    """The built-in note types as a deck uses them: deckgen's CSS, then the deck's own CSS (``css:`` in deck.yaml)."""
+    if not deck_css:
+        return (QA_TYPE, CLOZE_TYPE)
+    css = f"{CSS}\n/* the deck's CSS */\n{deck_css.rstrip()}\n"
+    return (replace(QA_TYPE, css=css), replace(CLOZE_TYPE, css=css))
+
+
+def derived_id(deck_key: str, slug: str) -> int:
+    """A deck note type's permanent Anki id, from the deck key and its slug (unless deck.yaml gives one).
+    NEVER change this function: every learner's Anki would see a new note type."""
+    digest = hashlib.sha256(f"deckgen-notetype\x1f{deck_key}\x1f{slug}".encode()).digest()
+    return int.from_bytes(digest[:5], "big") + (1 << 32)
+
+
+def schema_hash(nt: NoteType) -> str:
+    """What Anki's importer compares to decide that a note type is the same one: kind, field names, template names.
+    A change forks the note type in every learner's collection."""
+    data = [nt.is_cloze, list(nt.fields), [name for name, _, _ in nt.templates]]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:20]

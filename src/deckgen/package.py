@@ -27,8 +27,9 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from . import templates
 from .compile import NoteSpec
-from .notetypes import NOTE_TYPES, NoteType
+from .model import NoteType
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _STATEMENTS = [stmt.strip() + ";" for stmt in APKG_SCHEMA.split(";") if stmt.strip()]
@@ -36,15 +37,21 @@ _TABLES = "\n".join(stmt for stmt in _STATEMENTS if not stmt.upper().startswith(
 _INDEXES = "\n".join(stmt for stmt in _STATEMENTS if stmt.upper().startswith("CREATE INDEX"))
 
 
-def genanki_model(nt: NoteType, css: str) -> genanki.Model:
-    return genanki.Model(
+def genanki_model(nt: NoteType) -> genanki.Model:
+    model = genanki.Model(
         nt.id,
         nt.name,
         fields=[{"name": name} for name in nt.fields],
         templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in nt.templates],
-        css=css,
+        css=nt.css,
         model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK,
+        sort_field_index=nt.sort_field,
     )
+    # genanki's own computation of the legacy "req" renders the templates with chevron and raises on Anki's filters
+    # ({{furigana:...}}); deckgen computes it from the parsed templates (genanki caches it in this attribute)
+    model.__dict__["_req"] = [[ord_, *templates.legacy_req(templates.parse(front), nt.fields)]
+                              for ord_, (_, front, _) in enumerate(nt.templates)]
+    return model
 
 
 def deck_id(key: str) -> int:
@@ -58,8 +65,8 @@ def write_apkg(
     deck_name: str,
     description_html: str,
     deck_mod: int,
+    notetypes: Sequence[NoteType],
     notetype_mods: dict[str, int],
-    css: str,
     notes: Sequence[NoteSpec],
     note_mods: dict[str, int],
     media: Sequence[Path],
@@ -68,7 +75,8 @@ def write_apkg(
 ) -> None:
     """Write the package to ``path`` (the caller makes that atomic)."""
     did = deck_id(deck_key)
-    models = {key: genanki_model(nt, css) for key, nt in NOTE_TYPES.items()}
+    used = {spec.notetype for spec in notes}
+    models = {nt.key: genanki_model(nt) for nt in notetypes if nt.key in used}  # only note types that notes use
     deck = genanki.Deck(did, deck_name, description_html)
     deck_json: dict[str, Any] = deck.to_json()
     deck_json["mod"] = deck_mod

@@ -25,11 +25,13 @@ from typing import Any
 
 from .compile import CompileContext, NoteSpec, compile_cards, missing_media
 from .errors import Location, Problem
-from .loader import cross_file_problems, make_deck, parse_topic, read_file_bytes, read_manifest, topic_files
+from .layout import read_file_bytes
+from .loader import cross_file_problems, make_deck, parse_topic, topic_files
+from .manifest import read_manifest
 from .model import Card, Deck, Topic
 from .yamlsource import file_display
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
 
@@ -71,7 +73,8 @@ Work = tuple[bytes, Path, str, CompileContext, "Path | None", str]  # data, path
 
 def _unit(data: bytes, path: Path, display: str, ctx: CompileContext, cache: Path | None, key: str) -> Result:
     """Everything that depends on one topic file's content alone; stored in the cache (by the worker)."""
-    topic, problems = parse_topic(data, path, display)
+    types = {nt.key: nt.fields for nt in ctx.notetypes} if ctx.key else None  # no key: deck.yaml is unusable
+    topic, problems = parse_topic(data, path, display, types)
     if topic is None:
         result: Result = (None, [], problems)
     else:
@@ -184,7 +187,7 @@ class _Cache:
 
     def key(self, data: bytes, display: str, ctx: CompileContext) -> str:
         h = hashlib.sha256(code_fingerprint().encode())
-        h.update(json.dumps([display, ctx.key, ctx.tag, ctx.citation_line]).encode())
+        h.update(json.dumps([display, ctx.digest]).encode())
         h.update(data)
         return h.hexdigest()
 
@@ -222,7 +225,7 @@ def _encode(result: Result) -> dict[str, Any]:
         "topic": None if topic is None else {
             "slug": topic.slug, "title": topic.title, "location": _loc(topic.location),
             "cards": [(c.id, c.kind, c.topic, _loc(c.location), c.front, c.back, c.reverse, c.cloze, c.extra,
-                       c.source, c.tags, c.spots) for c in topic.cards],
+                       c.source, c.tags, c.spots, c.fields, c.guid) for c in topic.cards],
         },
         "notes": [(n.card_id, n.guid, n.notetype, n.fields, n.tags, n.media, n.sort_field, n.ords, n.hash)
                   for n in notes],
@@ -236,7 +239,8 @@ def _decode(payload: dict[str, Any], path: Path) -> Result:
     if t is not None:
         cards = tuple(
             Card(id=c[0], kind=c[1], topic=c[2], location=Location(*c[3]), front=c[4], back=c[5], reverse=c[6],
-                 cloze=c[7], extra=c[8], source=c[9], tags=tuple(c[10]), spots=tuple(tuple(s) for s in c[11]))
+                 cloze=c[7], extra=c[8], source=c[9], tags=tuple(c[10]), spots=tuple(tuple(s) for s in c[11]),
+                 fields=tuple((f[0], f[1]) for f in c[12]), guid=c[13])
             for c in t["cards"]
         )
         topic = Topic(slug=t["slug"], title=t["title"], path=path, location=Location(*t["location"]), cards=cards)

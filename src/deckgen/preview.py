@@ -13,15 +13,15 @@ import html
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .build import Plan, plan_build, write_package
+from .compile import NoteSpec
 from .errors import MissingDependency, UsageError
 from .fsutil import atomic_dir
-from .model import CLOZE, Card, Topic
+from .model import CLOZE, Card, NoteType, Topic
 from .yamlsource import file_display
 
 INDEX = "index.html"
@@ -44,7 +44,7 @@ class AnkiCard:
 
 @dataclass(frozen=True)
 class Rendering:
-    """What Anki made of the package: each note's cards, keyed by the note's ``Id`` field, in ``ord`` order."""
+    """What Anki made of the package: each note's cards, keyed by the note's GUID, in ``ord`` order."""
 
     cards: dict[str, list[AnkiCard]]
     anki_version: str
@@ -100,7 +100,7 @@ def render_with_anki(apkg: Path, media_out: Path) -> Rendering:
                 note = card.note()
                 css, front = split_style(card.question())
                 back_css, back = split_style(card.answer())
-                cards.setdefault(note["Id"], []).append(
+                cards.setdefault(note.guid, []).append(
                     AnkiCard(ord=card.ord, template=str(card.template()["name"]), front=front, back=back, css=css or back_css)
                 )
             media_dir = Path(col.media.dir())
@@ -157,7 +157,7 @@ def preview(cards_dir: Path, output: Path | None = None) -> PreviewResult:
             rendering = render_with_anki(apkg, site)
         page = render_page(plan, rendering, cards_dir)
         (site / INDEX).write_text(page, encoding="utf-8")
-    card_count = sum(len(rendering.cards.get(note.card_id, ())) for note in plan.notes)
+    card_count = sum(len(rendering.cards.get(note.guid, ())) for note in plan.notes)
     return PreviewResult(plan=plan, index=output / INDEX, note_count=len(plan.notes), card_count=card_count)
 
 
@@ -216,23 +216,24 @@ def _where(cards_dir: Path, topic: Topic, card: Card) -> str:
     return f"{cards_dir.resolve().name}/{topic.path.name}:{card.location.line}"
 
 
-def _card_label(card: Card, anki_card: AnkiCard, position: int) -> str:
-    if card.kind == CLOZE:
+def _card_label(nt: NoteType, anki_card: AnkiCard, position: int) -> str:
+    if nt.is_cloze:
         return f"Card {position} · cloze c{anki_card.ord + 1}"
     return f"Card {position} · {anki_card.template}"
 
 
-def _note_html(rendering: Rendering, cards_dir: Path, topic: Topic, card: Card, tags: Sequence[str]) -> str:
-    kind = "Cloze" if card.kind == CLOZE else ("Q/A, reversed" if card.reverse else "Q/A")
-    anki_cards = rendering.cards.get(card.id, [])
+def _note_html(plan: Plan, rendering: Rendering, cards_dir: Path, topic: Topic, card: Card, note: NoteSpec) -> str:
+    nt = plan.deck.notetype_map[card.kind]
+    kind = "Cloze" if card.kind == CLOZE else ("Q/A, reversed" if card.reverse else "Q/A") if nt.builtin else nt.name
+    anki_cards = rendering.cards.get(note.guid, [])
     parts = [
-        f'<article class="dgp-note" id="card-{_e(card.id)}" data-card-id="{_e(card.id)}">',
+        f'<article class="dgp-note" id="card-{_e(card.id)}" data-card-id="{_e(card.id)}" data-note-type="{_e(nt.key)}">',
         '<header class="dgp-note-head">',
         f"<h3><code>{_e(card.id)}</code></h3>",
         f'<span class="dgp-kind">{_e(kind)}</span>',
         f"<span>topic {_e(topic.slug)}</span>",
         f'<span class="dgp-where">{_e(_where(cards_dir, topic, card))}</span>',
-        "".join(f'<span class="dgp-tag">{_e(tag)}</span>' for tag in tags),
+        "".join(f'<span class="dgp-tag">{_e(tag)}</span>' for tag in note.tags),
         "</header>",
     ]
     if not anki_cards:
@@ -241,7 +242,7 @@ def _note_html(rendering: Rendering, cards_dir: Path, topic: Topic, card: Card, 
         # each side exactly as Anki rendered it, in a div of class "card" (what the note type's CSS styles)
         parts += [
             f'<div class="dgp-anki-card" data-ord="{anki_card.ord}">',
-            f'<p class="dgp-label">{_e(_card_label(card, anki_card, position))}</p>',
+            f'<p class="dgp-label">{_e(_card_label(nt, anki_card, position))}</p>',
             '<div class="dgp-sides">',
             *(
                 f'<figure class="dgp-side dgp-{side.lower()}"><figcaption>{side}</figcaption>'
@@ -255,12 +256,25 @@ def _note_html(rendering: Rendering, cards_dir: Path, topic: Topic, card: Card, 
     return "\n".join(parts)
 
 
+def _note_type_styles(plan: Plan, rendering: Rendering) -> list[str]:
+    """Each note type's CSS as Anki put it before its cards. Several different ones are each scoped to their own
+    notes (``@scope``), so that one note type's ``.card`` rule does not restyle another's cards."""
+    by_type: dict[str, str] = {}
+    for note in plan.notes:
+        found = rendering.cards.get(note.guid, [])
+        if found and found[0].css and note.notetype not in by_type:
+            by_type[note.notetype] = found[0].css
+    if len(set(by_type.values())) <= 1:
+        return [f'<style class="dgp-anki-css">\n{css}</style>' for css in dict.fromkeys(by_type.values())]
+    return [f'<style class="dgp-anki-css">\n@scope (article[data-note-type="{key}"]) {{\n{css}\n}}</style>'
+            for key, css in by_type.items()]
+
+
 def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
     """The whole index.html: deck header, topic list, then every note's Anki cards (front | back)."""
     deck = plan.deck
-    tags = {note.card_id: note.tags for note in plan.notes}
-    css_blocks = list(dict.fromkeys(c.css for found in rendering.cards.values() for c in found if c.css))
-    card_total = sum(len(rendering.cards.get(note.card_id, ())) for note in plan.notes)
+    tags = {note.card_id: note for note in plan.notes}
+    card_total = sum(len(rendering.cards.get(note.guid, ())) for note in plan.notes)
     topics = [topic for topic in deck.topics if any(card.id in tags for card in topic.cards)]
     toc = "".join(
         f'<li><a href="#topic-{_e(t.slug)}">{_e(t.title)} · {sum(1 for c in t.cards if c.id in tags)}</a></li>' for t in topics
@@ -271,7 +285,7 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
         body.append(f"<h2>{_e(topic.title)}<small>{_e(topic.slug)}</small></h2>")
         for card in topic.cards:
             if card.id in tags:
-                body.append(_note_html(rendering, cards_dir, topic, card, tags[card.id]))
+                body.append(_note_html(plan, rendering, cards_dir, topic, card, tags[card.id]))
         body.append("</section>")
     stats = (
         f"{len(plan.notes)} notes · {card_total} cards · {len(topics)} topics · rendered by Anki {rendering.anki_version}"
@@ -289,7 +303,7 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
             "style-src 'unsafe-inline'\">",
             f"<title>{_e(deck.name)} · deckgen preview</title>",
             f"<style>\n{PAGE_CSS}</style>",
-            *(f'<style class="dgp-anki-css">\n{css}</style>' for css in css_blocks),
+            *_note_type_styles(plan, rendering),
             "</head>",
             '<body class="dgp">',
             '<header class="dgp-head"><div class="dgp-wrap">',

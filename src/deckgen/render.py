@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 ALLOWED_TAGS = frozenset(
     "a b blockquote br code del div em h1 h2 h3 h4 h5 h6 hr i img ins li mark ol p pre s small span "
-    "strong sub sup table tbody td th thead tr u ul".split()
+    "rp rt ruby strong sub sup table tbody td th thead tr u ul".split()
 )
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -84,11 +84,23 @@ def render_plain(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=False)
 
 
+_SOUND = re.compile(r"\[sound:([^\]\[]+)\]")
+
+
+def render_html(text: str) -> Rendered:
+    """An HTML field (a deck note type's non-Markdown field), sanitized; media are named as Anki names them
+    (``<img src="x.png">``, ``[sound:x.mp3]``), files in the cards folder's media/."""
+    result = sanitize(text, bare_media=True)
+    result.media += [m.group(1) for m in _SOUND.finditer(text)]
+    return result
+
+
 class _Scanner(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, bare_media: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.media: list[str] = []
+        self.bare_media = bare_media
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in UNSAFE_TAGS:
@@ -112,6 +124,11 @@ class _Scanner(HTMLParser):
         scheme = compact.split(":", 1)[0] if ":" in compact else ""
         if scheme in ("javascript", "vbscript", "data"):
             self.problems.append(f"unsafe HTML: '{scheme}:' URL in <{tag} {name}> is not allowed; remove it")
+        elif tag == "img" and self.bare_media and not scheme:
+            if not value or value.startswith(("/", ".")) or "/" in value or "\\" in value:
+                self.problems.append(f"image '{value}' must name a file in the cards folder's media/ by its name (e.g. figure.png)")
+            else:
+                self.media.append(value)
         elif tag == "img":
             if scheme:
                 self.problems.append(
@@ -128,11 +145,11 @@ class _Scanner(HTMLParser):
             self.problems.append(f"link scheme '{scheme}:' is not allowed; use http, https or mailto")
 
 
-def sanitize(fragment: str) -> Rendered:
+def sanitize(fragment: str, *, bare_media: bool = False) -> Rendered:
     """Report what the allowlist does not allow, and return the fragment cleaned to the allowlist."""
     import nh3
 
-    scanner = _Scanner()
+    scanner = _Scanner(bare_media)
     scanner.feed(fragment)
     scanner.close()
     cleaned = nh3.clean(
@@ -143,6 +160,6 @@ def sanitize(fragment: str) -> Rendered:
         link_rel=None,
         strip_comments=True,
     )
-    for name in scanner.media:  # Anki's media folder is flat: fields name the file only
+    for name in scanner.media if not bare_media else ():  # Anki's media folder is flat: fields name the file only
         cleaned = cleaned.replace(f'src="{MEDIA_PREFIX}{name}"', f'src="{name}"')
     return Rendered(cleaned, scanner.media, scanner.problems)

@@ -124,9 +124,17 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 class NodeReader:
     """Reads expected shapes out of a node tree, recording a located problem for every deviation."""
 
-    def __init__(self, display: str):
+    def __init__(self, display: str, source: str = ""):
         self.display = display
+        self.source = source  # the file's text, when a place inside a block scalar must be found
         self.problems: list[Problem] = []
+        self._lines: list[str] | None = None
+
+    def line(self, index: int) -> str:
+        """Line ``index`` (0-based) of the source text, or "" when unknown."""
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines[index] if 0 <= index < len(self._lines) else ""
 
     def loc(self, node: yaml.Node) -> Location:
         mark = node.start_mark
@@ -135,7 +143,7 @@ class NodeReader:
     def error(self, node: yaml.Node, message: str, context: str = "") -> None:
         self.problems.append(Problem(self.loc(node), message, context=context))
 
-    def _plain(self, node: yaml.Node, context: str) -> bool:
+    def plain(self, node: yaml.Node, context: str) -> bool:
         """Refuse non-core tags on every node that is read (aliases were refused by :func:`compose`)."""
         if node.tag not in _PLAIN_TAGS:
             self.error(node, f"unsupported YAML tag '{node.tag.replace(_TAG, '!!')}'; card files use plain YAML only", context)
@@ -149,7 +157,7 @@ class NodeReader:
         self, node: yaml.Node, context: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """Keys -> (key node, value node). Duplicate, unknown, non-text and missing keys are problems."""
-        if not self._plain(node, context):
+        if not self.plain(node, context):
             return None
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"expected a mapping (key: value lines), got {self.kind(node)}", context)
@@ -174,7 +182,7 @@ class NodeReader:
         return out
 
     def sequence(self, node: yaml.Node, context: str, what: str) -> list[yaml.Node] | None:
-        if not self._plain(node, context):
+        if not self.plain(node, context):
             return None
         if not isinstance(node, yaml.SequenceNode):
             self.error(node, f"'{what}' must be a list, got {self.kind(node)}", context)
@@ -183,7 +191,7 @@ class NodeReader:
 
     def text(self, node: yaml.Node, context: str, key: str, *, any_scalar: bool = False) -> str | None:
         """A non-empty string. ``any_scalar`` also takes numbers and dates as their written text."""
-        if not self._plain(node, context):
+        if not self.plain(node, context):
             return None
         ok = isinstance(node, yaml.ScalarNode) and (
             node.tag == STR or (any_scalar and node.tag in (INT, FLOAT, TIMESTAMP))
@@ -207,7 +215,7 @@ class NodeReader:
         return value
 
     def boolean(self, node: yaml.Node, context: str, key: str) -> bool | None:
-        if not self._plain(node, context):
+        if not self.plain(node, context):
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag != BOOL:
             self.error(node, f"'{key}' must be true or false, got {self.kind(node)}", context)

@@ -1,0 +1,102 @@
+"""deck.yaml, the deck manifest: identity, name, description, citation, styling and the deck's own note types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Location, Problem, UsageError
+from .includes import text_or_file
+from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
+from .model import Citation, NoteType
+from .notetype_defs import read_notetypes
+from .notetypes import builtin_notetypes
+from .yamlsource import NodeReader, compose, decode, file_display
+
+DECK_KEYS = ("key", "name", "tag", "description", "source", "topic_tags", "css", "note_types")
+CITATION_KEYS = ("title", "publisher", "authors", "date", "url", "language", "note")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    key: str
+    name: str
+    tag: str
+    description: str
+    citation: Citation | None
+    location: Location
+    notetypes: tuple[NoteType, ...] = builtin_notetypes()
+    css: str = ""
+    topic_tags: bool = True
+
+
+def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
+    """The deck manifest. A missing or non-folder ``root`` is a usage error."""
+    if not root.exists():
+        raise UsageError(f"cards folder '{file_display(root)}' does not exist; pass the folder that holds deck.yaml")
+    if not root.is_dir():
+        raise UsageError(f"'{file_display(root)}' is not a folder; pass the folder that holds deck.yaml")
+    path = root / DECK_FILE
+    display = file_display(path)
+    if not path.exists():
+        return None, [Problem(Location(display), "missing deck manifest; create deck.yaml with key, name and description")]
+    data, problems = read_file_bytes(root, path, display)
+    if data is None:
+        return None, problems
+    text, problems = decode(data, display)
+    if text is None:
+        return None, problems
+    node, problems = compose(text, display)
+    if node is None:
+        return None, problems
+    r = NodeReader(display, text)
+    manifest = _read(r, node, root, display)
+    return (manifest if not r.problems else None), r.problems
+
+
+def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest | None:
+    fields = r.mapping(node, "deck", DECK_KEYS, required=("key", "name", "description"))
+    if fields is None:
+        return None
+    values: dict[str, str | None] = {}
+    for key in ("key", "name", "tag", "description"):
+        if key in fields:
+            values[key] = r.text(fields[key][1], "deck", key)
+    for key in ("key", "tag"):
+        value = values.get(key)
+        if value is not None and not SLUG.match(value):
+            r.error(fields[key][1], f"'{key}' must be a slug, got '{value}'; {SLUG_HINT}", "deck")
+            values[key] = None
+    deck_name = values.get("name")
+    if deck_name is not None and any(not part.strip() for part in deck_name.split("::")):
+        r.error(fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck")
+    citation = _read_citation(r, fields["source"][1]) if "source" in fields else None
+    topic_tags = True
+    if "topic_tags" in fields:
+        topic_tags = r.boolean(fields["topic_tags"][1], "deck", "topic_tags") is not False
+    css = ""
+    if "css" in fields:
+        text = text_or_file(r, fields["css"][1], root, "deck", "css")
+        css = text.value if text is not None else ""
+    deck_key = values.get("key")
+    notetypes = builtin_notetypes(css)
+    if "note_types" in fields and deck_key is not None:
+        own = read_notetypes(r, fields["note_types"][1], root, deck_key, css)
+        notetypes += tuple(own or ())
+    name, description = values.get("name"), values.get("description")
+    if r.problems or deck_key is None or name is None or description is None:
+        return None
+    return Manifest(key=deck_key, name=name.strip(), tag=values.get("tag") or deck_key, description=description, citation=citation,
+                    location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags)
+
+
+def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
+    fields = r.mapping(node, "deck source", CITATION_KEYS, required=("title",))
+    if fields is None:
+        return None
+    values = {key: r.text(value, "deck source", key, any_scalar=True) for key, (_, value) in fields.items()}
+    if "title" not in fields or any(v is None for v in values.values()):
+        return None
+    return Citation(**{k: v.strip() for k, v in values.items() if v is not None})

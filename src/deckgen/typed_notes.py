@@ -1,0 +1,65 @@
+"""Compiling a card of one of the deck's own note types: each field rendered (Markdown or HTML), and the cards Anki
+will make for the note decided the way Anki decides them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from . import cloze, templates
+from .errors import Problem
+from .model import Card, NoteType
+from .render import render_html, render_markdown
+
+if TYPE_CHECKING:
+    from .compile import CompileContext, NoteSpec
+
+MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib cardgen: ``.min(499)``)
+
+
+@lru_cache(maxsize=512)
+def _parsed(template: str) -> tuple[templates.Node, ...]:
+    return templates.parse(template)  # the note type was checked when deck.yaml was read
+
+
+def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
+    from .compile import NoteSpec, cloze_problems, note_hash
+
+    context = f"card '{card.id}'"
+    problems: list[Problem] = []
+    media: list[str] = []
+    given = dict(card.fields)
+    html: list[str] = []
+    for name in nt.fields:
+        text = given.get(name, "")
+        if not text.strip():
+            html.append("")
+            continue
+        result = render_markdown(text) if name in nt.markdown else render_html(text)
+        for message in result.problems:
+            problems.append(Problem(card.where(f"fields.{name}"), f"field '{name}': {message}", context=context, rule="html"))
+        media.extend(result.media)
+        html.append(result.html)
+    tags = ctx.tags(card)
+    if nt.is_cloze:
+        shown = [n for _, front, _ in nt.templates for n in templates.cloze_fields(_parsed(front))]
+        problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in dict.fromkeys(shown)])
+        numbers = {d.number for value in html for d in cloze.parse(value)[0]}
+        ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0}))
+    else:
+        nonempty = {name for name, value in zip(nt.fields, html, strict=True) if not templates.field_is_empty(value)}
+        nonempty |= templates.SPECIAL_FIELDS - {"FrontSide", "Tags"} - set(nt.fields)
+        if tags:
+            nonempty.add("Tags")
+        ords = tuple(i for i, (_, front, _) in enumerate(nt.templates) if templates.renders(_parsed(front), nonempty))
+        if not ords:
+            problems.append(Problem(card.where("fields"), "makes no card: the front of every template of note type "
+                                    f"'{nt.key}' is empty with these fields; fill in a field that a front shows", context=context,
+                                    rule="notetype"))
+    if any(p.is_error for p in problems):
+        return None, problems
+    fields = tuple(html)
+    spec = NoteSpec(card_id=card.id, guid=ctx.guid(card), notetype=nt.key, fields=fields, tags=tags,
+                    media=tuple(dict.fromkeys(media)), sort_field=fields[nt.sort_field], ords=ords,
+                    hash=note_hash(nt.id, fields, tags))
+    return spec, problems

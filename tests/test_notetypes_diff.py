@@ -1,0 +1,75 @@
+"""``deckgen diff`` on a deck with its own note types, in a real git repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import run
+from test_notetypes import DECK, vocab_deck
+
+Git = Callable[..., str]
+
+
+@pytest.fixture
+def repo(git_repo: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    vocab_deck(root)
+    git_repo("add", "-A")
+    git_repo("commit", "-q", "-m", "vocab deck")
+    monkeypatch.chdir(root)
+    return root
+
+
+def diff(*args: str) -> str:
+    result = run("diff", *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_field_edits_of_a_typed_card_are_shown_per_field(repo: Path) -> None:
+    topic = repo / "cards" / "lesson-1.yaml"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("English: a woman from *Vietnam*", "English: a woman from Hanoi"),
+                     encoding="utf-8")
+    out = diff("HEAD")
+    assert "#### Changed `chen-yuemei`\n\n- **fields.English:** a woman from <del>\\*Vietnam\\*</del><ins>Hanoi</ins>" in out
+
+
+def test_template_and_css_changes_are_unified_diffs_and_new_code_is_a_warning(repo: Path) -> None:
+    cards = repo / "cards"
+    (cards / "note-types" / "recall-back.html").write_text(
+        "{{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}\n<script src=\"https://evil.example/x.js\"></script>\n", encoding="utf-8")
+    (cards / "note-types" / "vocab.css").write_text(".card { font-size: 30px; text-align: center; }\n", encoding="utf-8")
+    out = diff("HEAD")
+    assert "- **New code in a note type** `vocab`: a <script> element in template 'Recall' back." in out
+    assert "- **New code in a note type** `vocab`: an external URL in template 'Recall' back." in out
+    assert ("#### Changed note type `vocab` (Chinese vocabulary)\n\n"
+            "- **template 'Recall' back:**\n\n"
+            "```diff\n"
+            "@@ -1 +1,2 @@\n"
+            " {{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}\n"
+            "+<script src=\"https://evil.example/x.js\"></script>\n"
+            "```\n\n"
+            "- **css:**\n\n"
+            "```diff\n"
+            "@@ -1 +1 @@\n"
+            "-.card { font-size: 28px; text-align: center; }\n"
+            "+.card { font-size: 30px; text-align: center; }\n"
+            "```") in out
+
+
+def test_a_schema_change_is_warned_about(repo: Path) -> None:
+    (repo / "cards" / "deck.yaml").write_text(
+        DECK.replace("[Hanzi, Pinyin, English, Audio]", "[Hanzi, Pinyin, English, Audio, Example]"), encoding="utf-8")
+    out = diff("HEAD")
+    assert ("- **Note type fields or templates changed** `vocab`: Anki cannot change them in a note type its learners have. "
+            "Learners on Anki 23.10+ must tick 'Merge note types' when importing; otherwise Anki adds a copy of the note "
+            "type and skips the updates of all its notes.") in out
+    assert "- **fields:** `Hanzi, Pinyin, English, Audio` → `Hanzi, Pinyin, English, Audio, Example`" in out
+
+
+def test_a_fence_inside_a_template_cannot_end_the_code_block(repo: Path) -> None:
+    (repo / "cards" / "note-types" / "recall-back.html").write_text("{{FrontSide}}\n```\n# heading?\n", encoding="utf-8")
+    out = diff("HEAD")
+    assert "````diff\n" in out and "\n+```\n+# heading?\n````" in out
