@@ -132,9 +132,12 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
     n_topics = len(plan.deck.topics)
     click.echo(
         f"built {os.path.relpath(path) if not path.is_absolute() else path}: {len(plan.notes)} notes, "
-        f"{plan.card_count} cards, {n_topics} topics "
-        f"({len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed)"
+        f"{plan.card_count} cards, {n_topics} topics ({plan.counts()})"
     )
+    for old, new, ratio in plan.renamed:
+        click.echo(f"probable rename: '{old}' -> '{new}' (question {round(100 * ratio)}% similar): a new id is a new note, "
+                   "so learners start it from scratch and keep the old one; keep the old id unless the card now asks "
+                   "something else")
     for key in plan.schema_changes:
         nt = plan.deck.notetype_map[key]
         click.echo(

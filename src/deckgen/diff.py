@@ -17,8 +17,7 @@ from .gitio import Snapshot, find_repo, snapshot_at, snapshot_worktree
 from .model import CLOZE, QA, Card, Deck
 from .notetype_diff import NoteTypeChange, compare_notetypes
 from .pipeline import gc_paused
-
-RENAME_RATIO = 0.8
+from .renames import pair_renames
 
 # Fields compared for a card present at both revisions, in the order they are reported.
 CARD_FIELDS = ("kind", "topic", "guid", "front", "back", "reverse", "cloze", "extra", "source", "tags")
@@ -184,39 +183,6 @@ def card_changes(old: Card, new: Card) -> tuple[FieldChange, ...]:
         if before != after:
             changes.append(FieldChange(field, before, after))
     return tuple(changes)
-
-
-def _prompt(card: Card) -> str:
-    return " ".join(card.prompt.split())
-
-
-def similarity(old: Card, new: Card) -> float:
-    a, b = _prompt(old), _prompt(new)
-    if not a or not b:
-        return 0.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < RENAME_RATIO or matcher.quick_ratio() < RENAME_RATIO:
-        return 0.0
-    return matcher.ratio()
-
-
-def pair_renames(removed: list[Card], added: list[Card]) -> list[tuple[Card, Card, float]]:
-    """Removed and added cards whose question (front or cloze text) is the same or nearly so; best pairs first."""
-    candidates = []
-    for i, old in enumerate(removed):
-        for j, new in enumerate(added):
-            ratio = similarity(old, new)
-            if ratio >= RENAME_RATIO:
-                candidates.append((-ratio, i, j))
-    pairs = []
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    for negative, i, j in sorted(candidates):
-        if i not in used_old and j not in used_new:
-            used_old.add(i)
-            used_new.add(j)
-            pairs.append((removed[i], added[j], -negative))
-    return pairs
 
 
 def _deck_changes(old: Deck, new: Deck) -> tuple[FieldChange, ...]:
