@@ -179,6 +179,7 @@ def _write_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
         path,
         deck_key=plan.deck.key,
         deck_name=plan.deck.name,
+        note_decks={card.id: plan.deck.deck_name(topic) for topic in plan.deck.topics if topic.deck for card in topic.cards},
         description_html=plan.description_html,
         deck_mod=lock.deck.mod if lock.deck else 0,
         notetypes=plan.deck.notetypes,

@@ -122,13 +122,14 @@ class DeckDiff:
     topics: tuple[TopicChanges, ...]  # only topics with card changes, in deck order
     notetypes: tuple[str, ...]  # note type keys whose hash in the lock file differs
     notetype_changes: tuple[NoteTypeChange, ...] = ()  # the note types themselves, compared
+    moved: tuple[Hazard, ...] = ()  # topics ("subdeck") and cards ("subdeck-cards") whose Anki deck changed
 
     def count(self, what: str) -> int:
         return sum(len(getattr(topic, what)) for topic in self.topics)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.deck or self.topics or self.notetypes or self.notetype_changes)
+        return not (self.deck or self.topics or self.notetypes or self.notetype_changes or self.moved)
 
     def hazards(self) -> list[Hazard]:
         """Most severe first."""
@@ -145,6 +146,7 @@ class DeckDiff:
             if nt.schema_changed:
                 out.append(Hazard("notetype-schema", ids=(nt.key,)))
             out += [Hazard("notetype-code", ids=(nt.key,), new=what) for what in nt.new_code]
+        out += self.moved
         compared = {nt.key for nt in self.notetype_changes}
         out += [Hazard("notetype", ids=(key,)) for key in self.notetypes if key not in compared]
         for topic in self.topics:
@@ -248,7 +250,29 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
         both = sorted(old_types.keys() & new_types.keys())
         notetypes = tuple(key for key in both if old_types[key].hash != new_types[key].hash)
     return DeckDiff(base=base, head=head, deck=_deck_changes(base.deck, head.deck), topics=tuple(topics), notetypes=notetypes,
-                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes))
+                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes),
+                    moved=_moved(base.deck, head.deck))
+
+
+def _moved(old: Deck, new: Deck) -> tuple[Hazard, ...]:
+    """Topics, and cards in other topics, whose Anki (sub)deck changed; a deck rename is reported on its own."""
+    if old.name != new.name:
+        return ()
+    old_topics = {topic.slug: topic for topic in old.topics}
+    new_topics = {topic.slug: topic for topic in new.topics}
+    out: list[Hazard] = []
+    for slug, topic in new_topics.items():
+        if slug in old_topics and old.deck_name(old_topics[slug]) != new.deck_name(topic):
+            out.append(Hazard("subdeck", ids=(slug,), old=old.deck_name(old_topics[slug]), new=new.deck_name(topic)))
+    was = {card.id: (topic.slug, old.deck_name(topic)) for topic in old.topics for card in topic.cards}
+    cards: dict[tuple[str, str], list[str]] = {}
+    for topic in new.topics:
+        for card in topic.cards:
+            slug, before = was.get(card.id, (topic.slug, ""))
+            if slug != topic.slug and before != new.deck_name(topic):  # moved to a topic in another deck
+                cards.setdefault((before, new.deck_name(topic)), []).append(card.id)
+    out += [Hazard("subdeck-cards", ids=tuple(ids), old=before, new=after) for (before, after), ids in cards.items()]
+    return tuple(out)
 
 
 @gc_paused()

@@ -15,7 +15,7 @@ from .notetype_defs import read_notetypes
 from .notetypes import builtin_notetypes
 from .yamlsource import NodeReader, compose, decode, file_display
 
-DECK_KEYS = ("key", "name", "tag", "description", "source", "topic_tags", "css", "note_types")
+DECK_KEYS = ("key", "name", "tag", "description", "source", "topic_tags", "css", "order", "note_types")
 CITATION_KEYS = ("title", "publisher", "authors", "date", "url", "language", "note")
 
 
@@ -30,6 +30,7 @@ class Manifest:
     notetypes: tuple[NoteType, ...] = builtin_notetypes()
     css: str = ""
     topic_tags: bool = True
+    order: tuple[tuple[str, Location], ...] = ()  # topic slugs listed in deck.yaml's 'order', and where
 
 
 def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
@@ -80,6 +81,10 @@ def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest 
     if "css" in fields:
         text = text_or_file(r, fields["css"][1], root, "deck", "css")
         css = text.value if text is not None else ""
+    order: list[tuple[str, Location]] = []
+    if "order" in fields:
+        for slug, item in r.text_list(fields["order"][1], "deck", "order") or ():
+            order.append((slug, r.loc(item)))
     deck_key = values.get("key")
     notetypes = builtin_notetypes(css)
     if "note_types" in fields and deck_key is not None:
@@ -89,7 +94,8 @@ def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest 
     if r.problems or deck_key is None or name is None or description is None:
         return None
     return Manifest(key=deck_key, name=name.strip(), tag=values.get("tag") or deck_key, description=description, citation=citation,
-                    location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags)
+                    location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags,
+                    order=tuple(order))
 
 
 def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
