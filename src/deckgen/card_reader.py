@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import yaml
 
+from . import spec
 from .layout import SLUG, SLUG_HINT
 from .model import CLOZE, QA, Card
 from .yamlsource import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_mean
 
-CARD_KEYS = ("id", "type", "guid", "front", "back", "reverse", "cloze", "extra", "source", "fields", "tags")
-TYPED_CARD_KEYS = ("id", "type", "guid", "fields", "tags")
+CARD_KEYS = spec.CARD_KEYS
+TYPED_CARD_KEYS = spec.names(spec.TYPED_CARD)
 MAX_GUID = 100
 
 FieldsByType = dict[str, tuple[str, ...]]

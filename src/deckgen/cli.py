@@ -198,6 +198,20 @@ def preview(cards_dir: Path, output: Path | None) -> None:
 
 
 @main.command()
+@click.argument("which", type=click.Choice(["deck", "topic"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of deck.yaml (deck) or of a topic file (topic).
+
+    Editors with a YAML language server complete and check card files with it: put
+    '# yaml-language-server: $schema=<path or URL of the schema>' on the first line of the file.
+    Exit codes: 0.
+    """
+    from .schema import dumps
+
+    click.echo(dumps(which), nl=False)
+
+
+@main.command()
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--cards", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import spec
 from .card_reader import FieldsByType, read_card
 from .errors import Location, Problem
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
@@ -11,7 +12,7 @@ from .manifest import Manifest, read_manifest
 from .model import Card, Deck, Topic
 from .yamlsource import NodeReader, compose, decode, did_you_mean, file_display
 
-TOPIC_KEYS = ("topic", "title", "deck", "cards")
+TOPIC_KEYS = spec.names(spec.TOPIC)
 
 
 def topic_files(root: Path) -> list[Path]:
@@ -98,7 +99,7 @@ def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | Non
     if node is None:
         return None, problems
     r = NodeReader(display, text)
-    fields = r.mapping(node, "topic file", TOPIC_KEYS, required=("topic", "title", "cards"))
+    fields = r.mapping(node, "topic file", TOPIC_KEYS, required=spec.required(spec.TOPIC))
     if fields is None:
         return None, r.problems
     slug = r.text(fields["topic"][1], "topic file", "topic") if "topic" in fields else None

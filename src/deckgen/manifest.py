@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from . import spec
 from .errors import Location, Problem, UsageError
 from .includes import text_or_file
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
@@ -15,8 +16,8 @@ from .notetype_defs import read_notetypes
 from .notetypes import builtin_notetypes
 from .yamlsource import NodeReader, compose, decode, file_display
 
-DECK_KEYS = ("key", "name", "tag", "description", "source", "topic_tags", "css", "order", "note_types")
-CITATION_KEYS = ("title", "publisher", "authors", "date", "url", "language", "note")
+DECK_KEYS = spec.names(spec.DECK)
+CITATION_KEYS = spec.names(spec.CITATION)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
 
 
 def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest | None:
-    fields = r.mapping(node, "deck", DECK_KEYS, required=("key", "name", "description"))
+    fields = r.mapping(node, "deck", DECK_KEYS, required=spec.required(spec.DECK))
     if fields is None:
         return None
     values: dict[str, str | None] = {}
@@ -99,7 +100,7 @@ def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest 
 
 
 def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
-    fields = r.mapping(node, "deck source", CITATION_KEYS, required=("title",))
+    fields = r.mapping(node, "deck source", CITATION_KEYS, required=spec.required(spec.CITATION))
     if fields is None:
         return None
     values = {key: r.text(value, "deck source", key, any_scalar=True) for key, (_, value) in fields.items()}
