@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import spec
 from .card_reader import FieldsByType, read_card
-from .errors import Location, Problem
+from .errors import WARNING, Location, Problem
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
 from .manifest import Manifest, read_manifest
 from .model import Card, Deck, Topic
@@ -116,6 +116,9 @@ def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | Non
     cards: list[Card] = []
     if "cards" in fields:
         items = r.sequence(fields["cards"][1], "topic file", "cards")
+        if items == []:
+            r.problems.append(Problem(r.loc(fields["cards"][1]), "the topic has no cards ('cards: []'); add cards or delete "
+                                      "the file", severity=WARNING, context="topic file"))
         for index, item in enumerate(items or (), start=1):
             card = read_card(r, item, index, slug or "", types)
             if card is not None:

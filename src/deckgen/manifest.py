@@ -55,7 +55,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         return None, problems
     r = NodeReader(display, text)
     manifest = _read(r, node, root, display)
-    return (manifest if not r.problems else None), r.problems
+    return (manifest if not r.errors_since(0) else None), r.problems
 
 
 def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest | None:
@@ -92,7 +92,7 @@ def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest 
         own = read_notetypes(r, fields["note_types"][1], root, deck_key, css)
         notetypes += tuple(own or ())
     name, description = values.get("name"), values.get("description")
-    if r.problems or deck_key is None or name is None or description is None:
+    if r.errors_since(0) or deck_key is None or name is None or description is None:
         return None
     return Manifest(key=deck_key, name=name.strip(), tag=values.get("tag") or deck_key, description=description, citation=citation,
                     location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags,

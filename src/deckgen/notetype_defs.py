@@ -58,7 +58,7 @@ def read_notetypes(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, de
         names[nt.name.casefold()] = slug
         ids[nt.id] = slug
         out.append(nt)
-    return None if len(r.problems) > before else out
+    return None if r.errors_since(before) else out
 
 
 def _read_one(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, deck_css: str, slug: str, context: str) -> NoteType | None:
@@ -105,7 +105,7 @@ def _read_one(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, deck_cs
     if "css" in m:
         text = text_or_file(r, m["css"][1], root, context, "css", allow_empty=True)
         css = text.value if text is not None else css
-    if len(r.problems) > before or name is None or tmpls is None:
+    if r.errors_since(before) or name is None or tmpls is None:
         return None
     return NoteType(key=slug, id=nt_id, name=name.strip(), fields=tuple(fields), templates=tuple(tmpls), is_cloze=is_cloze,
                     css=css, markdown=frozenset(markdown), sort_field=sort_field)
