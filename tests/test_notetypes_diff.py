@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import run
 from test_notetypes import DECK, vocab_deck
 

@@ -7,15 +7,21 @@ import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .compile import NoteSpec, media_files
 from .errors import ContentError, Location, Problem, UsageError
 from .layout import LOCK_FILE
+from .lint import deck_warnings
 from .lock import Lock, read_lock
 from .lockplan import plan_lock
-from .model import Deck
+from .model import Card, Deck
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
+from .renames import pair_renames
 from .render import render_markdown
+
+if TYPE_CHECKING:
+    from .gitio import Snapshot
 from .yamlsource import file_display
 
 
@@ -43,6 +49,15 @@ class Plan:
     changed: tuple[str, ...]
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
     schema_changes: tuple[str, ...] = ()  # note types whose schema changes (allowed by --allow-schema-change)
+    renamed: tuple[tuple[str, str, float], ...] = ()  # probable renames (old id, new id, similarity) since the last commit
+
+    def counts(self) -> str:
+        """"1 new, 2 changed, 0 removed" (and "1 renamed" when ids were probably renamed), as diff counts them."""
+        renamed_old = {old for old, _, _ in self.renamed}
+        renamed_new = {new for _, new, _ in self.renamed}
+        text = (f"{len(set(self.new) - renamed_new)} new, {len(self.changed)} changed, "
+                f"{len(set(self.removed) - renamed_old)} removed")
+        return text + (f", {len(self.renamed)} renamed" if self.renamed else "")
 
     @property
     def card_count(self) -> int:
@@ -64,8 +79,7 @@ class Plan:
         """The problem to report when the committed lock does not match the cards (``--locked``, ``check``)."""
         if self.lock_is_current:
             return None
-        what = f"{len(self.new)} new, {len(self.changed)} changed, {len(self.removed)} removed"
-        return Problem(Location(file_display(self.lock_path)), f"lock file is out of date with the cards ({what}); "
+        return Problem(Location(file_display(self.lock_path)), f"lock file is out of date with the cards ({self.counts()}); "
                        "run 'deckgen build' and commit the lock file", rule="lock")
 
 
@@ -91,18 +105,22 @@ def plan_build(
     description = render_markdown(deck.description)
     for message in description.problems:
         problems.append(Problem(deck.location, message, context="deck description"))
+    problems += deck_warnings(deck, notes)
     lock_path = cards_dir / LOCK_FILE
     old = read_lock(lock_path)
     now = build_time() if now is None else now
+    head = _Committed(cards_dir)
     decided = plan_lock(deck, notes, description.html, old, now, file_display(lock_path),
-                        allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
+                        allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change,
+                        committed=head.lock)
     problems += decided.problems
     if any(p.is_error for p in problems):
         raise ContentError(problems)
+    renamed = head.renames(decided.removed, [card for card in deck.cards if card.id in set(decided.new)])
     return Plan(
         deck=deck,
         notes=tuple(notes),
-        warnings=tuple(problems),
+        warnings=tuple(sorted(problems, key=Problem.sort_key)),
         description_html=description.html,
         media=tuple(media_files(deck, notes)),
         old_lock=old,
@@ -112,7 +130,39 @@ def plan_build(
         changed=decided.changed,
         removed=decided.removed,
         schema_changes=decided.schema_changes,
+        renamed=tuple(renamed),
     )
+
+
+class _Committed:
+    """The deck as last committed in git, read once and only when a build needs it (an id that comes back, or
+    removed and new ids that may be renames)."""
+
+    def __init__(self, cards_dir: Path):
+        self.cards_dir = cards_dir
+        self._snapshot: Snapshot | None | bool = False
+
+    def snapshot(self) -> Snapshot | None:
+        if self._snapshot is False:
+            from .gitio import committed
+
+            self._snapshot = committed(self.cards_dir)
+        assert self._snapshot is not True
+        return self._snapshot
+
+    def lock(self) -> Lock | None:
+        snapshot = self.snapshot()
+        return snapshot.lock if snapshot else None
+
+    def renames(self, removed: tuple[str, ...], added: list[Card]) -> list[tuple[str, str, float]]:
+        if not removed or not added:
+            return []
+        snapshot = self.snapshot()
+        if snapshot is None:
+            return []
+        gone = set(removed)
+        return [(old.id, new.id, ratio) for old, new, ratio in
+                pair_renames([card for card in snapshot.deck.cards if card.id in gone], added)]
 
 
 def write_package(plan: Plan, output: Path, *, progress: Progress | None = None) -> None:
@@ -131,6 +181,7 @@ def _write_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
         path,
         deck_key=plan.deck.key,
         deck_name=plan.deck.name,
+        note_decks={card.id: plan.deck.deck_name(topic) for topic in plan.deck.topics if topic.deck for card in topic.cards},
         description_html=plan.description_html,
         deck_mod=lock.deck.mod if lock.deck else 0,
         notetypes=plan.deck.notetypes,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import yaml
 
+from . import spec
 from .layout import SLUG, SLUG_HINT
 from .model import CLOZE, QA, Card
 from .yamlsource import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_mean
 
-CARD_KEYS = ("id", "type", "guid", "front", "back", "reverse", "cloze", "extra", "source", "fields", "tags")
-TYPED_CARD_KEYS = ("id", "type", "guid", "fields", "tags")
+CARD_KEYS = spec.CARD_KEYS
+TYPED_CARD_KEYS = spec.names(spec.TYPED_CARD)
 MAX_GUID = 100
 
 FieldsByType = dict[str, tuple[str, ...]]
@@ -42,7 +43,7 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
     spots = tuple((key, value.start_mark.line + 1, value.start_mark.column + 1) for key, (_, value) in fields.items())
     if typed:
         kind, values = _typed(r, node, fields, context, types)
-        if len(r.problems) > before or card_id is None or kind is None:
+        if r.errors_since(before) or card_id is None or kind is None:
             return None
         field_spots = tuple((f"fields.{name}", value.start_mark.line + 1, value.start_mark.column + 1)
                             for key, value in fields["fields"][1].value if isinstance(key, yaml.ScalarNode)
@@ -53,6 +54,7 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
     for key in ("front", "back", "cloze", "extra", "source"):
         if key in fields:
             text[key] = r.text(fields[key][1], context, key)
+            r.comment_after(fields[key][1], context, key)
     reverse = bool(r.boolean(fields["reverse"][1], context, "reverse")) if "reverse" in fields else False
     has = set(fields)
     if "cloze" in has and has & {"front", "back"}:
@@ -68,7 +70,7 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
     else:
         r.error(node, "needs either 'front' and 'back' (question/answer), 'cloze', or 'type' and 'fields' "
                       "(a note type of the deck)", context)
-    if len(r.problems) > before or card_id is None:
+    if r.errors_since(before) or card_id is None:
         return None
     common = dict(
         id=card_id, topic=topic, location=loc, extra=text.get("extra") or "", source=text.get("source") or "",
@@ -112,6 +114,7 @@ def _typed(r: NodeReader, node: yaml.Node, fields: dict[str, tuple[yaml.Node, ya
             continue
         value_node = given[name][1]
         value = _field_text(r, value_node, context, name)
+        r.comment_after(value_node, context, f"fields.{name}")
         if value is not None:
             values.append((name, value))
     first = names[0]

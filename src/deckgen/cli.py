@@ -132,9 +132,12 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
     n_topics = len(plan.deck.topics)
     click.echo(
         f"built {os.path.relpath(path) if not path.is_absolute() else path}: {len(plan.notes)} notes, "
-        f"{plan.card_count} cards, {n_topics} topics "
-        f"({len(plan.new)} new, {len(plan.changed)} changed, {len(plan.removed)} removed)"
+        f"{plan.card_count} cards, {n_topics} topics ({plan.counts()})"
     )
+    for old, new, ratio in plan.renamed:
+        click.echo(f"probable rename: '{old}' -> '{new}' (question {round(100 * ratio)}% similar): a new id is a new note, "
+                   "so learners start it from scratch and keep the old one; keep the old id unless the card now asks "
+                   "something else")
     for key in plan.schema_changes:
         nt = plan.deck.notetype_map[key]
         click.echo(
@@ -192,6 +195,20 @@ def preview(cards_dir: Path, output: Path | None) -> None:
     path = result.index
     click.echo(f"preview written to {os.path.relpath(path) if not path.is_absolute() else path}: "
                f"{result.note_count} notes, {result.card_count} cards")
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["deck", "topic"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of deck.yaml (deck) or of a topic file (topic).
+
+    Editors with a YAML language server complete and check card files with it: put
+    '# yaml-language-server: $schema=<path or URL of the schema>' on the first line of the file.
+    Exit codes: 0.
+    """
+    from .schema import dumps
+
+    click.echo(dumps(which), nl=False)
 
 
 @main.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -197,11 +198,11 @@ def compile_cards(cards: tuple[Card, ...], ctx: CompileContext) -> tuple[list[No
     return notes, problems
 
 
-def used_template_media(deck: Deck, notes: list[NoteSpec] | tuple[NoteSpec, ...]) -> set[str]:
+def used_template_media(deck: Deck, notes: Sequence[NoteSpec]) -> set[str]:
     return {name for nt in used_notetypes(deck, notes) for name in notetype_media(nt)}
 
 
-def used_notetypes(deck: Deck, notes: list[NoteSpec] | tuple[NoteSpec, ...]) -> list[NoteType]:
+def used_notetypes(deck: Deck, notes: Sequence[NoteSpec]) -> list[NoteType]:
     used = {note.notetype for note in notes}
     return [nt for nt in deck.notetypes if nt.key in used]
 

@@ -17,8 +17,7 @@ from .gitio import Snapshot, find_repo, snapshot_at, snapshot_worktree
 from .model import CLOZE, QA, Card, Deck
 from .notetype_diff import NoteTypeChange, compare_notetypes
 from .pipeline import gc_paused
-
-RENAME_RATIO = 0.8
+from .renames import pair_renames
 
 # Fields compared for a card present at both revisions, in the order they are reported.
 CARD_FIELDS = ("kind", "topic", "guid", "front", "back", "reverse", "cloze", "extra", "source", "tags")
@@ -123,13 +122,14 @@ class DeckDiff:
     topics: tuple[TopicChanges, ...]  # only topics with card changes, in deck order
     notetypes: tuple[str, ...]  # note type keys whose hash in the lock file differs
     notetype_changes: tuple[NoteTypeChange, ...] = ()  # the note types themselves, compared
+    moved: tuple[Hazard, ...] = ()  # topics ("subdeck") and cards ("subdeck-cards") whose Anki deck changed
 
     def count(self, what: str) -> int:
         return sum(len(getattr(topic, what)) for topic in self.topics)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.deck or self.topics or self.notetypes or self.notetype_changes)
+        return not (self.deck or self.topics or self.notetypes or self.notetype_changes or self.moved)
 
     def hazards(self) -> list[Hazard]:
         """Most severe first."""
@@ -146,6 +146,7 @@ class DeckDiff:
             if nt.schema_changed:
                 out.append(Hazard("notetype-schema", ids=(nt.key,)))
             out += [Hazard("notetype-code", ids=(nt.key,), new=what) for what in nt.new_code]
+        out += self.moved
         compared = {nt.key for nt in self.notetype_changes}
         out += [Hazard("notetype", ids=(key,)) for key in self.notetypes if key not in compared]
         for topic in self.topics:
@@ -184,39 +185,6 @@ def card_changes(old: Card, new: Card) -> tuple[FieldChange, ...]:
         if before != after:
             changes.append(FieldChange(field, before, after))
     return tuple(changes)
-
-
-def _prompt(card: Card) -> str:
-    return " ".join(card.prompt.split())
-
-
-def similarity(old: Card, new: Card) -> float:
-    a, b = _prompt(old), _prompt(new)
-    if not a or not b:
-        return 0.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < RENAME_RATIO or matcher.quick_ratio() < RENAME_RATIO:
-        return 0.0
-    return matcher.ratio()
-
-
-def pair_renames(removed: list[Card], added: list[Card]) -> list[tuple[Card, Card, float]]:
-    """Removed and added cards whose question (front or cloze text) is the same or nearly so; best pairs first."""
-    candidates = []
-    for i, old in enumerate(removed):
-        for j, new in enumerate(added):
-            ratio = similarity(old, new)
-            if ratio >= RENAME_RATIO:
-                candidates.append((-ratio, i, j))
-    pairs = []
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    for negative, i, j in sorted(candidates):
-        if i not in used_old and j not in used_new:
-            used_old.add(i)
-            used_new.add(j)
-            pairs.append((removed[i], added[j], -negative))
-    return pairs
 
 
 def _deck_changes(old: Deck, new: Deck) -> tuple[FieldChange, ...]:
@@ -282,7 +250,29 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
         both = sorted(old_types.keys() & new_types.keys())
         notetypes = tuple(key for key in both if old_types[key].hash != new_types[key].hash)
     return DeckDiff(base=base, head=head, deck=_deck_changes(base.deck, head.deck), topics=tuple(topics), notetypes=notetypes,
-                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes))
+                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes),
+                    moved=_moved(base.deck, head.deck))
+
+
+def _moved(old: Deck, new: Deck) -> tuple[Hazard, ...]:
+    """Topics, and cards in other topics, whose Anki (sub)deck changed; a deck rename is reported on its own."""
+    if old.name != new.name:
+        return ()
+    old_topics = {topic.slug: topic for topic in old.topics}
+    new_topics = {topic.slug: topic for topic in new.topics}
+    out: list[Hazard] = []
+    for slug, topic in new_topics.items():
+        if slug in old_topics and old.deck_name(old_topics[slug]) != new.deck_name(topic):
+            out.append(Hazard("subdeck", ids=(slug,), old=old.deck_name(old_topics[slug]), new=new.deck_name(topic)))
+    was = {card.id: (topic.slug, old.deck_name(topic)) for topic in old.topics for card in topic.cards}
+    cards: dict[tuple[str, str], list[str]] = {}
+    for topic in new.topics:
+        for card in topic.cards:
+            slug, before = was.get(card.id, (topic.slug, ""))
+            if slug != topic.slug and before != new.deck_name(topic):  # moved to a topic in another deck
+                cards.setdefault((before, new.deck_name(topic)), []).append(card.id)
+    out += [Hazard("subdeck-cards", ids=tuple(ids), old=before, new=after) for (before, after), ids in cards.items()]
+    return tuple(out)
 
 
 @gc_paused()

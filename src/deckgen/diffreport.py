@@ -130,6 +130,10 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Deck renamed')} {c(hazard.old)} → {c(hazard.new)}: learners' existing cards stay in the deck they "
                 "are in (Anki does not move cards on import); only cards new to them go to the new deck, so they end up "
                 "with two.")
+    if hazard.type in ("subdeck", "subdeck-cards"):
+        what = f"topic {c(hazard.ids[0])}" if hazard.type == "subdeck" else ", ".join(c(i) for i in hazard.ids)
+        return (f"{b('Moved to another deck')} {what}: {c(hazard.old)} → {c(hazard.new)}. Anki keeps the cards learners "
+                "already have where they are; only learners who import them for the first time get them in the new deck.")
     if hazard.type == "notetype-id":
         return (f"{b('Note type id changed')} {c(hazard.ids[0])} {c(hazard.old)} → {c(hazard.new)}: Anki matches note types "
                 "by id, so learners get a second note type and a second copy of every note of it.")

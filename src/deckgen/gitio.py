@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from .errors import ContentError, Location, Problem, UsageError
+from .errors import ContentError, DeckgenError, Location, Problem, UsageError
 from .layout import LOCK_FILE
 from .loader import read_deck
 from .lock import Lock, read_lock
@@ -215,3 +215,12 @@ def snapshot_worktree(cards_dir: Path) -> Snapshot:
     """The deck as it is in the work tree (uncommitted edits included)."""
     deck, lock = _load(cards_dir)
     return Snapshot(label="", commit="", deck=deck, lock=lock)
+
+
+def committed(cards_dir: Path) -> Snapshot | None:
+    """The deck as last committed (at HEAD), or None when there is none to read: not in a git repository, no commit
+    yet, the cards folder not committed, git missing, or a deck with errors at HEAD."""
+    try:
+        return snapshot_at(find_repo(cards_dir), "HEAD")
+    except DeckgenError:
+        return None

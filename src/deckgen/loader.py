@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import spec
 from .card_reader import FieldsByType, read_card
-from .errors import Location, Problem
+from .errors import WARNING, Location, Problem
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
 from .manifest import Manifest, read_manifest
 from .model import Card, Deck, Topic
-from .yamlsource import NodeReader, compose, decode, file_display
+from .yamlsource import NodeReader, compose, decode, did_you_mean, file_display
 
-TOPIC_KEYS = ("topic", "title", "cards")
+TOPIC_KEYS = spec.names(spec.TOPIC)
 
 
 def topic_files(root: Path) -> list[Path]:
@@ -41,10 +42,30 @@ def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
     problems += cross_file_problems(topics)
     if manifest is None:
         return None, problems
-    return make_deck(root, manifest, topics), problems
+    deck, found = make_deck(root, manifest, topics)
+    return deck, problems + found
 
 
-def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> Deck:
+def order_topics(manifest: Manifest, topics: list[Topic]) -> tuple[list[Topic], list[Problem]]:
+    """Topics in deck order: those ``order`` lists, in its order, then the others in file name order. New cards
+    reach learners in this order (then in YAML order within a file)."""
+    by_slug = {topic.slug: topic for topic in topics}
+    problems: list[Problem] = []
+    first: list[Topic] = []
+    for slug, where in manifest.order:
+        if slug not in by_slug:
+            problems.append(Problem(where, f"'order' names topic '{slug}', which no topic file defines"
+                                           f"{did_you_mean(slug, tuple(by_slug))}", context="deck"))
+        elif by_slug[slug] in first:
+            problems.append(Problem(where, f"'order' lists topic '{slug}' twice", context="deck"))
+        else:
+            first.append(by_slug[slug])
+    return first + [topic for topic in topics if topic not in first], problems
+
+
+def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> tuple[Deck, list[Problem]]:
+    """The deck, its topics in deck order (and the problems of deck.yaml's 'order')."""
+    topics, problems = order_topics(manifest, topics)
     return Deck(
         key=manifest.key,
         name=manifest.name,
@@ -57,7 +78,7 @@ def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> Deck:
         notetypes=manifest.notetypes,
         css=manifest.css,
         topic_tags=manifest.topic_tags,
-    )
+    ), problems
 
 
 def read_topic(root: Path, path: Path, types: FieldsByType | None) -> tuple[Topic | None, list[Problem]]:
@@ -78,7 +99,7 @@ def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | Non
     if node is None:
         return None, problems
     r = NodeReader(display, text)
-    fields = r.mapping(node, "topic file", TOPIC_KEYS, required=("topic", "title", "cards"))
+    fields = r.mapping(node, "topic file", TOPIC_KEYS, required=spec.required(spec.TOPIC))
     if fields is None:
         return None, r.problems
     slug = r.text(fields["topic"][1], "topic file", "topic") if "topic" in fields else None
@@ -86,16 +107,26 @@ def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | Non
         r.error(fields["topic"][1], f"'topic' must be a slug, got '{slug}'; {SLUG_HINT}", "topic file")
         slug = None
     title = r.text(fields["title"][1], "topic file", "title") if "title" in fields else None
+    subdeck = ""
+    if "deck" in fields:
+        subdeck = (r.text(fields["deck"][1], "topic file", "deck") or "").strip()
+        if any(not part.strip() for part in subdeck.split("::")):
+            r.error(fields["deck"][1], f"subdeck name '{subdeck}' has an empty part; write 'Sub' or 'Sub::Subsub' "
+                                       "(the deck's own name goes in front of it)", "topic file")
     cards: list[Card] = []
     if "cards" in fields:
         items = r.sequence(fields["cards"][1], "topic file", "cards")
+        if items == []:
+            r.problems.append(Problem(r.loc(fields["cards"][1]), "the topic has no cards ('cards: []'); add cards or delete "
+                                      "the file", severity=WARNING, context="topic file"))
         for index, item in enumerate(items or (), start=1):
             card = read_card(r, item, index, slug or "", types)
             if card is not None:
                 cards.append(card)
     if slug is None or title is None:
         return None, r.problems
-    topic = Topic(slug=slug, title=title.strip(), path=path, location=Location(display, 1, 1), cards=tuple(cards))
+    topic = Topic(slug=slug, title=title.strip(), path=path, location=Location(display, 1, 1), cards=tuple(cards),
+                  deck="::".join(part.strip() for part in subdeck.split("::")))
     return topic, r.problems
 
 

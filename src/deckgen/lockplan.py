@@ -4,6 +4,7 @@ note's GUID, a card's note type)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .compile import NoteSpec, content_hash, notetype_hash
@@ -34,10 +35,19 @@ def kind_words(kind: str) -> str:
 
 
 def plan_lock(deck: Deck, notes: list[NoteSpec], description_html: str, old: Lock | None, now: int, lock_display: str,
-              *, allow_schema_change: bool = False, allow_identity_change: bool = False) -> LockPlan:
+              *, allow_schema_change: bool = False, allow_identity_change: bool = False,
+              committed: Callable[[], Lock | None] = lambda: None) -> LockPlan:
+    """``committed`` gives the lock as last committed, if any: an id that a build removed but that removal was
+    never committed is free again (ids are reserved by committed removals only)."""
     problems: list[Problem] = []
-    old_cards = old.cards if old else {}
-    old_removed = old.removed if old else {}
+    old_cards = dict(old.cards) if old else {}
+    old_removed = dict(old.removed) if old else {}
+    comeback = [note.card_id for note in notes if note.card_id in old_removed and note.card_id not in old_cards]
+    if comeback:
+        last = committed()
+        for card_id in comeback:
+            if last is not None and card_id not in last.removed:  # removed by a build that was never committed
+                old_cards[card_id] = old_removed.pop(card_id)
     cards_by_id = {card.id: card for card in deck.cards}
     identity = "" if allow_identity_change else (
         " If that is really meant (learners keep the old notes and get new ones), build with --allow-identity-change")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from . import spec
 from .errors import Location, Problem, UsageError
 from .includes import text_or_file
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
@@ -15,8 +16,8 @@ from .notetype_defs import read_notetypes
 from .notetypes import builtin_notetypes
 from .yamlsource import NodeReader, compose, decode, file_display
 
-DECK_KEYS = ("key", "name", "tag", "description", "source", "topic_tags", "css", "note_types")
-CITATION_KEYS = ("title", "publisher", "authors", "date", "url", "language", "note")
+DECK_KEYS = spec.names(spec.DECK)
+CITATION_KEYS = spec.names(spec.CITATION)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Manifest:
     notetypes: tuple[NoteType, ...] = builtin_notetypes()
     css: str = ""
     topic_tags: bool = True
+    order: tuple[tuple[str, Location], ...] = ()  # topic slugs listed in deck.yaml's 'order', and where
 
 
 def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
@@ -53,11 +55,11 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         return None, problems
     r = NodeReader(display, text)
     manifest = _read(r, node, root, display)
-    return (manifest if not r.problems else None), r.problems
+    return (manifest if not r.errors_since(0) else None), r.problems
 
 
 def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest | None:
-    fields = r.mapping(node, "deck", DECK_KEYS, required=("key", "name", "description"))
+    fields = r.mapping(node, "deck", DECK_KEYS, required=spec.required(spec.DECK))
     if fields is None:
         return None
     values: dict[str, str | None] = {}
@@ -80,20 +82,25 @@ def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest 
     if "css" in fields:
         text = text_or_file(r, fields["css"][1], root, "deck", "css")
         css = text.value if text is not None else ""
+    order: list[tuple[str, Location]] = []
+    if "order" in fields:
+        for slug, item in r.text_list(fields["order"][1], "deck", "order") or ():
+            order.append((slug, r.loc(item)))
     deck_key = values.get("key")
     notetypes = builtin_notetypes(css)
     if "note_types" in fields and deck_key is not None:
         own = read_notetypes(r, fields["note_types"][1], root, deck_key, css)
         notetypes += tuple(own or ())
     name, description = values.get("name"), values.get("description")
-    if r.problems or deck_key is None or name is None or description is None:
+    if r.errors_since(0) or deck_key is None or name is None or description is None:
         return None
     return Manifest(key=deck_key, name=name.strip(), tag=values.get("tag") or deck_key, description=description, citation=citation,
-                    location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags)
+                    location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags,
+                    order=tuple(order))
 
 
 def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
-    fields = r.mapping(node, "deck source", CITATION_KEYS, required=("title",))
+    fields = r.mapping(node, "deck source", CITATION_KEYS, required=spec.required(spec.CITATION))
     if fields is None:
         return None
     values = {key: r.text(value, "deck source", key, any_scalar=True) for key, (_, value) in fields.items()}

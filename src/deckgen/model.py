@@ -84,6 +84,7 @@ class Topic:
     path: Path
     location: Location
     cards: tuple[Card, ...]
+    deck: str = ""  # a subdeck of the deck: its cards go to "<deck name>::<deck>"
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,10 @@ class Deck:
 
     def topic_tag(self, topic: str) -> str:
         return topic_tag(self.tag, topic)
+
+    def deck_name(self, topic: Topic) -> str:
+        """The Anki deck a topic's cards go to."""
+        return f"{self.name}::{topic.deck}" if topic.deck else self.name
 
 
 def topic_tag(deck_tag: str, topic: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from . import templates
+from . import spec, templates
 from .errors import Problem
 from .includes import Text, text_or_file
 from .layout import SLUG, SLUG_HINT
@@ -19,8 +19,8 @@ from .model import BUILTIN_KINDS, NoteType
 from .notetypes import CSS, builtin_notetypes, derived_id
 from .yamlsource import INT, NodeReader, did_you_mean
 
-NOTETYPE_KEYS = ("name", "kind", "id", "fields", "sort_field", "markdown", "templates", "css")
-TEMPLATE_KEYS = ("name", "front", "back")
+NOTETYPE_KEYS = spec.names(spec.NOTETYPE)
+TEMPLATE_KEYS = spec.names(spec.TEMPLATE)
 KINDS = ("standard", "cloze")
 _FIELD_FORBIDDEN = set(':{}"')
 MAX_ID = 2**63 - 1
@@ -58,12 +58,12 @@ def read_notetypes(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, de
         names[nt.name.casefold()] = slug
         ids[nt.id] = slug
         out.append(nt)
-    return None if len(r.problems) > before else out
+    return None if r.errors_since(before) else out
 
 
 def _read_one(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, deck_css: str, slug: str, context: str) -> NoteType | None:
     before = len(r.problems)
-    m = r.mapping(node, context, NOTETYPE_KEYS, required=("name", "fields", "templates"))
+    m = r.mapping(node, context, NOTETYPE_KEYS, required=spec.required(spec.NOTETYPE))
     if m is None:
         return None
     name = r.text(m["name"][1], context, "name") if "name" in m else None
@@ -105,7 +105,7 @@ def _read_one(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, deck_cs
     if "css" in m:
         text = text_or_file(r, m["css"][1], root, context, "css", allow_empty=True)
         css = text.value if text is not None else css
-    if len(r.problems) > before or name is None or tmpls is None:
+    if r.errors_since(before) or name is None or tmpls is None:
         return None
     return NoteType(key=slug, id=nt_id, name=name.strip(), fields=tuple(fields), templates=tuple(tmpls), is_cloze=is_cloze,
                     css=css, markdown=frozenset(markdown), sort_field=sort_field)
@@ -148,7 +148,7 @@ def _templates(r: NodeReader, node: yaml.Node, root: Path, fields: list[str], is
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     for item in items:
-        m = r.mapping(item, context, TEMPLATE_KEYS, required=TEMPLATE_KEYS)
+        m = r.mapping(item, context, TEMPLATE_KEYS, required=spec.required(spec.TEMPLATE))
         if m is None or len(m) < len(TEMPLATE_KEYS):
             continue
         name = r.text(m["name"][1], context, "template name")

@@ -54,8 +54,10 @@ def genanki_model(nt: NoteType) -> genanki.Model:
     return model
 
 
-def deck_id(key: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"deckgen-deck\x1f{key}".encode()).digest()[:5], "big") + (1 << 31)
+def deck_id(key: str, subdeck: str = "") -> int:
+    """The deck's id (Anki matches decks by name; the id only has to be stable and distinct)."""
+    name = f"{key}\x1f{subdeck}" if subdeck else key
+    return int.from_bytes(hashlib.sha256(f"deckgen-deck\x1f{name}".encode()).digest()[:5], "big") + (1 << 31)
 
 
 def write_apkg(
@@ -64,6 +66,7 @@ def write_apkg(
     deck_key: str,
     deck_name: str,
     description_html: str,
+    note_decks: dict[str, str],  # card id -> the subdeck its cards go to (cards not listed: the deck itself)
     deck_mod: int,
     notetypes: Sequence[NoteType],
     notetype_mods: dict[str, int],
@@ -77,9 +80,13 @@ def write_apkg(
     did = deck_id(deck_key)
     used = {spec.notetype for spec in notes}
     models = {nt.key: genanki_model(nt) for nt in notetypes if nt.key in used}  # only note types that notes use
-    deck = genanki.Deck(did, deck_name, description_html)
-    deck_json: dict[str, Any] = deck.to_json()
-    deck_json["mod"] = deck_mod
+    decks_json: dict[str, dict[str, Any]] = {}
+    dids = {deck_name: did}
+    for name in [deck_name, *sorted(set(note_decks.values()) - {deck_name})]:
+        dids[name] = did if name == deck_name else deck_id(deck_key, name)
+        deck_json: dict[str, Any] = genanki.Deck(dids[name], name, description_html if name == deck_name else "").to_json()
+        deck_json["mod"] = deck_mod
+        decks_json[str(dids[name])] = deck_json
     models_json = {}
     for key, model in models.items():
         data: dict[str, Any] = model.to_json(created, did)
@@ -96,8 +103,9 @@ def write_apkg(
         next_id += 1
         note_rows.append((note_id, spec.guid, model.model_id, mod, -1, " " + " ".join(spec.tags) + " ",
                           "\x1f".join(spec.fields), spec.sort_field, 0, 0, ""))
+        card_did = dids[note_decks.get(spec.card_id, deck_name)]
         for ord_ in spec.ords:
-            card_rows.append((next_id, note_id, did, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            card_rows.append((next_id, note_id, card_did, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, ""))
             next_id += 1
 
     with tempfile.TemporaryDirectory(prefix="deckgen-") as tmpdir:
@@ -112,7 +120,7 @@ def write_apkg(
             cur.executescript(APKG_COL)
             (decks_text,) = cur.execute("SELECT decks FROM col").fetchone()
             decks = json.loads(decks_text)
-            decks[str(did)] = deck_json
+            decks.update(decks_json)
             cur.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models_json)))
             cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
             cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)

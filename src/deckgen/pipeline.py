@@ -31,7 +31,7 @@ from .manifest import read_manifest
 from .model import Card, Deck, Topic
 from .yamlsource import file_display
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
 
@@ -153,7 +153,11 @@ def load_and_compile(
     problems += cross_file_problems(topics)
     if manifest is None:
         return Compiled(None, tuple(notes), tuple(problems))
-    deck = make_deck(root, manifest, topics)
+    deck, found = make_deck(root, manifest, topics)
+    problems += found
+    if manifest.order:  # notes in deck order: new cards reach learners in this order
+        position = {card.id: index for index, card in enumerate(deck.cards)}
+        notes.sort(key=lambda note: position[note.card_id])
     problems += missing_media(deck, notes)
     return Compiled(deck, tuple(notes), tuple(problems))
 
@@ -223,7 +227,7 @@ def _encode(result: Result) -> dict[str, Any]:
     topic, notes, problems = result
     return {
         "topic": None if topic is None else {
-            "slug": topic.slug, "title": topic.title, "location": _loc(topic.location),
+            "slug": topic.slug, "title": topic.title, "location": _loc(topic.location), "deck": topic.deck,
             "cards": [(c.id, c.kind, c.topic, _loc(c.location), c.front, c.back, c.reverse, c.cloze, c.extra,
                        c.source, c.tags, c.spots, c.fields, c.guid) for c in topic.cards],
         },
@@ -243,7 +247,7 @@ def _decode(payload: dict[str, Any], path: Path) -> Result:
                  fields=tuple((f[0], f[1]) for f in c[12]), guid=c[13])
             for c in t["cards"]
         )
-        topic = Topic(slug=t["slug"], title=t["title"], path=path, location=Location(*t["location"]), cards=cards)
+        topic = Topic(slug=t["slug"], title=t["title"], path=path, location=Location(*t["location"]), cards=cards, deck=t["deck"])
     notes = [NoteSpec(n[0], n[1], n[2], tuple(n[3]), tuple(n[4]), tuple(n[5]), n[6], tuple(n[7]), n[8]) for n in payload["notes"]]
     problems = [Problem(Location(p[0], p[1], p[2]), p[3], severity=p[4], context=p[5], rule=p[6]) for p in payload["problems"]]
     return topic, notes, problems

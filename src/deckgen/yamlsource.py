@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Location, Problem
+from .errors import WARNING, Location, Problem
 
 try:  # libyaml's composer: ~3x faster, and it keeps line numbers just the same
     from yaml import CSafeLoader as _Loader
@@ -97,7 +97,7 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         if what == "exceeded maximum nesting depth":
             what = "nested too deeply (YAML nesting is limited to 1000 levels)"
         ctx = f" {exc.context}" if exc.context and exc.problem else ""
-        return None, [Problem(loc, f"invalid YAML:{ctx} {what}".replace("  ", " "))]
+        return None, [Problem(loc, f"invalid YAML:{ctx} {what}".replace("  ", " ") + _hint(text, exc))]
     except yaml.YAMLError as exc:  # e.g. a second document, reader errors
         return None, [Problem(Location(display), f"invalid YAML: {exc}")]
     except RecursionError:  # pure-Python composer on absurdly deep input
@@ -114,6 +114,30 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         if aliases:
             return None, aliases
     return node, []
+
+
+QUOTE_HINT = "put the value in quotes"
+
+
+def _hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    """How to fix the YAML mistakes people make in card text, from where the parser stopped."""
+    mark = exc.problem_mark
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    char = line[mark.column] if mark.column < len(line) else ""
+    problem, context = exc.problem or "", exc.context or ""
+    if char == "\t":
+        return "; indent with spaces, not tabs"
+    if problem == "found character that cannot start any token" and char:
+        return f"; a value cannot start with '{char}' in YAML: {QUOTE_HINT}"
+    if context in ("while scanning an alias", "while scanning an anchor"):
+        start = "*" if "alias" in context else "&"
+        return f"; a value starting with '{start}' is read as a YAML {context.rsplit(' ', 1)[1]}: {QUOTE_HINT}"
+    if problem.startswith("mapping values are not allowed"):
+        return f"; ': ' inside an unquoted value starts a new key: {QUOTE_HINT}"
+    return ""
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -136,6 +160,10 @@ class NodeReader:
             self._lines = self.source.splitlines()
         return self._lines[index] if 0 <= index < len(self._lines) else ""
 
+    def errors_since(self, before: int) -> bool:
+        """Whether an error (not a warning) was recorded after the first ``before`` problems."""
+        return any(p.is_error for p in self.problems[before:])
+
     def loc(self, node: yaml.Node) -> Location:
         mark = node.start_mark
         return Location(self.display, mark.line + 1, mark.column + 1)
@@ -146,7 +174,8 @@ class NodeReader:
     def plain(self, node: yaml.Node, context: str) -> bool:
         """Refuse non-core tags on every node that is read (aliases were refused by :func:`compose`)."""
         if node.tag not in _PLAIN_TAGS:
-            self.error(node, f"unsupported YAML tag '{node.tag.replace(_TAG, '!!')}'; card files use plain YAML only", context)
+            hint = f" (a value starting with '!' is a tag: {QUOTE_HINT})" if not node.tag.startswith(_TAG) else ""
+            self.error(node, f"unsupported YAML tag '{node.tag.replace(_TAG, '!!')}'; card files use plain YAML only{hint}", context)
             return False
         return True
 
@@ -213,6 +242,20 @@ class NodeReader:
             self.error(node, f"'{key}' is empty; give it a value or remove the key", context)
             return None
         return value
+
+    def comment_after(self, node: yaml.Node, context: str, key: str) -> None:
+        """Warn when an unquoted value is followed by ' #...' on its line: YAML reads that as a comment, so the text
+        after it silently disappears from the card."""
+        if not isinstance(node, yaml.ScalarNode) or node.style not in (None, "") or not self.source:
+            return
+        end = node.end_mark
+        rest = self.line(end.line)[end.column:]
+        if rest.strip().startswith("#"):
+            self.problems.append(Problem(
+                Location(self.display, end.line + 1, end.column + 1 + len(rest) - len(rest.lstrip())),
+                f"the text after ' #' is a YAML comment, not part of '{key}' ('{node.value} {rest.strip()}' reads as "
+                f"'{node.value}'); {QUOTE_HINT} to keep it, or put the comment on a line of its own",
+                severity=WARNING, context=context, rule="yaml"))
 
     def boolean(self, node: yaml.Node, context: str, key: str) -> bool | None:
         if not self.plain(node, context):
