@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deckgen.card_reader import CARD_KEYS
-from deckgen.compile import CompileContext, compile_cards
+from deckgen.compile import compile_cards
 from deckgen.loader import parse_topic
+from deckgen.notes import CompileContext
 from deckgen.render import _MARKDOWN_CHARS, render_markdown, sanitize
 
 CTX = CompileContext("prop-deck", "prop", "A document, Somebody")

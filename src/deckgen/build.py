@@ -9,13 +9,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .compile import NoteSpec, media_files
+from .compile import media_files
 from .errors import ContentError, Location, Problem, UsageError
 from .layout import LOCK_FILE
 from .lint import deck_warnings
 from .lock import Lock, read_lock
 from .lockplan import plan_lock
 from .model import Card, Deck
+from .notes import NoteSpec
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
 from .renames import pair_renames
 from .render import render_markdown

@@ -7,10 +7,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from .compile import NoteSpec, used_template_media
+from .compile import used_template_media
 from .errors import WARNING, Location, Problem
 from .layout import MEDIA_DIR
 from .model import BUILTIN_KINDS, CLOZE, QA, Deck
+from .notes import NoteSpec
 from .yamlsource import file_display
 
 

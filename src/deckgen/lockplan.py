@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .compile import NoteSpec, content_hash, notetype_hash
 from .errors import Problem
 from .lock import Entry, Lock, next_mod
 from .model import CLOZE, QA, Deck
+from .notes import NoteSpec, content_hash, notetype_hash
 from .notetypes import schema_hash
 
 MERGE_HINT = "learners on Anki 23.10 or newer must tick 'Merge note types' in the import dialog"

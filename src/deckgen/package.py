@@ -28,8 +28,8 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from . import templates
-from .compile import NoteSpec
 from .model import NoteType
+from .notes import NoteSpec
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _STATEMENTS = [stmt.strip() + ";" for stmt in APKG_SCHEMA.split(";") if stmt.strip()]

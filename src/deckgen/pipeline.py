@@ -23,12 +23,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .compile import CompileContext, NoteSpec, compile_cards, missing_media
+from .compile import compile_cards, missing_media
 from .errors import Location, Problem
 from .layout import read_file_bytes
 from .loader import cross_file_problems, make_deck, parse_topic, topic_files
 from .manifest import read_manifest
 from .model import Card, Deck, Topic
+from .notes import CompileContext, NoteSpec
 from .yamlsource import file_display
 
 CACHE_FORMAT = 3

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from .build import Plan, plan_build, write_package
-from .compile import NoteSpec
 from .errors import MissingDependency, UsageError
 from .fsutil import atomic_dir
 from .model import CLOZE, Card, NoteType, Topic
+from .notes import NoteSpec
 from .yamlsource import file_display
 
 INDEX = "index.html"

@@ -4,15 +4,13 @@ will make for the note decided the way Anki decides them."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from . import cloze, templates
+from .cloze_check import cloze_problems
 from .errors import Problem
 from .model import Card, NoteType
+from .notes import CompileContext, NoteSpec, note_hash
 from .render import render_html, render_markdown
-
-if TYPE_CHECKING:
-    from .compile import CompileContext, NoteSpec
 
 MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib cardgen: ``.min(499)``)
 
@@ -23,8 +21,6 @@ def _parsed(template: str) -> tuple[templates.Node, ...]:
 
 
 def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
-    from .compile import NoteSpec, cloze_problems, note_hash
-
     context = f"card '{card.id}'"
     problems: list[Problem] = []
     media: list[str] = []
