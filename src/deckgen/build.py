@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from .compile import media_files
 from .errors import ContentError, Location, Problem, UsageError
 from .layout import LOCK_FILE
-from .lint import deck_warnings
 from .lock import Lock, read_lock
 from .lockplan import plan_lock
 from .model import Card, Deck
@@ -106,7 +105,6 @@ def plan_build(
     description = render_markdown(deck.description)
     for message in description.problems:
         problems.append(Problem(deck.location, message, context="deck description"))
-    problems += deck_warnings(deck, notes)
     lock_path = cards_dir / LOCK_FILE
     old = read_lock(lock_path)
     now = build_time() if now is None else now

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import WARNING, ContentError, Problem, UsageError
-from .lint import deck_warnings
 from .model import Deck
 from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display
@@ -55,7 +54,6 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     deck = compiled.deck
     if deck is None:
         return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), 0, 0)
-    problems += deck_warnings(deck, compiled.notes)
     if documents:
         problems += sources_found(deck, documents)
     if not any(p.is_error for p in problems):

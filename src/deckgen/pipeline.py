@@ -26,6 +26,7 @@ from typing import Any
 from .compile import compile_cards, missing_media
 from .errors import Location, Problem
 from .layout import read_file_bytes
+from .lint import deck_warnings
 from .loader import cross_file_problems, make_deck, parse_topic, topic_files
 from .manifest import read_manifest
 from .model import Card, Deck, Topic
@@ -160,6 +161,7 @@ def load_and_compile(
         position = {card.id: index for index, card in enumerate(deck.cards)}
         notes.sort(key=lambda note: position[note.card_id])
     problems += missing_media(deck, notes)
+    problems += deck_warnings(deck, notes)  # the deck as a whole: for build and check alike
     return Compiled(deck, tuple(notes), tuple(problems))
 
 
