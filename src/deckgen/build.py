@@ -12,6 +12,7 @@ from .compile import NoteSpec, content_hash, media_files, notetype_hash
 from .errors import ContentError, Location, Problem, UsageError
 from .loader import LOCK_FILE
 from .lock import Entry, Lock, next_mod, read_lock
+from .media import MediaFile
 from .model import Deck
 from .notetypes import CSS, NOTE_TYPES
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
@@ -35,7 +36,7 @@ class Plan:
     notes: tuple[NoteSpec, ...]
     warnings: tuple[Problem, ...]
     description_html: str
-    media: tuple[Path, ...]
+    media: tuple[MediaFile, ...]
     old_lock: Lock | None
     lock: Lock
     lock_path: Path
@@ -146,7 +147,7 @@ def plan_build(
         notes=tuple(notes),
         warnings=tuple(problems),
         description_html=description.html,
-        media=tuple(media_files(deck, notes)),
+        media=media_files(deck, notes),
         old_lock=old,
         lock=lock,
         lock_path=lock_path,

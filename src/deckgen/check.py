@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WARNING, ContentError, Location, Problem, UsageError
-from .loader import MEDIA_DIR
+from . import media
+from .errors import WARNING, ContentError, Problem, UsageError
 from .model import CLOZE, Deck
 from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display
@@ -121,15 +121,8 @@ def tag_case(deck: Deck) -> list[Problem]:
 
 
 def unused_media(deck: Deck, used: set[str]) -> list[Problem]:
-    folder = deck.root / MEDIA_DIR
-    if not folder.is_dir():
-        return []
-    return [
-        Problem(Location(file_display(path)), "no card uses this file; reference it or delete it",
-                severity=WARNING, rule="media")
-        for path in sorted(folder.iterdir())
-        if path.is_file() and not path.name.startswith(".") and path.name not in used
-    ]
+    """Files in media/ that no card uses (warnings), and any entry there that may not be shipped (errors)."""
+    return media.folder_problems(deck.root, used)
 
 
 def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem]:

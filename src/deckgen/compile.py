@@ -6,11 +6,10 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import cloze
+from . import cloze, media
 from .errors import WARNING, Problem
-from .loader import MEDIA_DIR, Manifest
+from .loader import Manifest
 from .model import CLOZE, Card, Deck, topic_tag
 from .notetypes import NOTE_TYPES, NoteType
 from .render import render_markdown, render_plain
@@ -161,17 +160,11 @@ def compile_cards(cards: tuple[Card, ...], ctx: CompileContext) -> tuple[list[No
 
 
 def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
-    folder = deck.root / MEDIA_DIR
+    """Media files the cards use that are missing or may not be shipped (see :mod:`deckgen.media`)."""
     cards = {card.id: card for card in deck.cards}
-    problems = []
-    for note in notes:
-        for name in note.media:
-            if not (folder / name).is_file():
-                problems.append(Problem(cards[note.card_id].location, f"image 'media/{name}' does not exist in {folder}; "
-                                        "add the file or fix the name", context=f"card '{note.card_id}'", rule="media"))
-    return problems
+    uses = ((name, cards[note.card_id].location, f"card '{note.card_id}'") for note in notes for name in note.media)
+    return media.check_referenced(deck.root, uses)
 
 
-def media_files(deck: Deck, notes: list[NoteSpec]) -> list[Path]:
-    names = sorted({name for note in notes for name in note.media})
-    return [deck.root / MEDIA_DIR / name for name in names]
+def media_files(deck: Deck, notes: list[NoteSpec]) -> tuple[media.MediaFile, ...]:
+    return media.referenced(deck.root, (name for note in notes for name in note.media))

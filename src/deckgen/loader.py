@@ -9,12 +9,12 @@ from pathlib import Path
 import yaml
 
 from .errors import Location, Problem, UsageError
+from .media import MEDIA_DIR as MEDIA_DIR
 from .model import CLOZE, QA, Card, Citation, Deck, Topic
 from .yamlsource import NodeReader, compose, decode, file_display, read_bytes
 
 DECK_FILE = "deck.yaml"
 LOCK_FILE = "deckgen.lock"
-MEDIA_DIR = "media"
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
 SLUG_HINT = "use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')"
