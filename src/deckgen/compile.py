@@ -126,7 +126,11 @@ def cloze_problems(card: Card) -> list[Problem]:
     where = card.where("cloze")
     context = f"card '{card.id}'"
     deletions, malformed = cloze.parse(card.cloze)
-    problems = [Problem(where, message, context=context, rule="cloze") for _, message in malformed]
+    repeats: dict[str, int] = {}  # the same mistake 60,000 times in one field is reported once, with its count
+    for _, message in malformed:
+        repeats[message] = repeats.get(message, 0) + 1
+    problems = [Problem(where, message if n == 1 else f"{message} ({n:,} times)", context=context, rule="cloze")
+                for message, n in repeats.items()]
     nums = cloze.numbers(deletions)
     if not deletions and not malformed:
         problems.append(Problem(where, "cloze card has no deletion; mark the answer as {{c1::answer}}", context=context, rule="cloze"))
@@ -137,11 +141,12 @@ def cloze_problems(card: Card) -> list[Problem]:
             problems.append(Problem(where, f"cloze numbers skip {gaps}; number deletions c1, c2, ... without gaps", context=context, rule="cloze"))
     for d in deletions:
         if cloze.looks_like_split_term(d):
+            answer, hint = cloze.clip(d.answer), cloze.clip(d.hint or "")
             problems.append(
                 Problem(
                     where,
-                    f"'{{{{c{d.number}::{d.answer}::{d.hint}}}}}': Anki shows answer '{d.answer}' with hint '{d.hint}'. "
-                    f"If '{d.answer}::{d.hint}' is one term, write {d.answer}\\:\\:{d.hint}",
+                    f"'{{{{c{d.number}::{answer}::{hint}}}}}': Anki shows answer '{answer}' with hint '{hint}'. "
+                    f"If '{answer}::{hint}' is one term, write {answer}\\:\\:{hint}",
                     severity=WARNING, context=context, rule="cloze",
                 )
             )
