@@ -90,8 +90,8 @@ def plan_build(
     for message in description.problems:
         problems.append(Problem(deck.location, message, context="deck description"))
     lock_path = cards_dir / LOCK_FILE
-    old = read_lock(lock_path)
     now = build_time() if now is None else now
+    old = read_lock(lock_path, now)  # a mod more than a day ahead of now is an error: it would block later updates
     old_cards = old.cards if old else {}
     old_removed = old.removed if old else {}
     cards_by_id = {card.id: card for card in deck.cards}

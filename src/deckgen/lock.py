@@ -9,10 +9,13 @@ not overwritten); changed or new content gets ``max(now, recorded + 1)``.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Location, Problem
+from .fsutil import UnsafeFile, read_regular
 from .yamlsource import file_display
 
 LOCK_VERSION = 1
@@ -57,38 +60,293 @@ class Lock:
         return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def read_lock(path: Path) -> Lock | None:
-    """The lock in ``path``, or None when there is none yet. A damaged lock is a content error."""
+MAX_LOCK_BYTES = 64 * 1024 * 1024
+"""A lock larger than this is refused (50,000 cards take about 4 MB)."""
+
+MAX_MOD = 2**31 - 1
+"""The largest ``mod`` a lock may hold (2038-01-19): anything larger is a hand edit, not a build time."""
+
+FUTURE_SLACK = 24 * 3600
+"""How far after the build time a recorded ``mod`` may be (clocks differ) before it is an error."""
+
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\Z")  # card ids and note kinds (loader.SLUG)
+_HASH = re.compile(r"[0-9a-f]{1,64}\Z")
+_SECTIONS = ("notetypes", "cards", "removed")
+_TOP_KEYS = ("version", "created", "deck", *_SECTIONS)
+
+
+class _Odd:
+    """A JSON value the lock never holds (a fraction, 1e400, NaN, a 5000-digit number): kept only to be reported."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text if len(self.text) <= 24 else self.text[:24] + "…"
+
+
+def _int(text: str) -> int | _Odd:
+    return int(text) if len(text) <= 20 else _Odd(text)
+
+
+_SLUG_LINES = re.compile(r"(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\n)*\Z")
+_HASH_LINES = re.compile(r"(?:[0-9a-f]{1,64}\n)*\Z")
+
+
+def _well_formed(section: dict[str, object], now: int | None) -> dict[str, Entry] | None:
+    """A section's entries when every one is well formed (checked in bulk: a 50,000-card lock is read on every
+    build); None when any is not, so that the slow path can say which and where."""
+    keys = "\n".join(section) + "\n" if section else ""
+    if keys.count("\n") != len(section) or not _SLUG_LINES.match(keys):
+        return None
+    out: dict[str, Entry] = {}
+    names = ENTRY_FIELDS.keys()
+    limit = MAX_MOD if now is None else min(MAX_MOD, now + FUTURE_SLACK)
+    for key, item in section.items():
+        if type(item) is not dict or not item.keys() <= names:
+            return None
+        digest, mod, kind = item.get("hash"), item.get("mod"), item.get("kind", "")
+        if type(digest) is not str or type(mod) is not int or type(kind) is not str or not 0 <= mod <= limit:
+            return None
+        out[key] = Entry(digest, mod, kind)
+    hashes = "\n".join(entry.hash for entry in out.values()) + "\n" if out else ""
+    if hashes.count("\n") != len(out) or not _HASH_LINES.match(hashes):
+        return None
+    if not all(not kind or _SLUG.match(kind) for kind in {entry.kind for entry in out.values()}):
+        return None
+    return out
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) else ("a mapping" if isinstance(value, dict) else "a list")
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _check_mod(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MOD:
+        return None
+    return f"must be a whole number of seconds from 0 to {MAX_MOD}, got {_shown(value)}"
+
+
+def _check_hash(value: object) -> str | None:
+    return None if isinstance(value, str) and _HASH.match(value) else f"must be a hexadecimal hash, got {_shown(value)}"
+
+
+def _check_kind(value: object) -> str | None:
+    return None if isinstance(value, str) and (not value or _SLUG.match(value)) else f"must be a note kind, got {_shown(value)}"
+
+
+# The fields an entry may have, each with its check; to add one (a newer lock version), add it here and to Entry.
+ENTRY_FIELDS: dict[str, Callable[[object], str | None]] = {"hash": _check_hash, "mod": _check_mod, "kind": _check_kind}
+REQUIRED_FIELDS = ("hash", "mod")
+
+
+class _LockReader:
+    """Validates a parsed lock document; every problem is placed at the line of the entry it concerns."""
+
+    def __init__(self, text: str, display: str, now: int | None):
+        self.text = text
+        self.display = display
+        self.now = now
+        self.problems: list[Problem] = []
+        self.keys = 0  # keys the decoded document holds (a key written twice was kept once)
+
+    def where(self, *keys: str) -> Location:
+        """The place of ``"key":`` (each key searched after the previous one), else the whole file."""
+        pos = -1
+        for key in keys:
+            m = _key_pattern(key).search(self.text, max(pos, 0))
+            if m is None:
+                break
+            pos = m.start()
+        return _place(self.text, self.display, pos) if pos >= 0 else Location(self.display)
+
+    def fail(self, keys: tuple[str, ...], message: str) -> None:
+        self.problems.append(Problem(self.where(*keys), f"{message}; {_RESTORE}", rule="lock"))
+
+    def future(self, keys: tuple[str, ...], what: str, mod: int) -> None:
+        if self.now is not None and mod > self.now + FUTURE_SLACK:
+            self.problems.append(Problem(
+                self.where(*keys),
+                f"{what} has mod {mod} ({_date(mod)}), more than a day after this build ({_date(self.now)}): learners who "
+                "imported it would never receive a later update of it. If the lock was edited by hand, "
+                f"{_RESTORE}; if a build machine's clock was wrong, set SOURCE_DATE_EPOCH past that time", rule="lock"))
+
+    def entry(self, value: object, keys: tuple[str, ...], what: str) -> Entry | None:
+        if not isinstance(value, dict):
+            self.fail(keys, f"{what} must be a mapping with 'hash' and 'mod', got {_shown(value)}")
+            return None
+        ok = True
+        for name, item in value.items():
+            check = ENTRY_FIELDS.get(name)
+            message = f"unknown field '{name}'" if check is None else check(item)
+            if message is not None:
+                self.fail(keys, f"{what}: '{name}' {message}" if check is not None else f"{what}: {message}")
+                ok = False
+        for name in REQUIRED_FIELDS:
+            if name not in value:
+                self.fail(keys, f"{what} has no '{name}'")
+                ok = False
+        if not ok:
+            return None
+        mod = value["mod"]
+        assert isinstance(mod, int)
+        self.future(keys, what, mod)
+        return Entry(hash=str(value["hash"]), mod=mod, kind=str(value.get("kind", "")))
+
+    def section(self, data: dict[str, object], name: str) -> dict[str, Entry]:
+        value = data.get(name)
+        if not isinstance(value, dict):
+            self.fail((name,), f"'{name}' must be a mapping of entries, got {_shown(value)}")
+            return {}
+        self.keys += len(value)
+        fast = _well_formed(value, self.now)
+        if fast is not None:
+            self.keys += sum(map(len, value.values()))
+            return fast
+        out: dict[str, Entry] = {}
+        for key, item in value.items():
+            if not _SLUG.match(key):
+                self.fail((name, key), f"'{name}' has an entry named {_shown(key)}, which is not an id")
+                continue
+            entry = self.entry(item, (name, key), f"'{name}' entry '{key}'")
+            if entry is not None:
+                out[key] = entry
+        return out
+
+    def lock(self, data: object) -> Lock | None:
+        if not isinstance(data, dict):
+            self.fail((), f"the lock file must hold a mapping, got {_shown(data)}")
+            return None
+        if data.get("version") != LOCK_VERSION:
+            self.fail(("version",), f"unsupported lock version {_shown(data.get('version'))} (this deckgen reads version "
+                                   f"{LOCK_VERSION}); use the deckgen that wrote it")
+            return None
+        self.keys += len(data)
+        if isinstance(data.get("deck"), dict):
+            self.keys += len(data["deck"])
+        for key in data:
+            if key not in _TOP_KEYS:
+                self.fail((key,), f"unknown key {_shown(key)}")
+        created = data.get("created")
+        message = _check_mod(created)
+        if message is not None:
+            self.fail(("created",), f"'created' {message}")
+        elif isinstance(created, int):
+            self.future(("created",), "'created'", created)
+        deck = data.get("deck")
+        deck_entry = None if deck is None else self.entry(deck, ("deck",), "'deck'")
+        sections = {name: self.section(data, name) for name in _SECTIONS}
+        if self.problems:
+            return None
+        assert isinstance(created, int)
+        return Lock(created=created, deck=deck_entry, **sections)
+
+
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")
+
+
+def _place(text: str, display: str, pos: int) -> Location:
+    line = text.count("\n", 0, pos) + 1
+    return Location(display, line, pos - (text.rfind("\n", 0, pos) + 1) + 1)
+
+
+_RESTORE = "restore the lock file from git (e.g. git checkout main -- <lock file>) and run 'deckgen build'"
+
+
+def _date(seconds: int) -> str:
+    import datetime
+
+    try:
+        return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return "far in the future"
+
+
+def read_lock(path: Path, now: int | None = None) -> Lock | None:
+    """The lock in ``path``, or None when there is none yet. A damaged or tampered lock is a content error with
+    every problem at its place; with ``now`` (the build time), a ``mod`` more than a day after it is one too.
+    The lock must be a regular file (a link to /dev/zero is not read), at most :data:`MAX_LOCK_BYTES`."""
     display = file_display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_regular(path, MAX_LOCK_BYTES)
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(Location(display), f"cannot read the lock file ({exc}); restore it from git")]) from None
+    except UnsafeFile as exc:
+        if exc.reason == "symlink":
+            message = "is a symbolic link; the lock file must be a regular file in the cards folder"
+        elif exc.reason == "size":
+            message = f"is {exc.size:,} bytes, over the {MAX_LOCK_BYTES:,}-byte limit for a lock file"
+        else:
+            message = "is not a regular file (a folder, FIFO or device)"
+        raise ContentError([Problem(Location(display), f"{message}; {_RESTORE}", rule="lock")]) from None
+    except OSError as exc:
+        raise ContentError([Problem(Location(display), f"cannot read the lock file ({exc.strerror or exc}); restore it from git",
+                                    rule="lock")]) from None
+    return parse_lock(data, display, now)
+
+
+def parse_lock(data: bytes, display: str, now: int | None = None) -> Lock:
+    """A lock from its bytes (see :func:`read_lock`); raises ContentError."""
     try:
-        data = json.loads(text)
-        if data.get("version") != LOCK_VERSION:
-            raise ValueError(f"unsupported lock version {data.get('version')!r}")
-
-        def entries(name: str) -> dict[str, Entry]:
-            return {k: Entry(hash=str(v["hash"]), mod=int(v["mod"]), kind=str(v.get("kind", ""))) for k, v in data[name].items()}
-
-        deck = data["deck"]
-        return Lock(
-            created=int(data["created"]),
-            deck=Entry(hash=str(deck["hash"]), mod=int(deck["mod"])) if deck else None,
-            notetypes=entries("notetypes"),
-            cards=entries("cards"),
-            removed=entries("removed"),
-        )
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError([Problem(Location(display), f"the lock file is not valid UTF-8 (byte {exc.start}); {_RESTORE}",
+                                    rule="lock")]) from None
+    try:
+        document = _load_json(text)
     except json.JSONDecodeError as exc:
         loc = Location(display, exc.lineno, exc.colno)
         message = (f"the lock file is not valid JSON ({exc.msg}); after a merge conflict take either side "
                    "(git checkout --theirs -- <lock>) and run 'deckgen build'; otherwise restore it from git")
-        raise ContentError([Problem(loc, message)]) from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ContentError([Problem(Location(display), f"the lock file is damaged ({exc}); restore it from git")]) from None
+        raise ContentError([Problem(loc, message, rule="lock")]) from None
+    except RecursionError:
+        raise ContentError([Problem(Location(display), f"the lock file is nested too deeply; {_RESTORE}", rule="lock")]) from None
+    reader = _LockReader(text, display, now)
+    lock = reader.lock(document)
+    if lock is None or (reader.keys != text.count('":') and reader.keys != sum(1 for _ in _KEY.finditer(text))):
+        duplicate = _duplicate(text, display)  # the decoder keeps the last of a key written twice; a reviewer reads the first
+        if duplicate is not None:
+            raise ContentError([duplicate])
+    if lock is None:
+        raise ContentError(reader.problems[:100])
+    return lock
+
+
+_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[{}]')
+
+
+def _duplicate(text: str, display: str) -> Problem | None:
+    """The first key written twice in one JSON object, at its second place (the lock is valid JSON here)."""
+    stack: list[set[str]] = []
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        if token == "{":
+            stack.append(set())
+        elif token == "}":
+            if stack:
+                stack.pop()
+        elif m.group(2) and stack:
+            key = json.loads(f'"{m.group(1)}"')
+            if key in stack[-1]:
+                return Problem(_place(text, display, m.start()), f"the lock file names {_shown(key)} twice (a hand edit or "
+                               f"a bad merge); {_RESTORE}", rule="lock")
+            stack[-1].add(key)
+    return None
+
+
+_KEY = re.compile(r'"\s*:')
+
+
+def _load_json(text: str) -> object:
+    """The plain C decoder; a number it cannot keep (thousands of digits) is kept as text, for the message."""
+    try:
+        return json.loads(text, parse_float=_Odd, parse_constant=_Odd)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        return json.loads(text, parse_int=_int, parse_float=_Odd, parse_constant=_Odd)
 
 
 def next_mod(old: Entry | None, content_hash: str, now: int) -> int:
