@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +26,14 @@ TOPIC_KEYS = ("topic", "title", "cards")
 CARD_KEYS = ("id", "front", "back", "reverse", "cloze", "extra", "source", "tags")
 
 
+def is_topic_file(name: str) -> bool:
+    """Whether a name in the cards folder is a topic file's."""
+    return name.endswith((".yaml", ".yml")) and name != DECK_FILE and not name.startswith(".")
+
+
 def topic_files(root: Path) -> list[Path]:
     """The topic files of a cards folder, in a stable order."""
-    return sorted(
-        p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.name != DECK_FILE and not p.name.startswith(".")
-    )
+    return sorted(p for p in root.iterdir() if is_topic_file(p.name))
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,50 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     manifest = root / DECK_FILE
     display = file_display(manifest)
     if not manifest.exists():
-        return None, [Problem(Location(display), "missing deck manifest; create deck.yaml with key, name, description and source")]
-    header, problems = _read_manifest(root, manifest, display)
+        return None, [Problem(Location(display), MISSING_MANIFEST)]
+    data, problems = read_file_bytes(root, manifest, display)
+    if data is None:
+        return None, problems
+    return parse_manifest(data, display)
+
+
+MISSING_MANIFEST = "missing deck manifest; create deck.yaml with key, name, description and source"
+
+
+def parse_manifest(data: bytes, display: str) -> tuple[Manifest | None, list[Problem]]:
+    """The deck manifest from the bytes of deck.yaml (no file system access)."""
+    text, problems = decode(data, display)
+    if text is None:
+        return None, problems
+    node, problems = compose(text, display)
+    if node is None:
+        return None, problems
+    header, problems = _manifest_fields(node, display)
     if header is None:
         return None, problems
     return Manifest(*header, location=Location(display)), problems
+
+
+def deck_from_files(root: Path, files: dict[str, bytes], display: Callable[[str], str]) -> tuple[Deck | None, list[Problem]]:
+    """Like :func:`read_deck`, from the bytes of the cards folder's top-level files (``{"deck.yaml": b"...", ...}``)
+    instead of the disk: used for git revisions, which are never written out. ``display`` places a file name."""
+    problems: list[Problem] = []
+    manifest = None
+    if DECK_FILE in files:
+        manifest, problems = parse_manifest(files[DECK_FILE], display(DECK_FILE))
+    else:
+        problems.append(Problem(Location(display(DECK_FILE)), MISSING_MANIFEST))
+    topics: list[Topic] = []
+    for name in sorted(files):
+        if is_topic_file(name):
+            topic, found = parse_topic(files[name], root / name, display(name))
+            problems += found
+            if topic is not None:
+                topics.append(topic)
+    problems += cross_file_problems(topics)
+    if manifest is None:
+        return None, problems
+    return make_deck(root, manifest, topics), problems
 
 
 def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> Deck:
@@ -95,20 +138,7 @@ def _outside(root: Path, path: Path) -> bool:
     return False
 
 
-def _read_node(root: Path, path: Path, display: str) -> tuple[yaml.Node | None, list[Problem]]:
-    data, problems = read_file_bytes(root, path, display)
-    if data is None:
-        return None, problems
-    text, problems = decode(data, display)
-    if text is None:
-        return None, problems
-    return compose(text, display)
-
-
-def _read_manifest(root: Path, path: Path, display: str) -> tuple[tuple[str, str, str, str, Citation] | None, list[Problem]]:
-    node, problems = _read_node(root, path, display)
-    if node is None:
-        return None, problems
+def _manifest_fields(node: yaml.Node, display: str) -> tuple[tuple[str, str, str, str, Citation] | None, list[Problem]]:
     r = NodeReader(display)
     fields = r.mapping(node, "deck", DECK_KEYS, required=("key", "name", "description", "source"))
     if fields is None:

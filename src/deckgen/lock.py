@@ -252,7 +252,9 @@ def _place(text: str, display: str, pos: int) -> Location:
     return Location(display, line, pos - (text.rfind("\n", 0, pos) + 1) + 1)
 
 
-_RESTORE = "restore the lock file from git (e.g. git checkout main -- <lock file>) and run 'deckgen build'"
+RESTORE = "restore the lock file from git (e.g. git checkout main -- <lock file>) and run 'deckgen build'"
+LINKED_LOCK = "is a symbolic link; the lock file must be a regular file in the cards folder"
+_RESTORE = RESTORE
 
 
 def _date(seconds: int) -> str:
@@ -275,7 +277,7 @@ def read_lock(path: Path, now: int | None = None) -> Lock | None:
         return None
     except UnsafeFile as exc:
         if exc.reason == "symlink":
-            message = "is a symbolic link; the lock file must be a regular file in the cards folder"
+            message = LINKED_LOCK
         elif exc.reason == "size":
             message = f"is {exc.size:,} bytes, over the {MAX_LOCK_BYTES:,}-byte limit for a lock file"
         else:
