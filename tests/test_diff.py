@@ -411,6 +411,7 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
         ],
         "deck": [],
         "notetypes": [],
+        "lock": {"changes": [], "future": [], "backwards": []},
         "topics": [
             {
                 "topic": "basics", "title": "The basics", "added": [], "removed": [],

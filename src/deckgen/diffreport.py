@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from .diff import DELETE, EQUAL, INSERT, CardChange, DeckDiff, FieldChange, Hazard, TopicChanges, is_text_field, kind_name
 from .gitio import Snapshot
+from .lockdiff import LockChange
 from .model import QA, Card
 
 _ESCAPE = {
@@ -141,6 +142,20 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Probable rename')} {c(hazard.ids[0])} → {c(hazard.ids[1])} (question {percent}% similar): a new id "
                 "is a new note, so learners start this card from scratch and keep the old one as well. Keep the old id "
                 "unless the card now asks something else.")
+    if hazard.type == "lock-future":
+        return (f"{b('Lock file mod in the future')} {', '.join(c(i) for i in hazard.ids)}: more than a day after now. "
+                "Learners who import such a package never receive a later update of those notes; `deckgen build` "
+                "refuses it. Restore the lock file from the base branch and run `deckgen build`.")
+    if hazard.type == "lock-backwards":
+        return (f"{b('Lock file mod went backwards')} {', '.join(c(i) for i in hazard.ids)}: Anki applies an update "
+                "only when its mod is newer than the learner's, so these changes would never arrive. Restore the lock "
+                "file from the base branch and run `deckgen build`.")
+    if hazard.type == "lock":
+        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
+        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
+        return (f"{b('Lock file changed without a card change')} {shown}{more}: `deckgen build` writes the lock, "
+                "and after a deckgen upgrade it may ship cards again; a hand edit can instead stop updates from "
+                "reaching learners or bring back a removed id. Check that the lock came from `deckgen build`.")
     if hazard.type == "removed":
         one = len(hazard.ids) == 1
         it = "it" if one else "them"
@@ -148,6 +163,24 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b(lead)} {', '.join(c(i) for i in hazard.ids)}: a package cannot delete notes, so learners keep {it} "
                 f"(and keep reviewing {it}) until they delete {it} themselves.")
     raise ValueError(hazard.type)
+
+
+_LOCK_NAMES = 20  # lock entries named in a warning or listed in the report; the rest are counted
+_LOCK_FIELDS = {"entry": "entry", "hash": "hash", "mod": "mod", "kind": "kind", "created": "created", "file": "lock file"}
+
+
+def lock_markdown(changes: tuple[LockChange, ...]) -> list[str]:
+    """The lock changes no card change explains, one line each (the first few; then a count)."""
+    lines = ["### Lock file", ""]
+    for change in changes[:_LOCK_NAMES]:
+        name = f"{change.section}/{change.key}" if change.key else change.section
+        what = _LOCK_FIELDS.get(change.field, change.field)
+        old = code(change.old) if change.old else "(none)"
+        new = code(change.new) if change.new else "(none)"
+        lines.append(f"- {code(name)} {what}: {old} → {new}")
+    if len(changes) > _LOCK_NAMES:
+        lines.append(f"- … and {len(changes) - _LOCK_NAMES} more (see `deckgen diff --format json`)")
+    return [*lines, ""]
 
 
 def _plural(n: int, word: str) -> str:
@@ -203,6 +236,8 @@ def markdown(diff: DeckDiff) -> str:
         lines.append("")
     if diff.deck:
         lines += ["### Deck settings", "", *(field_markdown(change) for change in diff.deck), ""]
+    if diff.lock.by_hand:
+        lines += lock_markdown(diff.lock.by_hand)
     for topic in diff.topics:
         lines += _topic_markdown(topic)
     return "\n".join(lines).rstrip("\n")
@@ -249,6 +284,13 @@ def to_json(diff: DeckDiff) -> str:
         ],
         "deck": [field_json(change) for change in diff.deck],
         "notetypes": list(diff.notetypes),
+        "lock": {
+            "changes": [{"section": c.section, "key": c.key or None, "field": c.field, "old": c.old or None,
+                         "new": c.new or None} for c in diff.lock.by_hand],
+            "future": [{"section": section, "key": key or None, "mod": mod} for section, key, mod in diff.lock.future],
+            "backwards": [{"section": c.section, "key": c.key or None, "old": int(c.old), "new": int(c.new)}
+                          for c in diff.lock.backwards],
+        },
         "topics": [
             {
                 "topic": topic.slug,
