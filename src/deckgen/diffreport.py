@@ -10,6 +10,7 @@ stays literal), HTML tags always do.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 
 from .diff import DELETE, EQUAL, INSERT, CardChange, DeckDiff, FieldChange, Hazard, TopicChanges, is_text_field, kind_name
@@ -18,20 +19,35 @@ from .lockdiff import LockChange
 from .model import QA, Card
 
 _ESCAPE = {
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>", "\r": "",
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>", "\t": "\t",
     "@": "@\u2060",  # a word joiner after '@': '@name' in a card must not notify a GitHub user
     **{ch: "\\" + ch for ch in "\\`*_[]~|$"},
 }
 
 
+def _code_point(ch: str) -> str:
+    return f"<code>U+{ord(ch):04X}</code>"
+
+
 def escape(text: str) -> str:
-    """Card text as inert Markdown: shown as written, on one source line."""
-    return "".join(_ESCAPE.get(ch, ch) for ch in text.replace("\r\n", "\n"))
+    """Card text as inert Markdown: shown as written, on one source line. Characters a reader cannot see (controls
+    such as a lone CR, zero-width and bidi characters, non-breaking and other special spaces) are shown as their
+    code point, ``<code>U+200B</code>``: a change made of them must never look like no change."""
+    if text.isprintable() and not any(ch in _ESCAPE for ch in text):
+        return text
+    return "".join(_ESCAPE.get(ch) or (ch if ch.isprintable() else _code_point(ch)) for ch in text)
+
+
+def _all_code_points(text: str) -> str:
+    """Every character outside printable ASCII as its code point (for two texts that look the same)."""
+    return "".join(escape(ch) if " " <= ch <= "~" else _code_point(ch) for ch in text)
 
 
 def code(text: str) -> str:
-    """A Markdown code span holding ``text`` literally (ids, tags, deck names)."""
+    """A Markdown code span holding ``text`` literally (ids, tags, deck names); invisible characters as ⟨U+…⟩."""
     text = " ".join(text.splitlines())
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else f"⟨U+{ord(ch):04X}⟩" for ch in text)
     fence = "`"
     while fence in text:
         fence += "`"
@@ -44,8 +60,8 @@ def plain_quote(text: str) -> str:
 
 
 def _visible(text: str) -> str:
-    """A change that is only whitespace, made visible."""
-    return text.replace(" ", "␣").replace("\t", "→").replace("\r", "").replace("\n", "↵") if not text.strip() else text
+    """A change that is only whitespace, made visible (other spaces and separators show as code points)."""
+    return text.replace(" ", "␣").replace("\t", "→").replace("\r", "␍").replace("\n", "↵") if not text.strip() else text
 
 
 def _marked(tag: str, text: str) -> str:
@@ -57,15 +73,27 @@ def _marked(tag: str, text: str) -> str:
     return f"{text[:start]}<{tag}>{escape(core)}</{tag}>{text[start + len(core):]}"
 
 
+def _look_alike(old: str, new: str) -> bool:
+    """Two different texts a reader would take for the same (é written as e + a combining accent, full-width
+    letters, ligatures): equal under Unicode compatibility normalization."""
+    return unicodedata.normalize("NFKC", old) == unicodedata.normalize("NFKC", new)
+
+
 def inline_markdown(change: FieldChange) -> str:
     out = []
-    for op, text in change.segments():
+    segments = change.segments()
+    for index, (op, text) in enumerate(segments):
         if op == EQUAL:
             out.append(escape(text))
-        elif op == DELETE:
-            out.append(_marked("del", text))
-        elif op == INSERT:
-            out.append(_marked("ins", text))
+            continue
+        # the other half of a replacement: the INSERT after a DELETE, the DELETE before an INSERT
+        other = index + 1 if op == DELETE else index - 1
+        partner = segments[other] if 0 <= other < len(segments) and segments[other][0] in (DELETE, INSERT) else None
+        tag = "del" if op == DELETE else "ins"
+        if partner is not None and partner[0] != op and text.strip() and _look_alike(text, partner[1]):
+            out.append(f"<{tag}>{_all_code_points(text)}</{tag}>")
+        else:
+            out.append(_marked(tag, text))
     return "".join(out)
 
 
