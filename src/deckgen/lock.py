@@ -12,7 +12,10 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter, methodcaller
 from pathlib import Path
+from typing import cast
 
 from .errors import ContentError, Location, Problem
 from .fsutil import UnsafeFile, read_regular
@@ -94,27 +97,33 @@ _HASH_LINES = re.compile(r"(?:[0-9a-f]{1,64}\n)*\Z")
 
 
 def _well_formed(section: dict[str, object], now: int | None) -> dict[str, Entry] | None:
-    """A section's entries when every one is well formed (checked in bulk: a 50,000-card lock is read on every
-    build); None when any is not, so that the slow path can say which and where."""
+    """A section's entries when every one is well formed, checked in bulk (C loops: a 50,000-card lock is read on
+    every build); None when any is not, so that the slow path can say which and where."""
     keys = "\n".join(section) + "\n" if section else ""
     if keys.count("\n") != len(section) or not _SLUG_LINES.match(keys):
         return None
-    out: dict[str, Entry] = {}
-    names = ENTRY_FIELDS.keys()
+    if not set(map(type, section.values())) <= {dict}:
+        return None
+    items = cast("list[dict[str, object]]", list(section.values()))
+    if not set(chain.from_iterable(items)) <= ENTRY_FIELDS.keys():
+        return None
+    try:
+        hashes = list(map(itemgetter("hash"), items))
+        mods = list(map(itemgetter("mod"), items))
+    except KeyError:
+        return None
+    kinds = list(map(methodcaller("get", "kind", ""), items))
     limit = MAX_MOD if now is None else min(MAX_MOD, now + FUTURE_SLACK)
-    for key, item in section.items():
-        if type(item) is not dict or not item.keys() <= names:
-            return None
-        digest, mod, kind = item.get("hash"), item.get("mod"), item.get("kind", "")
-        if type(digest) is not str or type(mod) is not int or type(kind) is not str or not 0 <= mod <= limit:
-            return None
-        out[key] = Entry(digest, mod, kind)
-    hashes = "\n".join(entry.hash for entry in out.values()) + "\n" if out else ""
-    if hashes.count("\n") != len(out) or not _HASH_LINES.match(hashes):
+    if not set(map(type, hashes)) | set(map(type, kinds)) <= {str} or not set(map(type, mods)) <= {int}:
         return None
-    if not all(not kind or _SLUG.match(kind) for kind in {entry.kind for entry in out.values()}):
+    if mods and (min(mods) < 0 or max(mods) > limit):
         return None
-    return out
+    text = "\n".join(hashes) + "\n" if hashes else ""
+    if text.count("\n") != len(hashes) or not _HASH_LINES.match(text):
+        return None
+    if not all(not kind or _SLUG.match(kind) for kind in set(kinds)):
+        return None
+    return dict(zip(section, map(Entry, hashes, mods, kinds), strict=True))
 
 
 def _shown(value: object) -> str:
