@@ -10,6 +10,8 @@ from pathlib import Path
 
 from . import cloze, media
 from .errors import WARNING, ContentError, Problem, UsageError
+from .loader import LOCK_FILE
+from .lock import read_lock
 from .model import CLOZE, Deck
 from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display
@@ -62,8 +64,7 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     problems += unused_media(deck, {name for note in notes for name in note.media})
     if documents:
         problems += sources_found(deck, documents)
-    if not any(p.is_error for p in problems):
-        problems += lock_problems(cards_dir, compiled)
+    problems += lock_problems(cards_dir, compiled, deck_has_errors=any(p.is_error for p in problems))
     return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), len(deck.cards), len(deck.topics))
 
 
@@ -165,9 +166,16 @@ def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem
     return problems
 
 
-def lock_problems(cards_dir: Path, compiled: Compiled) -> list[Problem]:
-    from .build import plan_build
+def lock_problems(cards_dir: Path, compiled: Compiled, *, deck_has_errors: bool = False) -> list[Problem]:
+    """The lock file's problems: damaged or tampered (always), out of date (only when the cards have no errors)."""
+    from .build import build_time, plan_build
 
+    if deck_has_errors:  # plan_build would stop at the cards' errors: read the lock alone
+        try:
+            read_lock(cards_dir / LOCK_FILE, build_time())
+        except ContentError as exc:
+            return list(exc.problems)
+        return []
     try:
         plan = plan_build(cards_dir, compiled=compiled)
     except ContentError as exc:  # lock-level problems: a reused id, a changed card kind, a damaged lock
