@@ -11,7 +11,8 @@ from pathlib import Path
 from .compile import NoteSpec, content_hash, media_files, notetype_hash
 from .errors import ContentError, Location, Problem, UsageError
 from .loader import LOCK_FILE
-from .lock import Entry, Lock, next_mod, read_lock
+from .lock import Entry, Lock, next_mod
+from .lockread import read_lock
 from .media import MediaFile
 from .model import Deck
 from .notetypes import CSS, NOTE_TYPES

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import cloze, media
 from .errors import WARNING, ContentError, Problem, UsageError
 from .loader import LOCK_FILE
-from .lock import read_lock
+from .lockread import read_lock
 from .model import CLOZE, Deck
 from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .errors import ContentError, Location, Problem, UsageError
 from .loader import DECK_FILE, LOCK_FILE, deck_from_files, is_topic_file, read_deck
-from .lock import LINKED_LOCK, MAX_LOCK_BYTES, RESTORE, Lock, parse_lock, read_lock
+from .lock import Lock
+from .lockread import LINKED_LOCK, MAX_LOCK_BYTES, RESTORE, parse_lock, read_lock
 from .model import Deck
 from .yamlsource import MAX_FILE_BYTES, file_display
 

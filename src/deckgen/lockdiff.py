@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lock import FUTURE_SLACK, Entry, Lock
+from .lock import Entry, Lock
+from .lockread import FUTURE_SLACK
 
 SECTIONS = ("notetypes", "cards", "removed")
 

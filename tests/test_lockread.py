@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run, write_deck
-from deckgen.lock import parse_lock
+from deckgen.lockread import parse_lock
 
 NOW = 1_700_000_000
 ENV = {"SOURCE_DATE_EPOCH": str(NOW)}
