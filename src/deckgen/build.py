@@ -12,11 +12,19 @@ from .compile import NoteSpec, content_hash, media_files, notetype_hash
 from .errors import ContentError, Location, Problem, UsageError
 from .loader import LOCK_FILE
 from .lock import Entry, Lock, next_mod, read_lock
-from .model import Deck
+from .model import Deck, Reference
 from .notetypes import CSS, NOTE_TYPES
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
-from .render import render_markdown
+from .render import render_markdown, render_plain
 from .yamlsource import file_display
+
+
+def references_html(references: tuple[Reference, ...]) -> str:
+    """The deck's reference list, for the deck description (Anki's deck overview), in deck.yaml's order."""
+    if not references:
+        return ""
+    items = "".join(f"<li>{render_plain(ref.text)}</li>" for ref in references)
+    return f"\n<p><b>References of the editor's notes</b> (not from the source article):</p><ol>{items}</ol>"
 
 
 def build_time() -> int:
@@ -88,6 +96,7 @@ def plan_build(
     description = render_markdown(deck.description)
     for message in description.problems:
         problems.append(Problem(deck.location, message, context="deck description"))
+    description_html = description.html + references_html(deck.references)
     lock_path = cards_dir / LOCK_FILE
     old = read_lock(lock_path)
     now = build_time() if now is None else now
@@ -133,7 +142,7 @@ def plan_build(
         h = notetype_hash(nt, CSS)
         prev = old.notetypes.get(key) if old else None
         notetypes[key] = Entry(h, next_mod(prev, h, now))
-    deck_hash = content_hash(deck.name, description.html)
+    deck_hash = content_hash(deck.name, description_html)
     lock = Lock(
         created=old.created if old else now,
         deck=Entry(deck_hash, next_mod(old.deck if old else None, deck_hash, now)),
@@ -145,7 +154,7 @@ def plan_build(
         deck=deck,
         notes=tuple(notes),
         warnings=tuple(problems),
-        description_html=description.html,
+        description_html=description_html,
         media=tuple(media_files(deck, notes)),
         old_lock=old,
         lock=lock,

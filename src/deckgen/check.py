@@ -60,6 +60,7 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     problems += duplicate_prompts(deck)
     problems += tag_case(deck)
     problems += unused_media(deck, {name for note in notes for name in note.media})
+    problems += unused_references(deck)
     if documents:
         problems += sources_found(deck, documents)
     if not any(p.is_error for p in problems):
@@ -118,6 +119,15 @@ def tag_case(deck: Deck) -> list[Problem]:
                                         "Anki treats them as one tag, so spell it one way", severity=WARNING,
                                         context=f"card '{card.id}'", rule="tags"))
     return problems
+
+
+def unused_references(deck: Deck) -> list[Problem]:
+    cited = {card.editor_ref for card in deck.cards if card.editor_note}
+    return [
+        Problem(ref.location, "no card's editor_note cites it; cite it (editor_note: {text: ..., ref: " + ref.key + "}) or remove it",
+                severity=WARNING, context=f"reference '{ref.key}'", rule="reference")
+        for ref in deck.references if ref.key not in cited
+    ]
 
 
 def unused_media(deck: Deck, used: set[str]) -> list[Problem]:

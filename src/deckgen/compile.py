@@ -14,6 +14,9 @@ from .loader import MEDIA_DIR, Manifest
 from .model import CLOZE, Card, Deck, topic_tag
 from .notetypes import NOTE_TYPES, NoteType
 from .render import render_markdown, render_plain
+from .yamlsource import did_you_mean
+
+EDITOR_NOTE_LABEL = "Editor's note — not from the source article"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,18 @@ def source_html(card: Card, citation_line: str) -> str:
     )
 
 
+def editor_note_html(text_html: str, reference: str) -> str:
+    """The editor's note, set apart from the article-derived text under its own label, with its reference.
+    It goes into the Source field after the citation: the note types' fields are frozen."""
+    return (
+        '<div class="dg-editor-note">'
+        f'<div class="dg-editor-note-label">{EDITOR_NOTE_LABEL}</div>'
+        f'<div class="dg-editor-note-text">{text_html}</div>'
+        f'<div class="dg-editor-note-ref">Reference: {render_plain(reference)}</div>'
+        "</div>"
+    )
+
+
 @dataclass(frozen=True)
 class CompileContext:
     """The deck-level inputs of a note: everything besides the card itself that ends up in it."""
@@ -67,10 +82,12 @@ class CompileContext:
     key: str
     tag: str
     citation_line: str
+    references: tuple[tuple[str, str], ...] | None = None  # (key, text); None: the deck's list is unknown
 
     @classmethod
     def of(cls, manifest: Manifest) -> CompileContext:
-        return cls(manifest.key, manifest.tag, manifest.citation.line())
+        references = tuple((ref.key, ref.text) for ref in manifest.references)
+        return cls(manifest.key, manifest.tag, manifest.citation.line(), references)
 
 
 def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
@@ -93,6 +110,8 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
 
     extra = md("extra", card.extra)
     source = source_html(card, ctx.citation_line)
+    if card.editor_note:
+        source += _editor_note(card, ctx, md("editor_note.text", card.editor_note), problems)
     if card.kind == CLOZE:
         problems += cloze_problems(card)
         text = md("cloze", card.cloze)
@@ -121,6 +140,20 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
         hash=note_hash(nt.id, fields, tags),
     )
     return spec, problems
+
+
+def _editor_note(card: Card, ctx: CompileContext, text_html: str, problems: list[Problem]) -> str:
+    if ctx.references is None:  # deck.yaml is unusable (reported there): the note cannot be resolved
+        return ""
+    references = dict(ctx.references)
+    if card.editor_ref not in references:
+        known = f"known: {', '.join(sorted(references))}" if references else "deck.yaml has no 'references'"
+        problems.append(Problem(card.where("editor_note.ref"),
+                                f"editor_note cites unknown reference '{card.editor_ref}'{did_you_mean(card.editor_ref, list(references))}; "
+                                f"add it to 'references' in deck.yaml or fix the key ({known})",
+                                context=f"card '{card.id}'", rule="reference"))
+        return ""
+    return editor_note_html(text_html, references[card.editor_ref])
 
 
 def cloze_problems(card: Card) -> list[Problem]:

@@ -20,8 +20,8 @@ from .pipeline import gc_paused
 RENAME_RATIO = 0.8
 
 # Fields compared for a card present at both revisions, in the order they are reported.
-CARD_FIELDS = ("kind", "topic", "front", "back", "reverse", "cloze", "extra", "source", "tags")
-TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source"})
+CARD_FIELDS = ("kind", "topic", "front", "back", "reverse", "cloze", "extra", "source", "editor_note", "editor_ref", "tags")
+TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source", "editor_note"})
 DECK_FIELDS = ("key", "name", "tag", "description")
 CITATION_FIELDS = ("title", "publisher", "authors", "date", "url", "language", "note")
 

@@ -104,7 +104,9 @@ def card_fields(card: Card) -> list[tuple[str, str]]:
             rows.append(("reverse", "yes"))
     else:
         rows.append(("cloze", escape(card.cloze.strip())))
-    rows += [(name, escape(getattr(card, name).strip())) for name in ("extra", "source") if getattr(card, name).strip()]
+    rows += [(name, escape(getattr(card, name).strip())) for name in ("extra", "source", "editor_note") if getattr(card, name).strip()]
+    if card.editor_ref:
+        rows.append(("editor_ref", code(card.editor_ref)))
     if card.tags:
         rows.append(("tags", _tags(card.tags)))
     return rows
@@ -212,10 +214,13 @@ def markdown(diff: DeckDiff) -> str:
 
 
 def card_json(card: Card) -> dict[str, object]:
-    return {
+    out: dict[str, object] = {
         "id": card.id, "kind": card.kind, "topic": card.topic, "front": card.front, "back": card.back,
         "reverse": card.reverse, "cloze": card.cloze, "extra": card.extra, "source": card.source, "tags": list(card.tags),
     }
+    if card.editor_note:  # only cards that have one: the keys are newer than the report's other fields
+        out.update(editor_note=card.editor_note, editor_ref=card.editor_ref)
+    return out
 
 
 def field_json(change: FieldChange) -> dict[str, object]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Location, Problem, UsageError
-from .model import CLOZE, QA, Card, Citation, Deck, Topic
+from .model import CLOZE, QA, Card, Citation, Deck, Reference, Topic
 from .yamlsource import NodeReader, compose, decode, file_display, read_bytes
 
 DECK_FILE = "deck.yaml"
@@ -19,10 +19,11 @@ MEDIA_DIR = "media"
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
 SLUG_HINT = "use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')"
 
-DECK_KEYS = ("key", "name", "tag", "description", "source")
+DECK_KEYS = ("key", "name", "tag", "description", "source", "references")
 CITATION_KEYS = ("title", "publisher", "authors", "date", "url", "language", "note")
 TOPIC_KEYS = ("topic", "title", "cards")
-CARD_KEYS = ("id", "front", "back", "reverse", "cloze", "extra", "source", "tags")
+CARD_KEYS = ("id", "front", "back", "reverse", "cloze", "extra", "source", "tags", "editor_note")
+EDITOR_NOTE_KEYS = ("text", "ref")
 
 
 def topic_files(root: Path) -> list[Path]:
@@ -40,6 +41,7 @@ class Manifest:
     description: str
     citation: Citation
     location: Location
+    references: tuple[Reference, ...] = ()
 
 
 def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
@@ -71,7 +73,8 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     header, problems = _read_manifest(root, manifest, display)
     if header is None:
         return None, problems
-    return Manifest(*header, location=Location(display)), problems
+    key, name, tag, description, citation, references = header
+    return Manifest(key, name, tag, description, citation, Location(display), references), problems
 
 
 def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> Deck:
@@ -84,6 +87,7 @@ def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> Deck:
         root=root,
         location=manifest.location,
         topics=tuple(topics),
+        references=manifest.references,
     )
 
 
@@ -105,7 +109,9 @@ def _read_node(root: Path, path: Path, display: str) -> tuple[yaml.Node | None, 
     return compose(text, display)
 
 
-def _read_manifest(root: Path, path: Path, display: str) -> tuple[tuple[str, str, str, str, Citation] | None, list[Problem]]:
+def _read_manifest(
+    root: Path, path: Path, display: str
+) -> tuple[tuple[str, str, str, str, Citation, tuple[Reference, ...]] | None, list[Problem]]:
     node, problems = _read_node(root, path, display)
     if node is None:
         return None, problems
@@ -128,11 +134,12 @@ def _read_manifest(root: Path, path: Path, display: str) -> tuple[tuple[str, str
     citation = None
     if "source" in fields:
         citation = _read_citation(r, fields["source"][1])
+    references = _read_references(r, fields["references"][1]) if "references" in fields else ()
     if r.problems or citation is None:
         return None, r.problems
     slug, name, description = values["key"], values["name"], values["description"]
     assert slug is not None and name is not None and description is not None
-    return (slug, name.strip(), values.get("tag") or slug, description, citation), []
+    return (slug, name.strip(), values.get("tag") or slug, description, citation, references), []
 
 
 def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
@@ -143,6 +150,21 @@ def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
     if "title" not in fields or any(v is None for v in values.values()):
         return None
     return Citation(**{k: v.strip() for k, v in values.items() if v is not None})
+
+
+def _read_references(r: NodeReader, node: yaml.Node) -> tuple[Reference, ...]:
+    """``references:``: reference key (a slug, cited by editor's notes) -> the full reference, as text."""
+    context = "deck references"
+    keys = tuple(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)) if isinstance(node, yaml.MappingNode) else ()
+    fields = r.mapping(node, context, keys)  # any key is allowed; this reports tags, duplicates and non-text keys
+    references = []
+    for key, (key_node, value_node) in (fields or {}).items():
+        text = r.text(value_node, context, key)
+        if not SLUG.match(key):
+            r.error(key_node, f"reference key '{key}' must be a slug; use lowercase letters, digits, '-' and '_' (e.g. 'smith-2023')", context)
+        elif text is not None:
+            references.append(Reference(key, " ".join(text.split()), r.loc(key_node)))
+    return tuple(references)
 
 
 def read_topic(root: Path, path: Path) -> tuple[Topic | None, list[Problem]]:
@@ -224,6 +246,10 @@ def _read_card(r: NodeReader, node: yaml.Node, index: int, topic: str) -> Card |
                 r.error(tag_node, f"tag '{tag}' is listed twice", context)
             else:
                 tags.append(tag)
+    editor_note, editor_ref = "", ""
+    note_spots: tuple[tuple[str, int, int], ...] = ()
+    if "editor_note" in fields:
+        editor_note, editor_ref, note_spots = _read_editor_note(r, fields["editor_note"][1], context)
     has = set(fields)
     if "cloze" in has and has & {"front", "back"}:
         both = "front" if "front" in has else "back"
@@ -243,11 +269,26 @@ def _read_card(r: NodeReader, node: yaml.Node, index: int, topic: str) -> Card |
     spots = tuple((key, value.start_mark.line + 1, value.start_mark.column + 1) for key, (_, value) in fields.items())
     common = dict(
         id=card_id, topic=topic, location=loc, extra=text.get("extra") or "", source=text.get("source") or "",
-        tags=tuple(tags), spots=spots,
+        tags=tuple(tags), spots=spots + note_spots, editor_note=editor_note, editor_ref=editor_ref,
     )
     if "cloze" in has:
         return Card(kind=CLOZE, cloze=text["cloze"] or "", **common)  # type: ignore[arg-type]
     return Card(kind=QA, front=text["front"] or "", back=text["back"] or "", reverse=reverse, **common)  # type: ignore[arg-type]
+
+
+def _read_editor_note(r: NodeReader, node: yaml.Node, context: str) -> tuple[str, str, tuple[tuple[str, int, int], ...]]:
+    """``editor_note: {text: Markdown, ref: reference key}`` -> (text, ref, spots of 'editor_note.text/.ref').
+    Whether the reference exists is decided when the card is compiled (the deck's list is needed)."""
+    where = f"{context}: editor_note"
+    fields = r.mapping(node, where, EDITOR_NOTE_KEYS, required=EDITOR_NOTE_KEYS)
+    if fields is None:
+        return "", "", ()
+    text = r.text(fields["text"][1], where, "text") if "text" in fields else None
+    ref = r.text(fields["ref"][1], where, "ref") if "ref" in fields else None
+    if ref is not None and not SLUG.match(ref):
+        r.error(fields["ref"][1], f"'ref' must be a reference key (a slug) from 'references' in deck.yaml, got '{ref}'", where)
+    spots = tuple((f"editor_note.{key}", value.start_mark.line + 1, value.start_mark.column + 1) for key, (_, value) in fields.items())
+    return text or "", (ref or "").strip(), spots
 
 
 def cross_file_problems(topics: list[Topic]) -> list[Problem]:

@@ -25,6 +25,10 @@ class Card:
     extra: str = ""
     source: str = ""
     tags: tuple[str, ...] = ()
+    # An editor's note: the deck editor's own words (Markdown), not from the source document, kept apart from
+    # the fields above and citing ``editor_ref``, a key of the deck's ``references``. Both empty: no note.
+    editor_note: str = ""
+    editor_ref: str = ""
     spots: tuple[tuple[str, int, int], ...] = ()  # (key, line, col) where each key's value starts
 
     def where(self, key: str) -> Location:
@@ -68,6 +72,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """One entry of the deck-level reference list that editor's notes cite."""
+
+    key: str
+    text: str  # the full reference, shown verbatim (not Markdown)
+    location: Location  # of its key in deck.yaml
+
+
+@dataclass(frozen=True)
 class Deck:
     key: str
     name: str
@@ -77,6 +90,7 @@ class Deck:
     root: Path  # the cards folder
     location: Location  # of deck.yaml
     topics: tuple[Topic, ...]
+    references: tuple[Reference, ...] = ()
 
     @cached_property
     def cards(self) -> tuple[Card, ...]:

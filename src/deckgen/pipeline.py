@@ -184,7 +184,7 @@ class _Cache:
 
     def key(self, data: bytes, display: str, ctx: CompileContext) -> str:
         h = hashlib.sha256(code_fingerprint().encode())
-        h.update(json.dumps([display, ctx.key, ctx.tag, ctx.citation_line]).encode())
+        h.update(json.dumps([display, ctx.key, ctx.tag, ctx.citation_line, ctx.references]).encode())
         h.update(data)
         return h.hexdigest()
 
@@ -222,7 +222,7 @@ def _encode(result: Result) -> dict[str, Any]:
         "topic": None if topic is None else {
             "slug": topic.slug, "title": topic.title, "location": _loc(topic.location),
             "cards": [(c.id, c.kind, c.topic, _loc(c.location), c.front, c.back, c.reverse, c.cloze, c.extra,
-                       c.source, c.tags, c.spots) for c in topic.cards],
+                       c.source, c.tags, c.spots, c.editor_note, c.editor_ref) for c in topic.cards],
         },
         "notes": [(n.card_id, n.guid, n.notetype, n.fields, n.tags, n.media, n.sort_field, n.ords, n.hash)
                   for n in notes],
@@ -236,7 +236,8 @@ def _decode(payload: dict[str, Any], path: Path) -> Result:
     if t is not None:
         cards = tuple(
             Card(id=c[0], kind=c[1], topic=c[2], location=Location(*c[3]), front=c[4], back=c[5], reverse=c[6],
-                 cloze=c[7], extra=c[8], source=c[9], tags=tuple(c[10]), spots=tuple(tuple(s) for s in c[11]))
+                 cloze=c[7], extra=c[8], source=c[9], tags=tuple(c[10]), spots=tuple(tuple(s) for s in c[11]),
+                 editor_note=c[12], editor_ref=c[13])
             for c in t["cards"]
         )
         topic = Topic(slug=t["slug"], title=t["title"], path=path, location=Location(*t["location"]), cards=cards)
