@@ -279,11 +279,16 @@ def test_diff_shows_added_and_changed_editor_notes(git_repo, tmp_path: Path, mon
     git_repo("add", "-A")
     git_repo("commit", "-q", "-m", "deck")
     (cards / "t.yaml").write_text(NOTED_TOPIC.replace("a *single-arm* phase 2", "a single-arm, phase 2"), encoding="utf-8")
+    (cards / "deck.yaml").write_text(DECK_WITH_REFS.replace("NCT02187354.", "NCT02187354 (RIALTO).") + '  new-1: "New reference."\n',
+                                     encoding="utf-8")
     monkeypatch.chdir(root)
     result = run("diff", "main")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "**0 added, 2 changed, 0 removed** in 1 topic" in out
     assert "#### Changed `kmt2a-endpoints`\n\n- **editor_note:** The result comes from a <del>\\*</del>single-arm<del>\\*</del><ins>,</ins> phase 2 study.\n" in out
+    assert ("### Deck settings\n\n"
+            "- **references.locatelli-2022:** Locatelli F, et al. Blood Adv 2022;6(3):1004–1014. NCT02187354 <ins>(RIALTO)</ins>.\n"
+            "- **references.new-1:** <ins>New reference.</ins>\n") in out
     assert ("#### Changed `rialto`\n\n- **editor_note:** <ins>RIALTO is an expanded-access study.</ins>\n"
             "- **editor_ref:** (none) → `locatelli-2022`\n") in out

@@ -155,7 +155,7 @@ class DeckDiff:
 
 def is_text_field(field: str) -> bool:
     """Whether a field's change is shown as an inline word diff (rather than "old -> new")."""
-    return field in TEXT_FIELDS or field in ("name", "description") or field.startswith("source.")
+    return field in TEXT_FIELDS or field in ("name", "description") or field.startswith(("source.", "references."))
 
 
 def _value(card: Card, field: str) -> object:
@@ -216,6 +216,11 @@ def _deck_changes(old: Deck, new: Deck) -> tuple[FieldChange, ...]:
         before, after = getattr(old.citation, field), getattr(new.citation, field)
         if before != after:
             changes.append(FieldChange(f"source.{field}", before, after))
+    old_refs = {ref.key: ref.text for ref in old.references}
+    new_refs = {ref.key: ref.text for ref in new.references}
+    for key in [*new_refs, *(k for k in old_refs if k not in new_refs)]:  # the editor's notes' references
+        if old_refs.get(key, "") != new_refs.get(key, ""):
+            changes.append(FieldChange(f"references.{key}", old_refs.get(key, ""), new_refs.get(key, "")))
     return tuple(changes)
 
 
