@@ -278,17 +278,25 @@ def test_diff_shows_added_and_changed_editor_notes(git_repo, tmp_path: Path, mon
         '    editor_note: {text: "RIALTO is an expanded-access study.", ref: locatelli-2022}\n', "")})
     git_repo("add", "-A")
     git_repo("commit", "-q", "-m", "deck")
-    (cards / "t.yaml").write_text(NOTED_TOPIC.replace("a *single-arm* phase 2", "a single-arm, phase 2"), encoding="utf-8")
+    added = '  - id: added\n    front: "New?"\n    back: "Yes"\n    editor_note: {text: "Editor\'s words.", ref: vandersluis-2023}\n'
+    (cards / "t.yaml").write_text(NOTED_TOPIC.replace("a *single-arm* phase 2", "a single-arm, phase 2") + added, encoding="utf-8")
     (cards / "deck.yaml").write_text(DECK_WITH_REFS.replace("NCT02187354.", "NCT02187354 (RIALTO).") + '  new-1: "New reference."\n',
                                      encoding="utf-8")
     monkeypatch.chdir(root)
     result = run("diff", "main")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "**0 added, 2 changed, 0 removed** in 1 topic" in out
+    assert "**1 added, 2 changed, 0 removed** in 1 topic" in out
+    assert ("#### Added `added` (question/answer)\n\n- **front:** New?\n- **back:** Yes\n"
+            "- **editor_note:** Editor's words.\n- **editor_ref:** `vandersluis-2023`\n") in out
     assert "#### Changed `kmt2a-endpoints`\n\n- **editor_note:** The result comes from a <del>\\*</del>single-arm<del>\\*</del><ins>,</ins> phase 2 study.\n" in out
     assert ("### Deck settings\n\n"
             "- **references.locatelli-2022:** Locatelli F, et al. Blood Adv 2022;6(3):1004–1014. NCT02187354 <ins>(RIALTO)</ins>.\n"
             "- **references.new-1:** <ins>New reference.</ins>\n") in out
     assert ("#### Changed `rialto`\n\n- **editor_note:** <ins>RIALTO is an expanded-access study.</ins>\n"
             "- **editor_ref:** (none) → `locatelli-2022`\n") in out
+
+    report = json.loads(run("diff", "main", "--format", "json").stdout)
+    (topic,) = report["topics"]
+    assert [(c["id"], c["editor_note"], c["editor_ref"]) for c in topic["added"]] == [("added", "Editor's words.", "vandersluis-2023")]
+    assert {"field": "editor_ref", "old": "", "new": "locatelli-2022"} in topic["changed"][1]["fields"]
