@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import subprocess
+import tarfile
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -13,6 +18,8 @@ from conftest import REPO, AnkiCollection, run
 
 CARDS = REPO / "cards"
 REQUIRED_TOPICS = {"bite-mechanism", "mrd", "ph-like", "lineage-switch"}
+PREVIOUS_RELEASE = "5c2daf4"  # main before the second edition (issue 12): 111 cards
+EDITOR_NOTE_LABEL = "Editor's note — not from the source article"
 
 
 def article_path() -> Path | None:
@@ -26,12 +33,23 @@ def article_path() -> Path | None:
     pytest.skip("the source article is not available here (set DECKGEN_ARTICLE)")
 
 
-def yaml_cards() -> list[dict]:
+def yaml_cards(folder: Path = CARDS) -> list[dict]:
     cards = []
-    for path in sorted(CARDS.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         if path.name != "deck.yaml":
             cards += yaml.safe_load(path.read_text(encoding="utf-8"))["cards"]
     return cards
+
+
+def anki_card_count(cards: list[dict]) -> int:
+    """How many Anki cards the YAML cards make: Q/A 1 (2 reversed), cloze one per cN."""
+    count = 0
+    for card in cards:
+        if "cloze" in card:
+            count += len({part.split("::")[0] for part in card["cloze"].split("{{c")[1:]})
+        else:
+            count += 2 if card.get("reverse") else 1
+    return count
 
 
 def test_shipped_deck_imports_cleanly(tmp_path: Path, anki: AnkiCollection) -> None:
@@ -42,13 +60,7 @@ def test_shipped_deck_imports_cleanly(tmp_path: Path, anki: AnkiCollection) -> N
     assert len(log.conflicting) == 0
     cards = yaml_cards()
     assert anki.col.note_count() == len(cards)
-    expected_cards = 0
-    for card in cards:
-        if "cloze" in card:
-            expected_cards += len({part.split("::")[0] for part in card["cloze"].split("{{c")[1:]})
-        else:
-            expected_cards += 2 if card.get("reverse") else 1
-    assert anki.col.card_count() == expected_cards
+    assert anki.col.card_count() == anki_card_count(cards)
 
     tags = {tag for note in anki.notes() for tag in note.tags}
     topics = {yaml.safe_load(p.read_text(encoding="utf-8"))["topic"] for p in CARDS.glob("*.yaml") if p.name != "deck.yaml"}
@@ -84,3 +96,119 @@ def test_description_repeats_the_articles_notice() -> None:
     assert "不代表任何医学建议" in deck["description"]
     assert "medical advice" in deck["description"]
     assert "academic exchange" in deck["description"]
+
+
+def test_the_editor_notes_are_the_two_of_issue_12_and_cite_listed_references() -> None:
+    deck = yaml.safe_load((CARDS / "deck.yaml").read_text(encoding="utf-8"))
+    noted = {card["id"]: card["editor_note"]["ref"] for card in yaml_cards() if "editor_note" in card}
+    assert noted == {"interfant-06-endpoints": "vandersluis-2023", "rialto-blast-threshold": "locatelli-2022",
+                     "rialto-mrd-remission-rate": "locatelli-2022"}
+    assert set(deck["references"]) == set(noted.values())
+
+
+# --- re-importing this edition over the previous release, with the real backend -------------------------------
+
+
+def previous_release(dest: Path) -> Path:
+    """The cards folder (lock included) as it was at PREVIOUS_RELEASE, extracted from git into ``dest``."""
+    result = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", PREVIOUS_RELEASE, "cards"],
+                            capture_output=True, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"commit {PREVIOUS_RELEASE} (the previous release) is needed from git history: "
+                    f"{result.stderr.decode(errors='replace').strip()}; clone with full history")
+    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as tar:
+        tar.extractall(dest, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    return dest / "cards"
+
+
+def review_everything(anki: AnkiCollection, deck_name: str) -> int:
+    """Study every card of the deck today (lifting the 20-new-cards-a-day limit), answering 'Easy' (graduates at once)."""
+    did = anki.col.decks.id_for_name(deck_name)
+    conf = anki.col.decks.config_dict_for_deck_id(did)
+    conf["new"]["perDay"] = conf["rev"]["perDay"] = 9999  # Anki's maximum
+    anki.col.decks.update_config(conf)
+    assert anki.col.decks.config_dict_for_deck_id(did)["new"]["perDay"] == 9999
+    anki.col.decks.set_current(did)
+    answered = 0
+    while (card := anki.col.sched.getCard()) is not None:
+        card.start_timer()
+        anki.col.sched.answerCard(card, 4)
+        answered += 1
+        assert answered < 10_000
+    return answered
+
+
+def cards_by_id_field(anki: AnkiCollection) -> dict[str, list[tuple[Any, ...]]]:
+    """Card id (the YAML id) -> its Anki cards' scheduling rows (id, ord, type, queue, due, ivl, factor, reps, lapses)."""
+    rows = anki.col.db.all(
+        "select n.flds, c.id, c.ord, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, c.lapses "
+        "from cards c join notes n on c.nid = n.id order by c.id")
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for flds, *row in rows:
+        out.setdefault(flds.split("\x1f")[-1], []).append(tuple(row))  # 'Id' is the last field of both note types
+    return out
+
+
+def revlog_by_card(anki: AnkiCollection) -> dict[int, list[tuple[Any, ...]]]:
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for row in anki.col.db.all("select * from revlog order by id"):
+        out.setdefault(row[1], []).append(tuple(row))
+    return out
+
+
+def test_new_edition_reimports_over_the_previous_release_keeping_every_review(tmp_path: Path, anki: AnkiCollection) -> None:
+    deck_name = yaml.safe_load((CARDS / "deck.yaml").read_text(encoding="utf-8"))["name"]
+    old_cards_dir = previous_release(tmp_path / "previous")
+    old_yaml = {card["id"]: card for card in yaml_cards(old_cards_dir)}
+    new_yaml = {card["id"]: card for card in yaml_cards()}
+    kept, removed, added = old_yaml.keys() & new_yaml.keys(), old_yaml.keys() - new_yaml.keys(), new_yaml.keys() - old_yaml.keys()
+    assert (len(old_yaml), len(kept), len(removed), len(added)) == (111, 103, 8, 2)
+
+    # The previous release, rebuilt at its own time from its own lock: every note exactly as it was shipped.
+    old_apkg = tmp_path / "previous.apkg"
+    result = run("build", old_cards_dir, "-o", old_apkg, env={"SOURCE_DATE_EPOCH": "1795687048"})
+    assert result.exit_code == 0, result.output
+    assert "111 notes, 116 cards, 16 topics (0 new, 0 changed, 0 removed)" in result.output
+    log = anki.import_package(old_apkg)
+    assert (len(log.new), len(log.conflicting)) == (111, 0)
+    assert review_everything(anki, deck_name) == anki_card_count(list(old_yaml.values())) == 116
+    types_before = anki.col.db.all("select id, name from notetypes order by id")
+    cards_before = cards_by_id_field(anki)
+    revlog_before = revlog_by_card(anki)
+    assert set(cards_before) == set(old_yaml) and sum(len(v) for v in revlog_before.values()) == 116
+    assert all(row[3] == 2 and row[5] > 0 for rows in cards_before.values() for row in rows)  # all in review, ivl > 0
+
+    # This edition, as committed (--locked: the lock is current), imported over it.
+    new_apkg = tmp_path / "new.apkg"
+    result = run("build", CARDS, "-o", new_apkg, "--locked")
+    assert result.exit_code == 0, result.output
+    log = anki.import_package(new_apkg)
+    lock = json.loads((CARDS / "deckgen.lock").read_text(encoding="utf-8"))
+    old_lock = json.loads((old_cards_dir / "deckgen.lock").read_text(encoding="utf-8"))
+    changed = {cid for cid in kept if lock["cards"][cid]["hash"] != old_lock["cards"][cid]["hash"]}
+    assert len(changed) == 29
+    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (2, 29, 103 - 29, 0)
+    assert set(lock["removed"]) == removed  # recorded as removed: the ids cannot be reused
+
+    # no forked note type: same ids and names, and the new styling arrived in place
+    assert anki.col.db.all("select id, name from notetypes order by id") == types_before
+    assert ".dg-editor-note {" in anki.col.models.by_name("deckgen Q/A (optional reverse)")["css"]
+
+    cards_after = cards_by_id_field(anki)
+    revlog_after = revlog_by_card(anki)
+    for cid in kept | removed:  # every reviewed card keeps its scheduling (due, ivl, ...) and its review log
+        assert cards_after[cid] == cards_before[cid], cid
+        for row in cards_before[cid]:
+            assert revlog_after[row[0]] == revlog_before[row[0]], cid
+    assert revlog_after == revlog_before  # nothing added or lost: the new cards are unreviewed
+    for cid in added:
+        assert all(row[2] == 0 for row in cards_after[cid]), cid  # new, never seen
+    # removed cards stay (a package cannot delete): 111 + 2 notes
+    assert anki.col.note_count() == 113
+    assert anki.col.card_count() == 116 + anki_card_count([new_yaml[cid] for cid in added])
+
+    # the edits arrived: a rewritten card and an editor's note
+    assert anki.note_by_id_field("bite-brings-t-cells-to-b-cells")["Back"] == "The malignant B lymphocytes"
+    source = anki.note_by_id_field("interfant-06-endpoints")["Source"]
+    assert source.index("Interfant-06研究表明") < source.index(EDITOR_NOTE_LABEL) < source.index("van der Sluis IM")
+    assert "van der Sluis IM" in anki.col.decks.by_name(deck_name)["desc"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .compile import media_files
+from .editor_notes import references_html
 from .errors import ContentError, Location, Problem, UsageError
 from .layout import LOCK_FILE
 from .lock import Lock
@@ -107,11 +108,12 @@ def plan_build(
     description = render_markdown(deck.description)
     for message in description.problems:
         problems.append(Problem(deck.location, message, context="deck description"))
+    description_html = description.html + references_html(deck)
     lock_path = cards_dir / LOCK_FILE
     now = build_time() if now is None else now
     old = read_lock(lock_path, now)  # a mod more than a day ahead of now is an error: it would block later updates
     head = _Committed(cards_dir)
-    decided = plan_lock(deck, notes, description.html, old, now, file_display(lock_path),
+    decided = plan_lock(deck, notes, description_html, old, now, file_display(lock_path),
                         allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change,
                         committed=head.lock)
     problems += decided.problems
@@ -122,7 +124,7 @@ def plan_build(
         deck=deck,
         notes=tuple(notes),
         warnings=tuple(sorted(problems, key=Problem.sort_key)),
-        description_html=description.html,
+        description_html=description_html,
         media=media_files(deck, notes),
         old_lock=old,
         lock=decided.lock,

@@ -29,7 +29,7 @@ from .notes import CompileContext, NoteSpec
 from .notetypes import NOTE_TYPES
 from .yamlsource import MAX_FILE_BYTES
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 MAX_ENTRY_BYTES = 8 * MAX_FILE_BYTES  # a rendered topic file is a few times its YAML
 
 Result = tuple[Topic | None, list[NoteSpec], list[Problem]]
@@ -117,7 +117,7 @@ class Cache:
 # TypeError on a non-string, sets of types, sums of the counts), not a check per value: a warm build of 50,000
 # cards does not pay for it, and a count that lies makes the sums disagree.
 
-_CARD_S, _CARD_I, _NOTE_S, _NOTE_I, _PROBLEM_S, _PROBLEM_I = 10, 5, 5, 3, 5, 2
+_CARD_S, _CARD_I, _NOTE_S, _NOTE_I, _PROBLEM_S, _PROBLEM_I = 12, 5, 5, 3, 5, 2
 
 
 def widths(ctx: CompileContext) -> dict[str, int]:
@@ -129,7 +129,8 @@ def encode(result: Result) -> dict[str, Any]:
     topic, notes, problems = result
     cards: dict[str, list[Any]] = {"s": [], "i": [], "b": [], "vs": [], "vi": []}
     for c in topic.cards if topic is not None else ():
-        cards["s"] += (c.id, c.kind, c.topic, c.location.path, c.front, c.back, c.cloze, c.extra, c.source, c.guid)
+        cards["s"] += (c.id, c.kind, c.topic, c.location.path, c.front, c.back, c.cloze, c.extra, c.source, c.guid,
+                       c.editor_note, c.editor_ref)
         cards["i"] += (c.location.line, c.location.col, len(c.tags), len(c.spots), len(c.fields))
         cards["b"].append(c.reverse)
         cards["vs"] += (*c.tags, *(spot[0] for spot in c.spots), *(x for field in c.fields for x in field))
@@ -194,11 +195,11 @@ def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Resul
             or sum(map(widths.__getitem__, ns[2::5])) + sum(ni[0::3]) + sum(ni[1::3]) != len(nvs)  # KeyError: no such type
             or sum(ni[2::3]) != len(nvi) or (nvi and max(nvi) >= MAX_NUMBER)):
         raise _Odd
-    if not set(cs[1::10]) <= widths.keys() or not set(ps[2::5]) <= {ERROR, WARNING} or (t is None and (count or note_count)):
+    if not set(cs[1::_CARD_S]) <= widths.keys() or not set(ps[2::5]) <= {ERROR, WARNING} or (t is None and (count or note_count)):
         raise _Odd
     cards = []
     vs = vi = 0
-    for (card_id, kind, slug, where, front, back, cloze, extra, source, guid), (line, col, tag_count, spot_count, field_count), \
+    for (card_id, kind, slug, where, front, back, cloze, extra, source, guid, note, ref), (line, col, tag_count, spot_count, field_count), \
             reverse in zip(_rows(cs, _CARD_S), _rows(ci, _CARD_I), cb, strict=True):
         tags = tuple(cvs[vs:vs + tag_count])
         keys = cvs[vs + tag_count:vs + tag_count + spot_count]
@@ -207,7 +208,7 @@ def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Resul
         vs, vi = vs + tag_count + spot_count + 2 * field_count, vi + 2 * spot_count
         cards.append(Card(card_id, kind, slug, Location(where, line, col), front, back, reverse, cloze, extra, source, tags,
                           tuple(zip(keys, places[0::2], places[1::2], strict=False)),  # positional: the fields' order
-                          tuple(zip(pairs[0::2], pairs[1::2], strict=False)), guid))
+                          tuple(zip(pairs[0::2], pairs[1::2], strict=False)), guid, note, ref))
     topic = None
     if t is not None:
         topic = Topic(slug=t[0], title=t[1], path=path, location=Location(t[2], t[4], t[5]), cards=tuple(cards), deck=t[3])

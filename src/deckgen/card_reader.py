@@ -56,6 +56,10 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
             text[key] = r.text(fields[key][1], context, key)
             r.comment_after(fields[key][1], context, key)
     reverse = bool(r.boolean(fields["reverse"][1], context, "reverse")) if "reverse" in fields else False
+    editor_note, editor_ref = "", ""
+    note_spots: tuple[tuple[str, int, int], ...] = ()
+    if "editor_note" in fields:
+        editor_note, editor_ref, note_spots = _read_editor_note(r, fields["editor_note"][1], context)
     has = set(fields)
     if "cloze" in has and has & {"front", "back"}:
         both = "front" if "front" in has else "back"
@@ -74,11 +78,26 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
         return None
     common = dict(
         id=card_id, topic=topic, location=loc, extra=text.get("extra") or "", source=text.get("source") or "",
-        tags=tuple(tags), spots=spots, guid=guid,
+        tags=tuple(tags), spots=spots + note_spots, guid=guid, editor_note=editor_note, editor_ref=editor_ref,
     )
     if "cloze" in has:
         return Card(kind=CLOZE, cloze=text["cloze"] or "", **common)  # type: ignore[arg-type]
     return Card(kind=QA, front=text["front"] or "", back=text["back"] or "", reverse=reverse, **common)  # type: ignore[arg-type]
+
+
+def _read_editor_note(r: NodeReader, node: yaml.Node, context: str) -> tuple[str, str, tuple[tuple[str, int, int], ...]]:
+    """``editor_note: {text: Markdown, ref: reference key}`` -> (text, ref, spots of 'editor_note.text/.ref').
+    Whether the reference exists is decided when the card is compiled (the deck's list is needed)."""
+    where = f"{context}: editor_note"
+    fields = r.mapping(node, where, spec.names(spec.EDITOR_NOTE), required=spec.required(spec.EDITOR_NOTE))
+    if fields is None:
+        return "", "", ()
+    text = r.text(fields["text"][1], where, "text") if "text" in fields else None
+    ref = r.text(fields["ref"][1], where, "ref") if "ref" in fields else None
+    if ref is not None and not SLUG.match(ref):
+        r.error(fields["ref"][1], f"'ref' must be a reference key (a slug) from 'references' in deck.yaml, got '{ref}'", where)
+    spots = tuple((f"editor_note.{key}", value.start_mark.line + 1, value.start_mark.column + 1) for key, (_, value) in fields.items())
+    return text or "", (ref or "").strip(), spots
 
 
 def _typed(r: NodeReader, node: yaml.Node, fields: dict[str, tuple[yaml.Node, yaml.Node]], context: str,

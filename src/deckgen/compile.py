@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from . import cloze, media
 from .cloze_check import cloze_problems
+from .editor_notes import editor_note
 from .errors import Problem
 from .model import BUILTIN_KINDS, CLOZE, Card, Deck, NoteType
 from .notes import CompileContext, NoteSpec, note_hash
@@ -47,6 +48,8 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
 
     extra = md("extra", card.extra)
     source = source_html(card, ctx.citation_line)
+    if card.editor_note:
+        source += editor_note(card, ctx, md("editor_note.text", card.editor_note), problems)
     if card.kind == CLOZE:
         problems += cloze_problems(card)
         text = md("cloze", card.cloze)

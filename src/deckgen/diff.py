@@ -21,8 +21,8 @@ from .pipeline import gc_paused
 from .renames import pair_renames
 
 # Fields compared for a card present at both revisions, in the order they are reported.
-CARD_FIELDS = ("kind", "topic", "guid", "front", "back", "reverse", "cloze", "extra", "source", "tags")
-TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source"})
+CARD_FIELDS = ("kind", "topic", "guid", "front", "back", "reverse", "cloze", "extra", "source", "editor_note", "editor_ref", "tags")
+TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source", "editor_note"})
 DECK_FIELDS = ("key", "name", "tag", "description")
 CITATION_FIELDS = ("title", "publisher", "authors", "date", "url", "language", "note")
 
@@ -180,7 +180,7 @@ def _entry_name(section: str, key: str) -> str:
 
 def is_text_field(field: str) -> bool:
     """Whether a field's change is shown as an inline word diff (rather than "old -> new")."""
-    return field in TEXT_FIELDS or field in ("name", "description") or field.startswith(("source.", "fields."))
+    return field in TEXT_FIELDS or field in ("name", "description") or field.startswith(("source.", "fields.", "references."))
 
 
 def _value(card: Card, field: str) -> object:
@@ -212,6 +212,11 @@ def _deck_changes(old: Deck, new: Deck) -> tuple[FieldChange, ...]:
         after = getattr(new.citation, field) if new.citation else ""
         if before != after:
             changes.append(FieldChange(f"source.{field}", before, after))
+    old_refs = {ref.key: ref.text for ref in old.references}
+    new_refs = {ref.key: ref.text for ref in new.references}
+    for key in [*new_refs, *(k for k in old_refs if k not in new_refs)]:  # the editor's notes' references
+        if old_refs.get(key, "") != new_refs.get(key, ""):
+            changes.append(FieldChange(f"references.{key}", old_refs.get(key, ""), new_refs.get(key, "")))
     return tuple(changes)
 
 

@@ -15,6 +15,7 @@ def card_json(card: Card) -> dict[str, object]:
         "id": card.id, "kind": card.kind, "topic": card.topic, "front": card.front, "back": card.back,
         "reverse": card.reverse, "cloze": card.cloze, "extra": card.extra, "source": card.source, "tags": list(card.tags),
         "fields": dict(card.fields), "guid": card.guid or None,
+        **({"editor_note": card.editor_note, "editor_ref": card.editor_ref} if card.editor_note else {}),
     }
 
 

@@ -134,7 +134,9 @@ def card_fields(card: Card) -> list[tuple[str, str]]:
             rows.append(("reverse", "yes"))
     else:
         rows.append(("cloze", escape(card.cloze.strip())))
-    rows += [(name, escape(getattr(card, name).strip())) for name in ("extra", "source") if getattr(card, name).strip()]
+    rows += [(name, escape(getattr(card, name).strip())) for name in ("extra", "source", "editor_note") if getattr(card, name).strip()]
+    if card.editor_ref:
+        rows.append(("editor_ref", code(card.editor_ref)))
     if card.tags:
         rows.append(("tags", _tags(card.tags)))
     return rows

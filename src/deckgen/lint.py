@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from . import cloze, media
 from .compile import used_template_media
+from .editor_notes import unused_references
 from .errors import WARNING, Problem
 from .model import BUILTIN_KINDS, CLOZE, QA, Deck
 from .notes import NoteSpec
@@ -16,7 +17,7 @@ from .notes import NoteSpec
 
 def deck_warnings(deck: Deck, notes: Sequence[NoteSpec]) -> list[Problem]:
     used = {name for note in notes for name in note.media} | used_template_media(deck, notes)
-    return duplicate_prompts(deck) + tag_case(deck) + unused_media(deck, used)
+    return duplicate_prompts(deck) + tag_case(deck) + unused_media(deck, used) + unused_references(deck)
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)

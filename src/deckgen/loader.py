@@ -109,6 +109,7 @@ def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> tuple[Deck
         notetypes=manifest.notetypes,
         css=manifest.css,
         topic_tags=manifest.topic_tags,
+        references=manifest.references,
     ), problems
 
 

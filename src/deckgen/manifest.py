@@ -11,7 +11,7 @@ from . import spec
 from .errors import Location, Problem, UsageError
 from .includes import Reader, disk_reader, text_or_file
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
-from .model import Citation, NoteType
+from .model import Citation, NoteType, Reference
 from .notetype_defs import read_notetypes
 from .notetypes import builtin_notetypes
 from .yamlsource import NodeReader, compose, decode, file_display
@@ -32,6 +32,7 @@ class Manifest:
     css: str = ""
     topic_tags: bool = True
     order: tuple[tuple[str, Location], ...] = ()  # topic slugs listed in deck.yaml's 'order', and where
+    references: tuple[Reference, ...] = ()
 
 
 def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
@@ -94,6 +95,7 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
     if "order" in fields:
         for slug, item in r.text_list(fields["order"][1], "deck", "order") or ():
             order.append((slug, r.loc(item)))
+    references = _read_references(r, fields["references"][1]) if "references" in fields else ()
     deck_key = values.get("key")
     notetypes = builtin_notetypes(css)
     if "note_types" in fields and deck_key is not None:
@@ -104,7 +106,22 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
         return None
     return Manifest(key=deck_key, name=name.strip(), tag=values.get("tag") or deck_key, description=description, citation=citation,
                     location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags,
-                    order=tuple(order))
+                    order=tuple(order), references=references)
+
+
+def _read_references(r: NodeReader, node: yaml.Node) -> tuple[Reference, ...]:
+    """``references:``: reference key (a slug, cited by editor's notes) -> the full reference, as text."""
+    context = "deck references"
+    keys = tuple(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)) if isinstance(node, yaml.MappingNode) else ()
+    fields = r.mapping(node, context, keys)  # any key is allowed; this reports tags, duplicates and non-text keys
+    references = []
+    for key, (key_node, value_node) in (fields or {}).items():
+        text = r.text(value_node, context, key)
+        if not SLUG.match(key):
+            r.error(key_node, f"reference key '{key}' must be a slug; use lowercase letters, digits, '-' and '_' (e.g. 'smith-2023')", context)
+        elif text is not None:
+            references.append(Reference(key, " ".join(text.split()), r.loc(key_node)))
+    return tuple(references)
 
 
 def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:

@@ -53,6 +53,10 @@ class Card:
     spots: tuple[tuple[str, int, int], ...] = ()  # (key, line, col) where each key's value starts
     fields: tuple[tuple[str, str], ...] = ()  # a deck note type's fields, (name, text), in the note type's order
     guid: str = ""  # the note's Anki GUID when given (imported notes); otherwise derived from the deck key and id
+    # An editor's note: the deck editor's own words (Markdown), not from the source document, kept apart from
+    # the fields above and citing ``editor_ref``, a key of the deck's ``references``. Both empty: no note.
+    editor_note: str = ""
+    editor_ref: str = ""
 
     def where(self, key: str) -> Location:
         for name, line, col in self.spots:
@@ -107,6 +111,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """One entry of the deck-level reference list that editor's notes cite."""
+
+    key: str
+    text: str  # the full reference, shown verbatim (not Markdown)
+    location: Location  # of its key in deck.yaml
+
+
+@dataclass(frozen=True)
 class Deck:
     key: str
     name: str
@@ -119,6 +132,7 @@ class Deck:
     notetypes: tuple[NoteType, ...] = ()  # built-in ones (with the deck's CSS) and the deck's own, by slug order
     css: str = ""  # the deck's CSS, appended to the built-in note types'
     topic_tags: bool = True
+    references: tuple[Reference, ...] = ()
 
     @cached_property
     def notetype_map(self) -> dict[str, NoteType]:

@@ -35,6 +35,8 @@ _TYPES: dict[str, dict[str, Any]] = {
     "text-or-file": {"oneOf": [_TEXT, {"type": "object", "properties": {"file": _TEXT}, "required": ["file"],
                                        "additionalProperties": False}]},
     "citation": {"$ref": "#/$defs/citation"},
+    "references": {"type": "object", "propertyNames": _SLUG, "additionalProperties": _TEXT},
+    "editor-note": {"$ref": "#/$defs/editor_note"},
     "note-types": {"type": "object", "propertyNames": _SLUG, "additionalProperties": {"$ref": "#/$defs/note_type"}},
     "templates": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/template"}},
     "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}},
@@ -70,6 +72,7 @@ def topic_schema() -> dict[str, Any]:
         "title": "deckgen topic file",
         **_object(spec.TOPIC),
         "$defs": {
+            "editor_note": _object(spec.EDITOR_NOTE),
             "card": {"oneOf": [_object(spec.QA_CARD, "question/answer card"), _object(spec.CLOZE_CARD, "cloze card"),
                                _object(spec.TYPED_CARD, "card of one of the deck's note types")]},
         },

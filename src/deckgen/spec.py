@@ -51,6 +51,7 @@ DECK: Keys = {
     "topic_tags": Key("boolean", "Give every card the tag <tag>::<topic> (default: true)."),
     "css": Key("text-or-file", "CSS appended to deckgen's built-in note types."),
     "order": Key("slugs", "Topic slugs in the order new cards reach learners; the others follow by file name."),
+    "references": Key("references", "Full references that editor's notes cite, by key (a slug)."),
     "note_types": Key("note-types", "The deck's own note types, by slug."),
 }
 
@@ -65,6 +66,10 @@ _CARD_COMMON: Keys = {
     "id": Key("slug", "The card's permanent identity in the deck.", required=True),
     "guid": Key("guid", "The note's Anki GUID, kept from an existing deck (default: derived from key and id)."),
 }
+EDITOR_NOTE: Keys = {
+    "text": Key("text", "The editor's note (Markdown): outside knowledge, shown apart from the source's words.", required=True),
+    "ref": Key("slug", "The key of the reference it cites, from 'references' in deck.yaml.", required=True),
+}
 QA_CARD: Keys = {
     **_CARD_COMMON,
     "front": Key("text", "The question (Markdown).", required=True),
@@ -72,6 +77,7 @@ QA_CARD: Keys = {
     "reverse": Key("boolean", "Also make the back -> front card."),
     "extra": Key("text", "Shown on the back of every card (Markdown)."),
     "source": Key("text", "The excerpt of the source document the card rests on (quoted verbatim)."),
+    "editor_note": Key("editor-note", "An editor's note, not from the source document, citing a deck reference."),
     "tags": Key("tags", "Extra tags."),
 }
 CLOZE_CARD: Keys = {
@@ -79,6 +85,7 @@ CLOZE_CARD: Keys = {
     "cloze": Key("text", "Cloze text, Anki syntax {{c1::answer}} or {{c1::answer::hint}} (Markdown).", required=True),
     "extra": QA_CARD["extra"],
     "source": QA_CARD["source"],
+    "editor_note": QA_CARD["editor_note"],
     "tags": QA_CARD["tags"],
 }
 TYPED_CARD: Keys = {
