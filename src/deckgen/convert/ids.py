@@ -11,6 +11,7 @@ from ..layout import SLUG
 
 MAX_SLUG = 48
 _TAGS = re.compile(r"<[^>]*>")
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.S)
 _OCCLUSION = re.compile(r"\{\{c\d+::image-occlusion:[^}]*\}\}")  # Image Occlusion's shapes: no words in them
@@ -20,7 +21,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 def plain_text(field: str) -> str:
     """What a learner reads in a field: no tags, no sound tags, cloze deletions as their answers, entities decoded."""
     text = _CLOZE.sub(r"\1", _OCCLUSION.sub(" ", field))
-    text = _SOUND.sub(" ", text)
+    text = _SOUND.sub(" ", _HIDDEN.sub(" ", text))
     text = _TAGS.sub(" ", text)
     return " ".join(html.unescape(text).split())
 

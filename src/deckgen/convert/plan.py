@@ -104,8 +104,7 @@ def _types(sel: Selected, out: Conversion) -> list[TypeOut]:
     slugs = Slugs("note-type", reserved=BUILTIN_KINDS)
     names: set[str] = set()
     types = []
-    first_use = {n.notetype: i for i, n in reversed(list(enumerate(sel.notes)))}
-    for nt in sorted(sel.notetypes, key=lambda nt: first_use.get(nt.source_key, 0)):
+    for nt in sorted(sel.notetypes, key=lambda nt: (nt.name.casefold(), nt.name, nt.id, nt.source_key)):
         slug = slugs.take([("anki-" + nt.name) if slugify(nt.name) in BUILTIN_KINDS else nt.name])
         name = nt.name.strip()
         if name.casefold() in builtin or name.casefold() in names:
@@ -113,7 +112,7 @@ def _types(sel: Selected, out: Conversion) -> list[TypeOut]:
             out.renamed_types.append((name, new))
             name = new
         names.add(name.casefold())
-        types.append(TypeOut(slug, nt, name, ()))
+        types.append(TypeOut(slug, nt, name, ()))  # by name: the same order whatever order the source stores them in
         for tmpl in nt.templates:
             for side, text in (("front", tmpl.front), ("back", tmpl.back)):
                 if "<script" in text.lower():
@@ -126,9 +125,9 @@ def _topics(sel: Selected, split_by: str) -> Callable[[Note], str]:
     subdecks = list(dict.fromkeys(sel.subdeck(n) for n in sel.notes))
     if split_by == "none":
         if subdecks != [""]:
-            raise UsageError(f"the deck has subdecks ({', '.join(repr(s) for s in subdecks if s)}); a topic file holds "
+            raise UsageError(f"the deck has subdecks ({', '.join(repr(s) for s in sorted(subdecks) if s)}); a topic file holds "
                              "the cards of one subdeck, so --split-by none cannot keep them: use --split-by subdeck or tag")
-        return lambda note: "\x1f"
+        return lambda note: "\x1e"
     if split_by == "subdeck":
         return sel.subdeck
     return lambda note: f"{sel.subdeck(note)}\x1f{note.tags[0] if note.tags else ''}"
@@ -236,7 +235,8 @@ def _write_topics(sel: Selected, out: Conversion) -> None:
     order = []
     for group, cards in groups.items():
         subdeck, _, tag = group.partition("\x1f")
-        if group == "\x1f":
+        if group == "\x1e":  # --split-by none
+            subdeck = ""
             slug, title = slugs.take(["cards"]), root
         elif "\x1f" not in group:
             slug, title = slugs.take([subdeck or root]), subdeck or root

@@ -103,6 +103,13 @@ def _int(value: Any, what: str) -> int:
     return value
 
 
+def _json_int(value: Any, what: str) -> int:
+    """A number in Anki's legacy JSON, which also takes it as a string of digits (genanki writes ids that way)."""
+    if isinstance(value, str) and value.isascii() and value.lstrip("-").isdigit() and len(value) < 20:
+        return int(value)
+    return _int(value, what)
+
+
 # --- schema 11: JSON in the col row -------------------------------------------------------------------------------
 
 def _legacy_col(conn: sqlite3.Connection) -> tuple[list[NoteType], list[Deck]]:
@@ -120,7 +127,7 @@ def _legacy_col(conn: sqlite3.Connection) -> tuple[list[NoteType], list[Deck]]:
         if not isinstance(deck, dict):
             raise _Damaged(f"has deck {key!r} that is not a JSON object")
         desc = deck.get("desc", "")
-        out_decks.append(Deck(_int(deck.get("id"), "a deck id"), _text(deck.get("name"), "a deck name"),
+        out_decks.append(Deck(_json_int(deck.get("id"), "a deck id"), _text(deck.get("name"), "a deck name"),
                               desc if isinstance(desc, str) else ""))
     return notetypes, out_decks
 
@@ -130,7 +137,7 @@ def _legacy_notetype(key: str, model: Any) -> NoteType:
         raise _Damaged(f"has note type {key!r} that is not a JSON object")
     name = _text(model.get("name"), "a note type name")
     what = f"note type '{name}'"
-    nt_id = _int(model.get("id"), f"{what}: an id")
+    nt_id = _json_int(model.get("id"), f"{what}: an id")
     flds = model.get("flds")
     tmpls = model.get("tmpls")
     if not isinstance(flds, list) or not isinstance(tmpls, list) or not all(isinstance(x, dict) for x in flds + tmpls):
@@ -144,7 +151,7 @@ def _legacy_notetype(key: str, model: Any) -> NoteType:
     css = model.get("css", "")
     return NoteType(id=nt_id, name=name, kind=kind, fields=fields, templates=templates, css=css if isinstance(css, str) else "",
                     sort_field=sortf if isinstance(sortf, int) and 0 <= sortf < len(fields) else 0,
-                    mod=_int(model.get("mod", 0), f"{what}: a modification time"),
+                    mod=_json_int(model.get("mod", 0), f"{what}: a modification time"),
                     original_stock_kind=stock if isinstance(stock, int) else 0, source_key=str(nt_id))
 
 
