@@ -243,3 +243,36 @@ def test_markdown_only_where_it_renders_back_exactly(anki_source: Source, here: 
     assert "Chinese vocabulary (7 fields): Ruby" not in line
     build = run("build", "cards", env={"SOURCE_DATE_EPOCH": "1800000000"})
     assert "(0 new, 0 changed, 0 removed)" in build.output, build.output  # the same HTML, so the same notes
+
+
+def small_crowdanki(here: Path, desc: str, back: str) -> Path:
+    model = {"__type__": "NoteModel", "crowdanki_uuid": "m1", "name": "Basic", "type": 0, "css": ".card {}",
+             "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+             "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}]}
+    deck = {"__type__": "Deck", "name": "Old deck", "desc": desc, "children": [], "media_files": [], "note_models": [model],
+            "notes": [{"__type__": "Note", "guid": "g-1", "fields": ["Front one", back], "tags": ["a", "", "a"],
+                       "note_model_uuid": "m1"}]}
+    folder = here / "old"
+    folder.mkdir()
+    (folder / "deck.json").write_text(json.dumps(deck), encoding="utf-8")
+    return folder
+
+
+def test_html_outside_the_allow_list_and_a_description_deckgen_cannot_render(here: Path) -> None:
+    small_crowdanki(here, '<font color="red">An old</font> deck', '<font color="red">red</font> back')
+    result = run("import", "old")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(
+        "old: error: note 'g-1' (card 'front-one'): field 'Back': HTML tag <font> is not supported; use Markdown or one of:")
+    result = run("import", "old", "--strip-unsafe", env=EPOCH)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("old: warning: note 'g-1' (card 'front-one'): field 'Back': removed by --strip-unsafe: HTML "
+                               "tag <font> is not supported; use Markdown or one of: a, b,")
+    assert lines[1].startswith("old: warning: deck description: written as plain text: deckgen does not allow its HTML "
+                               "(HTML tag <font> is not supported; use Markdown or one of: a, b,")
+    assert "changed by --strip-unsafe: 1 notes (front-one); learners get them updated on the next build" in lines
+    deck = (here / "cards" / "deck.yaml").read_text()
+    assert "description: An old deck\n" in deck
+    topic = (here / "cards" / "old-deck.yaml").read_text()
+    assert "    Back: red back\n  tags: [a]\n" in topic  # the tag list as Anki would keep it: no empty, no repeat

@@ -17,6 +17,7 @@ from ..model import BUILTIN_KINDS
 from ..model import NoteType as DeckNoteType
 from ..notetype_media import notetype_media
 from ..notetypes import builtin_notetypes
+from ..render import render_markdown
 from .ids import Slugs, plain_text, slugify
 from .media_refs import field_media
 from .review import review, to_markdown
@@ -254,7 +255,7 @@ def _write_topics(sel: Selected, out: Conversion) -> None:
     deck: dict[str, object] = {
         "key": out.key,
         "name": sel.name,
-        "description": sel.description if sel.description.strip() else f"Imported from {Path(sel.source).name}.",
+        "description": _description(sel, out),
         "topic_tags": False,
     }
     if len(order) > 1:
@@ -262,11 +263,26 @@ def _write_topics(sel: Selected, out: Conversion) -> None:
     out.files[DECK_FILE] = dump(deck) + out.files.pop("\x00note_types")
 
 
+def _description(sel: Selected, out: Conversion) -> str:
+    """deck.yaml's description is Markdown that deckgen renders and sanitizes; a description with HTML it refuses
+    becomes its plain text (Anki overwrites a deck's description on every import: no review depends on it)."""
+    text = sel.description
+    if not text.strip():
+        return f"Imported from {Path(sel.source).name}."
+    problems = render_markdown(text).problems
+    if not problems:
+        return text
+    plain = plain_text(text) or f"Imported from {Path(sel.source).name}."
+    out.problems.append(Problem(Location(sel.source), "written as plain text: deckgen does not allow its HTML ("
+                                + "; ".join(problems) + ")", WARNING, "deck description"))
+    return plain
+
+
 def _card_yaml(out: Conversion, card: CardOut) -> dict[str, object]:
     t = _type_of(out, card)
     fields = {name: value for name, value in zip(t.source.fields, card.values, strict=True) if value}
     doc: dict[str, object] = {"id": card.card_id, "type": card.slug, "guid": card.note.guid, "fields": fields}
-    tags = list(dict.fromkeys(card.note.tags))
+    tags = [tag for tag in dict.fromkeys(card.note.tags) if tag]
     if tags:
         doc["tags"] = Flow(tags)
     return doc
