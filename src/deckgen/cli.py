@@ -257,40 +257,5 @@ def import_(source: Path, cards_dir: Path, key: str | None, split_by: str, markd
     result = import_deck(source, cards_dir, key=key, split_by=split_by, markdown=markdown, deck=deck_name,
                          strip_unsafe=strip_unsafe)
     report(result.warnings)
-    for line in import_summary(result):
+    for line in result.summary():
         click.echo(line)
-
-
-def import_summary(r: Any) -> list[str]:
-    """The lines ``deckgen import`` prints (kept here: wording is the terminal's business)."""
-    target = os.path.relpath(r.target) if not r.target.is_absolute() else str(r.target)
-    lines = [f"imported {r.source} ({r.format}), deck '{r.deck}': {r.notes} notes, {r.cards} cards, {r.notetypes} note "
-             f"types, {r.topics} topics, {r.media} media files -> {target} (key '{r.key}')"]
-    if r.other_notes or r.cardless_notes:
-        lines.append(f"left out: {r.other_notes} notes of other decks, {r.cardless_notes} notes without cards")
-    lines.append("not carried: scheduling, review history, deck options and flags (they belong to each learner)")
-    if r.unused_media:
-        shown = ", ".join(r.unused_media[:10]) + (f" and {len(r.unused_media) - 10} more" if len(r.unused_media) > 10 else "")
-        lines.append(f"not copied: {len(r.unused_media)} media files that no note, template or CSS uses: {shown}")
-    for where in r.scripts:
-        lines.append(f"template with <script>: {where} (templates are imported as they are; review them)")
-    if r.stripped:
-        lines.append(f"changed by --strip-unsafe: {len(r.stripped)} notes ({', '.join(r.stripped[:10])}"
-                     f"{', ...' if len(r.stripped) > 10 else ''}); learners get them updated on the next build")
-    if r.normalized:
-        lines.append(f"note: {r.normalized} fields will be written in the sanitizer's normal form by 'deckgen build' (e.g. "
-                     "'<br/>' as '<br>'); learners who have the deck keep theirs, new learners see the same text")
-    if r.markdown_fields:
-        lines.append(f"written as Markdown: {', '.join(r.markdown_fields)}")
-    for old, new in r.renamed_types:
-        lines.append(f"note type '{old}' renamed '{new}' (deckgen's own note types have that name)")
-    for name in r.image_occlusion:
-        lines.append(f"note type '{name}' is Anki's Image Occlusion: packages carry it as a cloze note type with the same "
-                     "fields, templates and CSS (Anki's 'original stock kind' is not carried)")
-    if r.crowdanki:
-        lines.append("CrowdAnki folders carry no Anki note type ids: learners who got this deck through CrowdAnki must "
-                     "tick 'Merge note types' (Anki 23.10 or newer) when they import the first package deckgen builds; "
-                     "without it Anki reports every note as conflicting and no update reaches them (reviews are kept "
-                     "either way)")
-    lines.append(f"next: deckgen build {target}  (the first build changes nothing for learners who have the deck)")
-    return lines

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import Plan, build_time, plan_build
-from .convert.plan import SPLITS, Conversion, convert
+from .convert.model import Conversion
+from .convert.plan import SPLITS, convert
 from .errors import ContentError, Location, Problem, UsageError
 from .importers import open_source, select
 from .importers.select import Selected
@@ -50,6 +51,40 @@ class ImportResult:
     cardless_notes: int
     crowdanki: bool
     image_occlusion: tuple[str, ...]  # note types that are Anki's Image Occlusion
+
+    def summary(self) -> list[str]:
+        """What ``deckgen import`` prints after the warnings."""
+        target = os.path.relpath(self.target) if not self.target.is_absolute() else str(self.target)
+        lines = [f"imported {self.source} ({self.format}), deck '{self.deck}': {self.notes} notes, {self.cards} cards, {self.notetypes} note "
+                 f"types, {self.topics} topics, {self.media} media files -> {target} (key '{self.key}')"]
+        if self.other_notes or self.cardless_notes:
+            lines.append(f"left out: {self.other_notes} notes of other decks, {self.cardless_notes} notes without cards")
+        lines.append("not carried: scheduling, review history, deck options and flags (they belong to each learner)")
+        if self.unused_media:
+            shown = ", ".join(self.unused_media[:10]) + (f" and {len(self.unused_media) - 10} more" if len(self.unused_media) > 10 else "")
+            lines.append(f"not copied: {len(self.unused_media)} media files that no note, template or CSS uses: {shown}")
+        for where in self.scripts:
+            lines.append(f"template with <script>: {where} (templates are imported as they are; review them)")
+        if self.stripped:
+            lines.append(f"changed by --strip-unsafe: {len(self.stripped)} notes ({', '.join(self.stripped[:10])}"
+                         f"{', ...' if len(self.stripped) > 10 else ''}); learners get them updated on the next build")
+        if self.normalized:
+            lines.append(f"note: {self.normalized} fields will be written in the sanitizer's normal form by 'deckgen build' (e.g. "
+                         "'<br/>' as '<br>'); learners who have the deck keep theirs, new learners see the same text")
+        if self.markdown_fields:
+            lines.append(f"written as Markdown: {', '.join(self.markdown_fields)}")
+        for old, new in self.renamed_types:
+            lines.append(f"note type '{old}' renamed '{new}' (deckgen's own note types have that name)")
+        for name in self.image_occlusion:
+            lines.append(f"note type '{name}' is Anki's Image Occlusion: packages carry it as a cloze note type with the same "
+                         "fields, templates and CSS (Anki's 'original stock kind' is not carried)")
+        if self.crowdanki:
+            lines.append("CrowdAnki folders carry no Anki note type ids: learners who got this deck through CrowdAnki must "
+                         "tick 'Merge note types' (Anki 23.10 or newer) when they import the first package deckgen builds; "
+                         "without it Anki reports every note as conflicting and no update reaches them (reviews are kept "
+                         "either way)")
+        lines.append(f"next: deckgen build {target}  (the first build changes nothing for learners who have the deck)")
+        return lines
 
 
 def _check_target(target: Path) -> None:

@@ -6,59 +6,21 @@ notes, templates or CSS use."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import WARNING, Location, Problem, UsageError
-from ..importers.model import CLOZE, MediaFile, Note, NoteType
+from ..importers.model import CLOZE, Note
 from ..importers.select import Selected
-from ..layout import DECK_FILE
 from ..model import BUILTIN_KINDS
 from ..model import NoteType as DeckNoteType
 from ..notetype_media import notetype_media
 from ..notetypes import builtin_notetypes
-from ..render import render_markdown
+from .files import write_files
 from .ids import Slugs, plain_text, slugify
 from .media_refs import field_media
+from .model import CardOut, Conversion, TypeOut
 from .review import review, to_markdown
-from .yamltext import Flow, dump
 
 SPLITS = ("subdeck", "tag", "none")
-NOTE_TYPES_DIR = "note-types"
-
-
-@dataclass(frozen=True)
-class CardOut:
-    card_id: str
-    note: Note
-    slug: str  # the note type's slug
-    values: tuple[str, ...]  # the fields as written to YAML (the source's, or Markdown, or stripped)
-    topic: str
-    stripped: tuple[str, ...] = ()  # fields --strip-unsafe changed
-
-
-@dataclass(frozen=True)
-class TypeOut:
-    slug: str
-    source: NoteType
-    name: str  # the name written (the source's unless it is a name of deckgen's own note types)
-    markdown: tuple[str, ...]
-
-
-@dataclass
-class Conversion:
-    key: str
-    name: str
-    files: dict[str, str]  # path inside the cards folder -> text
-    media: list[MediaFile]  # the files to copy into media/
-    cards: list[CardOut]
-    types: list[TypeOut]
-    topics: list[str]
-    problems: list[Problem] = field(default_factory=list)  # errors stop the import; warnings go to the summary
-    unused_media: list[str] = field(default_factory=list)
-    scripts: list[str] = field(default_factory=list)  # "note type 'x', template 'y' (front)"
-    renamed_types: list[tuple[str, str]] = field(default_factory=list)
-    normalized: int = 0  # fields whose bytes the build's sanitizer changes without a problem
 
 
 def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, strip_unsafe: bool) -> Conversion:
@@ -95,8 +57,7 @@ def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, st
     if markdown:
         _markdown(out, types)
     _media(sel, out, types)
-    _write_types(out, types)
-    _write_topics(sel, out)
+    write_files(sel, out)
     return out
 
 
@@ -186,7 +147,7 @@ def _media(sel: Selected, out: Conversion, types: list[TypeOut]) -> None:
             for name in field_media(value):
                 if name not in available:
                     out.problems.append(Problem(
-                        where, f"field '{_type_of(out, card).source.fields[f]}': uses the media file '{name}', which "
+                        where, f"field '{out.type_of(card).source.fields[f]}': uses the media file '{name}', which "
                         f"{sel.source} does not contain; the deck would show nothing there: remove the reference or add "
                         "the file in Anki (Tools > Check Media) and export again",
                         context=f"note '{card.note.guid}' (card '{card.card_id}')", rule="media"))
@@ -194,96 +155,4 @@ def _media(sel: Selected, out: Conversion, types: list[TypeOut]) -> None:
     out.media = [available[name] for name in used if name in available]
     out.unused_media = sorted(name for name in available if name not in used)
 
-
-def _type_of(out: Conversion, card: CardOut) -> TypeOut:
-    return next(t for t in out.types if t.slug == card.slug)
-
-
-def _write_types(out: Conversion, types: list[TypeOut]) -> None:
-    entries = {}
-    for t in types:
-        nt = t.source
-        base = f"{NOTE_TYPES_DIR}/{t.slug}"
-        tslugs = Slugs("card")
-        templates = []
-        for tmpl in nt.templates:
-            ts = tslugs.take([tmpl.name])
-            front, back = f"{base}/{ts}.front.html", f"{base}/{ts}.back.html"
-            out.files[front] = tmpl.front
-            out.files[back] = tmpl.back
-            templates.append({"name": tmpl.name, "front": {"file": front}, "back": {"file": back}})
-        out.files[f"{base}.css"] = nt.css
-        entry: dict[str, object] = {"name": t.name, "kind": nt.kind}
-        if nt.id:
-            entry["id"] = nt.id
-        entry["fields"] = Flow(nt.fields)
-        if nt.sort_field:
-            entry["sort_field"] = nt.fields[nt.sort_field]
-        if t.markdown:
-            entry["markdown"] = Flow(t.markdown)
-        entry["templates"] = templates
-        entry["css"] = {"file": f"{base}.css"}
-        entries[t.slug] = entry
-    out.files["\x00note_types"] = dump({"note_types": entries}) if entries else ""
-
-
-def _write_topics(sel: Selected, out: Conversion) -> None:
-    groups: dict[str, list[CardOut]] = {}
-    for card in out.cards:
-        groups.setdefault(card.topic, []).append(card)
-    slugs = Slugs("topic", reserved=("deck", "deckgen"))
-    root = sel.name.split("::")[-1]
-    order = []
-    for group, cards in groups.items():
-        subdeck, _, tag = group.partition("\x1f")
-        if group == "\x1e":  # --split-by none
-            subdeck = ""
-            slug, title = slugs.take(["cards"]), root
-        elif "\x1f" not in group:
-            slug, title = slugs.take([subdeck or root]), subdeck or root
-        else:
-            name = tag or "untagged"
-            slug = slugs.take([f"{subdeck} {name}" if subdeck else name])
-            title = f"{subdeck}: {name}" if subdeck else name
-        order.append(slug)
-        doc: dict[str, object] = {"topic": slug, "title": title}
-        if subdeck:
-            doc["deck"] = subdeck
-        doc["cards"] = [_card_yaml(out, card) for card in cards]
-        out.files[f"{slug}.yaml"] = dump(doc)
-    out.topics = order
-    deck: dict[str, object] = {
-        "key": out.key,
-        "name": sel.name,
-        "description": _description(sel, out),
-        "topic_tags": False,
-    }
-    if len(order) > 1:
-        deck["order"] = Flow(order)
-    out.files[DECK_FILE] = dump(deck) + out.files.pop("\x00note_types")
-
-
-def _description(sel: Selected, out: Conversion) -> str:
-    """deck.yaml's description is Markdown that deckgen renders and sanitizes; a description with HTML it refuses
-    becomes its plain text (Anki overwrites a deck's description on every import: no review depends on it)."""
-    text = sel.description
-    if not text.strip():
-        return f"Imported from {Path(sel.source).name}."
-    problems = render_markdown(text).problems
-    if not problems:
-        return text
-    plain = plain_text(text) or f"Imported from {Path(sel.source).name}."
-    out.problems.append(Problem(Location(sel.source), "written as plain text: deckgen does not allow its HTML ("
-                                + "; ".join(problems) + ")", WARNING, "deck description"))
-    return plain
-
-
-def _card_yaml(out: Conversion, card: CardOut) -> dict[str, object]:
-    t = _type_of(out, card)
-    fields = {name: value for name, value in zip(t.source.fields, card.values, strict=True) if value}
-    doc: dict[str, object] = {"id": card.card_id, "type": card.slug, "guid": card.note.guid, "fields": fields}
-    tags = [tag for tag in dict.fromkeys(card.note.tags) if tag]
-    if tags:
-        doc["tags"] = Flow(tags)
-    return doc
 
