@@ -276,3 +276,32 @@ def test_html_outside_the_allow_list_and_a_description_deckgen_cannot_render(her
     assert "description: An old deck\n" in deck
     topic = (here / "cards" / "old-deck.yaml").read_text()
     assert "    Back: red back\n  tags: [a]\n" in topic  # the tag list as Anki would keep it: no empty, no repeat
+
+
+def test_problems_of_the_check_build_are_reported_at_their_place_in_the_target(here: Path) -> None:
+    folder = small_crowdanki(here, "", "back")
+    deck = json.loads((folder / "deck.json").read_text())
+    deck["note_models"][0]["tmpls"][0]["qfmt"] = "{{Front}} {{Missing}}"
+    (folder / "deck.json").write_text(json.dumps(deck))
+    result = run("import", "old")
+    assert result.exit_code == 1
+    (line, last) = result.output.splitlines()[-2:]
+    assert line.startswith("cards/note-types/basic/card-1.front.html:1:11: error: note type 'basic', template 'Card 1': ")
+    assert "Missing" in line
+    assert last == "deckgen: 1 error(s); nothing was written"
+    assert sorted(p.name for p in here.iterdir()) == ["old"]  # no cards folder, no temporary folder left
+
+
+def test_a_note_type_deckgen_cannot_keep_exactly(here: Path) -> None:
+    folder = small_crowdanki(here, "", "back")
+    deck = json.loads((folder / "deck.json").read_text())
+    deck["note_models"][0]["tmpls"][0]["name"] = "Card 1 "  # deckgen strips names; Anki would see another template
+    (folder / "deck.json").write_text(json.dumps(deck))
+    result = run("import", "old")
+    assert (result.exit_code, result.output) == (1, (
+        "old: error: note type 'Basic': deckgen cannot keep its templates exactly as Anki has them (names with leading "
+        "or trailing spaces, an empty template?); fix it in Anki and export again\n"
+        "deckgen: 1 error(s); nothing was written\n"))
+    (here / "file").write_text("x")
+    result = run("import", "old", "-o", "file")
+    assert (result.exit_code, result.output) == (2, "deckgen: error: 'file' is not a folder; give -o a new folder for the cards\n")

@@ -439,3 +439,90 @@ def test_crowdanki_media_links_are_refused(here: Path) -> None:
     (here / folder / "media" / "a.png").symlink_to(secret)
     assert error_of(folder) == ["deck/media/a.png: error: is a symbolic link; media files must be regular files (a link "
                                 "could carry any file of this computer into the deck)"]
+
+
+@pytest.mark.parametrize("media, expected", [
+    (b"{not json", "its media map ('media') is not valid JSON; a damaged package"),
+    (b'["a.png"]', "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package"),
+    (b'{"x": "a.png"}', "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package"),
+    (b'{"0": "a.png", "1": "a.png"}', "its media map names the file 'a.png' twice; a damaged package"),
+])
+def test_damaged_legacy_media_maps(anki_source: Source, here: Path, media: bytes, expected: str) -> None:
+    members = members_of(anki_source.apkg_legacy)
+    members["media"] = media
+    zip_of(here / "map.apkg", members)
+    assert error_of(Path("map.apkg")) == [f"map.apkg: error: {expected}"]
+
+
+def test_damaged_current_media_map_and_meta(anki_source: Source, here: Path) -> None:
+    members = members_of(anki_source.apkg)
+    members["media"] = zstandard.ZstdCompressor().compress(b"\x0a\x03\x0a\x01a")  # an entry without a SHA-1
+    zip_of(here / "map.apkg", members)
+    assert error_of(Path("map.apkg")) == ["map.apkg: error: its media map ('media') is damaged (entry 0 has no SHA-1)"]
+    members = members_of(anki_source.apkg)
+    members["meta"] = b"\x08"  # a truncated varint
+    zip_of(here / "meta.apkg", members)
+    assert error_of(Path("meta.apkg")) == ["meta.apkg: error: has a damaged 'meta' file (truncated varint)"]
+
+
+def test_a_media_file_of_another_size_than_its_map_says(anki_source: Source, here: Path) -> None:
+    members = members_of(anki_source.apkg)
+    entries = media_entries([("a.png", b"12345")])
+    members["media"] = entries
+    members["0"] = zstandard.ZstdCompressor().compress(b"1234567")
+    zip_of(here / "size.apkg", members)
+    with open_source(Path("size.apkg")) as col:
+        with pytest.raises(ContentError) as err:
+            col.media[0].read()
+    assert err.value.problems[0].text() == "size.apkg: error: media file 'a.png' has 7 bytes, its media map says 5; a damaged package"
+
+
+@pytest.mark.parametrize("sql, expected", [
+    ("update col set ver = 99", "its collection has schema version 99, which deckgen does not know (it reads 11 to 18); "
+                                "the package is damaged or was not made by Anki"),
+    ("update notes set flds = 'only one field' where id = (select min(id) from notes)",
+     "its collection has note '{guid}' with 1 fields, but its note type 'Basic' has 2; the package is damaged or was not "
+     "made by Anki"),
+    ("update notes set mid = 42 where id = (select min(id) from notes)",
+     "its collection has note '{guid}' of a note type it does not contain (id 42); the package is damaged or was not made by Anki"),
+    ("update col set models = '[1, 2'", "its collection has note types or decks that are not valid JSON (Expecting ',' "
+                                        "delimiter); the package is damaged or was not made by Anki"),
+    ("update notes set guid = x'00ff' where id = (select min(id) from notes)",
+     "its collection has a note GUID that is not text; the package is damaged or was not made by Anki"),
+])
+def test_damaged_collections(anki_source: Source, here: Path, sql: str, expected: str) -> None:
+    first = min(anki_source.expected.notes.items(), key=lambda kv: kv[1]["mod"])[0]  # the first note added
+    with_collection(anki_source.apkg_legacy, here / "damaged.apkg", sql)
+    assert error_of(Path("damaged.apkg")) == [f"damaged.apkg: error: {expected.format(guid=first)}"]
+
+
+def test_a_source_without_notes(here: Path) -> None:
+    folder = crowd(here, deck_json(notes=[]))
+    with pytest.raises(UsageError) as err:
+        read_all(folder)
+    assert str(err.value) == "deck holds no notes in any deck; nothing to import"
+
+
+def test_crowdanki_files_that_are_not_what_they_seem(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = crowd(here, deck_json())
+    (here / "deck.json.real").write_bytes((here / folder / "deck.json").read_bytes())
+    (here / folder / "deck.json").unlink()
+    (here / folder / "deck.json").symlink_to(here / "deck.json.real")
+    assert error_of(folder) == ["deck/deck.json: error: is not a regular file (a symbolic link?); copy the real deck.json "
+                                "into the folder"]
+    (here / folder / "deck.json").unlink()
+    (here / folder / "deck.json").write_bytes(b'{"name": "\xff"}')
+    assert error_of(folder) == ["deck/deck.json: error: is not valid UTF-8 (byte 10); CrowdAnki writes UTF-8"]
+    (here / folder / "deck.json").write_text(json.dumps(deck_json()))
+    shutil.rmtree(here / folder / "media")
+    (here / folder / "media").write_text("not a folder")
+    assert error_of(folder) == ["deck/media: error: is not a folder (a symbolic link?); CrowdAnki writes media/ as a real folder"]
+    (here / folder / "media").unlink()
+    (here / folder / "media").mkdir()
+    (here / folder / "media" / "big.png").write_bytes(b"x" * 2000)
+    monkeypatch.setattr(limits, "MAX_MEDIA_BYTES", 1000)
+    with open_source(folder) as col:
+        with pytest.raises(ContentError) as err:
+            col.media[0].read()
+    assert err.value.problems[0].text() == ("deck/media/big.png: error: is larger than 1,000 bytes (Anki does not sync "
+                                            "larger media files)")
