@@ -21,6 +21,16 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && command -v fc-lis
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null || true
 fi
 
+# jq: the workflow test answers the comment listing with jq, as `gh api --jq` filters it on GitHub
+if ! command -v jq >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+  else
+    echo "warning: jq is not installed; the workflow tests will fail. Install Debian's 'jq' package." >&2
+  fi
+fi
+
 # the GitHub Actions workflow is validated against its schema by action-validator (from the npm registry)
 if [ ! -x .ci-tools/node_modules/.bin/action-validator ]; then
   if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

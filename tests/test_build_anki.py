@@ -236,12 +236,12 @@ def test_cache_gives_the_same_package_and_no_cache_skips_it(deck_dir: Path, priv
 
 
 def test_cache_is_not_trusted_across_deckgen_versions(deck_dir: Path, private_cache: Path, monkeypatch) -> None:
-    import deckgen.pipeline
+    import deckgen.cache
     from deckgen.build import build as build_api
 
     build_api(deck_dir)
     assert len(list(private_cache.rglob("*.json"))) == 2
-    monkeypatch.setattr(deckgen.pipeline, "code_fingerprint", lambda: "another deckgen")
+    monkeypatch.setattr(deckgen.cache, "code_fingerprint", lambda: "another deckgen")
     build_api(deck_dir)
     assert len(list(private_cache.rglob("*.json"))) == 4  # nothing reused: new entries under new keys
 

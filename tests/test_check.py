@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from conftest import TOPIC_YAML, run, write_deck
 
@@ -140,3 +142,23 @@ def test_unknown_source_document_is_a_usage_error(tmp_path: Path) -> None:
     result = run("check", cards, "--source", tmp_path / "nope.txt")
     assert result.exit_code == 2
     assert result.output == f"deckgen: error: source document '{tmp_path / 'nope.txt'}' does not exist\n"
+
+
+def _strip_with_parse(text: str) -> str:
+    from deckgen import cloze
+
+    deletions, _ = cloze.parse(text)
+    out, last = [], 0
+    for d in deletions:
+        out += [text[last:d.offset], d.answer]
+        last = d.end
+    return "".join(out) + text[last:]
+
+
+@given(st.lists(st.sampled_from(["{{c1::", "{{c2::", "{{c501::", "{{c007::", "{{c0::", "{{c", "}}", "}", "{", "::", ":", "a", " ",
+                                 "{{C1::", "x}}y"]), max_size=20).map("".join))
+@example("{{c1::a::b::c}} {{c9999::x}}")
+def test_the_duplicate_rule_reads_clozes_as_cloze_parse(text: str) -> None:
+    from deckgen.lint import _without_cloze_markup
+
+    assert _without_cloze_markup(text) == _strip_with_parse(text)

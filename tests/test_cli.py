@@ -52,3 +52,50 @@ def test_help_does_not_import_heavy_modules(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY []"
+
+
+# --- untrusted text in output: escaped once, where problems are shown -----------------------------------------
+
+ESC_CLOZE = "{{c1::a::b::\\e[1A\\e[2K\\rchecked 0 cards: 0 error(s)\\u202e}}"  # YAML escapes: ESC, CR, a bidi override
+
+
+def hostile_deck(tmp_path: Path) -> Path:
+    from conftest import write_deck
+
+    cards = write_deck(tmp_path, topics={
+        "a\n::stop-commands::x,y:z%.yaml": "topic: t\ntitle: T\ncards:\n  - id: a\n    front: Q\n    back: A\n    bad: 1\n",
+        "b.yaml": f'topic: b\ntitle: B\ncards:\n  - id: b\n    cloze: "{ESC_CLOZE}"\n',
+    })
+    return cards
+
+
+def test_control_characters_in_card_text_and_file_names_are_escaped(tmp_path: Path) -> None:
+    cards = hostile_deck(tmp_path)
+    result = run("check", cards)
+    assert result.exit_code == 1
+    assert not any(ch in result.output for ch in "\x1b\r\u202e")
+    lines = result.output.splitlines()
+    assert lines == [
+        f"{cards}/a\\n::stop-commands::x,y:z%.yaml:7:5: error: card 'a': unknown key 'bad'",
+        f"{cards}/b.yaml:5:12: error: card 'b': cloze deletion '{{{{c1::a::b::\\x1b[1A\\x1b[2K\\rchecked 0 cards: 0 error(s)"
+        "\\u202e}}' has more than one '::'; Anki reads the first '::' as the start of the hint. Write '\\:\\:' for a literal "
+        "'::' in the answer",
+        "checked 1 cards in 2 topics: 2 error(s), 0 warning(s)",
+    ]
+
+
+def test_github_format_escapes_file_names_and_messages(tmp_path: Path) -> None:
+    cards = hostile_deck(tmp_path)
+    result = run("check", cards, "--format", "github")
+    lines = result.output.splitlines()
+    assert lines[0] == (f"::error file={cards}/a%0A%3A%3Astop-commands%3A%3Ax%2Cy%3Az%25.yaml,line=7,col=5::card 'a': unknown key "
+                        "'bad'")
+    assert lines[1].startswith(f"::error file={cards}/b.yaml,line=5,col=12::card 'b': cloze deletion '{{{{c1::a::b::\\x1b[1A")
+    assert not any(line.startswith("::stop-commands") for line in lines)
+    assert len(lines) == 3  # two commands and the summary: no line was injected
+
+
+def test_usage_error_messages_are_escaped(tmp_path: Path) -> None:
+    result = run("check", tmp_path / "no\x1b[2Jcards")
+    assert result.exit_code == 2
+    assert result.output == f"deckgen: error: cards folder '{tmp_path}/no\\x1b[2Jcards' does not exist; pass the folder that holds deck.yaml\n"

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import DECK_YAML, SECOND_TOPIC_YAML, run, write_deck
 
@@ -411,6 +413,7 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
         ],
         "deck": [],
         "notetypes": [],
+        "lock": {"changes": [], "future": [], "backwards": []},
         "notetype_changes": [],
         "topics": [
             {
@@ -498,3 +501,53 @@ def test_mentions_in_card_text_do_not_notify() -> None:
     from deckgen.diffreport import escape
 
     assert escape("ask @octocat") == "ask @\u2060octocat"
+
+
+# --- changes a reader cannot see are shown as code points ------------------------------------------------------
+
+
+def changed(old: str, new: str) -> str:
+    from deckgen.diff import FieldChange
+    from deckgen.diffreport import inline_markdown
+
+    return inline_markdown(FieldChange("front", old, new))
+
+
+@pytest.mark.parametrize(("old", "new", "shown"), [
+    ("10", "1\u200b0", "<del>10</del><ins>1<code>U+200B</code>0</ins>"),
+    ("10", "1\r0", "<del>10</del><ins>1<code>U+000D</code>0</ins>"),
+    ("dose 10 mg", "dose \u202e10 mg", "dose <ins><code>U+202E</code></ins>10 mg"),
+    ("10 mg", "10\u00a0mg", "10<del>␣</del><ins><code>U+00A0</code></ins>mg"),
+    ("a\nb", "a\r\nb", "a<del>↵</del><ins>␍↵</ins>b"),
+    ("café", "cafe\u0301", "<del>caf<code>U+00E9</code></del><ins>cafe<code>U+0301</code></ins>"),
+    ("ﬁve", "five", "<del><code>U+FB01</code>ve</del><ins>five</ins>"),
+])
+def test_invisible_changes_are_visible(old: str, new: str, shown: str) -> None:
+    assert changed(old, new) == shown
+
+
+def test_invisible_characters_in_ids_and_tags_show_as_code_points() -> None:
+    from deckgen.diffreport import code
+
+    assert code("tag\u202eevil") == "`tag⟨U+202E⟩evil`"
+
+
+def views(markdown: str) -> tuple[str, str]:
+    """What a reader sees as the old and as the new text: the markup without the inserted (or deleted) parts."""
+    import re
+
+    old = re.sub(r"<ins>.*?</ins>", "", markdown, flags=re.S).replace("<del>", "").replace("</del>", "")
+    new = re.sub(r"<del>.*?</del>", "", markdown, flags=re.S).replace("<ins>", "").replace("</ins>", "")
+    return old, new
+
+
+tricky = st.lists(st.sampled_from(["1", "0", "a", " ", "\t", "\n", "\r", "\u200b", "\u200d", "\u202e", "\u2066", "\u00a0",
+                                   "\u2028", "\ufeff", "\u0301", "é", "e", "\x1b", "ﬁ", "fi", "基"]), max_size=8).map("".join)
+
+
+@given(tricky, tricky)
+def test_a_real_change_never_looks_like_no_change(old: str, new: str) -> None:
+    if old.strip() == new.strip():
+        return
+    before, after = views(changed(old.strip(), new.strip()))
+    assert before != after

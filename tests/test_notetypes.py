@@ -117,7 +117,7 @@ def test_note_types_import_with_their_fields_cards_and_styling(tmp_path: Path, a
 
 def test_template_and_css_edits_update_in_place_and_keep_reviews(tmp_path: Path, anki: AnkiCollection) -> None:
     cards = vocab_deck(tmp_path)
-    build(cards, now=1_800_000_000)
+    build(cards, now=1_780_000_000)
     apkg = tmp_path / "output" / "vocab-deck.apkg"
     anki.import_package(apkg)
     answered = anki.review_all("Chinese")
@@ -126,7 +126,7 @@ def test_template_and_css_edits_update_in_place_and_keep_reviews(tmp_path: Path,
 
     (cards / "note-types" / "vocab.css").write_text(".card { font-size: 32px; }\n", encoding="utf-8")
     (cards / "note-types" / "recall-back.html").write_text("{{FrontSide}}<hr id=answer>{{Hanzi}} ({{Pinyin}})\n", encoding="utf-8")
-    out = build(cards, now=1_800_000_100)
+    out = build(cards, now=1_780_000_100)
     assert "(0 new, 0 changed, 0 removed)" in out
     log = anki.import_package(apkg)
     assert len(log.conflicting) == 0 and len(log.new) == 0
@@ -147,7 +147,7 @@ SCHEMA_ERROR = ("cards/deck.yaml: error: deck: note type 'vocab' changed its fie
 def test_schema_change_is_refused_and_the_escape_hatch_works(tmp_path: Path, anki: AnkiCollection, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     cards = vocab_deck(tmp_path)
-    build(Path("cards"), now=1_800_000_000)
+    build(Path("cards"), now=1_780_000_000)
     apkg = tmp_path / "output" / "vocab-deck.apkg"
     anki.import_package(apkg)
     anki.review_all("Chinese")
@@ -156,14 +156,14 @@ def test_schema_change_is_refused_and_the_escape_hatch_works(tmp_path: Path, ank
 
     (cards / "deck.yaml").write_text(DECK.replace("[Hanzi, Pinyin, English, Audio]", "[Hanzi, Pinyin, English, Audio, Example]"),
                                      encoding="utf-8")
-    refused = run("build", "cards", env={"SOURCE_DATE_EPOCH": "1800000100"})
+    refused = run("build", "cards", env={"SOURCE_DATE_EPOCH": "1780000100"})
     assert refused.exit_code == 1
     assert refused.output == SCHEMA_ERROR + "\ndeckgen: 1 error(s); nothing was written\n"
     assert (cards / "deckgen.lock").read_text(encoding="utf-8") == lock
     checked = run("check", "cards")
     assert checked.exit_code == 1 and SCHEMA_ERROR in checked.output
 
-    allowed = run("build", "cards", "--allow-schema-change", env={"SOURCE_DATE_EPOCH": "1800000100"})
+    allowed = run("build", "cards", "--allow-schema-change", env={"SOURCE_DATE_EPOCH": "1780000100"})
     assert allowed.exit_code == 0, allowed.output
     assert "WARNING: note type 'vocab' (Chinese vocabulary) changed its fields or templates" in allowed.output
     # what learners see: Anki's default import forks the note type; "Merge note types" updates it in place
@@ -333,8 +333,8 @@ def test_media_used_only_by_templates_and_css_is_packaged(tmp_path: Path, anki: 
     cards = vocab_deck(tmp_path, files=files)
     missing = run("check", "cards")
     assert missing.exit_code == 1
-    assert ("cards/deck.yaml: error: deck: file 'media/_kai.woff2', which the templates or CSS of note type 'vocab' use, "
-            "does not exist in cards/media; add the file or fix the name") in missing.output.splitlines()
+    assert ("cards/deck.yaml: error: note type 'vocab': media file 'media/_kai.woff2' does not exist in cards/media; add the "
+            "file or fix the name") in missing.output.splitlines()
     (cards / "media" / "_kai.woff2").write_bytes(b"wOF2 fake font")
     (cards / "media" / "_stroke-order.png").write_bytes(b"\x89PNG fake")
     build(Path("cards"))

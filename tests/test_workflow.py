@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import REPO, write_deck
+from workflow_runner import copy_deckgen, run_workflow
 
 WORKFLOW = REPO / ".github" / "workflows" / "deck.yml"
 VALIDATOR = REPO / ".ci-tools" / "node_modules" / ".bin" / "action-validator"
@@ -45,58 +47,112 @@ def test_the_validator_rejects_a_broken_workflow(tmp_path: Path) -> None:
 def test_workflow_shape() -> None:
     wf = workflow()
     assert "pull_request" in wf[True]  # PyYAML reads the key `on` as True
+    assert "pull_request_target" not in wf[True]  # never run a pull request's content with the base's secrets
     assert wf["permissions"] == {"contents": "read", "pull-requests": "write"}
     runs = "\n".join(step.get("run", "") for step in steps())
-    assert 'deckgen diff "$BASE_REF" > deck-diff.md' in runs
+    assert 'deckgen diff "$BASE_REF" HEAD > deck-diff.md' in runs
     assert "deckgen check --format github --strict" in runs
     assert "deckgen build --locked" in runs
     assert "deckgen preview -o preview" in runs
     checkout = next(s for s in steps() if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # the base branch must be there for the diff
-    comment = next(s for s in steps() if "gh api" in s.get("run", ""))
-    assert "<!-- deckgen-diff -->" in comment["run"] and "-X PATCH" in comment["run"]  # one comment, updated
     upload = next(s for s in steps() if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert "output/*.apkg" in upload["with"]["path"] and "preview/" in upload["with"]["path"]
 
 
-def git(repo: Path, *args: str) -> None:
+def test_the_token_is_not_left_in_the_checkout() -> None:
+    checkout = next(s for s in steps() if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+
+
+def test_deckgen_is_installed_from_the_base_commit_never_from_the_pull_request() -> None:
+    install = next(s for s in steps() if "pip install" in s.get("run", ""))
+    assert workflow()["jobs"]["review"]["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert install["run"].splitlines() == [
+        'git worktree add --detach "$RUNNER_TEMP/deckgen-base" "$BASE_SHA"',
+        'python -I -m pip install "$RUNNER_TEMP/deckgen-base[preview]"',
+    ]
+    runs = "\n".join(step.get("run", "") for step in steps())
+    assert "pip install -e" not in runs and "pip install ." not in runs
+
+
+def test_python_never_imports_from_the_pull_request() -> None:
+    """`python -m pip` and `python -` put the current folder (the pull request) first on sys.path; -I does not."""
+    for step in steps():
+        for line in step.get("run", "").splitlines():
+            if re.match(r"\s*python\b", line):
+                assert re.match(r"\s*python -I\b", line), line
+
+
+def test_only_the_bots_own_comment_is_updated() -> None:
+    comment = next(s for s in steps() if "gh api" in s.get("run", ""))
+    assert workflow()["jobs"]["review"]["env"]["MARKER"] == "<!-- deckgen-diff -->"
+    assert 'select(.user.login == \\"github-actions[bot]\\" and (.body | startswith(\\"$MARKER\\")))' in comment["run"]
+    assert "-X PATCH" in comment["run"]  # one comment, updated
+
+
+def test_a_cut_comment_says_so() -> None:
+    diff = next(s for s in steps() if "deckgen diff" in s.get("run", ""))
+    assert 'cut(report, 60_000, "see the job summary")' in diff["run"]
+    assert 'f"\\n\\n**… truncated: {where}.**\\n"' in diff["run"]
+
+
+def test_third_party_actions_are_pinned_by_commit() -> None:
+    uses = [s["uses"] for s in steps() if "uses" in s]
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
+    text = WORKFLOW.read_text(encoding="utf-8")
+    for ref, tag in [("actions/checkout@11d5960a326750d5838078e36cf38b85af677262", "v4.4.0"),
+                     ("actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065", "v5.6.0"),
+                     ("actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2")]:
+        assert f"{ref} # {tag}" in text
+
+
+def git(repo: Path, *args: str, input: bytes | None = None) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com"}
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env, input=input).stdout.decode().strip()
 
 
-def test_every_deckgen_step_runs_in_a_pull_request_checkout(tmp_path: Path) -> None:
-    """Replay the workflow's own `run:` scripts in a throwaway repository: base branch, then a change."""
-    repo = tmp_path / "repo"
-    cards = write_deck(repo)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+def deckgen_here(repo: Path, *args: str) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     env.pop("GITHUB_ACTIONS", None)
-    subprocess.run(["deckgen", "build"], cwd=repo, check=True, capture_output=True, env=env)
+    subprocess.run([sys.executable, "-m", "deckgen", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+
+def base_repository(tmp_path: Path) -> tuple[Path, str]:
+    """A deck repository that ships deckgen (like this one), its deck built and committed on 'main'."""
+    repo = tmp_path / "repo"
+    write_deck(repo)
+    copy_deckgen(repo)
+    deckgen_here(repo, "build")
     (repo / ".gitignore").write_text("output/\npreview/\n", encoding="utf-8")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "base")
     git(repo, "update-ref", "refs/remotes/origin/main", "main")
     git(repo, "checkout", "-qb", "change")
-    topic = cards / "safety.yaml"
+    return repo, git(repo, "rev-parse", "HEAD")
+
+
+def test_every_step_runs_in_a_pull_request_checkout(tmp_path: Path) -> None:
+    """Replay the workflow's own `run:` scripts in a throwaway repository: base branch, then a change."""
+    repo, base = base_repository(tmp_path)
+    topic = repo / "cards" / "safety.yaml"
     topic.write_text(topic.read_text(encoding="utf-8").replace("{{c1::fever}}", "{{c1::fever}} (about 80%)"), encoding="utf-8")
-    subprocess.run(["deckgen", "build"], cwd=repo, check=True, capture_output=True, env=env)
+    deckgen_here(repo, "build")
     git(repo, "commit", "-qam", "edit a card")
 
-    summary = tmp_path / "summary.md"
-    step_env = {**env, "BASE_REF": "origin/main", "GITHUB_STEP_SUMMARY": str(summary)}
-    ran = []
-    for step in steps():
-        script = step.get("run")
-        if not script or "pip install" in script or "gh api" in script:
-            continue  # installing is this suite's own setup; posting needs GitHub
-        proc = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, env=step_env)
-        assert proc.returncode == 0, f"step {step.get('name')!r} failed:\n{proc.stdout}\n{proc.stderr}"
-        ran.append(step.get("name"))
-    assert len(ran) == 5
+    run = run_workflow(repo, tmp_path / "work", base_sha=base)
+    assert [s.returncode for s in run.steps] == [None, None, 0, 0, 0, 0, 0, 0, 0, None], run.steps
+    assert run.pip_calls == [{"args": ["-I", "-m", "pip", "install", f"{tmp_path}/work/runner-temp/deckgen-base[preview]"],
+                              "source": f"{tmp_path}/work/runner-temp/deckgen-base"}]
     diff = (repo / "deck-diff.md").read_text(encoding="utf-8")
     assert "**0 added, 1 changed, 0 removed" in diff
-    assert summary.read_text(encoding="utf-8") == diff
+    assert run.summary == diff
+    (listing, post) = run.gh_calls
+    assert listing["args"][:2] == ["api", "repos/owner/deck/issues/7/comments"] and listing["token"] == "ghs_FAKE_TOKEN"
+    assert post["args"][:2] == ["api", "repos/owner/deck/issues/7/comments"]  # no comment yet: a new one
+    assert post["body"] == f"<!-- deckgen-diff -->\n{diff}"
     assert (repo / "output" / "fixture-deck.apkg").is_file()
     assert (repo / "preview" / "index.html").is_file()
 

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from .compile import media_files
 from .errors import ContentError, Location, Problem, UsageError
 from .layout import LOCK_FILE
-from .lock import Lock, read_lock
+from .lock import Lock
 from .lockplan import plan_lock
+from .lockread import read_lock
+from .media import MediaFile
 from .model import Card, Deck
 from .notes import NoteSpec
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
@@ -41,7 +43,7 @@ class Plan:
     notes: tuple[NoteSpec, ...]
     warnings: tuple[Problem, ...]
     description_html: str
-    media: tuple[Path, ...]
+    media: tuple[MediaFile, ...]
     old_lock: Lock | None
     lock: Lock
     lock_path: Path
@@ -106,8 +108,8 @@ def plan_build(
     for message in description.problems:
         problems.append(Problem(deck.location, message, context="deck description"))
     lock_path = cards_dir / LOCK_FILE
-    old = read_lock(lock_path)
     now = build_time() if now is None else now
+    old = read_lock(lock_path, now)  # a mod more than a day ahead of now is an error: it would block later updates
     head = _Committed(cards_dir)
     decided = plan_lock(deck, notes, description.html, old, now, file_display(lock_path),
                         allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change,
@@ -122,7 +124,7 @@ def plan_build(
         notes=tuple(notes),
         warnings=tuple(sorted(problems, key=Problem.sort_key)),
         description_html=description.html,
-        media=tuple(media_files(deck, notes)),
+        media=media_files(deck, notes),
         old_lock=old,
         lock=decided.lock,
         lock_path=lock_path,

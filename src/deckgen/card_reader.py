@@ -150,12 +150,12 @@ def _guid(r: NodeReader, node: yaml.Node, context: str) -> str:
 
 
 def _tags(r: NodeReader, node: yaml.Node, context: str) -> list[str]:
-    tags: list[str] = []
+    tags: dict[str, None] = {}  # a dict: ordered, and a repeated tag is found at once (100,000 tags took minutes)
     for tag, tag_node in r.text_list(node, context, "tags") or ():
         if any(ch.isspace() for ch in tag):
             r.error(tag_node, f"tag '{tag}' contains whitespace; use '-' or '_' instead (Anki splits tags on spaces)", context)
         elif tag in tags:
             r.error(tag_node, f"tag '{tag}' is listed twice", context)
         else:
-            tags.append(tag)
-    return tags
+            tags[tag] = None
+    return list(tags)

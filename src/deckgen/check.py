@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import WARNING, ContentError, Problem, UsageError
+from .layout import LOCK_FILE
+from .lockread import read_lock
 from .model import Deck
 from .pipeline import Compiled, gc_paused, load_and_compile
 from .yamlsource import file_display
@@ -56,8 +58,7 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
         return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), 0, 0)
     if documents:
         problems += sources_found(deck, documents)
-    if not any(p.is_error for p in problems):
-        problems += lock_problems(cards_dir, compiled)
+    problems += lock_problems(cards_dir, compiled, deck_has_errors=any(p.is_error for p in problems))
     return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), len(deck.cards), len(deck.topics))
 
 
@@ -77,9 +78,16 @@ def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem
     return problems
 
 
-def lock_problems(cards_dir: Path, compiled: Compiled) -> list[Problem]:
-    from .build import plan_build
+def lock_problems(cards_dir: Path, compiled: Compiled, *, deck_has_errors: bool = False) -> list[Problem]:
+    """The lock file's problems: damaged or tampered (always), out of date (only when the cards have no errors)."""
+    from .build import build_time, plan_build
 
+    if deck_has_errors:  # plan_build would stop at the cards' errors: read the lock alone
+        try:
+            read_lock(cards_dir / LOCK_FILE, build_time())
+        except ContentError as exc:
+            return list(exc.problems)
+        return []
     try:
         plan = plan_build(cards_dir, compiled=compiled)
     except ContentError as exc:  # lock-level problems: a reused id, a changed card kind, a damaged lock

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import ContentError, DeckgenError, Problem
+from .errors import ContentError, DeckgenError, Problem, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,15 +21,24 @@ CARDS_DIR = click.argument(
 )
 
 
+def _command_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does (escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _command_property(text: str) -> str:
+    """A workflow command's property value (escapeProperty): also ':' and ',', which end a value."""
+    return _command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def github_command(problem: Problem) -> str:
+    """``::error file=…,line=…,col=…::message``: a file name cannot end its property or start a new command."""
     loc = problem.location
     level = "error" if problem.is_error else "warning"
-    props = f"file={loc.path}"
+    props = f"file={_command_property(loc.path)}"
     if loc.line:
         props += f",line={loc.line},col={loc.col}"
-    body = f"{problem.context}: {problem.message}" if problem.context else problem.message
-    body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} {props}::{body}"
+    return f"::{level} {props}::{_command_data(problem.body)}"
 
 
 def problem_json(problem: Problem) -> dict[str, object]:
@@ -87,7 +96,7 @@ def handle_errors(func: F) -> F:
             click.echo(f"deckgen: {errors} error(s); nothing was written", err=True)
             sys.exit(exc.exit_code)
         except DeckgenError as exc:
-            click.echo(f"deckgen: error: {exc}", err=True)
+            click.echo(f"deckgen: error: {printable(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("deckgen: interrupted; nothing was written", err=True)

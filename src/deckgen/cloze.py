@@ -7,6 +7,14 @@ from dataclasses import dataclass
 
 _OPEN = re.compile(r"\{\{c(\d+)::")
 _GENE_LIKE = re.compile(r"^[A-Z0-9][A-Za-z0-9-]*$")
+_MALFORMED = re.compile(r"\{\{c\d+:(?!:)|\{\{C\d+::")
+
+
+MAX_NUMBER = 500
+"""The largest cloze number deckgen accepts: each number is a card, and a note with more is surely a mistake
+(``{{c9999999999::x}}`` would otherwise ask for ten billion cards)."""
+
+_SHOWN = 60  # characters of a deletion's text quoted in a message
 
 
 @dataclass(frozen=True)
@@ -15,48 +23,62 @@ class Deletion:
     answer: str
     hint: str | None
     offset: int  # of the opening braces in the text
+    end: int = 0  # just after the closing braces
+
+
+def clip(text: str, limit: int = _SHOWN) -> str:
+    """``text`` for quoting in a message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit:,} more characters)"
 
 
 def parse(text: str) -> tuple[list[Deletion], list[tuple[int, str]]]:
-    """Deletions in order, and (offset, message) for every malformed one."""
+    """Deletions in order, and (offset, message) for every malformed one. Linear in the text's length: each
+    opening ``{{cN::`` is looked at once and the search for ``}}`` never goes back."""
     deletions: list[Deletion] = []
     problems: list[tuple[int, str]] = []
+    if "{{" not in text:
+        return deletions, problems
+    opens = list(_OPEN.finditer(text))  # openers cannot overlap, so this is every one of them
+    close = -2  # the next '}}' at or after the current opener (-1: there is none; -2: not searched yet)
     pos = 0
-    while True:
-        m = _OPEN.search(text, pos)
-        if m is None:
-            break
+    for index, m in enumerate(opens):
         start = m.start()
-        close = text.find("}}", m.end())
-        nested = _OPEN.search(text, m.end())
-        if nested is not None and (close == -1 or nested.start() < close):
+        if start < pos:
+            continue
+        if close != -1 and close < m.end():
+            close = text.find("}}", m.end())
+        nested = opens[index + 1].start() if index + 1 < len(opens) else -1
+        digits = m.group(1)
+        shown = f"c{clip(digits, 12)}"
+        if nested != -1 and (close == -1 or nested < close):
             # Anki supports nesting, but an unclosed deletion followed by another is the common mistake.
-            inner_close = text.find("}}", nested.end())
-            if close == -1 or inner_close == close:
-                problems.append((start, f"cloze deletion '{{{{c{m.group(1)}::' is not closed with '}}}}'"))
-                pos = m.end()
-                continue
+            problems.append((start, f"cloze deletion '{{{{{shown}::' is not closed with '}}}}'"))
+            pos = m.end()
+            continue
         if close == -1:
-            problems.append((start, f"cloze deletion '{{{{c{m.group(1)}::' is not closed with '}}}}'"))
+            problems.append((start, f"cloze deletion '{{{{{shown}::' is not closed with '}}}}'"))
             break
         body = text[m.end():close]
-        number = int(m.group(1))
-        parts = body.split("::")
+        pos = close + 2
+        if len(digits) > len(str(MAX_NUMBER)) or int(digits) > MAX_NUMBER:
+            problems.append((start, f"cloze number {shown} is too large; number deletions c1, c2, ... up to c{MAX_NUMBER} at most"))
+            continue
+        number = int(digits)
+        parts = body.split("::", 2)  # (a third part is an error; Anki shows the second as the hint)
         if number == 0:
             problems.append((start, "cloze numbers start at c1, not c0"))
         if len(parts) > 2:
             problems.append(
-                (start, f"cloze deletion '{{{{c{number}::{body}}}}}' has more than one '::'; Anki reads the first '::' as the start "
-                        "of the hint. Write '\\:\\:' for a literal '::' in the answer")
+                (start, f"cloze deletion '{{{{c{number}::{clip(body)}}}}}' has more than one '::'; Anki reads the first '::' as "
+                        "the start of the hint. Write '\\:\\:' for a literal '::' in the answer")
             )
         answer, hint = parts[0], (parts[1] if len(parts) > 1 else None)
         if not answer.strip():
             problems.append((start, f"cloze deletion c{number} has an empty answer"))
-        deletions.append(Deletion(number, answer, hint, start))
-        pos = close + 2
+        deletions.append(Deletion(number, answer, hint, start, pos))
     # a stray closing or opening brace pair that belongs to no deletion
-    for m in re.finditer(r"\{\{c\d+:(?!:)|\{\{C\d+::", text):
-        problems.append((m.start(), f"malformed cloze '{m.group(0)}'; write {{{{c1::answer}}}} (lowercase c, two colons)"))
+    for m in _MALFORMED.finditer(text):
+        problems.append((m.start(), f"malformed cloze '{clip(m.group(0), 20)}'; write {{{{c1::answer}}}} (lowercase c, two colons)"))
     return deletions, problems
 
 

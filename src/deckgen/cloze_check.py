@@ -16,7 +16,11 @@ def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> li
     deletions: list[tuple[cloze.Deletion, str]] = []
     for key, text in texts:
         found, malformed = cloze.parse(text)
-        problems += [Problem(card.where(key), message, context=context, rule="cloze") for _, message in malformed]
+        repeats: dict[str, int] = {}  # the same mistake 60,000 times in one field is reported once, with its count
+        for _, message in malformed:
+            repeats[message] = repeats.get(message, 0) + 1
+        problems += [Problem(card.where(key), message if n == 1 else f"{message} ({n:,} times)", context=context, rule="cloze")
+                     for message, n in repeats.items()]
         deletions += [(d, key) for d in found]
     where = card.where(texts[0][0]) if texts else card.location
     nums = cloze.numbers([d for d, _ in deletions])
@@ -29,11 +33,12 @@ def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> li
             problems.append(Problem(where, f"cloze numbers skip {gaps}; number deletions c1, c2, ... without gaps", context=context, rule="cloze"))
     for d, key in deletions:
         if cloze.looks_like_split_term(d):
+            answer, hint = cloze.clip(d.answer), cloze.clip(d.hint or "")
             problems.append(
                 Problem(
                     card.where(key),
-                    f"'{{{{c{d.number}::{d.answer}::{d.hint}}}}}': Anki shows answer '{d.answer}' with hint '{d.hint}'. "
-                    f"If '{d.answer}::{d.hint}' is one term, write {d.answer}\\:\\:{d.hint}",
+                    f"'{{{{c{d.number}::{answer}::{hint}}}}}': Anki shows answer '{answer}' with hint '{hint}'. "
+                    f"If '{answer}::{hint}' is one term, write {answer}\\:\\:{hint}",
                     severity=WARNING, context=context, rule="cloze",
                 )
             )

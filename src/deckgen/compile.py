@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from . import cloze
+from . import cloze, media
 from .cloze_check import cloze_problems
 from .errors import Problem
-from .layout import MEDIA_DIR
 from .model import BUILTIN_KINDS, CLOZE, Card, Deck, NoteType
 from .notes import CompileContext, NoteSpec, note_hash
 from .notetype_media import notetype_media
@@ -100,23 +98,13 @@ def used_notetypes(deck: Deck, notes: Sequence[NoteSpec]) -> list[NoteType]:
 
 
 def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
-    folder = deck.root / MEDIA_DIR
+    """Media files the cards use that are missing or may not be shipped (see :mod:`deckgen.media`)."""
     cards = {card.id: card for card in deck.cards}
-    problems = []
-    for nt in used_notetypes(deck, notes):
-        for name in notetype_media(nt):
-            if not (folder / name).is_file():
-                problems.append(Problem(deck.location, f"file 'media/{name}', which the templates or CSS of note type "
-                                        f"'{nt.key}' use, does not exist in {folder}; add the file or fix the name",
-                                        context="deck", rule="media"))
-    for note in notes:
-        for name in note.media:
-            if not (folder / name).is_file():
-                problems.append(Problem(cards[note.card_id].location, f"image 'media/{name}' does not exist in {folder}; "
-                                        "add the file or fix the name", context=f"card '{note.card_id}'", rule="media"))
-    return problems
+    uses = [(name, deck.location, f"note type '{nt.key}'") for nt in used_notetypes(deck, notes) for name in notetype_media(nt)]
+    uses += [(name, cards[note.card_id].location, f"card '{note.card_id}'") for note in notes for name in note.media]
+    return media.check_referenced(deck.root, uses)
 
 
-def media_files(deck: Deck, notes: list[NoteSpec]) -> list[Path]:
-    names = sorted({name for note in notes for name in note.media} | used_template_media(deck, notes))
-    return [deck.root / MEDIA_DIR / name for name in names]
+def media_files(deck: Deck, notes: Sequence[NoteSpec]) -> tuple[media.MediaFile, ...]:
+    names = [name for note in notes for name in note.media]
+    return media.referenced(deck.root, [*names, *sorted(used_template_media(deck, notes))])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .gitio import Snapshot, find_repo, snapshot_at, snapshot_worktree
+from .lockdiff import LockReport, compare_locks
 from .model import CLOZE, QA, Card, Deck
 from .notetype_diff import NoteTypeChange, compare_notetypes
 from .pipeline import gc_paused
@@ -107,7 +108,8 @@ class TopicChanges:
 class Hazard:
     """Something in the change that hurts people who already study the deck."""
 
-    type: str  # "deck-key", "deck-name", "notetype-id", "notetype-schema", "notetype-code", "notetype", "kind", "rename", "removed"
+    type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
+    #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "removed", "lock"
     ids: tuple[str, ...] = ()  # the cards (or note type) concerned
     old: str = ""
     new: str = ""
@@ -123,13 +125,14 @@ class DeckDiff:
     notetypes: tuple[str, ...]  # note type keys whose hash in the lock file differs
     notetype_changes: tuple[NoteTypeChange, ...] = ()  # the note types themselves, compared
     moved: tuple[Hazard, ...] = ()  # topics ("subdeck") and cards ("subdeck-cards") whose Anki deck changed
+    lock: LockReport = LockReport()  # lock changes that no card change explains
 
     def count(self, what: str) -> int:
         return sum(len(getattr(topic, what)) for topic in self.topics)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.deck or self.topics or self.notetypes or self.notetype_changes or self.moved)
+        return not (self.deck or self.topics or self.notetypes or self.notetype_changes or self.moved or not self.lock.is_empty)
 
     def hazards(self) -> list[Hazard]:
         """Most severe first."""
@@ -139,6 +142,10 @@ class DeckDiff:
             if field in by_field:
                 change = by_field[field]
                 out.append(Hazard(kind, old=str(change.old), new=str(change.new)))
+        if self.lock.future:
+            out.append(Hazard("lock-future", ids=tuple(_entry_name(section, key) for section, key, _ in self.lock.future)))
+        if self.lock.backwards:
+            out.append(Hazard("lock-backwards", ids=tuple(_entry_name(c.section, c.key) for c in self.lock.backwards)))
         for nt in self.notetype_changes:
             if nt.id_changed:
                 assert nt.old is not None and nt.new is not None
@@ -161,7 +168,14 @@ class DeckDiff:
         removed = tuple(card.id for topic in self.topics for card in topic.removed)
         if removed:
             out.append(Hazard("removed", ids=removed))
+        if self.lock.by_hand:
+            out.append(Hazard("lock", ids=tuple(dict.fromkeys(_entry_name(c.section, c.key) for c in self.lock.by_hand))))
         return out
+
+
+def _entry_name(section: str, key: str) -> str:
+    """How a lock entry is named in warnings: 'cards/crs-fever', 'deck', 'created'."""
+    return f"{section}/{key}" if key else section
 
 
 def is_text_field(field: str) -> bool:
@@ -249,7 +263,12 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
         old_types, new_types = base.lock.notetypes, head.lock.notetypes
         both = sorted(old_types.keys() & new_types.keys())
         notetypes = tuple(key for key in both if old_types[key].hash != new_types[key].hash)
-    return DeckDiff(base=base, head=head, deck=_deck_changes(base.deck, head.deck), topics=tuple(topics), notetypes=notetypes,
+    deck = _deck_changes(base.deck, head.deck)
+    from .build import build_time
+
+    cards_changed = {*added_ids, *removed_ids, *changed, *renamed, *renamed_old}
+    lock = compare_locks(base.lock, head.lock, cards_changed, any(c.field in ("name", "description", "key") for c in deck), build_time())
+    return DeckDiff(base=base, head=head, deck=deck, topics=tuple(topics), notetypes=notetypes, lock=lock,
                     notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes),
                     moved=_moved(base.deck, head.deck))
 

@@ -49,6 +49,13 @@ def to_json(diff: DeckDiff) -> str:
         ],
         "deck": [field_json(change) for change in diff.deck],
         "notetypes": list(diff.notetypes),
+        "lock": {
+            "changes": [{"section": c.section, "key": c.key or None, "field": c.field, "old": c.old or None,
+                         "new": c.new or None} for c in diff.lock.by_hand],
+            "future": [{"section": section, "key": key or None, "mod": mod} for section, key, mod in diff.lock.future],
+            "backwards": [{"section": c.section, "key": c.key or None, "old": int(c.old), "new": int(c.new)}
+                          for c in diff.lock.backwards],
+        },
         "notetype_changes": [
             {"key": c.key, "added": c.old is None, "removed": c.new is None,
              "settings": [{"what": w, "old": o, "new": n} for w, o, n in c.settings],

@@ -9,27 +9,44 @@ stays literal), HTML tags always do.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from .diff import DELETE, EQUAL, INSERT, DeckDiff, FieldChange, Hazard, TopicChanges, is_text_field, kind_name
 from .gitio import Snapshot
+from .lockdiff import LockChange
 from .model import QA, Card
 
 _ESCAPE = {
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>", "\r": "",
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>", "\t": "\t",
     "@": "@\u2060",  # a word joiner after '@': '@name' in a card must not notify a GitHub user
     **{ch: "\\" + ch for ch in "\\`*_[]~|$"},
 }
 
 
+def _code_point(ch: str) -> str:
+    return f"<code>U+{ord(ch):04X}</code>"
+
+
 def escape(text: str) -> str:
-    """Card text as inert Markdown: shown as written, on one source line."""
-    return "".join(_ESCAPE.get(ch, ch) for ch in text.replace("\r\n", "\n"))
+    """Card text as inert Markdown: shown as written, on one source line. Characters a reader cannot see (controls
+    such as a lone CR, zero-width and bidi characters, non-breaking and other special spaces) are shown as their
+    code point, ``<code>U+200B</code>``: a change made of them must never look like no change."""
+    if text.isprintable() and not any(ch in _ESCAPE for ch in text):
+        return text
+    return "".join(_ESCAPE.get(ch) or (ch if ch.isprintable() else _code_point(ch)) for ch in text)
+
+
+def _all_code_points(text: str) -> str:
+    """Every character outside printable ASCII as its code point (for two texts that look the same)."""
+    return "".join(escape(ch) if " " <= ch <= "~" else _code_point(ch) for ch in text)
 
 
 def code(text: str) -> str:
-    """A Markdown code span holding ``text`` literally (ids, tags, deck names)."""
+    """A Markdown code span holding ``text`` literally (ids, tags, deck names); invisible characters as ⟨U+…⟩."""
     text = " ".join(text.splitlines())
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else f"⟨U+{ord(ch):04X}⟩" for ch in text)
     fence = "`"
     while fence in text:
         fence += "`"
@@ -42,8 +59,8 @@ def plain_quote(text: str) -> str:
 
 
 def _visible(text: str) -> str:
-    """A change that is only whitespace, made visible."""
-    return text.replace(" ", "␣").replace("\t", "→").replace("\r", "").replace("\n", "↵") if not text.strip() else text
+    """A change that is only whitespace, made visible (other spaces and separators show as code points)."""
+    return text.replace(" ", "␣").replace("\t", "→").replace("\r", "␍").replace("\n", "↵") if not text.strip() else text
 
 
 def _marked(tag: str, text: str) -> str:
@@ -55,15 +72,27 @@ def _marked(tag: str, text: str) -> str:
     return f"{text[:start]}<{tag}>{escape(core)}</{tag}>{text[start + len(core):]}"
 
 
+def _look_alike(old: str, new: str) -> bool:
+    """Two different texts a reader would take for the same (é written as e + a combining accent, full-width
+    letters, ligatures): equal under Unicode compatibility normalization."""
+    return unicodedata.normalize("NFKC", old) == unicodedata.normalize("NFKC", new)
+
+
 def inline_markdown(change: FieldChange) -> str:
     out = []
-    for op, text in change.segments():
+    segments = change.segments()
+    for index, (op, text) in enumerate(segments):
         if op == EQUAL:
             out.append(escape(text))
-        elif op == DELETE:
-            out.append(_marked("del", text))
-        elif op == INSERT:
-            out.append(_marked("ins", text))
+            continue
+        # the other half of a replacement: the INSERT after a DELETE, the DELETE before an INSERT
+        other = index + 1 if op == DELETE else index - 1
+        partner = segments[other] if 0 <= other < len(segments) and segments[other][0] in (DELETE, INSERT) else None
+        tag = "del" if op == DELETE else "ins"
+        if partner is not None and partner[0] != op and text.strip() and _look_alike(text, partner[1]):
+            out.append(f"<{tag}>{_all_code_points(text)}</{tag}>")
+        else:
+            out.append(_marked(tag, text))
     return "".join(out)
 
 
@@ -156,6 +185,20 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Probable rename')} {c(hazard.ids[0])} → {c(hazard.ids[1])} (question {percent}% similar): a new id "
                 "is a new note, so learners start this card from scratch and keep the old one as well. Keep the old id "
                 "unless the card now asks something else.")
+    if hazard.type == "lock-future":
+        return (f"{b('Lock file mod in the future')} {', '.join(c(i) for i in hazard.ids)}: more than a day after now. "
+                "Learners who import such a package never receive a later update of those notes; `deckgen build` "
+                "refuses it. Restore the lock file from the base branch and run `deckgen build`.")
+    if hazard.type == "lock-backwards":
+        return (f"{b('Lock file mod went backwards')} {', '.join(c(i) for i in hazard.ids)}: Anki applies an update "
+                "only when its mod is newer than the learner's, so these changes would never arrive. Restore the lock "
+                "file from the base branch and run `deckgen build`.")
+    if hazard.type == "lock":
+        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
+        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
+        return (f"{b('Lock file changed without a card change')} {shown}{more}: `deckgen build` writes the lock, "
+                "and after a deckgen upgrade it may ship cards again; a hand edit can instead stop updates from "
+                "reaching learners or bring back a removed id. Check that the lock came from `deckgen build`.")
     if hazard.type == "removed":
         one = len(hazard.ids) == 1
         it = "it" if one else "them"
@@ -163,6 +206,24 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b(lead)} {', '.join(c(i) for i in hazard.ids)}: a package cannot delete notes, so learners keep {it} "
                 f"(and keep reviewing {it}) until they delete {it} themselves.")
     raise ValueError(hazard.type)
+
+
+_LOCK_NAMES = 20  # lock entries named in a warning or listed in the report; the rest are counted
+_LOCK_FIELDS = {"entry": "entry", "hash": "hash", "mod": "mod", "kind": "kind", "created": "created", "file": "lock file"}
+
+
+def lock_markdown(changes: tuple[LockChange, ...]) -> list[str]:
+    """The lock changes no card change explains, one line each (the first few; then a count)."""
+    lines = ["### Lock file", ""]
+    for change in changes[:_LOCK_NAMES]:
+        name = f"{change.section}/{change.key}" if change.key else change.section
+        what = _LOCK_FIELDS.get(change.field, change.field)
+        old = code(change.old) if change.old else "(none)"
+        new = code(change.new) if change.new else "(none)"
+        lines.append(f"- {code(name)} {what}: {old} → {new}")
+    if len(changes) > _LOCK_NAMES:
+        lines.append(f"- … and {len(changes) - _LOCK_NAMES} more (see `deckgen diff --format json`)")
+    return [*lines, ""]
 
 
 def _plural(n: int, word: str) -> str:
@@ -250,6 +311,8 @@ def markdown(diff: DeckDiff) -> str:
         lines += ["### Deck settings", "", *(field_markdown(change) for change in diff.deck), ""]
     if diff.notetype_changes:
         lines += ["### Note types", "", *notetypes_markdown(diff)]
+    if diff.lock.by_hand:
+        lines += lock_markdown(diff.lock.by_hand)
     for topic in diff.topics:
         lines += _topic_markdown(topic)
     return "\n".join(lines).rstrip("\n")

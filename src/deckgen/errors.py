@@ -12,6 +12,23 @@ ERROR = "error"
 WARNING = "warning"
 
 
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal or in a log, on one line: every character that is not printable
+    (controls such as ESC, CR and LF, bidi overrides, zero-width and other format characters, non-space
+    separators) is written as an escape (``\\x1b``, ``\\n``, ``\\u202e``), so a card or file name cannot move the
+    cursor, recolour or reorder the output, or draw a fake line. Problems pass through here when shown."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if ch in "\n\r\t":
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A place in a file; line and column are 1-based (0 means "the whole file")."""
@@ -40,9 +57,13 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
+    @property
+    def body(self) -> str:
+        """Context and message, as shown to a person (control characters escaped, see :func:`printable`)."""
+        return printable(f"{self.context}: {self.message}" if self.context else self.message)
+
     def text(self) -> str:
-        body = f"{self.context}: {self.message}" if self.context else self.message
-        return f"{self.location}: {self.severity}: {body}"
+        return f"{printable(str(self.location))}: {self.severity}: {self.body}"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location

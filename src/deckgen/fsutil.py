@@ -1,9 +1,12 @@
-"""Writing files so that readers only ever see the old or the new version, never a part."""
+"""Writing files so that readers only ever see the old or the new version, never a part; reading files that
+come from untrusted hands (media, the lock, cache entries) without following links or blocking."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,3 +91,82 @@ def atomic_dir(target: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+class UnsafeFile(Exception):
+    """A file that :func:`read_regular` refuses to read; ``reason`` is "symlink", "special" or "size"."""
+
+    def __init__(self, reason: str, size: int = 0):
+        super().__init__(reason)
+        self.reason = reason
+        self.size = size
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_READ_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_dir_nofollow(path: str | Path, *, dir_fd: int | None = None) -> int:
+    """A descriptor of the folder ``path`` (relative to ``dir_fd`` if given), refusing a symbolic link at its last
+    component (:class:`UnsafeFile` "symlink") and anything that is not a folder (NotADirectoryError)."""
+    flags = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if dir_fd is not None and os.open not in os.supports_dir_fd:  # pragma: no cover - Windows
+        raise OSError(errno.ENOSYS, "dir_fd is not supported here")
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd) if dir_fd is not None else os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) or _is_link(path, dir_fd):
+            raise UnsafeFile("symlink") from None
+        raise
+    if not stat.S_ISDIR(os.fstat(fd).st_mode):  # platforms without O_DIRECTORY
+        os.close(fd)
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(path))
+    return fd
+
+
+def _is_link(path: str | Path, dir_fd: int | None) -> bool:
+    try:
+        if dir_fd is not None:
+            return stat.S_ISLNK(os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except (OSError, NotImplementedError):
+        return False
+
+
+def read_regular(path: str | Path, max_bytes: int, *, dir_fd: int | None = None) -> bytes:
+    """The bytes of the regular file ``path`` (relative to ``dir_fd`` if given), read once through one descriptor.
+
+    A symbolic link at the last component is never followed (``O_NOFOLLOW``: a file swapped for a link after it
+    was checked is refused, not read), a FIFO or device is never waited on (``O_NONBLOCK``, then ``fstat``), and
+    no more than ``max_bytes`` are read even if the file grows meanwhile. Raises :class:`UnsafeFile` for a link, a
+    special file or an oversized file; OSError for the rest (missing, permission denied)."""
+    try:
+        fd = os.open(path, _READ_FLAGS, dir_fd=dir_fd) if dir_fd is not None else os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) or (exc.errno != errno.ENOENT and _is_link(path, dir_fd)):
+            raise UnsafeFile("symlink") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeFile("special")
+        if not _NOFOLLOW and _is_link(path, dir_fd):  # pragma: no cover - no O_NOFOLLOW (Windows)
+            raise UnsafeFile("symlink")
+        if info.st_size > max_bytes:
+            raise UnsafeFile("size", info.st_size)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > max_bytes:
+            raise UnsafeFile("size", len(data))
+        return data
+    finally:
+        os.close(fd)

@@ -4,19 +4,22 @@ revision. Every failure the user can cause is a :class:`~deckgen.errors.UsageErr
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
-import tempfile
 import threading
-from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import ContentError, DeckgenError, Location, Problem, UsageError
-from .layout import LOCK_FILE
-from .loader import read_deck
-from .lock import Lock, read_lock
+from .includes import MAX_INCLUDE_BYTES, Reader
+from .layout import DECK_FILE, LOCK_FILE
+from .loader import deck_from_files, is_topic_file, read_deck
+from .lock import Lock
+from .lockread import LINKED_LOCK, MAX_LOCK_BYTES, RESTORE, parse_lock, read_lock
 from .model import Deck
-from .yamlsource import file_display
+from .yamlsource import MAX_FILE_BYTES, file_display
 
 _ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
@@ -108,40 +111,162 @@ def _cards_tree(repo: Repo, commit: str, label: str) -> str:
     raise UsageError(f"revision '{label}' has no cards folder '{repo.cards_display}'")
 
 
-def _safe_relative(path: str) -> PurePosixPath | None:
-    p = PurePosixPath(path)
-    if p.is_absolute() or not p.parts or any(part in ("..", ".", ".git") for part in p.parts):
-        return None
-    return p
+@dataclass(frozen=True)
+class _Blob:
+    mode: str
+    kind: str  # "blob" or "commit" (a submodule)
+    object_id: str
+    size: int  # -1 when git gives none
 
 
-def materialize(repo: Repo, commit: str, label: str, dest: Path) -> None:
-    """Write the cards folder as it is at ``commit`` into the (empty) folder ``dest``.
-
-    Files and symbolic links are written as git stores them (no attributes, filters or line-ending conversion);
-    submodules are skipped.
-    """
-    tree = _cards_tree(repo, commit, label)
-    listing = git("ls-tree", "-r", "-z", tree, cwd=repo.top)
+def _list_tree(repo: Repo, tree: str, label: str) -> dict[str, _Blob]:
+    """Every file under ``tree`` (paths relative to it, as git stores them), with its size."""
+    listing = git("ls-tree", "-r", "-z", "--long", tree, cwd=repo.top)
     if listing.returncode != 0:
         raise UsageError(f"git cannot list revision '{label}': {_first_line(listing.stderr)}")
-    blobs: list[tuple[str, str, PurePosixPath]] = []  # (mode, id, path)
+    out: dict[str, _Blob] = {}
+    duplicates: list[str] = []
     for record in listing.stdout.split(b"\0"):
         if not record:
             continue
         info, _, raw_path = record.partition(b"\t")
-        mode, kind, object_id = info.decode().split()
-        path = _safe_relative(os.fsdecode(raw_path))
-        if kind == "blob" and path is not None:
-            blobs.append((mode, object_id, path))
-    if not blobs:
-        return
+        mode, kind, object_id, size = info.decode("ascii", "replace").split()
+        path = os.fsdecode(raw_path)
+        if path in out:
+            duplicates.append(path)
+        out[path] = _Blob(mode, kind, object_id, int(size) if size.isdigit() else -1)
+    if duplicates:
+        raise _TreeProblem(duplicates[0], "appears twice in the git tree (a crafted commit); deckgen diff refuses it")
+    return out
+
+
+class _TreeProblem(Exception):
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+_RESERVED = {"", ".", "..", ".git"}
+
+
+def _tree_problems(files: dict[str, _Blob]) -> list[tuple[str, str]]:
+    """(path, message) for names no checkout could hold safely: '\\', '.', '..', '.git', and names equal but for
+    case (on a case-insensitive disk 'Media' and 'media' are one folder), or a name that is a file and a folder."""
+    problems: list[tuple[str, str]] = []
+    spelled: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for path in sorted(files):
+        parts = path.split("/")
+        bad = next((part for part in parts if "\\" in part or part.casefold() in _RESERVED), None)
+        if bad is not None:
+            what = "a backslash" if "\\" in bad else f"'{bad}'"
+            problems.append((path, f"has {what} in its name (a crafted commit); rename it"))
+            continue
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            kind = "file" if depth == len(parts) else "folder"
+            first = spelled.setdefault(prefix.casefold(), prefix)
+            if first != prefix:
+                problems.append((path, f"differs only in case from '{first}' (they collide on case-insensitive disks); "
+                                       "rename one"))
+                break
+            if kinds.setdefault(prefix, kind) != kind:
+                problems.append((prefix, "is both a file and a folder in the git tree (a crafted commit); rename one"))
+                break
+    return problems
+
+
+_MAX_LINKS = 8
+_MAX_LINK_BYTES = 4096  # a link's target is a path (PATH_MAX); a longer "link" blob is never read
+
+
+def _resolve(files: dict[str, _Blob], path: str, read_link: Callable[[str], str]) -> tuple[str | None, str]:
+    """Follow symbolic links *in the tree* from ``path`` (nothing on disk is touched): (the file's path, "") or
+    (None, the problem), with the loader's wording for a link leaving the cards folder."""
+    for _ in range(_MAX_LINKS):
+        entry = files.get(path)
+        if entry is None:
+            return None, "cannot be read (No such file or directory); check the file"
+        if entry.mode != "120000":
+            if entry.kind != "blob":
+                return None, "is a submodule, not a YAML file; remove it from the cards folder"
+            return path, ""
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), read_link(path)))
+        if target.startswith(("/", "../")) or target == "..":
+            return None, "is a symbolic link to a file outside the cards folder; copy the file in instead"
+        path = target
+    return None, "cannot be read (too many levels of symbolic links); check the file"
+
+
+def read_revision(repo: Repo, commit: str, label: str) -> tuple[dict[str, bytes], list[Problem], Reader]:
+    """The top-level files of the cards folder at ``commit`` that the loader reads (deck.yaml, topic files, the lock),
+    as bytes, read from git's object store into memory: nothing is written to disk, so a crafted tree (a link and a
+    folder of one name, '..', names equal but for case) cannot make deckgen write anywhere. Names no checkout could
+    hold, links that leave the cards folder and files over 16 MiB are problems at ``label:cards/path``."""
+    prefix = f"{label}:{repo.cards}/" if repo.cards else f"{label}:"
+    tree = _cards_tree(repo, commit, label)
+    try:
+        files = _list_tree(repo, tree, label)
+    except _TreeProblem as exc:
+        raise ContentError([Problem(Location(prefix + exc.path), exc.message)]) from None
+    problems = [Problem(Location(prefix + path), message) for path, message in _tree_problems(files)]
+    if problems:  # a tree no checkout could hold: nothing in it is read
+        raise ContentError(problems)
+    links = {path: entry for path, entry in files.items() if entry.mode == "120000" and 0 <= entry.size <= _MAX_LINK_BYTES}
+    targets = _read_blobs(repo, sorted({entry.object_id for entry in links.values()}), label)
+    link_text = {path: targets[entry.object_id].decode("utf-8", "replace") for path, entry in links.items()}
+    wanted: dict[str, str] = {}  # name -> the path of the file it reads
+    for name in sorted({path.split("/", 1)[0] for path in files}):
+        if not (is_topic_file(name) or name in (DECK_FILE, LOCK_FILE)):
+            continue
+        where = Location(prefix + name)
+        if name not in files:  # only files under it: a folder
+            problems.append(Problem(where, "is a folder, not a YAML file; rename it or move it out of the cards folder"))
+            continue
+        if name == LOCK_FILE and files[name].mode == "120000":
+            problems.append(Problem(where, f"{LINKED_LOCK}; {RESTORE}", rule="lock"))
+            continue
+        target, message = _resolve(files, name, lambda path: link_text.get(path, "/"))  # unread: treated as leaving
+        if target is None:
+            problems.append(Problem(where, message))
+            continue
+        size = files[target].size
+        if size > MAX_FILE_BYTES and name != LOCK_FILE:
+            problems.append(Problem(where, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
+                                           "several topic files"))
+            continue
+        if size > MAX_LOCK_BYTES:
+            problems.append(Problem(where, f"is {size:,} bytes, over the {MAX_LOCK_BYTES:,}-byte limit for a lock file; "
+                                           f"{RESTORE}", rule="lock"))
+            continue
+        wanted[name] = target
+    blobs = _read_blobs(repo, sorted({files[path].object_id for path in wanted.values()}), label)
+
+    def include(name: str) -> tuple[bytes | None, str, str | None]:
+        """A file deck.yaml names (a template, CSS), read from the tree: like on disk, no links."""
+        entry = files.get(name)
+        if entry is None:
+            return None, prefix + name, f"file '{name}' does not exist in the cards folder; create it or fix the path"
+        if entry.mode == "120000":
+            return None, prefix + name, f"'{name}' is a symbolic link or leads outside the cards folder; copy the file in instead"
+        if entry.kind != "blob" or not 0 <= entry.size <= MAX_INCLUDE_BYTES:
+            return None, prefix + name, f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes or not a regular file"
+        return _read_blobs(repo, [entry.object_id], label)[entry.object_id], prefix + name, None
+
+    return {name: blobs[files[path].object_id] for name, path in wanted.items()}, problems, include
+
+
+def _read_blobs(repo: Repo, object_ids: list[str], label: str) -> dict[str, bytes]:
+    """The contents of these blobs, through one ``git cat-file --batch`` (sizes were checked before)."""
+    if not object_ids:
+        return {}
     proc = subprocess.Popen(
         [_git_exe(), "cat-file", "--batch"],
         cwd=repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV},
     )
     assert proc.stdin is not None and proc.stdout is not None
-    request = "".join(f"{object_id}\n" for _, object_id, _ in blobs).encode()
+    request = "".join(f"{object_id}\n" for object_id in object_ids).encode()
 
     def feed() -> None:
         assert proc.stdin is not None
@@ -154,39 +279,21 @@ def materialize(repo: Repo, commit: str, label: str, dest: Path) -> None:
 
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
+    out: dict[str, bytes] = {}
     try:
-        for mode, object_id, path in blobs:
+        for object_id in object_ids:
             header = proc.stdout.readline().split()
-            if len(header) != 3 or header[0].decode() != object_id:
+            if len(header) != 3 or header[0].decode() != object_id or not header[2].isdigit():
                 raise UsageError(f"git cat-file gave an unexpected answer while reading revision '{label}'")
-            data = proc.stdout.read(int(header[2]))
+            size = int(header[2])
+            if size > MAX_LOCK_BYTES:  # sizes were checked from the listing; never trust a stream for memory
+                raise UsageError(f"git cat-file gave an unexpected answer while reading revision '{label}'")
+            out[object_id] = proc.stdout.read(size)
             proc.stdout.read(1)  # the newline after each object
-            target = dest.joinpath(*path.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if mode == "120000":
-                try:
-                    os.symlink(os.fsdecode(data), target)
-                except OSError:
-                    pass  # no symlinks here (Windows without the privilege): the loader reports the file as missing
-            else:
-                target.write_bytes(data)
     finally:
         proc.stdout.close()
         feeder.join()
         proc.wait()
-
-
-def _relabel(problems: list[Problem] | tuple[Problem, ...], tmp_root: Path, repo: Repo, label: str) -> list[Problem]:
-    """Problems found in a temporary copy, placed at ``label:cards/file`` (git's notation) instead."""
-    prefix = file_display(tmp_root)
-    out = []
-    for problem in problems:
-        path = problem.location.path
-        if path == prefix or path.startswith(prefix + os.sep):
-            rest = Path(os.path.relpath(path, prefix)).as_posix()
-            path = f"{label}:" + "/".join(part for part in (repo.cards, rest) if part and part != ".")
-        message = problem.message.replace(prefix + os.sep, f"{label}:{repo.cards}/" if repo.cards else f"{label}:")
-        out.append(replace(problem, message=message, location=Location(path, problem.location.line, problem.location.col)))
     return out
 
 
@@ -198,16 +305,17 @@ def _load(root: Path) -> tuple[Deck, Lock | None]:
 
 
 def snapshot_at(repo: Repo, rev: str) -> Snapshot:
-    """Read and validate the deck at revision ``rev``. A deck with errors there raises ContentError."""
+    """Read and validate the deck at revision ``rev`` from git's object store. A deck with errors there raises
+    ContentError (problems at ``rev:cards/file:line:col``)."""
     commit = resolve_commit(repo, rev)
-    with tempfile.TemporaryDirectory(prefix="deckgen-diff-") as tmp:
-        root = Path(tmp) / "cards"
-        root.mkdir()
-        materialize(repo, commit, rev, root)
-        try:
-            deck, lock = _load(root)
-        except ContentError as exc:
-            raise ContentError(_relabel(exc.problems, root, repo, rev)) from None
+    files, problems, include = read_revision(repo, commit, rev)
+    prefix = f"{rev}:{repo.cards}/" if repo.cards else f"{rev}:"
+    deck, found = deck_from_files(Path(repo.cards or "."), {k: v for k, v in files.items() if k != LOCK_FILE},
+                                  lambda name: prefix + name, include)
+    problems += found
+    if deck is None or any(p.is_error for p in problems):
+        raise ContentError(problems)
+    lock = parse_lock(files[LOCK_FILE], prefix + LOCK_FILE) if LOCK_FILE in files else None
     return Snapshot(label=rev, commit=commit, deck=deck, lock=lock)
 
 

@@ -6,13 +6,15 @@ A path must be relative, inside the cards folder after resolving links, a regula
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from .errors import Location
-from .layout import outside, read_file_bytes
+from .fsutil import UnsafeFile, read_regular
+from .layout import outside
 from .yamlsource import STR, NodeReader, decode, file_display
 
 MAX_INCLUDE_BYTES = 1024 * 1024
@@ -56,7 +58,34 @@ def inline_text(r: NodeReader, node: yaml.ScalarNode, value: str) -> Text:
     return Text(value, r.display, mark.line + 1, mark.column + 1 + quote)
 
 
-def text_or_file(r: NodeReader, node: yaml.Node, root: Path, context: str, key: str, *, allow_empty: bool = False) -> Text | None:
+Reader = Callable[[str], tuple[bytes | None, str, str | None]]
+"""Reads a file of the cards folder by its relative path: (bytes or None, the name to show, the problem or None)."""
+
+
+def disk_reader(root: Path) -> Reader:
+    """Files of a cards folder on disk: regular files inside it only (no link at the last component, no path that
+    leads outside after resolving links), at most :data:`MAX_INCLUDE_BYTES`."""
+
+    def read(name: str) -> tuple[bytes | None, str, str | None]:
+        path = root.joinpath(*PurePosixPath(name).parts)
+        display = file_display(path)
+        if not path.exists() and not path.is_symlink():
+            return None, display, f"file '{name}' does not exist in the cards folder; create it or fix the path"
+        if outside(root, path.parent) or path.is_symlink():
+            return None, display, f"'{name}' is a symbolic link or leads outside the cards folder; copy the file in instead"
+        try:
+            return read_regular(path, MAX_INCLUDE_BYTES), display, None
+        except UnsafeFile as exc:
+            if exc.reason == "size":
+                return None, display, f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes; templates and CSS are much smaller than that"
+            return None, display, f"'{name}' is not a regular file"
+        except OSError as exc:
+            return None, display, f"'{name}' cannot be read ({exc.strerror or exc})"
+
+    return read
+
+
+def text_or_file(r: NodeReader, node: yaml.Node, read: Reader, context: str, key: str, *, allow_empty: bool = False) -> Text | None:
     """``key: text`` or ``key: {file: path inside the cards folder}``."""
     if isinstance(node, yaml.ScalarNode) and node.tag == STR:
         if not node.value.strip() and not allow_empty:
@@ -77,29 +106,16 @@ def text_or_file(r: NodeReader, node: yaml.Node, root: Path, context: str, key: 
     if rel.is_absolute() or "\\" in name or ".." in rel.parts or not rel.parts:
         r.error(file_node, f"'{name}' must be a relative path inside the cards folder, without '..' (e.g. note-types/back.html)", context)
         return None
-    path = root.joinpath(*rel.parts)
-    display = file_display(path)
-    if not path.exists() and not path.is_symlink():
-        r.error(file_node, f"file '{name}' does not exist in the cards folder; create it or fix the path", context)
+    data, display, message = read(rel.as_posix())
+    if data is None:
+        r.error(file_node, message or f"'{name}' cannot be read", context)
         return None
-    if outside(root, path):
-        r.error(file_node, f"'{name}' leads outside the cards folder (a symbolic link?); copy the file in instead", context)
-        return None
-    if not path.is_file():
-        r.error(file_node, f"'{name}' is not a regular file", context)
-        return None
-    if path.stat().st_size > MAX_INCLUDE_BYTES:
-        r.error(file_node, f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes; templates and CSS are much smaller than that", context)
-        return None
-    data, problems = read_file_bytes(root, path, display)
-    text = None
-    if data is not None:
-        text, problems = decode(data, display) if data.strip() else (None, [])
-        if data.strip() == b"" and not allow_empty:
+    if not data.strip():
+        if not allow_empty:
             r.error(file_node, f"file '{name}' is empty", context)
             return None
-        if data.strip() == b"":
-            text = ""
+        return Text("", display, 1, 1, inline=False)
+    text, problems = decode(data, display)
     r.problems.extend(problems)
     if text is None:
         return None

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from . import spec
 from .card_reader import FieldsByType, read_card
 from .errors import WARNING, Location, Problem
+from .includes import Reader
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
-from .manifest import Manifest, read_manifest
+from .manifest import MISSING_MANIFEST, Manifest, parse_manifest, read_manifest
 from .model import Card, Deck, Topic
 from .yamlsource import NodeReader, compose, decode, did_you_mean, file_display
 
 TOPIC_KEYS = spec.names(spec.TOPIC)
 
 
+def is_topic_file(name: str) -> bool:
+    """Whether a name in the cards folder is a topic file's."""
+    return name.endswith((".yaml", ".yml")) and name != DECK_FILE and not name.startswith(".")
+
+
 def topic_files(root: Path) -> list[Path]:
     """The topic files of a cards folder, in a stable order."""
-    return sorted(
-        p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.name != DECK_FILE and not p.name.startswith(".")
-    )
+    return sorted(p for p in root.iterdir() if is_topic_file(p.name))
 
 
 def fields_by_type(manifest: Manifest | None) -> FieldsByType | None:
@@ -39,6 +44,32 @@ def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
         problems += found
         if topic is not None:
             topics.append(topic)
+    problems += cross_file_problems(topics)
+    if manifest is None:
+        return None, problems
+    deck, found = make_deck(root, manifest, topics)
+    return deck, problems + found
+
+
+def deck_from_files(root: Path, files: dict[str, bytes], display: Callable[[str], str],
+                    include: Reader) -> tuple[Deck | None, list[Problem]]:
+    """Like :func:`read_deck`, from the bytes of the cards folder's top-level files (``{"deck.yaml": b"...", ...}``)
+    and a reader for the files deck.yaml names (templates, CSS) instead of the disk: used for git revisions, which
+    are never written out. ``display`` places a file name."""
+    problems: list[Problem] = []
+    manifest = None
+    if DECK_FILE in files:
+        manifest, problems = parse_manifest(files[DECK_FILE], display(DECK_FILE), include)
+    else:
+        problems.append(Problem(Location(display(DECK_FILE)), MISSING_MANIFEST))
+    types = fields_by_type(manifest)
+    topics: list[Topic] = []
+    for name in sorted(files):
+        if is_topic_file(name):
+            topic, found = parse_topic(files[name], root / name, display(name), types)
+            problems += found
+            if topic is not None:
+                topics.append(topic)
     problems += cross_file_problems(topics)
     if manifest is None:
         return None, problems

@@ -3,17 +3,14 @@
 Anki's importer replaces a note only when the incoming ``mod`` is strictly newer. The lock records, per card,
 a hash of the note as shipped and the ``mod`` it was shipped with (likewise for note types and the deck).
 Unchanged content keeps its recorded ``mod`` (reproducible builds; a learner's own later edit to that note is
-not overwritten); changed or new content gets ``max(now, recorded + 1)``.
+not overwritten); changed or new content gets ``max(now, recorded + 1)``. Reading (and validating) a lock file
+is :mod:`deckgen.lockread`'s job.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from .errors import ContentError, Location, Problem
-from .yamlsource import file_display
 
 LOCK_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # a version-1 lock is read as it is and written back as version 2
@@ -71,46 +68,6 @@ class Lock:
             section("removed", self.removed),
         ]
         return "{\n" + ",\n".join(parts) + "\n}\n"
-
-
-def read_lock(path: Path) -> Lock | None:
-    """The lock in ``path``, or None when there is none yet. A damaged lock is a content error."""
-    display = file_display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(Location(display), f"cannot read the lock file ({exc}); restore it from git")]) from None
-    try:
-        data = json.loads(text)
-        if data.get("version") not in READABLE_VERSIONS:
-            raise ValueError(f"unsupported lock version {data.get('version')!r}")
-
-        def entries(name: str) -> dict[str, Entry]:
-            return {k: _entry(v) for k, v in data[name].items()}
-
-        deck = data["deck"]
-        return Lock(
-            created=int(data["created"]),
-            deck=_entry(deck) if deck else None,
-            notetypes=entries("notetypes"),
-            cards=entries("cards"),
-            removed=entries("removed"),
-        )
-    except json.JSONDecodeError as exc:
-        loc = Location(display, exc.lineno, exc.colno)
-        message = (f"the lock file is not valid JSON ({exc.msg}); after a merge conflict take either side "
-                   "(git checkout --theirs -- <lock>) and run 'deckgen build'; otherwise restore it from git")
-        raise ContentError([Problem(loc, message)]) from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ContentError([Problem(Location(display), f"the lock file is damaged ({exc}); restore it from git")]) from None
-
-
-def _entry(v: dict[str, object]) -> Entry:
-    return Entry(hash=str(v["hash"]), mod=int(v["mod"]), kind=str(v.get("kind", "")),  # type: ignore[call-overload]
-                 guid=str(v.get("guid", "")), key=str(v.get("key", "")), id=int(v.get("id", 0)),  # type: ignore[call-overload]
-                 schema=str(v.get("schema", "")))
 
 
 def next_mod(old: Entry | None, content_hash: str, now: int) -> int:

@@ -9,7 +9,7 @@ import yaml
 
 from . import spec
 from .errors import Location, Problem, UsageError
-from .includes import text_or_file
+from .includes import Reader, disk_reader, text_or_file
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
 from .model import Citation, NoteType
 from .notetype_defs import read_notetypes
@@ -43,10 +43,18 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     path = root / DECK_FILE
     display = file_display(path)
     if not path.exists():
-        return None, [Problem(Location(display), "missing deck manifest; create deck.yaml with key, name and description")]
+        return None, [Problem(Location(display), MISSING_MANIFEST)]
     data, problems = read_file_bytes(root, path, display)
     if data is None:
         return None, problems
+    return parse_manifest(data, display, disk_reader(root))
+
+
+MISSING_MANIFEST = "missing deck manifest; create deck.yaml with key, name and description"
+
+
+def parse_manifest(data: bytes, display: str, include: Reader) -> tuple[Manifest | None, list[Problem]]:
+    """The deck manifest from the bytes of deck.yaml; ``include`` reads the files it names (templates, CSS)."""
     text, problems = decode(data, display)
     if text is None:
         return None, problems
@@ -54,11 +62,11 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     if node is None:
         return None, problems
     r = NodeReader(display, text)
-    manifest = _read(r, node, root, display)
+    manifest = _read(r, node, include, display)
     return (manifest if not r.errors_since(0) else None), r.problems
 
 
-def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest | None:
+def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Manifest | None:
     fields = r.mapping(node, "deck", DECK_KEYS, required=spec.required(spec.DECK))
     if fields is None:
         return None
@@ -80,7 +88,7 @@ def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest 
         topic_tags = r.boolean(fields["topic_tags"][1], "deck", "topic_tags") is not False
     css = ""
     if "css" in fields:
-        text = text_or_file(r, fields["css"][1], root, "deck", "css")
+        text = text_or_file(r, fields["css"][1], include, "deck", "css")
         css = text.value if text is not None else ""
     order: list[tuple[str, Location]] = []
     if "order" in fields:
@@ -89,7 +97,7 @@ def _read(r: NodeReader, node: yaml.Node, root: Path, display: str) -> Manifest 
     deck_key = values.get("key")
     notetypes = builtin_notetypes(css)
     if "note_types" in fields and deck_key is not None:
-        own = read_notetypes(r, fields["note_types"][1], root, deck_key, css)
+        own = read_notetypes(r, fields["note_types"][1], include, deck_key, css)
         notetypes += tuple(own or ())
     name, description = values.get("name"), values.get("description")
     if r.errors_since(0) or deck_key is None or name is None or description is None:

@@ -7,13 +7,11 @@ instead of as an error card in every learner's Anki.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
 from . import spec, templates
 from .errors import Problem
-from .includes import Text, text_or_file
+from .includes import Reader, Text, text_or_file
 from .layout import SLUG, SLUG_HINT
 from .model import BUILTIN_KINDS, NoteType
 from .notetypes import CSS, builtin_notetypes, derived_id
@@ -26,7 +24,7 @@ _FIELD_FORBIDDEN = set(':{}"')
 MAX_ID = 2**63 - 1
 
 
-def read_notetypes(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, deck_css: str) -> list[NoteType] | None:
+def read_notetypes(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_css: str) -> list[NoteType] | None:
     """The note types of ``note_types:``; None when any of them has a problem (recorded in ``r``)."""
     if not isinstance(node, yaml.MappingNode):
         r.error(node, f"'note_types' must be a mapping of slug: note type, got {r.kind(node)}", "deck")
@@ -49,7 +47,7 @@ def read_notetypes(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, de
             r.error(key_node, f"duplicate note type '{slug}'; keep only one", "deck")
             continue
         seen.add(slug)
-        nt = _read_one(r, value_node, root, deck_key, deck_css, slug, context)
+        nt = _read_one(r, value_node, read, deck_key, deck_css, slug, context)
         if nt is None:
             continue
         for other, what in ((names.get(nt.name.casefold()), "name"), (ids.get(nt.id), "id")):
@@ -61,7 +59,7 @@ def read_notetypes(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, de
     return None if r.errors_since(before) else out
 
 
-def _read_one(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, deck_css: str, slug: str, context: str) -> NoteType | None:
+def _read_one(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_css: str, slug: str, context: str) -> NoteType | None:
     before = len(r.problems)
     m = r.mapping(node, context, NOTETYPE_KEYS, required=spec.required(spec.NOTETYPE))
     if m is None:
@@ -100,10 +98,10 @@ def _read_one(r: NodeReader, node: yaml.Node, root: Path, deck_key: str, deck_cs
             if field not in fields:
                 r.error(item, f"'markdown' names '{field}', which is not one of the fields{did_you_mean(field, fields)}", context)
             markdown.add(field)
-    tmpls = _templates(r, m["templates"][1], root, fields, is_cloze, context) if "templates" in m else None
+    tmpls = _templates(r, m["templates"][1], read, fields, is_cloze, context) if "templates" in m else None
     css = CSS + (f"\n/* the deck's CSS */\n{deck_css.rstrip()}\n" if deck_css else "")
     if "css" in m:
-        text = text_or_file(r, m["css"][1], root, context, "css", allow_empty=True)
+        text = text_or_file(r, m["css"][1], read, context, "css", allow_empty=True)
         css = text.value if text is not None else css
     if r.errors_since(before) or name is None or tmpls is None:
         return None
@@ -134,7 +132,7 @@ def _field_names(r: NodeReader, node: yaml.Node, context: str) -> list[str] | No
     return names
 
 
-def _templates(r: NodeReader, node: yaml.Node, root: Path, fields: list[str], is_cloze: bool,
+def _templates(r: NodeReader, node: yaml.Node, read: Reader, fields: list[str], is_cloze: bool,
                context: str) -> list[tuple[str, str, str]] | None:
     items = r.sequence(node, context, "templates")
     if items is None:
@@ -158,8 +156,8 @@ def _templates(r: NodeReader, node: yaml.Node, root: Path, fields: list[str], is
         if name.casefold() in seen:
             r.error(m["name"][1], f"template '{name}' is listed twice", context)
         seen.add(name.casefold())
-        front = text_or_file(r, m["front"][1], root, where, "front")
-        back = text_or_file(r, m["back"][1], root, where, "back")
+        front = text_or_file(r, m["front"][1], read, where, "front")
+        back = text_or_file(r, m["back"][1], read, where, "back")
         if front is None or back is None:
             continue
         front_nodes = _check_template(r, front, fields, is_cloze, where, is_front=True)

@@ -28,6 +28,7 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from . import templates
+from .media import MediaFile
 from .model import NoteType
 from .notes import NoteSpec
 
@@ -72,7 +73,7 @@ def write_apkg(
     notetype_mods: dict[str, int],
     notes: Sequence[NoteSpec],
     note_mods: dict[str, int],
-    media: Sequence[Path],
+    media: Sequence[MediaFile],
     created: int,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
@@ -132,9 +133,9 @@ def write_apkg(
             progress("writing package", 1, 2)
         with zipfile.ZipFile(path, "w") as out:
             _add(out, "collection.anki2", db_path.read_bytes())
-            _add(out, "media", json.dumps({str(i): p.name for i, p in enumerate(media)}).encode())
-            for i, media_path in enumerate(media):
-                _add(out, str(i), media_path.read_bytes())
+            _add(out, "media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())
+            for i, media_file in enumerate(media):
+                _add(out, str(i), media_file.read())  # read once, never through a link (media.py)
         if progress:
             progress("writing package", 2, 2)
 

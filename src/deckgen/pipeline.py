@@ -1,39 +1,28 @@
-"""Load and compile a whole cards folder: cached per topic file, in parallel on large decks.
-
-The cache maps the *content* of a topic file (plus its displayed path, the deck-level inputs of its notes and
-a fingerprint of deckgen's own code and its renderers) to the parsed topic, its compiled notes and its
-problems. It lives outside the repository (``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else
-``~/.cache/deckgen``) so that a pull request cannot plant entries; entries are JSON (never pickle), written
-atomically, and any entry that does not read back cleanly is ignored. Deleting the folder is always safe.
-"""
+"""Load and compile a whole cards folder: cached per topic file (see :mod:`deckgen.cache`), in parallel on large
+decks."""
 
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from .cache import Cache, Result, default_cache_dir, private, widths
 from .compile import compile_cards, missing_media
-from .errors import Location, Problem
+from .errors import Problem
 from .layout import read_file_bytes
 from .lint import deck_warnings
 from .loader import cross_file_problems, make_deck, parse_topic, topic_files
 from .manifest import read_manifest
-from .model import Card, Deck, Topic
+from .model import Deck, Topic
 from .notes import CompileContext, NoteSpec
 from .yamlsource import file_display
 
-CACHE_FORMAT = 3
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
 
@@ -44,32 +33,6 @@ class Compiled:
     problems: tuple[Problem, ...]
 
 
-def default_cache_dir() -> Path:
-    if os.environ.get("DECKGEN_CACHE_DIR"):
-        return Path(os.environ["DECKGEN_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "deckgen"
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Changes whenever deckgen's code or a library that shapes its output changes: stale entries never match."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    versions = []
-    for dist in ("PyYAML", "nh3", "cmarkgfm"):
-        try:
-            versions.append(version(dist))
-        except PackageNotFoundError:
-            versions.append("?")
-    h = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version}|{versions}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-Result = tuple[Topic | None, list[NoteSpec], list[Problem]]
 Work = tuple[bytes, Path, str, CompileContext, "Path | None", str]  # data, path, display, ctx, cache folder, key
 
 
@@ -83,7 +46,7 @@ def _unit(data: bytes, path: Path, display: str, ctx: CompileContext, cache: Pat
         notes, found = compile_cards(topic.cards, ctx)
         result = (topic, notes, problems + found)
     if cache is not None:
-        _Cache(cache).put(key, result)
+        Cache(cache).put(key, result)
     return result
 
 
@@ -122,7 +85,9 @@ def load_and_compile(
     """Read, validate and render every card of ``root``; collect every problem."""
     manifest, problems = read_manifest(root)
     ctx = CompileContext.of(manifest) if manifest else CompileContext("", "", "")
-    cache = _Cache(cache_dir or default_cache_dir()) if use_cache else None
+    folder = cache_dir or default_cache_dir()
+    cache = Cache(folder) if use_cache and private(folder) else None
+    note_widths = widths(ctx)
 
     results: list[Result | None] = []
     todo: list[tuple[int, Work]] = []
@@ -133,7 +98,7 @@ def load_and_compile(
             results.append((None, [], found))
             continue
         key = cache.key(data, display, ctx) if cache else ""
-        hit = cache.get(key, path) if cache else None
+        hit = cache.get(key, path, note_widths) if cache else None
         results.append(hit)
         if hit is None:
             todo.append((len(results) - 1, (data, path, display, ctx, cache.folder if cache else None, key)))
@@ -186,71 +151,3 @@ def _can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
-
-
-class _Cache:
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def key(self, data: bytes, display: str, ctx: CompileContext) -> str:
-        h = hashlib.sha256(code_fingerprint().encode())
-        h.update(json.dumps([display, ctx.digest]).encode())
-        h.update(data)
-        return h.hexdigest()
-
-    def _file(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
-
-    def get(self, key: str, path: Path) -> Result | None:
-        try:
-            payload = json.loads(self._file(key).read_text(encoding="utf-8"))
-            if payload.get("key") != key:
-                return None
-            return _decode(payload, path)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            return None  # missing or unreadable: recompute
-
-    def put(self, key: str, result: Result) -> None:
-        """Write an entry (temp file + rename, no fsync: a lost entry only costs speed)."""
-        target = self._file(key)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps({"key": key, **_encode(result)}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, target)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a read-only or full cache disk only costs speed
-
-
-def _loc(loc: Location) -> tuple[str, int, int]:
-    return (loc.path, loc.line, loc.col)
-
-
-def _encode(result: Result) -> dict[str, Any]:
-    topic, notes, problems = result
-    return {
-        "topic": None if topic is None else {
-            "slug": topic.slug, "title": topic.title, "location": _loc(topic.location), "deck": topic.deck,
-            "cards": [(c.id, c.kind, c.topic, _loc(c.location), c.front, c.back, c.reverse, c.cloze, c.extra,
-                       c.source, c.tags, c.spots, c.fields, c.guid) for c in topic.cards],
-        },
-        "notes": [(n.card_id, n.guid, n.notetype, n.fields, n.tags, n.media, n.sort_field, n.ords, n.hash)
-                  for n in notes],
-        "problems": [[*_loc(p.location), p.message, p.severity, p.context, p.rule] for p in problems],
-    }
-
-
-def _decode(payload: dict[str, Any], path: Path) -> Result:
-    t = payload["topic"]
-    topic = None
-    if t is not None:
-        cards = tuple(
-            Card(id=c[0], kind=c[1], topic=c[2], location=Location(*c[3]), front=c[4], back=c[5], reverse=c[6],
-                 cloze=c[7], extra=c[8], source=c[9], tags=tuple(c[10]), spots=tuple(tuple(s) for s in c[11]),
-                 fields=tuple((f[0], f[1]) for f in c[12]), guid=c[13])
-            for c in t["cards"]
-        )
-        topic = Topic(slug=t["slug"], title=t["title"], path=path, location=Location(*t["location"]), cards=cards, deck=t["deck"])
-    notes = [NoteSpec(n[0], n[1], n[2], tuple(n[3]), tuple(n[4]), tuple(n[5]), n[6], tuple(n[7]), n[8]) for n in payload["notes"]]
-    problems = [Problem(Location(p[0], p[1], p[2]), p[3], severity=p[4], context=p[5], rule=p[6]) for p in payload["problems"]]
-    return topic, notes, problems

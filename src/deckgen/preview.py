@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from .build import Plan, plan_build, write_package
 from .errors import MissingDependency, UsageError
 from .fsutil import atomic_dir
+from .media import copy_folder
 from .model import CLOZE, Card, NoteType, Topic
 from .notes import NoteSpec
 from .yamlsource import file_display
@@ -103,10 +103,7 @@ def render_with_anki(apkg: Path, media_out: Path) -> Rendering:
                 cards.setdefault(note.guid, []).append(
                     AnkiCard(ord=card.ord, template=str(card.template()["name"]), front=front, back=back, css=css or back_css)
                 )
-            media_dir = Path(col.media.dir())
-            for path in sorted(media_dir.iterdir()):
-                if path.is_file():
-                    shutil.copyfile(path, media_out / path.name)
+            copy_folder(Path(col.media.dir()), media_out)
         finally:
             col.close()
     for found in cards.values():

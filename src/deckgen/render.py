@@ -34,6 +34,7 @@ UNSAFE_TAGS = frozenset(
     "svg math template noscript audio video source track portal".split()
 )
 MEDIA_PREFIX = "media/"
+_MEDIA_SRC = re.compile(r'src="media/([^"]*)"')
 _COLON = "\ue000"  # stands for an escaped colon while Markdown and the sanitizer run
 
 # Text with none of these characters renders to itself (escaped) as one paragraph: no need to run Markdown.
@@ -160,6 +161,7 @@ def sanitize(fragment: str, *, bare_media: bool = False) -> Rendered:
         link_rel=None,
         strip_comments=True,
     )
-    for name in scanner.media if not bare_media else ():  # Anki's media folder is flat: fields name the file only
-        cleaned = cleaned.replace(f'src="{MEDIA_PREFIX}{name}"', f'src="{name}"')
+    if scanner.media and not bare_media:  # Anki's media folder is flat: fields name the file only (one pass)
+        names = set(scanner.media)
+        cleaned = _MEDIA_SRC.sub(lambda m: f'src="{m.group(1)}"' if m.group(1) in names else m.group(0), cleaned)
     return Rendered(cleaned, scanner.media, scanner.problems)

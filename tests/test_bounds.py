@@ -1,0 +1,177 @@
+"""Bounded time and memory on hostile input: `deckgen check` and `deckgen build` run in a child process under a
+CPU-time and address-space limit over a corpus of inputs that once took minutes or all the memory. The limits
+are generous (the machine is shared); each input takes well under a second on its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from conftest import DECK_YAML, write_deck
+from deckgen import cloze
+
+CPU_SECONDS = 60
+MEMORY_BYTES = 2 * 1024 ** 3
+WALL_SECONDS = 120
+
+
+def limited() -> None:  # runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+
+
+def deckgen(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
+    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "deckgen", *args], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          preexec_fn=limited, timeout=WALL_SECONDS)
+    return proc, time.monotonic() - start
+
+
+def card(card_id: str, key: str, value: object, extra: str = "") -> str:
+    return f"  - id: {card_id}\n    {key}: {json.dumps(value, ensure_ascii=False)}\n{extra}"
+
+
+def topic(slug: str, *cards: str) -> str:
+    return f"topic: {slug}\ntitle: {slug}\ncards:\n" + "".join(cards)
+
+
+INVALID = {
+    "open.yaml": topic("open", card("open-2000", "cloze", "{{c1::" * 2000)),
+    "open480.yaml": topic("open480", card("open-480k", "cloze", "{{c1::x " * 60_000)),
+    "nested.yaml": topic("nested", card("nested", "cloze", "{{c1::" * 40_000 + "}}" * 40_000)),
+    "number.yaml": topic("number", card("number", "cloze", "{{c9999999999::b}}")),
+    "digits.yaml": topic("digits", card("digits", "cloze", "{{c" + "9" * 5000 + "::b}}")),
+    "front.yaml": topic("front", card("front", "front", "Q {{c1::" * 2000, "    back: A\n")),
+}
+
+EXPECTED = [
+    "cards/digits.yaml:5:12: error: card 'digits': cloze number c999999999999… (4,988 more characters) is too large; "
+    "number deletions c1, c2, ... up to c500 at most",
+    "cards/nested.yaml:5:12: error: card 'nested': cloze deletion '{{c1::' is not closed with '}}' (39,999 times)",
+    "cards/nested.yaml:5:12: error: card 'nested': cloze deletion c1 has an empty answer",
+    "cards/number.yaml:5:12: error: card 'number': cloze number c9999999999 is too large; number deletions c1, c2, ... up "
+    "to c500 at most",
+    "cards/open.yaml:5:12: error: card 'open-2000': cloze deletion '{{c1::' is not closed with '}}' (2,000 times)",
+    "cards/open480.yaml:5:12: error: card 'open-480k': cloze deletion '{{c1::' is not closed with '}}' (60,000 times)",
+]
+
+
+def test_hostile_inputs_are_refused_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    write_deck(tmp_path, topics=INVALID)
+    proc, seconds = deckgen(tmp_path, "check", "cards")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.splitlines() == [*EXPECTED, "checked 6 cards in 6 topics: 6 error(s), 0 warning(s)"]
+    build, build_seconds = deckgen(tmp_path, "build", "cards")
+    assert build.returncode == 1
+    assert build.stderr.splitlines() == [*EXPECTED, "deckgen: 6 error(s); nothing was written"]
+    print(f"check {seconds:.2f} s, build {build_seconds:.2f} s")
+
+
+def test_huge_but_valid_cards_build_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    """A 480 KB cloze, 500 deletions, 100,000 tags on one card, 20,000 images in one field, a '{{c1::' run in a front."""
+    images = " ".join(f"![](media/i{i}.png)" for i in range(20_000))
+    cards = write_deck(tmp_path, deck=DECK_YAML, topics={
+        "big.yaml": topic(
+            "big",
+            card("cloze-480k", "cloze", "{{c1::" + "long answer " * 40_000 + "}}"),
+            card("cloze-500", "cloze", " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 501))),
+            card("tags", "front", "Q", "    back: A\n    tags: [" + ", ".join(f"t{i}" for i in range(100_000)) + "]\n"),
+            card("images", "front", images, "    back: A\n"),
+            card("braces", "front", "{{c1:: " * 2000, "    back: A\n"),
+        ),
+    })
+    (cards / "media").mkdir()
+    for i in range(20_000):
+        (cards / "media" / f"i{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + i.to_bytes(4, "big"))
+    build, build_seconds = deckgen(tmp_path, "build", "cards")
+    assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    assert build.stdout.startswith("built output/fixture-deck.apkg: 5 notes, 504 cards, 1 topics")
+    check, seconds = deckgen(tmp_path, "check", "cards")
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    print(f"build {build_seconds:.2f} s, check {seconds:.2f} s")
+    assert (tmp_path / "output" / "fixture-deck.apkg").stat().st_size > 20_000 * 12
+
+
+# --- cloze.parse: linear, and reading clozes exactly as before -------------------------------------------------
+
+
+def reference_parse(text: str) -> tuple[list[tuple[int, str, str | None, int]], list[tuple[int, str]]]:
+    """The former (quadratic) cloze parser, kept as the reference for what the linear one must find."""
+    import re
+
+    opener = re.compile(r"\{\{c(\d+)::")
+    deletions, problems = [], []
+    pos = 0
+    while True:
+        m = opener.search(text, pos)
+        if m is None:
+            break
+        start = m.start()
+        close = text.find("}}", m.end())
+        nested = opener.search(text, m.end())
+        if nested is not None and (close == -1 or nested.start() < close):
+            inner_close = text.find("}}", nested.end())
+            if close == -1 or inner_close == close:
+                problems.append((start, f"cloze deletion '{{{{c{m.group(1)}::' is not closed with '}}}}'"))
+                pos = m.end()
+                continue
+        if close == -1:
+            problems.append((start, f"cloze deletion '{{{{c{m.group(1)}::' is not closed with '}}}}'"))
+            break
+        body = text[m.end():close]
+        number = int(m.group(1))
+        parts = body.split("::")
+        if number == 0:
+            problems.append((start, "cloze numbers start at c1, not c0"))
+        if len(parts) > 2:
+            problems.append((start, f"cloze deletion '{{{{c{number}::{body}}}}}' has more than one '::'; Anki reads the first "
+                                    "'::' as the start of the hint. Write '\\:\\:' for a literal '::' in the answer"))
+        answer, hint = parts[0], (parts[1] if len(parts) > 1 else None)
+        if not answer.strip():
+            problems.append((start, f"cloze deletion c{number} has an empty answer"))
+        deletions.append((number, answer, hint, start))
+        pos = close + 2
+    for m in re.finditer(r"\{\{c\d+:(?!:)|\{\{C\d+::", text):
+        problems.append((m.start(), f"malformed cloze '{m.group(0)}'; write {{{{c1::answer}}}} (lowercase c, two colons)"))
+    return deletions, problems
+
+
+pieces = st.sampled_from(["{{c1::", "{{c2::", "{{c12::", "{{c0::", "}}", "}", "{", "::", ":", "a", " ", "{{C1::", "{{c1:",
+                          "\\:", "BCR", "x}}y", "{{c"])
+
+
+@given(st.lists(pieces, max_size=25).map("".join))
+@example("{{c1::a{{c2::b}}c}}")
+@example("{{c1::a::b::c}}")
+def test_linear_parser_reads_clozes_as_the_former_one(text: str) -> None:
+    deletions, problems = cloze.parse(text)
+    expected_deletions, expected_problems = reference_parse(text)
+    assert [(d.number, d.answer, d.hint, d.offset) for d in deletions] == expected_deletions
+    assert problems == expected_problems
+    for d in deletions:
+        assert text[d.offset:d.end].startswith("{{c") and text[d.offset:d.end].endswith("}}")
+
+
+def test_parser_time_grows_linearly() -> None:
+    """Twice the input, about twice the time (the former parser took 4x): 'slower than 3x' would be quadratic."""
+    def timed(n: int) -> float:
+        text = "{{c1::x " * n
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            cloze.parse(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = timed(20_000), timed(80_000)
+    assert large < 8 * small + 0.05  # quadratic would be 16x

