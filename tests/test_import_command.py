@@ -305,3 +305,19 @@ def test_a_note_type_deckgen_cannot_keep_exactly(here: Path) -> None:
     (here / "file").write_text("x")
     result = run("import", "old", "-o", "file")
     assert (result.exit_code, result.output) == (2, "deckgen: error: 'file' is not a folder; give -o a new folder for the cards\n")
+
+
+def test_media_deckgen_would_refuse_stops_the_import(here: Path) -> None:
+    folder = small_crowdanki(here, "", '<img src="x.svg">')
+    deck = json.loads((folder / "deck.json").read_text())
+    deck["media_files"] = ["x.svg"]
+    (folder / "deck.json").write_text(json.dumps(deck))
+    (folder / "media").mkdir()
+    (folder / "media" / "x.svg").write_text("<svg onload=alert(1)></svg>")
+    result = run("import", "old")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "cards/old-deck.yaml:4:3: error: card 'front-one': media file 'media/x.svg': media type '.svg' is not allowed: "
+        "Anki would not show it, or it could carry script; use an image (png, jpg, gif, webp, avif), audio (mp3, m4a, "
+        "ogg, opus, wav, flac), video (mp4, webm) or font (ttf, otf, woff, woff2) file")
+    assert sorted(p.name for p in here.iterdir()) == ["old"]
