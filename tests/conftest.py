@@ -169,3 +169,12 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 _hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
 _hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session")
+def anki_source(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An existing deck made with the real Anki backend and exported in every format (see tests/anki_source.py);
+    made once per test session. Tests must not change its files (copy them first)."""
+    from anki_source import make_source
+
+    return make_source(tmp_path_factory.mktemp("anki-source"))

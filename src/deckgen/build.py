@@ -119,7 +119,8 @@ def plan_build(
     problems += decided.problems
     if any(p.is_error for p in problems):
         raise ContentError(problems)
-    renamed = head.renames(decided.removed, [card for card in deck.cards if card.id in set(decided.new)])
+    new_ids = set(decided.new)
+    renamed = head.renames(decided.removed, [card for card in deck.cards if card.id in new_ids])
     return Plan(
         deck=deck,
         notes=tuple(notes),

@@ -240,3 +240,31 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
 
     result = diff_revisions(base, head, cards_dir)
     click.echo(to_json(result) if fmt == "json" else markdown(result))
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),
+              help="The new cards folder to write (it must not exist yet, or be empty).")
+@click.option("--key", help="The deck's permanent key (a slug; default: from the deck name).")
+@click.option("--split-by", type=click.Choice(["subdeck", "tag", "none"]), default="subdeck", show_default=True,
+              help="One topic file per subdeck, per subdeck and first tag, or one file for a deck without subdecks.")
+@click.option("--markdown", is_flag=True, help="Write fields as Markdown where that renders to exactly the same HTML.")
+@click.option("--deck", "deck_name", metavar="NAME", help="The deck to import when the source holds several (a subdeck too).")
+@click.option("--strip-unsafe", is_flag=True,
+              help="Remove HTML that deckgen would refuse (script, handlers, tags outside its allow-list) instead of stopping.")
+@handle_errors
+def import_(source: Path, cards_dir: Path, key: str | None, split_by: str, markdown: bool, deck_name: str | None,
+            strip_unsafe: bool) -> None:
+    """Turn an Anki package (.apkg, .colpkg) or a CrowdAnki folder into a cards folder.
+
+    The cards keep their GUIDs, fields (HTML, byte for byte), tags and note types (with their Anki ids), and the
+    lock is seeded so that the first 'deckgen build' changes nothing for learners who already have the deck.
+    """
+    from .import_deck import import_deck
+
+    result = import_deck(source, cards_dir, key=key, split_by=split_by, markdown=markdown, deck=deck_name,
+                         strip_unsafe=strip_unsafe)
+    report(result.warnings)
+    for line in result.summary():
+        click.echo(line)

@@ -1,0 +1,158 @@
+"""From a deck read by :mod:`deckgen.importers` to the files of a cards folder (decided in memory, written by
+:mod:`deckgen.import_deck`): deck.yaml with the note types (their original Anki ids), their templates and CSS as
+files, one topic file per subdeck (or tag), cards with readable ids and their original GUIDs, and the media that
+notes, templates or CSS use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import WARNING, Location, Problem, UsageError
+from ..importers.model import CLOZE, Note
+from ..importers.select import Selected
+from ..model import BUILTIN_KINDS
+from ..model import NoteType as DeckNoteType
+from ..notetype_media import notetype_media
+from ..notetypes import builtin_notetypes
+from .files import write_files
+from .ids import Slugs, plain_text, slugify
+from .media_refs import field_media
+from .model import CardOut, Conversion, TypeOut
+from .review import review, to_markdown
+
+SPLITS = ("subdeck", "tag", "none")
+
+
+def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, strip_unsafe: bool) -> Conversion:
+    key = key or slugify(sel.name.split("::")[-1]) or slugify(sel.name) or "imported-deck"
+    out = Conversion(key=key, name=sel.name, files={}, media=[], cards=[], types=[], topics=[])
+    where = Location(sel.source)
+    types = _types(sel, out)
+    by_key = {t.source.source_key: t for t in types}
+    topic_of = _topics(sel, split_by)
+    ids = Slugs("note")
+    for note in sel.notes:
+        t = by_key[note.notetype]
+        nt = t.source
+        order = [nt.sort_field, *(i for i in range(len(nt.fields)) if i != nt.sort_field)]
+        card_id = ids.take(plain_text(note.fields[i]) for i in order)
+        context = f"note '{note.guid}' (card '{card_id}')"
+        values = list(note.fields)
+        stripped = []
+        for i, value in enumerate(values):
+            if not value:
+                continue
+            rv = review(value)
+            if rv.problems and strip_unsafe:
+                values[i] = rv.built
+                stripped.append(nt.fields[i])
+                out.problems.append(Problem(where, f"field '{nt.fields[i]}': removed by --strip-unsafe: "
+                                            + "; ".join(rv.problems), WARNING, context))
+            elif rv.problems:
+                for message in rv.problems:
+                    out.problems.append(Problem(where, f"field '{nt.fields[i]}': {message}", context=context, rule="html"))
+            elif rv.built != value:
+                out.normalized += 1
+        out.cards.append(CardOut(card_id, note, t.slug, tuple(values), topic_of(note), tuple(stripped)))
+    if markdown:
+        _markdown(out, types)
+    _media(sel, out, types)
+    write_files(sel, out)
+    return out
+
+
+def _types(sel: Selected, out: Conversion) -> list[TypeOut]:
+    builtin = {nt.name.casefold() for nt in builtin_notetypes()}
+    slugs = Slugs("note-type", reserved=BUILTIN_KINDS)
+    names: set[str] = set()
+    types = []
+    for nt in sorted(sel.notetypes, key=lambda nt: (nt.name.casefold(), nt.name, nt.id, nt.source_key)):
+        slug = slugs.take([("anki-" + nt.name) if slugify(nt.name) in BUILTIN_KINDS else nt.name])
+        name = nt.name.strip()
+        if name.casefold() in builtin or name.casefold() in names:
+            new = f"{name} (imported)"
+            out.renamed_types.append((name, new))
+            name = new
+        names.add(name.casefold())
+        types.append(TypeOut(slug, nt, name, ()))  # by name: the same order whatever order the source stores them in
+        for tmpl in nt.templates:
+            for side, text in (("front", tmpl.front), ("back", tmpl.back)):
+                if "<script" in text.lower():
+                    out.scripts.append(f"note type '{nt.name}', template '{tmpl.name}' ({side})")
+    out.types = types
+    return types
+
+
+def _topics(sel: Selected, split_by: str) -> Callable[[Note], str]:
+    subdecks = list(dict.fromkeys(sel.subdeck(n) for n in sel.notes))
+    if split_by == "none":
+        if subdecks != [""]:
+            raise UsageError(f"the deck has subdecks ({', '.join(repr(s) for s in sorted(subdecks) if s)}); a topic file holds "
+                             "the cards of one subdeck, so --split-by none cannot keep them: use --split-by subdeck or tag")
+        return lambda note: "\x1e"
+    if split_by == "subdeck":
+        return sel.subdeck
+    return lambda note: f"{sel.subdeck(note)}\x1f{note.tags[0] if note.tags else ''}"
+
+
+def _markdown(out: Conversion, types: list[TypeOut]) -> None:
+    """Fields whose every value has a Markdown form that renders back to the same HTML become Markdown fields."""
+    for i, t in enumerate(types):
+        cards = [c for c in out.cards if c.slug == t.slug]
+        converted: dict[int, list[str]] = {}
+        for f, name in enumerate(t.source.fields):
+            values = []
+            for card in cards:
+                value = card.values[f]
+                md = "" if not value else to_markdown(value)
+                if md is None or name in card.stripped:
+                    break
+                values.append(md)
+            else:
+                if any(values):
+                    converted[f] = values
+        if not converted:
+            continue
+        types[i] = TypeOut(t.slug, t.source, t.name, tuple(t.source.fields[f] for f in sorted(converted)))
+        new = {}
+        for j, card in enumerate(cards):
+            values = list(card.values)
+            for f, mds in converted.items():
+                values[f] = mds[j]
+            new[id(card)] = CardOut(card.card_id, card.note, card.slug, tuple(values), card.topic, card.stripped)
+        out.cards = [new.get(id(c), c) for c in out.cards]
+    out.types = types
+
+
+def _deck_type(t: TypeOut) -> DeckNoteType:
+    nt = t.source
+    return DeckNoteType(key=t.slug, id=nt.id, name=t.name, fields=nt.fields,
+                        templates=tuple((x.name, x.front, x.back) for x in nt.templates), is_cloze=nt.kind == CLOZE,
+                        css=nt.css)
+
+
+def _media(sel: Selected, out: Conversion, types: list[TypeOut]) -> None:
+    available = {m.name: m for m in sel.media}
+    used: dict[str, None] = {}
+    where = Location(sel.source)
+    for t in types:
+        for name in notetype_media(_deck_type(t)):
+            if name not in available:
+                out.problems.append(Problem(where, f"uses the media file '{name}', which {sel.source} does not contain; "
+                                            "add it to the note type's media in Anki and export again",
+                                            context=f"note type '{t.source.name}'", rule="media"))
+            used[name] = None
+    for card in out.cards:
+        for f, value in enumerate(card.note.fields):
+            for name in field_media(value):
+                if name not in available:
+                    out.problems.append(Problem(
+                        where, f"field '{out.type_of(card).source.fields[f]}': uses the media file '{name}', which "
+                        f"{sel.source} does not contain; the deck would show nothing there: remove the reference or add "
+                        "the file in Anki (Tools > Check Media) and export again",
+                        context=f"note '{card.note.guid}' (card '{card.card_id}')", rule="media"))
+                used[name] = None
+    out.media = [available[name] for name in used if name in available]
+    out.unused_media = sorted(name for name in available if name not in used)
+
+
