@@ -31,6 +31,7 @@ from .loader import cross_file_problems, make_deck, parse_topic, topic_files
 from .manifest import read_manifest
 from .model import Card, Deck, Topic
 from .notes import CompileContext, NoteSpec
+from .requires import version_problem
 from .yamlsource import file_display
 
 CACHE_FORMAT = 3
@@ -120,6 +121,9 @@ def load_and_compile(
     progress: Progress | None = None,
 ) -> Compiled:
     """Read, validate and render every card of ``root``; collect every problem."""
+    mismatch = version_problem(root)  # a deck made for another deckgen: that alone is the problem
+    if mismatch is not None:
+        return Compiled(None, (), (mismatch,))
     manifest, problems = read_manifest(root)
     ctx = CompileContext.of(manifest) if manifest else CompileContext("", "", "")
     cache = _Cache(cache_dir or default_cache_dir()) if use_cache else None
