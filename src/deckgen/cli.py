@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import ContentError, DeckgenError, Problem
+from .errors import ContentError, DeckgenError, Problem, UsageError
+from .rules import help_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,11 +103,15 @@ def main() -> None:
     """deckgen: flashcard decks as code.
 
     Cards are written in YAML under cards/ and compiled into an Anki package that can be
-    re-imported after every edit without duplicates and without losing reviews.
+    re-imported after every edit without duplicates and without losing reviews. Start a deck
+    of your own with 'deckgen init'; 'deckgen COMMAND --help' tells more about each command.
+
+    Exit codes of every command: 0 ok, 1 problems in the deck's content, 2 usage errors
+    (a missing folder, a bad option), 130 interrupted. Nothing is ever half-written.
     """
 
 
-@main.command()
+@main.command(short_help="Compile the cards into an Anki package; update the lock.")
 @CARDS_DIR
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
@@ -119,7 +124,18 @@ def main() -> None:
 @handle_errors
 def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, allow_schema_change: bool,
           allow_identity_change: bool) -> None:
-    """Compile CARDS_DIR (default: cards) into an Anki package."""
+    """Compile CARDS_DIR (default: cards) into an Anki package and update its lock file.
+
+    The package goes to output/<deck key>.apkg beside CARDS_DIR (-o to change that). The lock file,
+    CARDS_DIR/deckgen.lock, records what each card was shipped as and when: commit it with the cards
+    (--locked, for CI, refuses to change it). Building the same commit twice gives the same bytes;
+    SOURCE_DATE_EPOCH (seconds since 1970) sets the time new and edited cards are stamped with
+    (default: now). Parsed files are cached in ~/.cache/deckgen ($DECKGEN_CACHE_DIR moves it).
+
+    Exit codes: 0 built; 1 problems in the deck, a lock that --locked would change, or a guarded
+    change (identity, note type schema); 2 usage errors; 130 interrupted. On any error the previous
+    package and lock are left as they were.
+    """
     from .build import build as run_build
 
     progress = TerminalProgress()
@@ -153,16 +169,26 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
         )
 
 
-@main.command()
+CHECK_HELP = f"""Check CARDS_DIR (default: cards) against every rule; write nothing.
+
+Every problem is reported with its place (path:line:col), as text (default), as GitHub
+annotations or as one JSON document.
+
+Exit codes: 0 no errors (and with --strict no warnings); 1 errors, or warnings with
+--strict; 2 usage errors (no such folder, an unreadable --source).
+
+{help_text()}"""
+
+
+@main.command(short_help="Check the cards against every rule; write nothing.", help=CHECK_HELP)
 @CARDS_DIR
 @click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="A source document; every card's 'source' excerpt must be found in one of them. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
               help="text: path:line:col lines; github: GitHub Actions annotations; json: one document.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (default: only on errors).")
 @handle_errors
 def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
-    """Check CARDS_DIR (default: cards) against every rule; write nothing."""
     import json
 
     from .check import check as run_check
@@ -181,13 +207,20 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Write an HTML page of every card as Anki renders it.")
 @CARDS_DIR
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.")
 @handle_errors
 def preview(cards_dir: Path, output: Path | None) -> None:
-    """Write an HTML page showing every card of CARDS_DIR as Anki renders it (needs deckgen[preview])."""
+    """Write an HTML page showing every card of CARDS_DIR (default: cards) as Anki renders it.
+
+    Needs the 'anki' package (the 'preview' extra). The page goes to preview/index.html beside
+    CARDS_DIR unless -o says otherwise; the lock file is not changed.
+
+    Exit codes: 0 written; 1 problems in the deck (nothing written); 2 usage errors, or the
+    'anki' package is missing.
+    """
     from .preview import preview as run_preview
 
     result = run_preview(cards_dir, output)
@@ -197,21 +230,22 @@ def preview(cards_dir: Path, output: Path | None) -> None:
                f"{result.note_count} notes, {result.card_count} cards")
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of deck.yaml or of a topic file.")
 @click.argument("which", type=click.Choice(["deck", "topic"]))
 def schema(which: str) -> None:
     """Print the JSON Schema of deck.yaml (deck) or of a topic file (topic).
 
     Editors with a YAML language server complete and check card files with it: put
     '# yaml-language-server: $schema=<path or URL of the schema>' on the first line of the file.
-    Exit codes: 0.
+
+    Exit codes: 0 printed; 2 WHICH is neither deck nor topic.
     """
     from .schema import dumps
 
     click.echo(dumps(which), nl=False)
 
 
-@main.command()
+@main.command(short_help="Card-by-card changes of the deck between git revisions.")
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--cards", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),
@@ -223,7 +257,10 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     """Card-by-card changes of the deck between git revisions.
 
     Compares the cards folder at BASE with HEAD (default: the work tree, uncommitted edits included) and prints
-    a report: Markdown for a pull-request comment, or JSON. Exits 0 whether or not anything changed.
+    a report: Markdown for a pull-request comment (default), or JSON.
+
+    Exit codes: 0 the report (whether or not anything changed); 1 the deck at one of the revisions has
+    errors; 2 usage errors (not in a git repository, an unknown revision, no cards folder there, no git).
     """
     from .diff import diff_revisions
     from .diffjson import to_json
@@ -231,3 +268,39 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
 
     result = diff_revisions(base, head, cards_dir)
     click.echo(to_json(result) if fmt == "json" else markdown(result))
+
+
+@main.command(short_help="Start a new deck that builds and passes its checks at once.")
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", help="The deck's name in Anki; 'Parent::Child' makes a subdeck. Asked for on a terminal.")
+@click.option("--key", help="The deck's permanent key, a slug (default: made from --name).")
+@click.option("--force", is_flag=True, help="Replace files that deckgen init wrote and nobody changed since.")
+@handle_errors
+def init(directory: Path, name: str | None, key: str | None, force: bool) -> None:
+    """Start a new deck in DIRECTORY (default: the current folder).
+
+    \b
+    The deck:
+      DIRECTORY/cards/deck.yaml             key, name, description, requires
+      DIRECTORY/cards/getting-started.yaml  a Q/A, a reversed and a cloze card
+      DIRECTORY/README.md
+    and once per git repository (DIRECTORY itself outside git), for all its decks:
+      .gitignore, .github/workflows/deck.yml, .pre-commit-config.yaml
+    pinned to this deckgen release. More decks: 'deckgen init decks/b'.
+
+    Existing files are never overwritten: init lists them and stops. Each file it writes
+    carries a marker line with a checksum; --force replaces only files whose marker is intact
+    (written by init and unchanged since). Without --name, init asks on a terminal, and
+    elsewhere stops with a usage error.
+
+    Exit codes: 0 written; 2 usage errors (an existing file, a bad name or key, no --name
+    without a terminal), nothing written.
+    """
+    from .scaffold import init as run_init
+    from .scaffold import summary
+
+    if name is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageError("deckgen init needs the deck's name: pass --name 'My deck' (it asks only on a terminal)")
+        name = click.prompt("Deck name (as Anki will show it)")
+    click.echo(summary(run_init(directory, name, key, force=force)))
