@@ -102,6 +102,8 @@ def test_install_instructions_use_the_distribution_pinned() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"pip install '{pip_requirement()}'" in readme
     assert f"pip install '{git_requirement()}'" in readme
+    assert f"    rev: v{__version__}\n" in readme  # the pre-commit example
+    assert set(re.findall(r"deckgen-anki\[preview\]==(\d[\d.]*\d)", readme)) == {__version__}  # no older pin left
     workflow_comment = (REPO / ".github/workflows/deck.yml").read_text(encoding="utf-8")
     assert pip_requirement() in workflow_comment
     for path in [REPO / "README.md", REPO / "CONTRIBUTING.md", *(REPO / ".github").rglob("*.yml"),
