@@ -350,3 +350,20 @@ def test_the_workflow_reports_a_broken_deck_and_cuts_a_huge_comment(tmp_path: Pa
     assert "cards/more.yaml:5:5: error: card 'x': unknown key 'frnt' (did you mean 'front'?)" in report
     check = subprocess.run(["deckgen", "check", "--format", "github", "--strict", "--", "cards"], cwd=repo, env=env())
     assert check.returncode == 1
+
+
+def test_an_edited_repository_file_is_kept_and_init_says_what_to_add(tmp_path: Path, git_repo: Git) -> None:
+    repo = tmp_path / "repo"
+    deckgen(repo, "init", "decks/a", "--name", "A")
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - repo: local\n    hooks: []\n", encoding="utf-8")
+    before = config.read_text(encoding="utf-8")
+    proc = deckgen(repo, "init", "decks/b", "--name", "B")
+    assert "  kept  .pre-commit-config.yaml (changed since deckgen init wrote it)\n" in proc.stdout
+    assert ("to do: add this hook to .pre-commit-config.yaml, under the deckgen repository's 'hooks:':\n"
+            "      - id: deckgen-check\n"
+            "        name: deckgen check decks/b/cards\n"
+            '        args: [--strict, "decks/b/cards"]\n'
+            '        files: "^decks/b/cards/"\n') in proc.stdout
+    assert config.read_text(encoding="utf-8") == before
+    assert deckgen(repo, "build", "decks/b/cards").returncode == 0
