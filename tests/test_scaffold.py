@@ -367,3 +367,23 @@ def test_an_edited_repository_file_is_kept_and_init_says_what_to_add(tmp_path: P
             '        files: "^decks/b/cards/"\n') in proc.stdout
     assert config.read_text(encoding="utf-8") == before
     assert deckgen(repo, "build", "decks/b/cards").returncode == 0
+
+
+def test_a_deck_folder_name_cannot_forge_a_log_command(tmp_path: Path, git_repo: Git) -> None:
+    repo = tmp_path / "repo"
+    deckgen(repo, "init", "--name", "Deck")
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "base")
+    git_repo("update-ref", "refs/remotes/origin/main", "main")
+    hostile = repo / "::warning::forged" / "cards"
+    hostile.mkdir(parents=True)
+    (hostile / "deck.yaml").write_text("key: x\n", encoding="utf-8")
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "a hostile folder name")
+    workflow = yaml.safe_load((repo / ".github/workflows/deck.yml").read_text(encoding="utf-8"))
+    find = next(s for s in workflow["jobs"]["review"]["steps"] if s.get("name") == "Find the decks")
+    proc = subprocess.run(["bash", "-e", "-c", find["run"]], cwd=repo, capture_output=True, text=True,
+                          env={**env(), "BASE_REF": "origin/main"})
+    assert proc.returncode == 1
+    assert (proc.stdout, proc.stderr) == ("", "::error::1 deck folder(s) have names with characters other than letters, "
+                                              "digits, '.', '_', '-', ' ' and '/'; rename them\n")
