@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs into .venv (plus Chromium for the preview tests and
-# action-validator for the workflow test), then run it.
-# Usage: scripts/test.sh [pytest args...]
+# Install everything the test suite needs into .venv (plus Chromium for the preview tests,
+# action-validator for the workflow tests, a venv for the installed-wheel test and one venv per old
+# Anki client), then run it.
+# Usage: scripts/test.sh [--skip-anki-clients] [pytest args...]
+#   --skip-anki-clients (or DECKGEN_SKIP_ANKI_CLIENTS=1): skip the old-client tier locally; never in CI (CI set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--skip-anki-clients" ]; then
+  export DECKGEN_SKIP_ANKI_CLIENTS=1
+  shift
+fi
+if [ -n "${CI:-}" ]; then
+  unset DECKGEN_SKIP_ANKI_CLIENTS  # CI runs every tier
+fi
 
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -42,7 +52,38 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+if .venv/bin/python -m pip show -q deckgen >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall -q -y deckgen || true  # the distribution was renamed deckgen-anki (0.2.0)
+fi
 .venv/bin/python -m pip install -q -e '.[dev]'
+
+# A cached venv with deckgen's dependencies (not deckgen): tests/test_wheel.py installs the freshly built wheel
+# into it without an index, so a dependency missing from pyproject.toml fails there. Rebuilt when pyproject changes.
+stamp="$(sha256sum pyproject.toml | cut -c1-64)"
+if [ "$(cat .ci-tools/wheel-venv/.pyproject 2>/dev/null)" != "$stamp" ]; then
+  rm -rf .ci-tools/wheel-venv
+  python3 -m venv .ci-tools/wheel-venv
+  .ci-tools/wheel-venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .ci-tools/wheel-venv/bin/python -m pip install -q '.[preview]'
+  .ci-tools/wheel-venv/bin/python -m pip uninstall -q -y deckgen-anki
+  echo "$stamp" > .ci-tools/wheel-venv/.pyproject
+fi
+
+# Old Anki clients (tests/test_anki_clients.py), each in its own cached venv, on this python3 (their wheels are
+# abi3: 2.1.36 was measured to work on Python 3.11, 3.12 and 3.13, 2.1.66 on 3.11); 2.1.36 needs protobuf 3.20.x.
+anki_client() {  # version, then the exact requirements
+  local folder=".ci-tools/anki-$1" wanted="${*:2}"
+  if [ "$(cat "$folder/.requirements" 2>/dev/null)" != "$wanted" ]; then
+    rm -rf "$folder"
+    python3 -m venv "$folder"
+    "$folder/bin/python" -m pip install -q ${wanted}
+    echo "$wanted" > "$folder/.requirements"
+  fi
+}
+if [ -z "${DECKGEN_SKIP_ANKI_CLIENTS:-}" ]; then
+  anki_client 2.1.36 anki==2.1.36 protobuf==3.20.3
+  anki_client 2.1.66 anki==2.1.66 protobuf==7.36.2
+fi
 .venv/bin/ruff check src tests bench
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,38 @@ def test_usage_error_messages_are_escaped(tmp_path: Path) -> None:
     result = run("check", tmp_path / "no\x1b[2Jcards")
     assert result.exit_code == 2
     assert result.output == f"deckgen: error: cards folder '{tmp_path}/no\\x1b[2Jcards' does not exist; pass the folder that holds deck.yaml\n"
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_states_its_exit_codes_and_defaults(name: str) -> None:
+    text = " ".join(run(name, "--help").output.split())
+    assert "Exit codes: 0 " in text
+    if name != "schema":  # the only command without an option or argument that has a default
+        assert "default" in text
+
+
+def test_the_command_list_is_not_cut_off() -> None:
+    output = run("--help").output
+    listed = output.split("Commands:\n", 1)[1]
+    for name in COMMANDS:
+        short = main.commands[name].short_help
+        assert short and f"  {name}" in listed
+        line = next(line for line in listed.splitlines() if line.strip().startswith(name + " "))
+        assert line.split(None, 1)[1] == short, "the short help must fit on the command's line"
+    assert "..." not in listed
+
+
+def test_build_help_names_the_lock_file_and_source_date_epoch() -> None:
+    text = " ".join(run("build", "--help").output.split())
+    assert "CARDS_DIR/deckgen.lock" in text and "SOURCE_DATE_EPOCH" in text
+
+
+def test_check_help_lists_every_rule_and_the_table_covers_the_code() -> None:
+    from deckgen.rules import RULES
+
+    output = run("check", "--help").output
+    for name in RULES:
+        assert re.search(rf"^ +{re.escape(name or '(none)')} +\S", output, re.M), name
+    used = set()
+    for path in (REPO / "src" / "deckgen").rglob("*.py"):
+        used |= set(re.findall(r'\brule="([a-z-]*)"', path.read_text(encoding="utf-8")))
+    assert used, "no rule names found in the code"
+    assert used <= set(RULES), f"rules without a line in deckgen/rules.py: {sorted(used - set(RULES))}"

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+import deckgen
 from browser import Chromium, make_png, png_facts
 from conftest import REPO, AnkiCollection, run
 from deckgen.notetypes import CSS
 
-MISSING_ANKI = "deckgen preview needs the 'anki' package: pip install 'deckgen[preview]'"
+MISSING_ANKI = f"deckgen preview needs the 'anki' package: pip install 'deckgen-anki[preview]=={deckgen.__version__}'"
 
 ARTICLE = re.compile(r'<article class="dgp-note" id="card-([^"]+)" data-card-id="[^"]+" data-note-type="[^"]+">(.*?)</article>', re.S)
 LABEL = re.compile(r'<p class="dgp-label">([^<]*)</p>')

@@ -12,7 +12,10 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import ContentError, DeckgenError, Problem, printable
+from .errors import ContentError, DeckgenError, Problem, UsageError, printable
+from .progress import TerminalProgress
+from .reporting import github_command, problem_json
+from .rules import help_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,66 +24,12 @@ CARDS_DIR = click.argument(
 )
 
 
-def _command_data(text: str) -> str:
-    """A workflow command's message, escaped as GitHub's toolkit does (escapeData)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _command_property(text: str) -> str:
-    """A workflow command's property value (escapeProperty): also ':' and ',', which end a value."""
-    return _command_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def github_command(problem: Problem) -> str:
-    """``::error file=…,line=…,col=…::message``: a file name cannot end its property or start a new command."""
-    loc = problem.location
-    level = "error" if problem.is_error else "warning"
-    props = f"file={_command_property(loc.path)}"
-    if loc.line:
-        props += f",line={loc.line},col={loc.col}"
-    return f"::{level} {props}::{_command_data(problem.body)}"
-
-
-def problem_json(problem: Problem) -> dict[str, object]:
-    loc = problem.location
-    return {"path": loc.path, "line": loc.line, "col": loc.col, "severity": problem.severity,
-            "context": problem.context, "message": problem.message, "rule": problem.rule}
-
-
 def report(problems: Iterable[Problem]) -> None:
     on_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
         click.echo(problem.text(), err=True)
         if on_actions:
             click.echo(github_command(problem))
-
-
-class TerminalProgress:
-    """A one-line progress bar on stderr: only on a terminal, never in CI logs, and only once the work has
-    taken more than ``delay`` seconds (a quick build prints nothing extra)."""
-
-    def __init__(self, delay: float = 1.0, width: int = 30):
-        import time
-
-        self._clock = time.monotonic
-        self.start = self._clock()
-        self.delay = delay
-        self.width = width
-        self.shown = False
-        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or self._clock() - self.start < self.delay:
-            return
-        filled = self.width * done // max(total, 1)
-        bar = "#" * filled + "-" * (self.width - filled)
-        click.echo(f"\r{stage:<16} [{bar}] {done}/{total}", nl=False, err=True)
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            click.echo("\r\033[K", nl=False, err=True)  # clear the line before the summary
-            self.shown = False
 
 
 def handle_errors(func: F) -> F:
@@ -96,7 +45,11 @@ def handle_errors(func: F) -> F:
             click.echo(f"deckgen: {errors} error(s); nothing was written", err=True)
             sys.exit(exc.exit_code)
         except DeckgenError as exc:
-            click.echo(f"deckgen: error: {printable(str(exc))}", err=True)
+            # each line escaped on its own: a message's own line breaks stay; continuation lines are indented, so no
+            # line of it can pass for a command of the CI runner ('::error::...') or for deckgen's own first line
+            first, *rest = (printable(line) for line in str(exc).split("\n"))
+            rest = [line if line[:1].isspace() else "  " + line for line in rest]
+            click.echo("\n".join([f"deckgen: error: {first}", *rest]), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("deckgen: interrupted; nothing was written", err=True)
@@ -111,11 +64,15 @@ def main() -> None:
     """deckgen: flashcard decks as code.
 
     Cards are written in YAML under cards/ and compiled into an Anki package that can be
-    re-imported after every edit without duplicates and without losing reviews.
+    re-imported after every edit without duplicates and without losing reviews. Start a deck
+    of your own with 'deckgen init'; 'deckgen COMMAND --help' tells more about each command.
+
+    Exit codes of every command: 0 ok, 1 problems in the deck's content, 2 usage errors
+    (a missing folder, a bad option), 130 interrupted. Nothing is ever half-written.
     """
 
 
-@main.command()
+@main.command(short_help="Compile the cards into an Anki package; update the lock.")
 @CARDS_DIR
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
@@ -128,7 +85,18 @@ def main() -> None:
 @handle_errors
 def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, allow_schema_change: bool,
           allow_identity_change: bool) -> None:
-    """Compile CARDS_DIR (default: cards) into an Anki package."""
+    """Compile CARDS_DIR (default: cards) into an Anki package and update its lock file.
+
+    The package goes to output/<deck key>.apkg beside CARDS_DIR (-o to change that). The lock file,
+    CARDS_DIR/deckgen.lock, records what each card was shipped as and when: commit it with the cards
+    (--locked, for CI, refuses to change it). Building the same commit twice gives the same bytes;
+    SOURCE_DATE_EPOCH (seconds since 1970) sets the time new and edited cards are stamped with
+    (default: now). Parsed files are cached in ~/.cache/deckgen ($DECKGEN_CACHE_DIR moves it).
+
+    Exit codes: 0 built; 1 problems in the deck, a lock that --locked would change, or a guarded
+    change (identity, note type schema); 2 usage errors; 130 interrupted. On any error the previous
+    package and lock are left as they were.
+    """
     from .build import build as run_build
 
     progress = TerminalProgress()
@@ -162,16 +130,26 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
         )
 
 
-@main.command()
+CHECK_HELP = f"""Check CARDS_DIR (default: cards) against every rule; write nothing.
+
+Every problem is reported with its place (path:line:col), as text (default), as GitHub
+annotations or as one JSON document.
+
+Exit codes: 0 no errors (and with --strict no warnings); 1 errors, or warnings with
+--strict; 2 usage errors (no such folder, an unreadable --source).
+
+{help_text()}"""
+
+
+@main.command(short_help="Check the cards against every rule; write nothing.", help=CHECK_HELP)
 @CARDS_DIR
 @click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="A source document; every card's 'source' excerpt must be found in one of them. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
               help="text: path:line:col lines; github: GitHub Actions annotations; json: one document.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (default: only on errors).")
 @handle_errors
 def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
-    """Check CARDS_DIR (default: cards) against every rule; write nothing."""
     import json
 
     from .check import check as run_check
@@ -190,13 +168,20 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Write an HTML page of every card as Anki renders it.")
 @CARDS_DIR
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.")
 @handle_errors
 def preview(cards_dir: Path, output: Path | None) -> None:
-    """Write an HTML page showing every card of CARDS_DIR as Anki renders it (needs deckgen[preview])."""
+    """Write an HTML page showing every card of CARDS_DIR (default: cards) as Anki renders it.
+
+    Needs the 'anki' package (the 'preview' extra). The page goes to preview/index.html beside
+    CARDS_DIR unless -o says otherwise; the lock file is not changed.
+
+    Exit codes: 0 written; 1 problems in the deck (nothing written); 2 usage errors, or the
+    'anki' package is missing.
+    """
     from .preview import preview as run_preview
 
     result = run_preview(cards_dir, output)
@@ -206,21 +191,22 @@ def preview(cards_dir: Path, output: Path | None) -> None:
                f"{result.note_count} notes, {result.card_count} cards")
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of deck.yaml or of a topic file.")
 @click.argument("which", type=click.Choice(["deck", "topic"]))
 def schema(which: str) -> None:
     """Print the JSON Schema of deck.yaml (deck) or of a topic file (topic).
 
     Editors with a YAML language server complete and check card files with it: put
     '# yaml-language-server: $schema=<path or URL of the schema>' on the first line of the file.
-    Exit codes: 0.
+
+    Exit codes: 0 printed; 2 WHICH is neither deck nor topic.
     """
     from .schema import dumps
 
     click.echo(dumps(which), nl=False)
 
 
-@main.command()
+@main.command(short_help="Card-by-card changes of the deck between git revisions.")
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--cards", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),
@@ -232,7 +218,10 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     """Card-by-card changes of the deck between git revisions.
 
     Compares the cards folder at BASE with HEAD (default: the work tree, uncommitted edits included) and prints
-    a report: Markdown for a pull-request comment, or JSON. Exits 0 whether or not anything changed.
+    a report: Markdown for a pull-request comment (default), or JSON.
+
+    Exit codes: 0 the report (whether or not anything changed); 1 the deck at one of the revisions has
+    errors; 2 usage errors (not in a git repository, an unknown revision, no cards folder there, no git).
     """
     from .diff import diff_revisions
     from .diffjson import to_json
@@ -242,7 +231,7 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     click.echo(to_json(result) if fmt == "json" else markdown(result))
 
 
-@main.command("import")
+@main.command("import", short_help="Turn an Anki package or a CrowdAnki folder into a cards folder.")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),
               help="The new cards folder to write (it must not exist yet, or be empty).")
@@ -260,6 +249,12 @@ def import_(source: Path, cards_dir: Path, key: str | None, split_by: str, markd
 
     The cards keep their GUIDs, fields (HTML, byte for byte), tags and note types (with their Anki ids), and the
     lock is seeded so that the first 'deckgen build' changes nothing for learners who already have the deck.
+    SOURCE is an .apkg (any Anki version's format), a .colpkg or a CrowdAnki export folder (deck.json);
+    the default output folder is cards/.
+
+    Exit codes: 0 written; 1 the source or its content cannot be imported (damaged package, unsafe HTML
+    without --strip-unsafe, ...); 2 usage errors (no such source, an existing deck.yaml in the output);
+    nothing is written unless the whole import succeeds.
     """
     from .import_deck import import_deck
 
@@ -268,3 +263,37 @@ def import_(source: Path, cards_dir: Path, key: str | None, split_by: str, markd
     report(result.warnings)
     for line in result.summary():
         click.echo(line)
+@main.command(short_help="Start a new deck that builds and passes its checks at once.")
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", help="The deck's name in Anki; 'Parent::Child' makes a subdeck. Asked for on a terminal.")
+@click.option("--key", help="The deck's permanent key, a slug (default: made from --name).")
+@click.option("--force", is_flag=True, help="Replace files that deckgen init wrote and nobody changed since.")
+@handle_errors
+def init(directory: Path, name: str | None, key: str | None, force: bool) -> None:
+    """Start a new deck in DIRECTORY (default: the current folder).
+
+    \b
+    The deck:
+      DIRECTORY/cards/deck.yaml             key, name, description, requires
+      DIRECTORY/cards/getting-started.yaml  a Q/A, a reversed and a cloze card
+      DIRECTORY/README.md
+    and once per git repository (DIRECTORY itself outside git), for all its decks:
+      .gitignore, .github/workflows/deck.yml, .pre-commit-config.yaml
+    pinned to this deckgen release. More decks: 'deckgen init decks/b'.
+
+    Existing files are never overwritten: init lists them and stops. Each file it writes
+    carries a marker line with a checksum; --force replaces only files whose marker is intact
+    (written by init and unchanged since). Without --name, init asks on a terminal, and
+    elsewhere stops with a usage error.
+
+    Exit codes: 0 written; 2 usage errors (an existing file, a bad name or key, no --name
+    without a terminal), nothing written.
+    """
+    from .scaffold import init as run_init
+    from .scaffold import summary
+
+    if name is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageError("deckgen init needs the deck's name: pass --name 'My deck' (it asks only on a terminal)")
+        name = click.prompt("Deck name (as Anki will show it)")
+    click.echo(summary(run_init(directory, name, key, force=force)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from . import spec
+from . import requires, spec
 from .errors import Location, Problem, UsageError
 from .includes import Reader, disk_reader, text_or_file
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
@@ -84,6 +84,11 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
     if deck_name is not None and any(not part.strip() for part in deck_name.split("::")):
         r.error(fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck")
     citation = _read_citation(r, fields["source"][1]) if "source" in fields else None
+    if "requires" in fields:  # whether this deckgen meets it: requires.version_problem, before anything else
+        wanted = r.text(fields["requires"][1], "deck", "requires")
+        message = requires.invalid(wanted) if wanted is not None else None
+        if message is not None:
+            r.error(fields["requires"][1], message, "deck")
     topic_tags = True
     if "topic_tags" in fields:
         topic_tags = r.boolean(fields["topic_tags"][1], "deck", "topic_tags") is not False

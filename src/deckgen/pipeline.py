@@ -21,6 +21,7 @@ from .loader import cross_file_problems, make_deck, parse_topic, topic_files
 from .manifest import read_manifest
 from .model import Deck, Topic
 from .notes import CompileContext, NoteSpec
+from .requires import version_problem
 from .yamlsource import file_display
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
@@ -83,6 +84,9 @@ def load_and_compile(
     progress: Progress | None = None,
 ) -> Compiled:
     """Read, validate and render every card of ``root``; collect every problem."""
+    mismatch = version_problem(root)  # a deck made for another deckgen: that alone is the problem
+    if mismatch is not None:
+        return Compiled(None, (), (mismatch,))
     manifest, problems = read_manifest(root)
     ctx = CompileContext.of(manifest) if manifest else CompileContext("", "", "")
     folder = cache_dir or default_cache_dir()

@@ -4,7 +4,7 @@ The deck is planned and packaged like ``deckgen build`` (without touching the lo
 into a throwaway Anki collection, and Anki itself renders each card's front and back (templates, cloze
 blanks, reverse cards, the note type's CSS). The page has no JavaScript and loads nothing from the network.
 
-The ``anki`` package is an optional extra (``pip install 'deckgen[preview]'``); it is imported only here.
+The ``anki`` package comes with the ``preview`` extra of ``deckgen-anki``; it is imported only here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import Plan, plan_build, write_package
+from .distribution import pip_requirement
 from .errors import MissingDependency, UsageError
 from .fsutil import atomic_dir
 from .media import copy_folder
@@ -26,7 +27,7 @@ from .yamlsource import file_display
 
 INDEX = "index.html"
 GENERATOR = "deckgen preview"
-MISSING_ANKI = "deckgen preview needs the 'anki' package: pip install 'deckgen[preview]'"
+MISSING_ANKI = f"deckgen preview needs the 'anki' package: pip install '{pip_requirement()}'"
 
 _STYLE = re.compile(r"\A\s*<style>(.*?)</style>", re.S)
 

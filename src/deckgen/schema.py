@@ -23,6 +23,7 @@ _TYPES: dict[str, dict[str, Any]] = {
     "scalar": _SCALAR,
     "slug": _SLUG,
     "boolean": {"type": "boolean"},
+    "specifier": {"type": "string", "pattern": r"^\s*(?:(?:===|==|!=|~=|<=|>=|<|>)\s*[0-9A-Za-z.*+!_-]+\s*(?:,\s*|$))+$"},
     "deck-name": {"type": "string", "pattern": r"^(?!\s*::)(?!.*::\s*$)(?!.*::\s*::).*\S"},
     "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
     "kind": {"enum": ["standard", "cloze"]},

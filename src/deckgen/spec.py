@@ -44,6 +44,7 @@ NOTETYPE: Keys = {
 
 DECK: Keys = {
     "key": Key("slug", "The deck's permanent identity: every note's GUID derives from it. Never change it.", required=True),
+    "requires": Key("specifier", "The deckgen versions that build this deck, e.g. '>=0.2,<1' (PEP 440); any other refuses to."),
     "name": Key("deck-name", "The Anki deck name; '::' makes subdecks.", required=True),
     "tag": Key("slug", "Prefix of every topic tag (default: the key)."),
     "description": Key("text", "Markdown, shown on the deck's overview screen in Anki.", required=True),
