@@ -15,12 +15,12 @@ from test_notetypes import DECK as VOCAB_DECK
 from test_notetypes import TOPIC as VOCAB_TOPIC
 
 
-def validator(which: str) -> jsonschema.Draft202012Validator:
+def validator(which: str) -> jsonschema.Draft7Validator:
     import json
 
     schema = json.loads(dumps(which))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
 
 
 def errors(which: str, document: Any) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 from . import spec
 from .layout import SLUG
 
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
+DIALECT = "http://json-schema.org/draft-07/schema#"  # draft 7: what yaml-language-server (VS Code, ...) reads
 _TEXT = {"type": "string", "pattern": r"\S"}
 _SLUG = {"type": "string", "pattern": SLUG.pattern}
 _SCALAR = {"type": ["string", "number"]}
@@ -35,12 +35,12 @@ _TYPES: dict[str, dict[str, Any]] = {
     "field-values": {"type": "object", "additionalProperties": {"type": ["string", "number", "null"]}},
     "text-or-file": {"oneOf": [_TEXT, {"type": "object", "properties": {"file": _TEXT}, "required": ["file"],
                                        "additionalProperties": False}]},
-    "citation": {"$ref": "#/$defs/citation"},
+    "citation": {"$ref": "#/definitions/citation"},
     "references": {"type": "object", "propertyNames": _SLUG, "additionalProperties": _TEXT},
-    "editor-note": {"$ref": "#/$defs/editor_note"},
-    "note-types": {"type": "object", "propertyNames": _SLUG, "additionalProperties": {"$ref": "#/$defs/note_type"}},
-    "templates": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/template"}},
-    "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}},
+    "editor-note": {"$ref": "#/definitions/editor_note"},
+    "note-types": {"type": "object", "propertyNames": _SLUG, "additionalProperties": {"$ref": "#/definitions/note_type"}},
+    "templates": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/template"}},
+    "cards": {"type": "array", "items": {"$ref": "#/definitions/card"}},
 }
 
 
@@ -59,7 +59,7 @@ def deck_schema() -> dict[str, Any]:
         "$schema": DIALECT,
         "title": "deckgen deck manifest (deck.yaml)",
         **{k: v for k, v in _object(spec.DECK).items()},
-        "$defs": {
+        "definitions": {
             "citation": _object(spec.CITATION),
             "note_type": _object(spec.NOTETYPE),
             "template": _object(spec.TEMPLATE),
@@ -72,7 +72,7 @@ def topic_schema() -> dict[str, Any]:
         "$schema": DIALECT,
         "title": "deckgen topic file",
         **_object(spec.TOPIC),
-        "$defs": {
+        "definitions": {
             "editor_note": _object(spec.EDITOR_NOTE),
             "card": {"oneOf": [_object(spec.QA_CARD, "question/answer card"), _object(spec.CLOZE_CARD, "cloze card"),
                                _object(spec.TYPED_CARD, "card of one of the deck's note types")]},
