@@ -31,6 +31,16 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && command -v fc-lis
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null || true
 fi
 
+# pdftoppm (poppler-utils): the printable-cards test renders the pages Chromium prints
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "warning: pdftoppm is not installed; the printable-cards test will fail. Install Debian's 'poppler-utils'." >&2
+  fi
+fi
+
 # jq: the workflow test answers the comment listing with jq, as `gh api --jq` filters it on GitHub
 if ! command -v jq >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -210,6 +210,23 @@ class Page:
         return png
 
 
+    def print_pdf(self, path: Path) -> bytes:
+        """The page as Chromium prints it (print stylesheet, the page size its CSS asks for), as PDF bytes."""
+        data = self.browser.call("Page.printToPDF", self.session, printBackground=True, preferCSSPageSize=True)["data"]
+        pdf = base64.b64decode(data)
+        path.write_bytes(pdf)
+        return pdf
+
+
+def read_ppm(data: bytes) -> tuple[int, int, bytes]:
+    """(width, height, RGB bytes) of a binary PPM (P6), as pdftoppm writes it."""
+    parts = data.split(maxsplit=4)
+    if parts[0] != b"P6" or parts[3] != b"255":
+        raise ValueError("not an 8-bit P6 PPM")
+    width, height = int(parts[1]), int(parts[2])
+    return width, height, parts[4][: width * height * 3]
+
+
 def png_facts(data: bytes) -> tuple[int, int, int]:
     """(width, height, number of distinct byte values in the decoded image data) of a PNG, read with zlib."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":

@@ -260,7 +260,7 @@ PAGE_FACTS_JS = """
   return {
     title: document.title,
     cards,
-    images: [...document.images].map(i => ({src: i.getAttribute('src'), loaded: i.complete && i.naturalWidth > 0})),
+    images: [...document.querySelectorAll('main img')].map(i => ({src: i.getAttribute('src'), loaded: i.complete && i.naturalWidth > 0})),
     blank: {text: blank.innerText, weight: getComputedStyle(blank).fontWeight, color: getComputedStyle(blank).color},
     cardFont: getComputedStyle(card).fontSize,
     sideBySide: sides.length === 2 && sides[1].left > sides[0].right && Math.abs(sides[0].top - sides[1].top) < 1,
@@ -313,3 +313,62 @@ def test_page_in_headless_chromium(deck_dir: Path, tmp_path: Path) -> None:
     width, height, distinct = png_facts(shot)
     assert 1200 <= width <= 1280 and height > 1500  # the whole page (less the scroll bar), not just the window
     assert distinct > 100 and len(shot) > 20_000  # text, colours and the image, not a blank page
+
+
+# ------------------------------------------------------------------------------------------ printable cards
+
+COLORS = {"c1": (220, 30, 30), "c2": (30, 160, 40), "c3": (40, 60, 220)}
+
+
+def _centroid(width: int, height: int, pixels: bytes, rgb: tuple[int, int, int]) -> tuple[float, float] | None:
+    """The mean position of the pixels close to ``rgb``, as fractions of the page's width and height."""
+    xs = ys = n = 0
+    for i in range(0, len(pixels), 3):
+        r, g, b = pixels[i], pixels[i + 1], pixels[i + 2]
+        if abs(r - rgb[0]) < 40 and abs(g - rgb[1]) < 40 and abs(b - rgb[2]) < 40:
+            p = i // 3
+            xs += p % width
+            ys += p // width
+            n += 1
+    return (xs / n / width, ys / n / height) if n > 20 else None
+
+
+def test_printed_preview_puts_each_back_behind_its_front(tmp_path: Path) -> None:
+    """Chromium prints the preview to PDF; page 1 holds the fronts, page 2 the backs, mirrored left to right so
+    that long-edge duplex printing puts each back behind its front (pdftoppm renders the pages)."""
+    import shutil
+    import subprocess
+
+    from browser import read_ppm
+    from conftest import write_deck
+
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: scripts/test.sh installs poppler-utils"
+    cards_yaml = "topic: colours\ntitle: Colours\ncards:\n" + "".join(
+        f"  - id: {name}\n    front: '![front {name}](media/{name}-front.png)'\n    back: '![back {name}](media/{name}-back.png)'\n"
+        for name in COLORS)
+    cards = write_deck(tmp_path, topics={"colours.yaml": cards_yaml})
+    (cards / "media").mkdir()
+    for name, rgb in COLORS.items():
+        for side in ("front", "back"):
+            (cards / "media" / f"{name}-{side}.png").write_bytes(make_png(40, 40, rgb))
+    preview_ok(cards)
+    with Chromium(tmp_path / "chromium") as browser:
+        page = browser.open((tmp_path / "preview" / "index.html").as_uri())
+        # the screen shows no print sheets
+        assert page.evaluate("getComputedStyle(document.querySelector('.dgp-print')).display") == "none"
+        page.print_pdf(tmp_path / "cards.pdf")
+    subprocess.run([pdftoppm, "-r", "30", "-f", "1", "-l", "3", str(tmp_path / "cards.pdf"), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.ppm"))
+    assert len(pages) == 2, [p.name for p in pages]  # three cards: one sheet of fronts, one of backs
+    front_page, back_page = (read_ppm(p.read_bytes()) for p in pages)
+    seen = []
+    for name, rgb in COLORS.items():
+        front = _centroid(*front_page, rgb)
+        back = _centroid(*back_page, rgb)
+        assert front is not None and back is not None, name
+        # held up to the light, the back lies behind the front: same height, mirrored across the page's middle
+        assert abs(back[1] - front[1]) < 0.02, (name, front, back)
+        assert abs(back[0] - (1 - front[0])) < 0.02, (name, front, back)
+        seen.append(front)
+    assert len({round(x, 1) for x, _ in seen}) == 2  # both columns are used, so the mirroring is really tested

@@ -23,6 +23,7 @@ from .fsutil import atomic_dir
 from .media import copy_folder
 from .model import CLOZE, Card, NoteType, Topic
 from .notes import NoteSpec
+from .printsheets import PRINT_CSS, PrintCard, print_section
 from .yamlsource import file_display
 
 INDEX = "index.html"
@@ -300,7 +301,7 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; "
             "style-src 'unsafe-inline'\">",
             f"<title>{_e(deck.name)} · deckgen preview</title>",
-            f"<style>\n{PAGE_CSS}</style>",
+            f"<style>\n{PAGE_CSS}{PRINT_CSS}</style>",
             *_note_type_styles(plan, rendering),
             "</head>",
             '<body class="dgp">',
@@ -315,6 +316,8 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
             *body,
             '<p class="dgp-foot">Each card is shown as Anki renders it: front on the left, back on the right.</p>',
             "</main>",
+            print_section([PrintCard(note.notetype, card.front, card.back) for note in plan.notes
+                           for card in rendering.cards.get(note.guid, ())]),
             "</body>",
             "</html>",
             "",
