@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from . import spec
@@ -12,6 +14,7 @@ from .yamlsource import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_me
 CARD_KEYS = spec.CARD_KEYS
 TYPED_CARD_KEYS = spec.names(spec.TYPED_CARD)
 MAX_GUID = 100
+_SPACE = re.compile(r"\s")
 
 FieldsByType = dict[str, tuple[str, ...]]
 """The deck's own note types' fields by slug, which cards are checked against (None: the manifest is unusable)."""
@@ -171,7 +174,7 @@ def _guid(r: NodeReader, node: yaml.Node, context: str) -> str:
 def _tags(r: NodeReader, node: yaml.Node, context: str) -> list[str]:
     tags: dict[str, None] = {}  # a dict: ordered, and a repeated tag is found at once (100,000 tags took minutes)
     for tag, tag_node in r.text_list(node, context, "tags") or ():
-        if any(ch.isspace() for ch in tag):
+        if _SPACE.search(tag):
             r.error(tag_node, f"tag '{tag}' contains whitespace; use '-' or '_' instead (Anki splits tags on spaces)", context)
         elif tag in tags:
             r.error(tag_node, f"tag '{tag}' is listed twice", context)

@@ -50,7 +50,9 @@ def _without_cloze_markup(text: str) -> str:
 
 def _prompt_key(text: str) -> str:
     text = _without_cloze_markup(text)
-    return " ".join(_NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split())
+    if not text.isascii():  # ASCII is its own NFKC form
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def duplicate_prompts(deck: Deck) -> list[Problem]:
