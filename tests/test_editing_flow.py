@@ -77,3 +77,16 @@ def test_without_git_a_rename_is_a_new_and_a_removed_card(tmp_path: Path, monkey
     run("build", cards)
     edit(cards / "basics.yaml", "id: two-cloze", "id: blinatumomab-targets")
     assert "(1 new, 0 changed, 1 removed)" in run("build", cards).output
+
+
+def test_a_card_added_then_renamed_in_two_commits_is_no_lock_alarm(repo: Path, git_repo: Git) -> None:
+    basics = repo / "cards" / "basics.yaml"
+    basics.write_text(basics.read_text(encoding="utf-8") + "  - id: fresh\n    front: A brand new question?\n    back: Indeed\n",
+                      encoding="utf-8")
+    assert run("build", "cards").exit_code == 0
+    git_repo("commit", "-q", "-am", "add a card")
+    edit(basics, "id: fresh", "id: fresh-question")
+    assert run("build", "cards").exit_code == 0
+    git_repo("commit", "-q", "-am", "rename it")
+    report = run("diff", "HEAD~2", "HEAD").output
+    assert "Lock file" not in report and "**1 added, 0 changed, 0 removed**" in report, report

@@ -229,3 +229,20 @@ def test_an_edited_repository_file_is_kept_and_init_says_what_to_add(tmp_path: P
             '        files: "^decks/b/cards/"\n') in proc.stdout
     assert config.read_text(encoding="utf-8") == before
     assert deckgen(repo, "build", "decks/b/cards").returncode == 0
+
+
+def test_init_adopts_a_deck_it_did_not_write(tmp_path: Path) -> None:
+    """An imported deck (here: one written by hand) gets the repository files around it; its own files are kept."""
+    from conftest import write_deck
+
+    cards = write_deck(tmp_path / "mydeck")
+    subprocess.run(["git", "init", "-q", str(tmp_path / "mydeck")], check=True)
+    before = {p.name: p.read_bytes() for p in cards.iterdir()}
+    proc = deckgen(tmp_path / "mydeck", "init")  # no --name, no terminal: the deck's own name is used
+    assert {p.name: p.read_bytes() for p in cards.iterdir()} == before
+    assert files_under(tmp_path / "mydeck") == sorted(
+        [".github/workflows/deck.yml", ".gitignore", ".pre-commit-config.yaml", "README.md",
+         *(f"cards/{name}" for name in before)])
+    assert "cards/deck.yaml" in proc.stdout and "kept" in proc.stdout
+    assert "fixture-deck" in (tmp_path / "mydeck" / "README.md").read_text(encoding="utf-8")
+    assert deckgen(tmp_path / "mydeck", "build").returncode == 0

@@ -72,3 +72,19 @@ def test_build_prints_the_warnings_check_prints(tmp_path: Path, monkeypatch: pyt
     warned = [line for line in built.output.splitlines() if ": warning: " in line]
     assert len(checked) == 4  # duplicate front, tag case, unused file, the lock (check only: build writes it)
     assert warned == [line for line in checked if "deckgen.lock" not in line]
+
+
+def test_an_unclosed_deletion_is_the_only_cloze_problem_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, lines = check(tmp_path, monkeypatch, "  - id: a\n    cloze: '{{c1::tuple is {{c2::list}} mutable'\n")
+    assert code == 1
+    cloze_lines = [line for line in lines if "card 'a'" in line]
+    assert cloze_lines == ["cards/t.yaml:5:12: error: card 'a': cloze deletion '{{c1::' is not closed with '}}'"], lines
+
+
+def test_a_broken_card_does_not_make_its_image_unused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    cards = write_deck(tmp_path, topics={"t.yaml": HEAD + "  - id: a\n    front: '![x](media/x.png)'\n    bak: B\n"})
+    (cards / "media").mkdir()
+    (cards / "media" / "x.png").write_bytes(b"\x89PNG")
+    lines = run("check", "cards").output.splitlines()
+    assert not [line for line in lines if "no card uses this file" in line], lines

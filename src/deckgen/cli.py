@@ -125,8 +125,8 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
         )
     if plan.removed:
         click.echo(
-            f"removed from the deck: {', '.join(plan.removed)} (recorded in the lock; these notes stay in "
-            "learners' collections until they delete them, and the ids cannot be reused)"
+            f"removed from the deck: {', '.join(plan.removed)} (recorded in the lock: once it is committed the ids are "
+            "reserved, and learners who have these notes keep them until they delete them)"
         )
 
 
@@ -284,15 +284,16 @@ def init(directory: Path, name: str | None, key: str | None, force: bool) -> Non
     Existing files are never overwritten: init lists them and stops. Each file it writes
     carries a marker line with a checksum; --force replaces only files whose marker is intact
     (written by init and unchanged since). Without --name, init asks on a terminal, and
-    elsewhere stops with a usage error.
+    elsewhere stops with a usage error. A deck already in DIRECTORY/cards that init did not
+    write (one from 'deckgen import') is kept: init adds only the README and the repository files.
 
     Exit codes: 0 written; 2 usage errors (an existing file, a bad name or key, no --name
     without a terminal), nothing written.
     """
+    from .scaffold import existing_deck, summary
     from .scaffold import init as run_init
-    from .scaffold import summary
 
-    if name is None:
+    if name is None and existing_deck(directory) is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageError("deckgen init needs the deck's name: pass --name 'My deck' (it asks only on a terminal)")
         name = click.prompt("Deck name (as Anki will show it)")

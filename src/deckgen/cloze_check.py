@@ -26,7 +26,7 @@ def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> li
     nums = cloze.numbers([d for d, _ in deletions])
     if not deletions and not problems:
         problems.append(Problem(where, "cloze card has no deletion; mark the answer as {{c1::answer}}", context=context, rule="cloze"))
-    elif nums:
+    elif nums and not problems:  # with a malformed deletion its number is unknown: no "skips c1" beside the real problem
         missing = sorted(set(range(1, nums[-1] + 1)) - set(nums))
         if missing:
             gaps = ", ".join(f"c{n}" for n in missing)

@@ -55,8 +55,8 @@ class ImportResult:
     def summary(self) -> list[str]:
         """What ``deckgen import`` prints after the warnings."""
         target = os.path.relpath(self.target) if not self.target.is_absolute() else str(self.target)
-        lines = [f"imported {self.source} ({self.format}), deck '{self.deck}': {self.notes} notes, {self.cards} cards, {self.notetypes} note "
-                 f"types, {self.topics} topics, {self.media} media files -> {target} (key '{self.key}')"]
+        lines = [f"imported {os.path.normpath(self.source)} ({self.format}), deck '{self.deck}': {self.notes} notes, "
+                 f"{self.cards} cards, {self.notetypes} note types, {self.topics} topics, {self.media} media files -> {target} (key '{self.key}')"]
         if self.other_notes or self.cardless_notes:
             lines.append(f"left out: {self.other_notes} notes of other decks, {self.cardless_notes} notes without cards")
         lines.append("not carried: scheduling, review history, deck options and flags (they belong to each learner)")

@@ -15,9 +15,14 @@ from .model import BUILTIN_KINDS, CLOZE, QA, Deck
 from .notes import NoteSpec
 
 
-def deck_warnings(deck: Deck, notes: Sequence[NoteSpec]) -> list[Problem]:
+def deck_warnings(deck: Deck, notes: Sequence[NoteSpec], *, complete: bool = True) -> list[Problem]:
+    """``complete``: every card was read and compiled. When some were not (they have errors), what they use is not
+    known, so nothing is called unused (a file or reference of a broken card is not an invitation to delete it)."""
     used = {name for note in notes for name in note.media} | used_template_media(deck, notes)
-    return duplicate_prompts(deck) + tag_case(deck) + unused_media(deck, used) + unused_references(deck)
+    media = unused_media(deck, used)
+    if not complete:
+        return duplicate_prompts(deck) + tag_case(deck) + [p for p in media if p.is_error]
+    return duplicate_prompts(deck) + tag_case(deck) + media + unused_references(deck)
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)

@@ -81,6 +81,8 @@ def _explained(change: LockChange, old: Lock, cards_changed: set[str], deck_chan
     if change.section == "cards":
         return change.key in cards_changed
     if change.section == "removed":  # a removed card is recorded; a build never drops or edits such an entry
+        if change.field == "entry" and change.old == "" and change.key not in old.cards and change.key not in old.removed:
+            return True  # a card added and removed between the two revisions (e.g. added, then renamed)
         return change.field == "entry" and change.old == "" and change.key in old.cards and change.key in cards_changed
     if change.section == "deck":
         return deck_changed

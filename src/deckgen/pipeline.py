@@ -130,7 +130,7 @@ def load_and_compile(
         position = {card.id: index for index, card in enumerate(deck.cards)}
         notes.sort(key=lambda note: position[note.card_id])
     problems += missing_media(deck, notes)
-    problems += deck_warnings(deck, notes)  # the deck as a whole: for build and check alike
+    problems += deck_warnings(deck, notes, complete=not any(p.is_error for p in problems))  # for build and check alike
     return Compiled(deck, tuple(notes), tuple(problems))
 
 

@@ -90,20 +90,49 @@ def repository_root(target: Path) -> Path:
     return here
 
 
-def init(target: Path, name: str, key: str | None = None, *, force: bool = False) -> InitResult:
-    """Scaffold a deck in ``target``; raises UsageError, writing nothing, if that would overwrite a file."""
-    name = check_name(name)
-    key = check_key(key, name)
+def existing_deck(target: Path) -> tuple[str, str] | None:
+    """(key, name) of a deck that ``target/cards`` already holds and that init did not write (e.g. one written by
+    ``deckgen import``): init then adopts it, adding only what is missing around it. None when there is none."""
+    manifest_path = target / files.CARDS_DIR / DECK_FILE
+    text = _read(manifest_path)
+    if text is None or origin(text) is not Origin.FOREIGN:
+        return None
+    from ..manifest import read_manifest
+
+    manifest, _ = read_manifest(target / files.CARDS_DIR)
+    if manifest is None:
+        raise UsageError(f"'{file_display(manifest_path)}' exists but has errors (see 'deckgen check'); fix it before "
+                         "deckgen init adds the repository files around it")
+    return manifest.key, manifest.name
+
+
+def init(target: Path, name: str | None, key: str | None = None, *, force: bool = False) -> InitResult:
+    """Scaffold a deck in ``target``; raises UsageError, writing nothing, if that would overwrite a file.
+    A deck that is already there and that init did not write (an imported one) is adopted: its files are kept and
+    only the README (if missing) and the repository's files are added."""
     if target.exists() and not target.is_dir():
         raise UsageError(f"'{file_display(target)}' is a file; pass a folder for the new deck")
+    adopted = existing_deck(target)
+    if adopted is not None:
+        key, name = adopted
+    else:
+        if name is None:
+            raise UsageError("deckgen init needs the deck's name: pass --name 'My deck' (it asks only on a terminal)")
+        name = check_name(name)
+        key = check_key(key, name)
     root = repository_root(target)
     cards_dir = target / files.CARDS_DIR
     cards = PurePosixPath(Path(os.path.abspath(cards_dir)).relative_to(root).as_posix())
     deck = files.DeckInfo(key=key, name=name, cards=cards)
     plan = _Plan({}, [], [], [])
-    _deck_file(plan, cards_dir / DECK_FILE, files.deck_yaml(deck), force)
-    _deck_file(plan, cards_dir / files.EXAMPLE_TOPIC, files.topic_yaml(), force)
-    _deck_file(plan, target / "README.md", files.readme(deck), force, markdown=True)
+    if adopted is None:
+        _deck_file(plan, cards_dir / DECK_FILE, files.deck_yaml(deck), force)
+        _deck_file(plan, cards_dir / files.EXAMPLE_TOPIC, files.topic_yaml(), force)
+        _deck_file(plan, target / "README.md", files.readme(deck), force, markdown=True)
+    else:
+        plan.kept.append((cards_dir / DECK_FILE, "an existing deck: kept as it is; add 'requires:' to pin deckgen"))
+        if _read(target / "README.md") is None:
+            _deck_file(plan, target / "README.md", files.readme(deck), force, markdown=True)
     _shared_file(plan, root / GITIGNORE, files.gitignore(), force)
     _shared_file(plan, root / WORKFLOW, files.workflow(), force)
     _pre_commit(plan, root / PRE_COMMIT, cards, force)
