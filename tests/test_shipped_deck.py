@@ -101,9 +101,13 @@ def test_description_repeats_the_articles_notice() -> None:
 def test_the_editor_notes_are_the_two_of_issue_12_and_cite_listed_references() -> None:
     deck = yaml.safe_load((CARDS / "deck.yaml").read_text(encoding="utf-8"))
     noted = {card["id"]: card["editor_note"]["ref"] for card in yaml_cards() if "editor_note" in card}
-    assert noted == {"interfant-06-endpoints": "vandersluis-2023", "rialto-blast-threshold": "locatelli-2022",
-                     "rialto-mrd-remission-rate": "locatelli-2022"}
+    assert noted == {"interfant-06-endpoints": "vandersluis-2023", "rialto-blast-threshold": "locatelli-2022"}
     assert set(deck["references"]) == set(noted.values())
+    # the RIALTO note states what its reference states, no inference beyond it (second reader, item A9)
+    rialto = next(card for card in yaml_cards() if card["id"] == "rialto-blast-threshold")["editor_note"]["text"]
+    assert rialto == ("The article places RIALTO among its Ph+ ALL results. RIALTO is an open-label, single-arm "
+                      "expanded-access study of blinatumomab in children with CD19-positive relapsed/refractory B-ALL "
+                      "(NCT02187354).")
 
 
 # --- re-importing this edition over the previous release, with the real backend -------------------------------
@@ -162,7 +166,10 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(tm
     old_yaml = {card["id"]: card for card in yaml_cards(old_cards_dir)}
     new_yaml = {card["id"]: card for card in yaml_cards()}
     kept, removed, added = old_yaml.keys() & new_yaml.keys(), old_yaml.keys() - new_yaml.keys(), new_yaml.keys() - old_yaml.keys()
-    assert (len(old_yaml), len(kept), len(removed), len(added)) == (111, 103, 8, 2)
+    assert (len(old_yaml), len(kept), len(removed), len(added)) == (111, 93, 18, 5)
+    # kept cloze notes that gained a deletion (two cards merged into one note; the kept card keeps c1)
+    grown = {cid for cid in kept if anki_card_count([new_yaml[cid]]) > anki_card_count([old_yaml[cid]])}
+    assert grown == {"crs-mild-presentation", "rialto-blast-threshold"}
 
     # The previous release, rebuilt at its own time from its own lock: every note exactly as it was shipped.
     old_apkg = tmp_path / "previous.apkg"
@@ -186,9 +193,11 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(tm
     lock = json.loads((CARDS / "deckgen.lock").read_text(encoding="utf-8"))
     old_lock = json.loads((old_cards_dir / "deckgen.lock").read_text(encoding="utf-8"))
     changed = {cid for cid in kept if lock["cards"][cid]["hash"] != old_lock["cards"][cid]["hash"]}
-    assert len(changed) == 29
-    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (2, 29, 103 - 29, 0)
-    assert set(lock["removed"]) == removed  # recorded as removed: the ids cannot be reused
+    assert len(changed) == 51
+    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (5, 51, 93 - 51, 0)
+    # recorded as removed, the ids cannot be reused: the released ones, and one card the unreleased second edition
+    # added and the second reader's fixes removed again
+    assert set(lock["removed"]) == removed | {"tregs-suppress-via-il10"}
 
     # no forked note type: same ids and names, and the new styling arrived in place
     assert anki.col.db.all("select id, name from notetypes order by id") == types_before
@@ -197,18 +206,28 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(tm
     cards_after = cards_by_id_field(anki)
     revlog_after = revlog_by_card(anki)
     for cid in kept | removed:  # every reviewed card keeps its scheduling (due, ivl, ...) and its review log
-        assert cards_after[cid] == cards_before[cid], cid
+        if cid in grown:  # c1 as it was, and the new deletion's card is new (ord 1, never seen)
+            by_ord = {row[1]: row for row in cards_after[cid]}
+            assert sorted(by_ord) == [0, 1] and [by_ord[0]] == cards_before[cid], cid
+            assert by_ord[1][2] == 0, cid
+        else:
+            assert cards_after[cid] == cards_before[cid], cid
         for row in cards_before[cid]:
             assert revlog_after[row[0]] == revlog_before[row[0]], cid
     assert revlog_after == revlog_before  # nothing added or lost: the new cards are unreviewed
     for cid in added:
         assert all(row[2] == 0 for row in cards_after[cid]), cid  # new, never seen
-    # removed cards stay (a package cannot delete): 111 + 2 notes
-    assert anki.col.note_count() == 113
-    assert anki.col.card_count() == 116 + anki_card_count([new_yaml[cid] for cid in added])
+    # removed cards stay (a package cannot delete): 111 + 5 notes; 9 cards of the added notes, 2 new deletions
+    assert anki.col.note_count() == 116
+    assert anki_card_count([new_yaml[cid] for cid in added]) == 9
+    assert anki.col.card_count() == 116 + 9 + 2
 
-    # the edits arrived: a rewritten card and an editor's note
+    # the edits arrived: rewritten cards, a merged cloze note and the editor's notes
     assert anki.note_by_id_field("bite-brings-t-cells-to-b-cells")["Back"] == "The malignant B lymphocytes"
+    assert anki.note_by_id_field("bite-cd19-arm")["Front"] == "Which antigen on B cells does blinatumomab recognize and bind?"
+    assert "{{c1::fever}} (incidence about {{c2::80%}})" in anki.note_by_id_field("crs-mild-presentation")["Text"]
+    rialto = anki.note_by_id_field("rialto-blast-threshold")["Source"]
+    assert "expanded-access study" in rialto and "not a study of Ph+ ALL" not in rialto
     source = anki.note_by_id_field("interfant-06-endpoints")["Source"]
     assert source.index("Interfant-06研究表明") < source.index(EDITOR_NOTE_LABEL) < source.index("van der Sluis IM")
     assert "van der Sluis IM" in anki.col.decks.by_name(deck_name)["desc"]
