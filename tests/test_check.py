@@ -75,7 +75,7 @@ def test_warning_fails_only_with_strict(tmp_path: Path) -> None:
 def test_missing_and_unused_media(tmp_path: Path) -> None:
     cards = write_deck(tmp_path, topics={"t.yaml": topic("  - id: a\n    front: Q\n    back: \"![fig](media/fig.png)\"\n")})
     result = run("check", cards)
-    assert f"{cards / 't.yaml'}:4:5: error: card 'a': image 'media/fig.png' does not exist" in result.output
+    assert f"{cards / 't.yaml'}:4:5: error: card 'a': media file 'media/fig.png' does not exist" in result.output
     (cards / "media").mkdir()
     (cards / "media" / "fig.png").write_bytes(b"\x89PNG fake")
     (cards / "media" / "orphan.png").write_bytes(b"\x89PNG fake")

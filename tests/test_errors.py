@@ -59,7 +59,7 @@ CARD_ERRORS = [
     ("  - id: a1\n    extra: only extra\n", "4:5: error: card 'a1': needs either 'front' and 'back' (question/answer) or 'cloze'"),
     ("  - id: a1\n    cloze: no deletion here\n", "5:12: error: card 'a1': cloze card has no deletion; mark the answer as {{c1::answer}}"),
     ("  - id: a1\n    front: Q\n    back: \"<script>alert(1)</script>\"\n", "6:11: error: card 'a1': unsafe HTML: <script> is not allowed"),
-    ("  - id: a1\n    front: Q\n    back: \"![x](media/missing.png)\"\n", "4:5: error: card 'a1': image 'media/missing.png' does not exist"),
+    ("  - id: a1\n    front: Q\n    back: \"![x](media/missing.png)\"\n", "4:5: error: card 'a1': media file 'media/missing.png' does not exist"),
     ("  - id: a1\n    front: Q\n    back: \"![x](../secret.png)\"\n", "6:11: error: card 'a1': image path '../secret.png' must name a file directly in the cards folder's media/"),
     ("  - &x {id: a1, front: Q, back: A}\n  - *x\n", "5:5: error: YAML alias '*x' is not allowed in card files; write the value out"),
     ("  - id: a1\n    front: !!python/object:os.system Q\n    back: A\n", "5:12: error: card 'a1': unsupported YAML tag '!!python/object:os.system'"),

@@ -6,15 +6,16 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-import cmarkgfm
 import yaml
-from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deckgen.compile import CompileContext, compile_cards
 from deckgen.loader import CARD_KEYS, parse_topic
-from deckgen.render import _MARKDOWN_CHARS, render_markdown, sanitize
+from deckgen.render import render_html, render_markdown
+from deckgen.render.gfm import to_html, to_html_with_extensions
+from deckgen.render.markdown import MARKDOWN_CHARS
+from deckgen.render.sanitize import clean, scan
 
 CTX = CompileContext("prop-deck", "prop", "A document, Somebody")
 PATH = Path("cards/prop.yaml")
@@ -97,28 +98,43 @@ def test_any_unicode_in_a_field(text: str, key: str) -> None:
     load(f"topic: prop\ntitle: T\ncards:\n  - id: a\n{body}".encode())
 
 
-plain = st.text(alphabet=string.ascii_letters + string.digits + " %.,;:()'\"?/≥基-+=#>~{}", max_size=40)
+plain = st.text(alphabet=string.ascii_letters + string.digits + " %.,;:()'\"?/≥基-+=#>~{}|$", max_size=40)
+
+
+def unwrap(out: str) -> str:
+    if out.startswith("<p>") and out.endswith("</p>\n") and out.count("<p>") == 1:
+        return out[3:-5]
+    return out.rstrip("\n")
 
 
 @given(plain)
-def test_fast_path_matches_commonmark(text: str) -> None:
-    """The shortcut for plain text gives exactly what cmark gives."""
+@example('say "hi" ~5%')
+def test_fast_path_matches_commonmark_and_nh3(text: str) -> None:
+    """The shortcut for plain text gives exactly what cmark-gfm followed by nh3 gives."""
     stripped = text.strip()
-    if _MARKDOWN_CHARS.search(stripped):
+    if MARKDOWN_CHARS.search(stripped):
         return
-    expected = cmarkgfm.markdown_to_html(stripped, options=Options.CMARK_OPT_UNSAFE)
-    if expected.startswith("<p>") and expected.endswith("</p>\n") and expected.count("<p>") == 1:
-        expected = expected[3:-5]
-    else:
-        expected = expected.rstrip("\n")
-    assert render_markdown(text).html == expected
+    assert render_markdown(text).html == clean(unwrap(to_html(stripped)))
+
+
+@given(st.text(alphabet=string.printable.replace("|", "") + "基≥~", max_size=80).filter(lambda t: "~~" not in t))
+def test_text_without_pipes_or_double_tildes_needs_no_extensions(text: str) -> None:
+    """Why gfm.to_html may take cmark's one-call path when the text has no '|' and no '~~'."""
+    assert to_html(text) == to_html_with_extensions(text)
 
 
 @given(st.text(alphabet=string.printable.replace("<", "").replace("[", "") + "基≥", max_size=60))
 def test_markdown_without_html_or_links_is_safe_as_is(text: str) -> None:
-    """Why render_markdown may skip the sanitizer when the text has no '<' and no '['."""
-    html = cmarkgfm.markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
-    assert sanitize(html).problems == []
+    """cmark's own markup never trips the scanner: only what the author wrote can."""
+    assert scan(to_html(text), markdown=True).problems == []
+
+
+@given(texts)
+@example("\\(x\\) <b>a</b> [sound:a.mp3] `\\:` BCR\\:\\:ABL1 ![a](media/a b.png) $y$")
+def test_rendered_html_is_a_fixed_point_of_the_sanitizer(text: str) -> None:
+    """What is stored is what nh3 approved: sanitizing it again changes nothing (so no step after nh3 could hide)."""
+    for rendered in (render_markdown(text), render_markdown(text, cloze=True), render_html(text)):
+        assert clean(rendered.html) == rendered.html
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])

@@ -68,6 +68,17 @@ class Plan:
                        "run 'deckgen build' and commit the lock file", rule="lock")
 
 
+def render_description(deck: Deck) -> tuple[str, list[Problem]]:
+    """The deck description's HTML (Markdown, like a card field) and its problems, placed at deck.yaml."""
+    result = render_markdown(deck.description)
+    problems = [Problem(deck.location, p.message, severity=p.severity, context="deck description", rule=p.rule)
+                for p in result.problems]
+    if result.media:
+        problems.append(Problem(deck.location, "the deck description cannot show images or sounds (Anki does not take media "
+                                "files along with a deck's description); remove them", context="deck description", rule="media"))
+    return result.html, problems
+
+
 def plan_build(
     cards_dir: Path,
     now: int | None = None,
@@ -85,9 +96,8 @@ def plan_build(
     deck = compiled.deck
     notes = list(compiled.notes)
     problems = list(compiled.problems)
-    description = render_markdown(deck.description)
-    for message in description.problems:
-        problems.append(Problem(deck.location, message, context="deck description"))
+    description_html, found = render_description(deck)
+    problems += found
     lock_path = cards_dir / LOCK_FILE
     old = read_lock(lock_path)
     now = build_time() if now is None else now
@@ -133,7 +143,7 @@ def plan_build(
         h = notetype_hash(nt, CSS)
         prev = old.notetypes.get(key) if old else None
         notetypes[key] = Entry(h, next_mod(prev, h, now))
-    deck_hash = content_hash(deck.name, description.html)
+    deck_hash = content_hash(deck.name, description_html)
     lock = Lock(
         created=old.created if old else now,
         deck=Entry(deck_hash, next_mod(old.deck if old else None, deck_hash, now)),
@@ -145,7 +155,7 @@ def plan_build(
         deck=deck,
         notes=tuple(notes),
         warnings=tuple(problems),
-        description_html=description.html,
+        description_html=description_html,
         media=tuple(media_files(deck, notes)),
         old_lock=old,
         lock=lock,

@@ -59,6 +59,9 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     notes = compiled.notes
     problems += duplicate_prompts(deck)
     problems += tag_case(deck)
+    from .build import render_description
+
+    problems += render_description(deck)[1]
     problems += unused_media(deck, {name for note in notes for name in note.media})
     if documents:
         problems += sources_found(deck, documents)

@@ -85,9 +85,9 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
     def md(key: str, text: str) -> str:
         if not text:
             return ""
-        result = render_markdown(text)
-        for message in result.problems:
-            problems.append(Problem(card.where(key), message, context=context, rule="html"))
+        result = render_markdown(text, cloze=key == "cloze")
+        for found in result.problems:
+            problems.append(Problem(card.where(key), found.message, severity=found.severity, context=context, rule=found.rule))
         media.extend(result.media)
         return result.html
 
@@ -167,7 +167,7 @@ def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
     for note in notes:
         for name in note.media:
             if not (folder / name).is_file():
-                problems.append(Problem(cards[note.card_id].location, f"image 'media/{name}' does not exist in {folder}; "
+                problems.append(Problem(cards[note.card_id].location, f"media file 'media/{name}' does not exist in {folder}; "
                                         "add the file or fix the name", context=f"card '{note.card_id}'", rule="media"))
     return problems
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import CLOZE, QA
+from .render import FIELD_CSS
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ hr#answer { margin: 1em 0; }
 .dg-source-quote { font-style: normal; }
 .dg-citation { margin-top: 0.3em; font-style: italic; }
 img { max-width: 100%; height: auto; }
-"""
+""" + FIELD_CSS
 
 _BACK_TAIL = (
     "{{#Extra}}<div class=\"dg-extra\">{{Extra}}</div>{{/Extra}}\n"
