@@ -92,7 +92,8 @@ def plan_build(
     if compiled is None:
         compiled = load_and_compile(cards_dir, use_cache=use_cache, jobs=jobs, progress=progress)
     if compiled.deck is None or any(p.is_error for p in compiled.problems):
-        raise ContentError(compiled.problems)
+        found = render_description(compiled.deck)[1] if compiled.deck is not None else []
+        raise ContentError([*compiled.problems, *found])
     deck = compiled.deck
     notes = list(compiled.notes)
     problems = list(compiled.problems)

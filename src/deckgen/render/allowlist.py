@@ -62,6 +62,15 @@ STYLE_PROPERTIES = frozenset(
     """.split()
 )
 
+# Refused with an error (not just dropped): properties that can move an element over the card, or hide it.
+COVERING_PROPERTIES = frozenset(
+    """
+    position inset inset-block inset-inline top right bottom left z-index transform translate scale rotate
+    opacity visibility clip clip-path mask mask-image filter backdrop-filter zoom pointer-events content cursor
+    behavior -moz-binding
+    """.split()
+)
+
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Refused as unsafe (they run code, load other documents, or restyle the whole card), not just unsupported.

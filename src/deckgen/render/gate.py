@@ -24,10 +24,10 @@ from .result import WARNING, FieldProblem
 
 CLOZE_OPEN = re.compile(r"\{\{c[\d,]*\d[\d,]*::")
 _IMAGE_OCCLUSION = re.compile(r"\{\{c[\d,]*\d[\d,]*::image-occlusion:")
-_ANKI_LATEX = re.compile(r"\[latex\].+?\[/latex\]|\[\$\].+?\[/\$\]|\[\$\$\].+?\[/\$\$\]", re.I | re.S)
+_ANKI_LATEX = {"[latex]": "[/latex]", "[$]": "[/$]", "[$$]": "[/$$]"}  # rslib/src/latex.rs, case-insensitive
 _TAG = re.compile(r'<([a-zA-Z][^\s/>]*)((?:\s+[^\s="/>]+="[^"]*")*)\s*/?>')  # nh3's output: name="value" only
 _ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
-_ANY_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+MAX_MATH_PROBLEMS = 20
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
@@ -42,10 +42,10 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
         elif name not in media:
             media.append(name)
     if "[" in field_html:
-        latex = _ANKI_LATEX.search(field_html)
+        latex = _anki_latex(field_html)
         if latex:
             problems.append(FieldProblem(
-                f"Anki's LaTeX tags ({latex.group(0)[:12]}...) are not supported: Anki runs LaTeX on each learner's "
+                f"Anki's LaTeX tags ({latex[:12]}...) are not supported: Anki runs LaTeX on each learner's "
                 "computer to draw them (and shows nothing where it is not installed); write math as \\(...\\) or \\[...\\]",
                 rule="math"))
     if "{{c" in field_html:
@@ -53,6 +53,19 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
     if "\\" in field_html:
         problems += _math_problems(field_html, cloze)
     return media, _unique(problems)
+
+
+def _anki_latex(field_html: str) -> str | None:
+    """The first of Anki's LaTeX tags with its content, as Anki's pattern finds them (an opening tag, at least
+    one character, the closing tag), or None."""
+    lowered = field_html.lower()
+    for opening, closing in _ANKI_LATEX.items():
+        start = lowered.find(opening)
+        if start != -1:
+            end = lowered.find(closing, start + len(opening) + 1)
+            if end != -1:
+                return field_html[start:end + len(closing)]
+    return None
 
 
 def _unique(problems: list[FieldProblem]) -> list[FieldProblem]:
@@ -109,6 +122,7 @@ class _MathJaxStrings(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.strings: list[str] = []
+        self.all_text: list[str] = []  # every text node, skipped elements included
         self._current: list[str] = []
         self._skipping: list[str] = []
 
@@ -135,6 +149,7 @@ class _MathJaxStrings(HTMLParser):
             self._skipping.pop()
 
     def handle_data(self, data: str) -> None:
+        self.all_text.append(data)
         if not self._skipping:
             self._current.append(data)
 
@@ -143,23 +158,23 @@ class _MathJaxStrings(HTMLParser):
         self._push()
 
 
-def mathjax_strings(field_html: str) -> list[str]:
+def mathjax_strings(field_html: str) -> tuple[list[str], str]:
+    """(the strings MathJax searches for math, the field's whole text with every tag removed)."""
     parser = _MathJaxStrings()
     parser.feed(field_html)
     parser.close()
-    return parser.strings
+    return parser.strings, "".join(parser.all_text)
 
 
-def cloze_views(field_html: str) -> tuple[str, str]:
-    """The field's text with every tag removed and every deletion shown (answers; hints or [...]), as Anki's
-    cloze rendering followed by its tag stripping inside math could at most join it."""
+def cloze_views(text: str) -> tuple[str, str]:
+    """The field's text (tags already removed) with every deletion shown: as its answer, and as its hint or
+    [...]. Anki's cloze rendering followed by its tag stripping inside math can join text at most this much."""
     answers: list[str] = []
     hints: list[str] = []
     stack: list[list[str]] = []  # per open deletion: [where we are: 'answer' or 'hint', hint text]
     pos = 0
-    for token in re.finditer(r"\{\{c[\d,]*\d[\d,]*::|\}\}", field_html):
-        text = field_html[pos:token.start()]
-        _add_text(text, stack, answers, hints)
+    for token in re.finditer(r"\{\{c[\d,]*\d[\d,]*::|\}\}", text):
+        _add_text(text[pos:token.start()], stack, answers, hints)
         if token.group(0) == "}}":
             if stack:
                 _, hint = stack.pop()
@@ -170,8 +185,8 @@ def cloze_views(field_html: str) -> tuple[str, str]:
         else:
             stack.append(["answer", ""])
         pos = token.end()
-    _add_text(field_html[pos:], stack, answers, hints)
-    return tuple(html.unescape(_ANY_TAG.sub("", "".join(view))) for view in (answers, hints))  # type: ignore[return-value]
+    _add_text(text[pos:], stack, answers, hints)
+    return "".join(answers), "".join(hints)
 
 
 def _add_text(text: str, stack: list[list[str]], answers: list[str], hints: list[str]) -> None:
@@ -191,11 +206,9 @@ def _add_text(text: str, stack: list[list[str]], answers: list[str], hints: list
 
 
 def _math_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
-    texts = mathjax_strings(field_html)
-    if cloze and CLOZE_OPEN.search(field_html):
-        texts += cloze_views(field_html)
-    elif cloze:
-        texts.append(html.unescape(_ANY_TAG.sub("", field_html)))
+    texts, flat = mathjax_strings(field_html)
+    if cloze:
+        texts += cloze_views(flat) if CLOZE_OPEN.search(flat) else [flat]
     messages: list[str] = []
     for text in texts:
         if "\\" not in text:
@@ -203,4 +216,7 @@ def _math_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
         messages += tex.unsafe_commands(text)
         for _, _, math in tex.find_math(text):
             messages += tex.check_math(math)
-    return [FieldProblem(m, rule="math") for m in dict.fromkeys(messages)]
+    unique = list(dict.fromkeys(messages))
+    if len(unique) > MAX_MATH_PROBLEMS:
+        unique[MAX_MATH_PROBLEMS:] = [f"math: {len(unique) - MAX_MATH_PROBLEMS} more problems like these"]
+    return [FieldProblem(m, rule="math") for m in unique]

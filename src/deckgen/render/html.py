@@ -10,10 +10,13 @@ something, the scanner says what and why.
 from __future__ import annotations
 
 from . import gate, sanitize
-from .result import Rendered
+from .result import Rendered, too_long
 
 
 def render_html(text: str, *, cloze: bool = False) -> Rendered:
+    refused = too_long(text)
+    if refused:
+        return refused
     approved, problems = sanitize.approve(text, markdown=False)
     media, found = gate.inspect(approved, cloze=cloze)
     return Rendered(approved, tuple(media), tuple(dict.fromkeys(problems + found)))

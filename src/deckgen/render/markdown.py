@@ -15,20 +15,24 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
 
 from . import gate, gfm, highlight, sanitize
-from .result import WARNING, FieldProblem, Rendered
+from .result import WARNING, FieldProblem, Rendered, too_long
 
 # Text with none of these renders to itself as one paragraph, and nh3 leaves it as it is (a property test holds
 # both): no Markdown, no sanitizer needed. '{' is not here: cloze text takes the fast path; gate.py checks it.
 MARKDOWN_CHARS = re.compile(r"[\\`*_\[\]<>&$~\x00-\x1f\x7f\u00a0\u2028\u2029]|^[-+=#>\s]|\s$|^\d+[.)]")
 
-_INTERESTING = re.compile(r"[\\`$]|\[sound:")
+_INTERESTING = re.compile(r"[\\`$]|\[sound:|\[(?:\$\$?|latex)\]", re.I)
+_ANKI_LATEX_END = {"[$]": "[/$]", "[$$]": "[/$$]", "[latex]": "[/latex]"}
 _FENCE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})", re.M)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BACKTICKS = re.compile(r"`+")
+_MATH_TOKENS = re.compile(r"\\\)|\\\]|\\.|[{}]", re.S)
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 
@@ -43,6 +47,9 @@ def render_markdown(text: str, *, cloze: bool = False) -> Rendered:
     """Render one Markdown field. A single paragraph is unwrapped (Anki fields are usually inline).
     ``cloze``: the field is cloze text (Anki renders it with ``{{cloze:...}}``)."""
     text = text.strip()
+    refused = too_long(text)
+    if refused:
+        return refused
     if not MARKDOWN_CHARS.search(text):
         if "{{c" not in text:
             return Rendered(text)
@@ -62,7 +69,7 @@ def render_markdown(text: str, *, cloze: bool = False) -> Rendered:
         out = _restore(out, slots, prefix)
     out, found = highlight.highlight_blocks(out)
     problems += found
-    approved, found = sanitize.approve(out, markdown=True)
+    approved, found = sanitize.approve(out, markdown=True, scanned="<" in text or "[" in text)
     problems += found
     media, found = gate.inspect(approved, cloze=cloze)
     return Rendered(approved, tuple(media), tuple(dict.fromkeys(problems + found)))
@@ -71,80 +78,102 @@ def render_markdown(text: str, *, cloze: bool = False) -> Rendered:
 # ------------------------------------------------------------------------------------------ 1. protect
 
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    """Where fenced code blocks and backtick code spans are (CommonMark's rules, simplified for containers)."""
-    spans: list[tuple[int, int]] = []
-    fence = _FENCE.search(text)
-    while fence is not None:
-        marker = fence.group(1)
-        closing = re.compile(rf"^[ \t>]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$", re.M)
-        line_end = text.find("\n", fence.end())
-        end_match = closing.search(text, line_end + 1) if line_end != -1 else None
-        end = end_match.end() if end_match else len(text)
-        spans.append((fence.start(), end))
-        fence = _FENCE.search(text, end)
-    pos = 0
-    while True:
-        tick = text.find("`", pos)
-        if tick == -1:
-            break
-        if _inside(spans, tick) or _escaped(text, tick):
-            pos = tick + 1
-            continue
-        run = len(text) - tick - len(text[tick:].lstrip("`"))
-        closer = re.compile(rf"(?<!`)`{{{run}}}(?!`)")
-        paragraph_end = _BLANK_LINE.search(text, tick)
-        limit = paragraph_end.start() if paragraph_end else len(text)
-        close = closer.search(text, tick + run, limit)
-        if close is None:
-            pos = tick + run
-            continue
-        spans.append((tick, close.end()))
-        pos = close.end()
-    return sorted(spans)
+class _Text:
+    """The field's text with what the cutting needs precomputed, so that every search is bounded: a hostile
+    field (thousands of unclosed '\\(' or '$') must not make the work quadratic."""
 
+    def __init__(self, text: str):
+        self.text = text
+        self.lowered = text.lower()
+        self.paragraph_ends = [m.start() for m in _BLANK_LINE.finditer(text)]
+        self.budget = 4 * len(text) + 1000  # characters that searches for closing delimiters may scan
+        self.code = self._code_spans()
+        self._next_code = 0
 
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(start <= pos < end for start, end in spans)
+    def paragraph_end(self, pos: int) -> int:
+        k = bisect.bisect_left(self.paragraph_ends, pos)
+        return self.paragraph_ends[k] if k < len(self.paragraph_ends) else len(self.text)
 
+    def escaped(self, pos: int) -> bool:
+        """Is the character at ``pos`` preceded by an odd number of backslashes?"""
+        i = pos
+        while i > 0 and self.text[i - 1] == "\\":
+            i -= 1
+        return (pos - i) % 2 == 1
 
-def _escaped(text: str, pos: int) -> bool:
-    backslashes = len(text[:pos]) - len(text[:pos].rstrip("\\"))
-    return backslashes % 2 == 1
+    def _code_spans(self) -> list[tuple[int, int]]:
+        """Fenced code blocks and backtick code spans (CommonMark's rules, simplified for containers), sorted."""
+        text = self.text
+        fences: list[tuple[int, int]] = []
+        fence = _FENCE.search(text)
+        while fence is not None:
+            marker = fence.group(1)
+            closing = re.compile(rf"^[ \t>]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$", re.M)
+            line_end = text.find("\n", fence.end())
+            end_match = closing.search(text, line_end + 1) if line_end != -1 else None
+            end = end_match.end() if end_match else len(text)
+            fences.append((fence.start(), end))
+            fence = _FENCE.search(text, end)
+        spans = list(fences)
+        starts = [f[0] for f in fences]
+        unmatched: set[tuple[int, int]] = set()  # (run length, paragraph end) known to have no closer
+        last_end = 0  # of the last code span found
+        for run in _BACKTICKS.finditer(text):
+            tick, length = run.start(), len(run.group(0))
+            k = bisect.bisect_right(starts, tick) - 1
+            if (k >= 0 and tick < fences[k][1]) or tick < last_end or self.escaped(tick):
+                continue
+            limit = self.paragraph_end(tick)
+            if (length, limit) in unmatched:
+                continue
+            close = re.compile(rf"(?<!`)`{{{length}}}(?!`)").search(text, run.end(), limit)
+            if close is None:
+                unmatched.add((length, limit))
+                continue
+            spans.append((tick, close.end()))
+            last_end = close.end()
+        return sorted(spans)
 
-
-def _find_math_end(text: str, start: int, close: str) -> int:
-    """The end of math opened just before ``start`` (MathJax's rule: the matching close outside braces), or -1."""
-    braces, i = 0, start
-    while i < len(text):
-        if text.startswith(close, i) and braces == 0:
-            return i
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            braces += 1
-        elif c == "}" and braces:
-            braces -= 1
-        i += 1
-    return -1
-
-
-def _dollar_end(text: str, start: int) -> int:
-    """Pandoc's rule for ``$math$``: the opening '$' is followed by a non-space, the closing one follows a
-    non-space, is not escaped and is not followed by a digit; no blank line inside. -1 if there is none."""
-    if start >= len(text) or text[start].isspace():
+    def code_end(self, pos: int) -> int:
+        """The end of the code span or block that holds ``pos``, or -1 (positions must only grow)."""
+        while self._next_code < len(self.code) and self.code[self._next_code][1] <= pos:
+            self._next_code += 1
+        if self._next_code < len(self.code) and self.code[self._next_code][0] <= pos:
+            return self.code[self._next_code][1]
         return -1
-    paragraph_end = _BLANK_LINE.search(text, start)
-    limit = paragraph_end.start() if paragraph_end else len(text)
-    i = start
-    while True:
-        i = text.find("$", i + 1)
-        if i == -1 or i >= limit:
+
+    def math_end(self, start: int, close: str) -> int:
+        """Where the math opened just before ``start`` closes (MathJax's rule: the matching delimiter outside
+        braces), or -1."""
+        braces = 0
+        for token in _MATH_TOKENS.finditer(self.text, start):
+            t = token.group(0)
+            if t == close and braces == 0:
+                self.budget -= token.start() - start
+                return token.start()
+            if t == "{":
+                braces += 1
+            elif t == "}" and braces:
+                braces -= 1
+        self.budget -= len(self.text) - start
+        return -1
+
+    def dollar_end(self, start: int) -> int:
+        """Pandoc's rule for ``$math$``: the opening '$' is followed by a non-space, the closing one follows a
+        non-space, is not escaped and is not followed by a digit; no blank line inside. -1 if there is none."""
+        text = self.text
+        if start >= len(text) or text[start].isspace():
             return -1
-        if not text[i - 1].isspace() and not _escaped(text, i) and not (i + 1 < len(text) and text[i + 1].isdigit()):
-            return i
+        limit = self.paragraph_end(start)
+        i = start
+        while True:
+            i = text.find("$", i + 1, limit)
+            if i == -1:
+                self.budget -= limit - start
+                return -1
+            if not text[i - 1].isspace() and not self.escaped(i) and not (i + 1 < len(text) and text[i + 1].isdigit()):
+                self.budget -= i - start
+                return i
 
 
 def _colon(text: str, pos: int) -> str:
@@ -160,7 +189,7 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
     while f"DGQ{'Q' * n}S" in text:
         n += 1
     prefix = f"DGQ{'Q' * n}S"
-    code = _code_spans(text)
+    t = _Text(text)
     slots: list[_Slot] = []
     out: list[str] = []
     pos = 0
@@ -179,18 +208,24 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
         if m is None:
             break
         i = m.start()
-        span = next((s for s in code if s[0] <= i < s[1]), None)
-        if span is not None:
-            i = span[1]
+        code_end = t.code_end(i)
+        if code_end != -1:
+            i = code_end
             continue
         two = text[i:i + 2]
-        if two in ("\\(", "\\["):
+        latex = m.group(0).lower()
+        if latex in _ANKI_LATEX_END:  # Anki's own LaTeX tags: left as written, for gate.py to refuse
+            end = t.lowered.find(_ANKI_LATEX_END[latex], i)
+            i = len(text) if end == -1 else end + len(_ANKI_LATEX_END[latex])
+        elif two in ("\\(", "\\["):
             close = "\\)" if two == "\\(" else "\\]"
-            end = _find_math_end(text, i + 2, close)
+            end = t.math_end(i + 2, close) if t.budget > 0 else -1
             if end == -1:
-                problems.append(FieldProblem(
+                unclosed = FieldProblem(
                     f"'{two}' starts math but has no matching '{close}', so Markdown shows '{two[1]}'; close the math, "
-                    f"or write '{two[1]}' without the backslash", severity=WARNING, rule="math"))
+                    f"or write '{two[1]}' without the backslash", severity=WARNING, rule="math")
+                if unclosed not in problems:
+                    problems.append(unclosed)
                 i += 2
                 continue
             tex = text[i + 2:end]
@@ -204,19 +239,21 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
         elif text.startswith("[sound:", i):
             end = text.find("]", i)
             if end == -1:
-                i += 7
+                i = len(text)
                 continue
             cut(i, end + 1, f"[sound:{html.escape(text[i + 7:end], quote=False)}]")
             i = pos
         elif text.startswith("$$", i):
-            end = text.find("$$", i + 2)
+            end = text.find("$$", i + 2) if t.budget > 0 else -1
+            if end != -1:
+                t.budget -= end - i
             if end == -1 or not text[i + 2:end].strip():
                 i += 2
                 continue
             cut(i, end + 2, f"\\[{html.escape(text[i + 2:end], quote=False)}\\]")
             i = pos
         elif text[i] == "$":
-            end = _dollar_end(text, i + 1)
+            end = t.dollar_end(i + 1) if t.budget > 0 else -1
             if end == -1:
                 i += 1
                 continue

@@ -16,8 +16,8 @@ _ANKI_FORBIDDEN = frozenset('[]<>:"/?*^\\|')
 _WINDOWS_DEVICE = re.compile(r"(?i)^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)")
 MAX_NAME_BYTES = 120  # Anki's MAX_MEDIA_FILENAME_LENGTH
 
-# Anki's own patterns (rslib/src/text.rs): HTML_MEDIA_TAGS finds <img src>, AV_TAGS finds [sound:...].
-SOUND = re.compile(r"\[sound:(.+?)\]", re.S)
+# Anki's own patterns (rslib/src/text.rs): HTML_MEDIA_TAGS finds <img src>, AV_TAGS finds [sound:(.+?)]
+# (searched with str.find here: Python's backtracking regex would be quadratic on many unclosed tags).
 # in nh3's output every attribute is name="value"
 IMG_SRC = re.compile(r'<img(?:\s+[^\s="/>]+="[^"]*")*?\s+src="([^"]*)"')
 
@@ -48,6 +48,11 @@ def references(field_html: str) -> list[tuple[str, str]]:
     found: list[tuple[int, str, str]] = []
     if "<img" in field_html:
         found += [(m.start(), "image", html.unescape(m.group(1))) for m in IMG_SRC.finditer(field_html)]
-    if "[sound:" in field_html:
-        found += [(m.start(), "sound", html.unescape(m.group(1))) for m in SOUND.finditer(field_html)]
+    start = field_html.find("[sound:")
+    while start != -1:
+        end = field_html.find("]", start + 8)  # Anki's '.+?': the name has at least one character
+        if end == -1:
+            break
+        found.append((start, "sound", html.unescape(field_html[start + 7:end])))
+        start = field_html.find("[sound:", end + 1)
     return [(kind, name) for _, kind, name in sorted(found)]

@@ -34,3 +34,15 @@ class Rendered:
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
+
+
+MAX_FIELD_CHARS = 65_536  # the longest field in 21 public decks (164,038 fields) has 5,594 characters
+
+
+def too_long(text: str) -> Rendered | None:
+    """A field longer than MAX_FIELD_CHARS is refused before any work (bounded time on any input)."""
+    if len(text) <= MAX_FIELD_CHARS:
+        return None
+    return Rendered("", problems=(FieldProblem(
+        f"field is {len(text):,} characters long; deckgen renders fields of up to {MAX_FIELD_CHARS:,} characters "
+        "(a card shows one screen of text); split it into several cards", rule="size"),))

@@ -54,6 +54,9 @@ _BBOX_BORDER = re.compile(r"^border(?:-(?:top|right|bottom|left))?(?:-(?:width|s
 _ENCLOSE_OPTIONS = re.compile(r"^[\w\s=,#.-]*$")
 
 
+MAX_ARGUMENT = 200
+
+
 class _Reader:
     """Reads MathJax-style arguments after a command: ``[optional]`` and ``{group}`` or a single token."""
 
@@ -65,8 +68,10 @@ class _Reader:
             self.pos += 1
 
     def _balanced(self, close: str) -> str:
+        """Up to the matching ``close`` (at most MAX_ARGUMENT characters: arguments that matter here are short)."""
         start, depth, tex = self.pos, 0, self.tex
-        while self.pos < len(tex):
+        stop = min(len(tex), start + MAX_ARGUMENT)
+        while self.pos < stop:
             c = tex[self.pos]
             if c == "\\":
                 self.pos += 2
@@ -82,7 +87,7 @@ class _Reader:
                 self.pos += 1
                 return tex[start:self.pos - 1]
             self.pos += 1
-        return tex[start:]
+        return tex[start:self.pos]
 
     def optional(self) -> str | None:
         self._skip_spaces()
