@@ -143,6 +143,12 @@ RULES = [
     (front("a \\(x + 1"),
      ":5:12: warning: card 'a': '\\(' starts math but has no matching '\\)', so Markdown shows '('; close the math, "
      "or write '(' without the backslash", 0),
+    (front("cost $ x_1 $ here"),
+     ":5:12: warning: card 'a': '$ x_1 $' is not turned into math: a '$' followed or preceded by a space is a dollar sign; "
+     "write $x_1$ or \\(x_1\\) for math, or \\$ for a dollar sign", 0),
+    (front("a" * 65_537),
+     ":5:12: error: card 'a': field is 65,537 characters long; deckgen renders fields of up to 65,536 characters "
+     "(a card shows one screen of text); split it into several cards", 1),
     (qa("```klingon\n\n      x\n\n      ```"),
      ":6:11: warning: card 'a': code language 'klingon' is not known to Pygments, so the code block is shown without "
      "colours; see https://pygments.org/languages/ for the names", 0),

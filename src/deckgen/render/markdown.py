@@ -32,6 +32,7 @@ _ANKI_LATEX_END = {"[$]": "[/$]", "[$$]": "[/$$]", "[latex]": "[/latex]"}
 _FENCE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})", re.M)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BACKTICKS = re.compile(r"`+")
+_SPACED_DOLLARS = re.compile(r"\$(\s[^$\n]*?[\\^_{][^$\n]*?|[^$\n]*?[\\^_{][^$\n]*?\s)\$(?!\d)")
 _MATH_TOKENS = re.compile(r"\\\)|\\\]|\\.|[{}]", re.S)
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
@@ -255,6 +256,12 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
         elif text[i] == "$":
             end = t.dollar_end(i + 1) if t.budget > 0 else -1
             if end == -1:
+                spaced = _SPACED_DOLLARS.match(text, i)
+                if spaced:  # '$ x_1 $': not math by the rule, but it looks like it, and Markdown would eat the '_'
+                    problems.append(FieldProblem(
+                        f"'{spaced.group(0)}' is not turned into math: a '$' followed or preceded by a space is a dollar "
+                        f"sign; write ${spaced.group(1).strip()}$ or \\({spaced.group(1).strip()}\\) for math, or \\$ for "
+                        "a dollar sign", severity=WARNING, rule="math"))
                 i += 1
                 continue
             cut(i, end + 1, f"\\({html.escape(text[i + 1:end], quote=False)}\\)")
