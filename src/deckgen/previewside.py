@@ -22,7 +22,9 @@ MISSING_LATEX2MATHML = "deckgen preview needs the 'latex2mathml' package: pip in
 # Anki's own list of video extensions (rslib/src/card_rendering/av_tags.rs & aqt/sound.py: mpv plays them as video)
 VIDEO = frozenset({"3gp", "avi", "flv", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "ogv", "webm"})
 
-_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# A tag, as far as placeholders and code need to know: it cannot run past the next '<', so finding all of
+# them stays linear on any input (a value with '<' in it is cut short: only a context guess is then wrong).
+_TAG = re.compile(r"""<[A-Za-z/!?][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*>""")
 _PLAY = re.compile(r"\[anki:play:([qa]):(\d+)\]")
 _SKIP = frozenset({"code", "pre", "script", "style", "textarea"})
 

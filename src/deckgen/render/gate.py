@@ -18,7 +18,6 @@ import html
 import re
 from html.parser import HTMLParser
 
-from . import tex
 from .media import name_problem, references
 from .result import WARNING, FieldProblem
 
@@ -49,7 +48,7 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
                 "computer to draw them (and shows nothing where it is not installed); write math as \\(...\\) or \\[...\\]",
                 rule="math"))
     if "{{c" in field_html:
-        problems += _cloze_problems(field_html, cloze)
+        problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
         problems += _math_problems(field_html, cloze)
     return media, _unique(problems)
@@ -85,7 +84,8 @@ def _media_problem(kind: str, name: str) -> str | None:
     return None
 
 
-def _cloze_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
+def cloze_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
+    """Cloze markup where Anki would mishandle it (the only check plain text, with no '<', '[' or '\\', needs)."""
     opener = CLOZE_OPEN.search(field_html)
     if opener is None:
         return []
@@ -93,7 +93,7 @@ def _cloze_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
         return [FieldProblem(f"cloze syntax '{opener.group(0)}' in a field that is not cloze text: Anki shows it as "
                              "typed; make it a cloze card ('cloze:') to hide the answer", severity=WARNING, rule="cloze")]
     problems = []
-    for tag in _TAG.finditer(field_html):
+    for tag in _TAG.finditer(field_html) if "<" in field_html else ():
         for attribute in _ATTRIBUTE.finditer(tag.group(2)):
             value = attribute.group(2)
             if CLOZE_OPEN.search(value) or "}}" in value:
@@ -101,7 +101,7 @@ def _cloze_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
                     f"cloze deletion inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> "
                     f"({html.unescape(value)!r}): Anki would write its cloze HTML into the attribute; "
                     "keep the deletion out of HTML attributes (and image descriptions)", rule="cloze"))
-    occlusion = _IMAGE_OCCLUSION.search(field_html)
+    occlusion = _IMAGE_OCCLUSION.search(field_html) if "image-occlusion:" in field_html else None
     if occlusion:
         problems.append(FieldProblem(
             f"'{occlusion.group(0)}' is Anki's image-occlusion syntax, which deckgen does not support (Anki copies "
@@ -206,6 +206,8 @@ def _add_text(text: str, stack: list[list[str]], answers: list[str], hints: list
 
 
 def _math_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
+    from . import tex  # only fields with a backslash need the TeX tables
+
     texts, flat = mathjax_strings(field_html)
     if cloze:
         texts += cloze_views(flat) if CLOZE_OPEN.search(flat) else [flat]

@@ -13,28 +13,29 @@ Text with no ``|`` and no ``~~`` cannot use either, so it takes cmark's one-call
 
 from __future__ import annotations
 
-import ctypes
+from functools import cache
 from typing import Any
 
-from cmarkgfm import _cmark
-from cmarkgfm.cmark import Options
-
-OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
 EXTENSIONS = (b"table", b"strikethrough")
 
-_lib: Any = _cmark.lib
-_ffi: Any = _cmark.ffi
 
+@cache
+def _load() -> tuple[Any, Any, int, Any, Any, list[Any]]:
+    """(cffi lib, ffi, options, free, node_free, extensions), loaded on first use: plain-text fields never need it."""
+    import ctypes
 
-class _Mem(ctypes.Structure):
-    _fields_ = [
-        ("calloc", ctypes.c_void_p),
-        ("realloc", ctypes.c_void_p),
-        ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p)),
-    ]
+    from cmarkgfm import _cmark
+    from cmarkgfm.cmark import Options
 
+    class _Mem(ctypes.Structure):
+        _fields_ = [
+            ("calloc", ctypes.c_void_p),
+            ("realloc", ctypes.c_void_p),
+            ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p)),
+        ]
 
-def _load() -> tuple[Any, Any, list[Any]]:
+    _lib: Any = _cmark.lib
+    _ffi: Any = _cmark.ffi
     so = ctypes.CDLL(_cmark.__file__)
     so.cmark_get_default_mem_allocator.restype = ctypes.POINTER(_Mem)
     so.cmark_get_default_mem_allocator.argtypes = []
@@ -44,43 +45,40 @@ def _load() -> tuple[Any, Any, list[Any]]:
     extensions = [_lib.cmark_find_syntax_extension(name) for name in EXTENSIONS]
     if any(e == _ffi.NULL for e in extensions):
         raise RuntimeError(f"cmark-gfm lacks one of the extensions {EXTENSIONS}")
-    return so.cmark_get_default_mem_allocator().contents.free, so.cmark_node_free, extensions
-
-
-_free, _node_free, _extensions = _load()
-
-
-def _address(pointer: Any) -> int:
-    return int(_ffi.cast("uintptr_t", pointer))
+    options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+    return _lib, _ffi, options, so.cmark_get_default_mem_allocator().contents.free, so.cmark_node_free, extensions
 
 
 def _take_string(raw: Any) -> str:
+    _, ffi, _, free, _, _ = _load()
     try:
-        return str(_ffi.string(raw).decode("utf-8"))
+        return str(ffi.string(raw).decode("utf-8"))
     finally:
-        _free(_address(raw))
+        free(int(ffi.cast("uintptr_t", raw)))
 
 
 def to_html(text: str) -> str:
     """Render ``text`` (CommonMark + tables + ``~~strikethrough~~``; raw HTML kept for the sanitizer)."""
+    if "|" in text or "~~" in text:
+        return to_html_with_extensions(text)
+    lib, _, options, _, _, _ = _load()
     data = text.encode("utf-8")
-    if "|" not in text and "~~" not in text:
-        return _take_string(_lib.cmark_markdown_to_html(data, len(data), OPTIONS))
-    return to_html_with_extensions(text)
+    return _take_string(lib.cmark_markdown_to_html(data, len(data), options))
 
 
 def to_html_with_extensions(text: str) -> str:
     """Always through the parser with the extensions attached (``to_html`` skips it when it cannot matter)."""
+    lib, ffi, options, _, node_free, extensions = _load()
     data = text.encode("utf-8")
-    parser = _lib.cmark_parser_new(OPTIONS)
+    parser = lib.cmark_parser_new(options)
     try:
-        for extension in _extensions:
-            _lib.cmark_parser_attach_syntax_extension(parser, extension)
-        _lib.cmark_parser_feed(parser, data, len(data))
-        root = _lib.cmark_parser_finish(parser)
+        for extension in extensions:
+            lib.cmark_parser_attach_syntax_extension(parser, extension)
+        lib.cmark_parser_feed(parser, data, len(data))
+        root = lib.cmark_parser_finish(parser)
         try:
-            return _take_string(_lib.cmark_render_html(root, OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser)))
+            return _take_string(lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser)))
         finally:
-            _node_free(_address(root))
+            node_free(int(ffi.cast("uintptr_t", root)))
     finally:
-        _lib.cmark_parser_free(parser)
+        lib.cmark_parser_free(parser)

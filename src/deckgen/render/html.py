@@ -10,11 +10,11 @@ something, the scanner says what and why.
 from __future__ import annotations
 
 from . import gate, sanitize
-from .result import Rendered, too_long
+from .result import Rendered, unusable
 
 
 def render_html(text: str, *, cloze: bool = False) -> Rendered:
-    refused = too_long(text)
+    refused = unusable(text)
     if refused:
         return refused
     approved, problems = sanitize.approve(text, markdown=False)

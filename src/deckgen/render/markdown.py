@@ -21,20 +21,23 @@ import re
 from dataclasses import dataclass
 
 from . import gate, gfm, highlight, sanitize
-from .result import WARNING, FieldProblem, Rendered, too_long
+from .result import MAX_FIELD_CHARS, WARNING, FieldProblem, Rendered, unusable
 
 # Text with none of these renders to itself as one paragraph, and nh3 leaves it as it is (a property test holds
 # both): no Markdown, no sanitizer needed. '{' is not here: cloze text takes the fast path; gate.py checks it.
-MARKDOWN_CHARS = re.compile(r"[\\`*_\[\]<>&$~\x00-\x1f\x7f\u00a0\u2028\u2029]|^[-+=#>\s]|\s$|^\d+[.)]")
+MARKDOWN_CHARS = re.compile(r"[\\`*_\[\]<>&$~\x00-\x1f\x7f\u00a0\u2028\u2029\ufeff\ud800-\udfff]|^[-+=#>\s]|\s$|^\d+[.)]")
 
 _INTERESTING = re.compile(r"[\\`$]|\[sound:|\[(?:\$\$?|latex)\]", re.I)
 _ANKI_LATEX_END = {"[$]": "[/$]", "[$$]": "[/$$]", "[latex]": "[/latex]"}
 _FENCE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})", re.M)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BACKTICKS = re.compile(r"`+")
+_RAW_HTML = re.compile(r"<[A-Za-z/!?]")  # how CommonMark's raw HTML and autolinks start
 _SPACED_DOLLARS = re.compile(r"\$(\s[^$\n]*?[\\^_{][^$\n]*?|[^$\n]*?[\\^_{][^$\n]*?\s)\$(?!\d)")
 _MATH_TOKENS = re.compile(r"\\\)|\\\]|\\.|[{}]", re.S)
-_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# A tag, as far as placeholders and code need to know: it cannot run past the next '<', so finding all of
+# them stays linear on any input (a value with '<' in it is cut short: only a context guess is then wrong).
+_TAG = re.compile(r"""<[A-Za-z/!?][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*>""")
 
 
 @dataclass(frozen=True)
@@ -48,14 +51,13 @@ def render_markdown(text: str, *, cloze: bool = False) -> Rendered:
     """Render one Markdown field. A single paragraph is unwrapped (Anki fields are usually inline).
     ``cloze``: the field is cloze text (Anki renders it with ``{{cloze:...}}``)."""
     text = text.strip()
-    refused = too_long(text)
-    if refused:
-        return refused
-    if not MARKDOWN_CHARS.search(text):
+    if len(text) <= MAX_FIELD_CHARS and not MARKDOWN_CHARS.search(text):  # (no surrogate either)
         if "{{c" not in text:
             return Rendered(text)
-        media, found = gate.inspect(text, cloze=cloze)
-        return Rendered(text, tuple(media), tuple(found))
+        return Rendered(text, (), tuple(gate.cloze_problems(text, cloze)))
+    refused = unusable(text)
+    if refused:
+        return refused
     problems: list[FieldProblem] = []
     slots: list[_Slot] = []
     prefix = ""
@@ -70,7 +72,7 @@ def render_markdown(text: str, *, cloze: bool = False) -> Rendered:
         out = _restore(out, slots, prefix)
     out, found = highlight.highlight_blocks(out)
     problems += found
-    approved, found = sanitize.approve(out, markdown=True, scanned="<" in text or "[" in text)
+    approved, found = sanitize.approve(out, markdown=True, scanned="[" in text or bool(_RAW_HTML.search(text)))
     problems += found
     media, found = gate.inspect(approved, cloze=cloze)
     return Rendered(approved, tuple(media), tuple(dict.fromkeys(problems + found)))

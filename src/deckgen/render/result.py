@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import ERROR, WARNING
@@ -39,10 +40,17 @@ class Rendered:
 MAX_FIELD_CHARS = 65_536  # the longest field in 21 public decks (164,038 fields) has 5,594 characters
 
 
-def too_long(text: str) -> Rendered | None:
-    """A field longer than MAX_FIELD_CHARS is refused before any work (bounded time on any input)."""
-    if len(text) <= MAX_FIELD_CHARS:
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def unusable(text: str) -> Rendered | None:
+    """A field that is refused before any work: longer than MAX_FIELD_CHARS (bounded time on any input), or
+    with a lone UTF-16 surrogate (JSON can carry one; it is no character and cannot be stored)."""
+    if len(text) > MAX_FIELD_CHARS:
+        message = (f"field is {len(text):,} characters long; deckgen renders fields of up to {MAX_FIELD_CHARS:,} characters "
+                   "(a card shows one screen of text); split it into several cards")
+    elif (bad := _SURROGATE.search(text)) is not None:
+        message = f"field has a lone surrogate (U+{ord(bad.group(0)):04X}), which is not a character; remove it"
+    else:
         return None
-    return Rendered("", problems=(FieldProblem(
-        f"field is {len(text):,} characters long; deckgen renders fields of up to {MAX_FIELD_CHARS:,} characters "
-        "(a card shows one screen of text); split it into several cards", rule="size"),))
+    return Rendered("", problems=(FieldProblem(message, rule="size"),))
