@@ -33,6 +33,8 @@ HOSTILE = {
     "quote in an HTML block": "<div>\n" + "<a " * (N // 4) + '$x$ "',
     "attribute quotes": "<div>\n" + '<a title="' * (N // 12) + "$x$",
     "spaced dollars": "$ a_" * (N // 4),
+    "image references": "".join(f"![{i}](media/i{i}.png)" for i in range(N // 25)),
+    "sound references": "".join(f"[sound:s{i}.mp3]" for i in range(N // 18)),
 }
 
 

@@ -33,13 +33,13 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProblem]]:
     """(media file names used, problems) of a field's final HTML."""
     problems: list[FieldProblem] = []
-    media: list[str] = []
+    media: dict[str, None] = {}
     for kind, name in references(field_html):
         problem = _media_problem(kind, name)
         if problem:
             problems.append(FieldProblem(problem, rule="media"))
-        elif name not in media:
-            media.append(name)
+        else:
+            media[name] = None
     if "[" in field_html:
         latex = _anki_latex(field_html)
         if latex:
@@ -51,7 +51,7 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
         problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
         problems += _math_problems(field_html, cloze)
-    return media, _unique(problems)
+    return list(media), _unique(problems)
 
 
 def _anki_latex(field_html: str) -> str | None:
