@@ -101,6 +101,19 @@ RULES = [
     (qa("[sound:e\u0301.mp3]"),
      ":6:11: error: card 'a': media file name 'e\u0301.mp3' is not in Unicode NFC form (Anki renames such files); rename the file "
      "(e.g. re-type its accents); rename the file and its reference", 1),
+    (qa("[sound:a\u00a0b.mp3]"),
+     ":6:11: error: card 'a': media file name 'a\u00a0b.mp3' has a non-breaking space, which Anki turns into a space; "
+     "rename the file and its reference", 1),
+    (qa("[sound:notes.]"),
+     ":6:11: error: card 'a': media file name 'notes.' ends with a space or a dot, which Anki renames; rename the file and its reference", 1),
+    (qa(f"[sound:{'x' * 118}.mp3]"),
+     f":6:11: error: card 'a': media file name '{'x' * 118}.mp3' is longer than 120 bytes, which Anki shortens; "
+     "rename the file and its reference", 1),
+    (qa("[sound:a\U000e0080.mp3]"),
+     ":6:11: error: card 'a': media file name 'a\U000e0080.mp3' has characters that Unicode does not assign, which Anki "
+     "removes from media file names; rename the file and its reference", 1),
+    (qa("[x](ftp://t.example/f)"),
+     ":6:11: error: card 'a': link scheme 'ftp:' is not allowed; use http, https or mailto", 1),
     (qa("[sound:https://t.example/a.mp3]"),
      ":6:11: error: card 'a': sound 'https://t.example/a.mp3' is not a local file; put it in cards/media/ and write [sound:NAME]", 1),
     (qa("[sound:media/a.mp3]"),
@@ -128,6 +141,10 @@ RULES = [
      "write a name (red), #rrggbb or [rgb]{1,0,0}", 1),
     (front("\\(\\color[named]{red;x}{y}\\)"),
      ":5:12: error: card 'a': unsafe math: \\color{red;x}: 'red;x' is not a colour", 1),
+    (front("\\(\\color[cmyk]{0,1,1,0}{x}\\)"),
+     ":5:12: error: card 'a': unsafe math: \\color[cmyk]: 'cmyk' is not a colour model; use rgb, RGB, gray or none", 1),
+    (front("\\(" + "".join(f"\\x{c} " for c in "abcdefghijklmnopqrstuvwxy") + "\\)"),
+     ":5:12: error: card 'a': math: 4 more problems like these", 1),  # 24 unknown (\\xi is a letter), 20 shown
     (front("\\(\\bbox[style:position:fixed]{x}\\)"),
      ":5:12: error: card 'a': unsafe math: \\bbox[style:position:fixed]: 'style:position:fixed' is not allowed; \\bbox takes "
      "a colour, a padding and a border (e.g. \\bbox[yellow,5px,border:1px solid red]{x}), not CSS styles", 1),
