@@ -92,6 +92,9 @@ RULES = [
     (qa("![x](media/a?b.png)"),
      ":6:11: error: card 'a': media file name 'a?b.png' has characters that Anki does not allow in media file names (?); "
      "rename the file and its reference", 1),
+    (qa("![x](media/a:b.png)"),
+     ":6:11: error: card 'a': media file name 'a:b.png' has characters that Anki does not allow in media file names (:); "
+     "rename the file and its reference", 1),
     (qa("[sound:b*.mp3]"),
      ":6:11: error: card 'a': media file name 'b*.mp3' has characters that Anki does not allow in media file names (*); "
      "rename the file and its reference", 1),

@@ -155,3 +155,21 @@ def test_html_fields_reference_media_by_bare_name(tmp_path: Path, anki: AnkiColl
     assert list(check.missing) == [] and list(check.unused) == []
     (note,) = anki.notes()
     assert [note["A"], note["B"]] == [fields[0].html, fields[1].html]
+
+
+def test_anki_renames_media_names_deckgen_refuses(tmp_path: Path, anki: AnkiCollection) -> None:
+    """Why those names are refused: Anki's importer renames the file and rewrites the note, so what learners get
+    is not what deckgen built (a package written with genanki, deckgen's checks bypassed)."""
+    names = ["q?.png", "CON.png", "notes.", "e\u0301.png"]
+    for name in names:
+        (tmp_path / name).write_bytes(name.encode())
+        assert render_html(f'<img src="{name}">').problems  # refused by deckgen
+    model = genanki.Model(1607392322, "One field", fields=[{"name": "A"}], templates=[{"name": "C", "qfmt": "{{A}}", "afmt": "x"}])
+    deck = genanki.Deck(2059400113, "Renamed")
+    deck.add_note(genanki.Note(model=model, fields=["".join(f'<img src="{n}">' for n in names)], guid="renamed"))
+    package = genanki.Package(deck)
+    package.media_files = [str(tmp_path / n) for n in names]
+    package.write_to_file(str(tmp_path / "renamed.apkg"))
+    anki.import_package(tmp_path / "renamed.apkg")
+    assert sorted(p.name for p in Path(anki.col.media.dir()).iterdir()) == ["CON_.png", "notes._", "q.png", "\u00e9.png"]
+    assert anki.notes()[0]["A"] == '<img src="q.png"><img src="CON_.png"><img src="notes._"><img src="\u00e9.png">'

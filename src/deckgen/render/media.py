@@ -2,8 +2,10 @@
 
 Anki stores a field's references unencoded (``<img src="my file.png">``, ``[sound:a&amp;b.mp3]``) and encodes
 spaces and ``#`` itself when it shows the card. On import it renames any file whose name it would not keep
-(rslib/src/media/files.rs ``normalize_filename``): the field would then name a file Anki does not have. So a
-referenced name must be one that Anki keeps as it is.
+(rslib/src/media/files.rs ``normalize_filename``: ``q?.png`` becomes ``q.png``, ``CON.png`` ``CON_.png``) and
+rewrites the notes to match (measured), so the learner's note is no longer the one deckgen built and the file
+no longer has its name in ``cards/media/``. deckgen refuses such names instead: a referenced name must be one
+that Anki keeps as it is.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from .allowlist import (
     UNSAFE_TAGS,
     URL_SCHEMES,
 )
+from .media import name_problem
 from .result import WARNING, FieldProblem
 
 MEDIA_PREFIX = "media/"
@@ -140,6 +141,8 @@ class Scanner(HTMLParser):
             if not value.startswith(MEDIA_PREFIX) or not name or "/" in name or "\\" in name:
                 self.error(f"image path '{value}' must name a file directly in the cards folder's media/ (e.g. media/figure.png)",
                            rule="media")
+            elif (reason := name_problem(unquote(name))) is not None:  # found here: a ':' would make nh3 drop the src
+                self.error(f"media file name '{unquote(name)}' {reason}; rename the file and its reference", rule="media")
         elif "/" in value or "\\" in value:
             self.error(f"image '{value}' must be a file name in cards/media/ (Anki's media folder has no subfolders), "
                        "e.g. <img src=\"figure.png\">", rule="media")
