@@ -255,3 +255,10 @@ def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         + chunk(b"IDAT", zlib.compress(row * height))
         + chunk(b"IEND", b"")
     )
+
+
+def make_wav(seconds: float = 0.2, rate: int = 8000) -> bytes:
+    """A short silent 16-bit mono WAV file (for test audio: any browser can decode it)."""
+    frames = b"\x00\x00" * int(seconds * rate)
+    fmt = struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+    return b"RIFF" + struct.pack("<I", 36 + len(frames)) + b"WAVEfmt " + fmt + b"data" + struct.pack("<I", len(frames)) + frames

@@ -259,18 +259,18 @@ def small_crowdanki(here: Path, desc: str, back: str) -> Path:
 
 
 def test_html_outside_the_allow_list_and_a_description_deckgen_cannot_render(here: Path) -> None:
-    small_crowdanki(here, '<font color="red">An old</font> deck', '<font color="red">red</font> back')
+    small_crowdanki(here, '<marquee>An old</marquee> deck', '<marquee>red</marquee> back')
     result = run("import", "old")
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith(
-        "old: error: note 'g-1' (card 'front-one'): field 'Back': HTML tag <font> is not supported; use Markdown or one of:")
+        "old: error: note 'g-1' (card 'front-one'): field 'Back': HTML tag <marquee> is not supported; use Markdown, or a tag")
     result = run("import", "old", "--strip-unsafe", env=EPOCH)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("old: warning: note 'g-1' (card 'front-one'): field 'Back': removed by --strip-unsafe: HTML "
-                               "tag <font> is not supported; use Markdown or one of: a, b,")
+                               "tag <marquee> is not supported; use Markdown, or a tag")
     assert lines[1].startswith("old: warning: deck description: written as plain text: deckgen does not allow its HTML "
-                               "(HTML tag <font> is not supported; use Markdown or one of: a, b,")
+                               "(HTML tag <marquee> is not supported; use Markdown, or a tag")
     assert "changed by --strip-unsafe: 1 notes (front-one); learners get them updated on the next build" in lines
     deck = (here / "cards" / "deck.yaml").read_text()
     assert "description: An old deck\n" in deck

@@ -199,22 +199,22 @@ CHANGED = ["a?b.png", "a:b.png", "a*b.png", "a|b.png", "a?b.png", "a[1].png", 'a
 
 def test_names_anki_would_change_are_refused_with_a_reason() -> None:
     assert all(name_problem(name) is None for name in KEPT)
-    assert name_problem("a?b.png") == "Anki removes or changes these characters in media file names: ?; rename the file"
-    assert name_problem("a\u00a0b[1].png") == ("Anki removes or changes these characters in media file names: [ ] U+00A0; "
-                                              "rename the file")
-    assert name_problem("e\u0301.png") == ("the name is not in Unicode NFC form (Anki would rename the file); rename it, "
-                                          "typing the accents again")
-    assert name_problem("CON.png") == "the name is a Windows device name (Anki would rename the file); rename it"
-    assert name_problem("trail.png.") == "the name ends with a space or a dot (Anki would rename the file); rename it"
-    assert name_problem("x" * 117 + ".png") == "the name is longer than Anki's 120 bytes (Anki would shorten it); rename it"
+    rename = "; rename the file and its references"
+    assert name_problem("a?b.png") == "the name has characters that Anki does not allow in media file names (?)" + rename
+    assert name_problem("a\u00a0b.png") == "the name has a non-breaking space, which Anki turns into a space" + rename
+    assert name_problem("e\u0301.png") == "the name is not in Unicode NFC form, which Anki renames (re-type its accents)" + rename
+    assert name_problem("CON.png") == "the name is a reserved Windows device name, which Anki renames" + rename
+    assert name_problem("trail.png.") == "the name ends with a space or a dot, which Anki renames" + rename
+    assert name_problem("x" * 117 + ".png") == "the name is longer than 120 bytes, which Anki shortens" + rename
     assert all(name_problem(name) for name in CHANGED)
 
 
 def test_refused_name_is_reported_at_the_card(tmp_path: Path) -> None:
     cards = image_deck(tmp_path, "a?b.png")
     (cards / "media" / "a?b.png").write_bytes(PNG)
-    assert_refused(cards, f"{cards / 'img.yaml'}:4:5: error: card 'figure': media file 'media/a?b.png': Anki removes or "
-                          "changes these characters in media file names: ?; rename the file")
+    # the card's field is where it is found (the file itself is not reported twice)
+    assert_refused(cards, f"{cards / 'img.yaml'}:5:12: error: card 'figure': media file name 'a?b.png' has characters that "
+                          "Anki does not allow in media file names (?); rename the file and its reference")
 
 
 def test_accepted_names_land_in_ankis_media_folder_exactly_and_refused_ones_would_not(tmp_path: Path) -> None:

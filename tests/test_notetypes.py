@@ -354,3 +354,29 @@ def test_two_cards_with_one_guid_are_refused(tmp_path: Path, monkeypatch: pytest
     assert result.exit_code == 1
     assert ("cards/lesson-1.yaml:15:11: error: card 'capital': GUID 'same' is also the GUID of card 'hao'; a GUID is one "
             "note's identity") in result.output.splitlines()
+
+
+def test_a_field_shown_through_a_decoding_filter_may_not_hold_escaped_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                           anki: AnkiCollection) -> None:
+    """'{{text:Field}}' strips tags and decodes entities: escaped text would become markup in Anki (measured below)."""
+    monkeypatch.chdir(tmp_path)
+    deck = DECK.replace('front: "{{Hanzi}}"', 'front: "{{text:Hanzi}}"')
+    hostile = "  - id: a\n    type: vocab\n    fields: {Hanzi: '&lt;img src=x onerror=alert(1)&gt;', Pinyin: x}\n"
+    vocab_deck(tmp_path, deck=deck, topic="topic: lesson-1\ntitle: L\ncards:\n" + hostile)
+    result = run("check", "cards")
+    assert result.exit_code == 1
+    assert ("cards/lesson-1.yaml:6:21: error: card 'a': field 'Hanzi' is shown through '{{text:Hanzi}}', which turns "
+            "escaped text such as '&lt;' back into markup in Anki (the sanitizer's work would be undone): remove the '<' or "
+            "'>' from the field's text, or the filter from the template") in result.output.splitlines(), result.output
+    # why: the real backend renders that field through {{text:}} as a live element
+    model = anki.col.models.by_name("Basic")
+    model["tmpls"][0]["qfmt"] = "{{text:Front}}"
+    anki.col.models.update_dict(model)
+    note = anki.col.new_note(model)
+    note["Front"] = "&lt;img src=x onerror=alert(1)&gt;"
+    anki.col.add_note(note, 1)
+    assert "<img src=x onerror=alert(1)>" in note.cards()[0].question()
+    # ordinary text through the filter is fine
+    vocab_deck(tmp_path, deck=deck, topic="topic: lesson-1\ntitle: L\ncards:\n  - id: a\n    type: vocab\n"
+                                           "    fields: {Hanzi: '<b>好</b> &amp; 你', Pinyin: x}\n")
+    assert run("build", "cards").exit_code == 0

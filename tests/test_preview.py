@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import deckgen
-from browser import Chromium, make_png, png_facts
+from browser import Chromium, make_png, make_wav, png_facts
 from conftest import REPO, AnkiCollection, run
 from deckgen.notetypes import CSS
 
@@ -124,7 +124,8 @@ def test_site_has_every_card_in_deck_order(deck_dir: Path, monkeypatch: pytest.M
 
 
 def test_cards_are_exactly_what_anki_renders(deck_dir: Path, anki: AnkiCollection) -> None:
-    """The page holds Anki's own question/answer HTML, byte for byte, for every card."""
+    """The page holds Anki's own question/answer HTML, byte for byte, for every card (without math or sound;
+    for those, see test_math_and_sound_become_mathml_and_players)."""
     preview_ok(deck_dir)
     notes = page_cards((deck_dir.parent / "preview" / "index.html").read_text(encoding="utf-8"))
     build = run("build", deck_dir)
@@ -372,3 +373,113 @@ def test_printed_preview_puts_each_back_behind_its_front(tmp_path: Path) -> None
         assert abs(back[0] - (1 - front[0])) < 0.02, (name, front, back)
         seen.append(front)
     assert len({round(x, 1) for x, _ in seen}) == 2  # both columns are used, so the mirroring is really tested
+# ------------------------------------------------------------------------------------- rich content on the page
+
+RICH_YAML = r"""topic: rich
+title: Rich content
+cards:
+  - id: rich-math
+    front: 'Bazett: \(QTc = \frac{QT}{\sqrt{RR}}\)'
+    back: '\[\sum_{i=1}^n x_i < \infty\]'
+  - id: rich-table
+    front: Which drug?
+    back: |-
+      | Phase | Drug |
+      |-------|------|
+      | MRD+  | blinatumomab |
+  - id: rich-code
+    front: A function
+    back: |-
+      ```python
+      def f(x):
+          return x  # same
+      ```
+  - id: rich-audio
+    front: 'Listen: [sound:tone 1.wav]'
+    back: '`\(not math in code\)`'
+"""
+
+
+def rich_preview(deck_dir: Path) -> Path:
+    (deck_dir / "rich.yaml").write_text(RICH_YAML, encoding="utf-8")
+    (deck_dir / "media").mkdir()
+    (deck_dir / "media" / "tone 1.wav").write_bytes(make_wav())
+    preview_ok(deck_dir)
+    return deck_dir.parent / "preview"
+
+
+def test_math_and_sound_become_mathml_and_players(deck_dir: Path) -> None:
+    site = rich_preview(deck_dir)
+    assert sorted(p.name for p in site.iterdir()) == ["index.html", "tone 1.wav"]
+    notes = page_cards((site / "index.html").read_text(encoding="utf-8"))
+    (_, _, front, back), = notes["rich-math"]
+    assert front.startswith('Bazett: <math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
+    assert "<mfrac>" in front and "<msqrt>" in front and "\\(" not in front
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in back and "&#x0003C;" in back
+    (_, _, front, back), = notes["rich-audio"]
+    assert front == 'Listen: <audio class="dgp-av" controls preload="metadata" src="tone%201.wav" title="tone 1.wav"></audio>'
+    assert "<code>\\(not math in code\\)</code>" in back  # math in code stays text, as in Anki
+
+
+def test_missing_latex2mathml_is_a_clear_error_with_exit_code_2(deck_dir: Path) -> None:
+    code = "import sys; sys.modules['latex2mathml'] = None; from deckgen.cli import main; main()"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.run([sys.executable, "-c", code, "preview", str(deck_dir)], capture_output=True, text=True, env=env)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == ("deckgen: error: deckgen preview needs the 'latex2mathml' package: "
+                           f"pip install 'deckgen-anki[preview]=={deckgen.__version__}'\n")
+
+
+RICH_FACTS_JS = """
+(() => {
+  const side = (id, which) => document.querySelector(`#card-${id} .dgp-${which} .card`);
+  const math = side('rich-math', 'front').querySelector('math');
+  const box = math.getBoundingClientRect();
+  const frac = math.querySelector('mfrac').getBoundingClientRect();
+  const table = side('rich-table', 'back').querySelector('table');
+  const cell = getComputedStyle(table.querySelector('td'));
+  const codeCard = side('rich-code', 'back');
+  const keyword = codeCard.querySelector('.dg-code .k');
+  const light = [getComputedStyle(keyword).color, getComputedStyle(keyword.closest('pre')).backgroundColor];
+  codeCard.classList.add('nightMode');
+  const dark = [getComputedStyle(keyword).color, getComputedStyle(keyword.closest('pre')).backgroundColor];
+  codeCard.classList.remove('nightMode');
+  const audio = side('rich-audio', 'front').querySelector('audio');
+  return {
+    math: {tag: math.namespaceURI, width: box.width, height: box.height, fracTaller: frac.height > 20,
+           text: math.textContent},
+    table: {headers: [...table.querySelectorAll('th')].map(t => t.innerText), cells: table.querySelectorAll('td').length,
+            border: cell.borderTopStyle + ' ' + cell.borderTopWidth},
+    code: {keyword: keyword.innerText, light, dark, spans: codeCard.querySelectorAll('.dg-code span').length},
+    audio: {src: audio.getAttribute('src'), controls: audio.controls, height: audio.getBoundingClientRect().height},
+  };
+})()
+"""
+
+
+def test_rich_content_in_headless_chromium(deck_dir: Path, tmp_path: Path) -> None:
+    """A table, math (drawn as MathML, no network), highlighted code (light and night colours) and an audio player."""
+    index = rich_preview(deck_dir) / "index.html"
+    with Chromium(tmp_path / "browser") as chromium:
+        page = chromium.open(index.as_uri())
+        facts = page.evaluate(RICH_FACTS_JS)
+        ready = 0
+        for _ in range(50):  # the player reads the file's header: proof that the file is there and plays
+            ready = page.evaluate("document.querySelector('#card-rich-audio .dgp-front audio').readyState")
+            if ready >= 1:
+                break
+            time.sleep(0.1)
+        duration = page.evaluate("document.querySelector('#card-rich-audio .dgp-front audio').duration")
+        problems = page.problems()
+        page.screenshot(tmp_path / "rich.png")
+    print(f"screenshot: {tmp_path / 'rich.png'}")
+    assert problems == []
+    assert facts["math"]["tag"] == "http://www.w3.org/1998/Math/MathML"
+    assert facts["math"]["width"] > 40 and facts["math"]["height"] > 20 and facts["math"]["fracTaller"]
+    assert facts["math"]["text"].replace(" ", "") == "QTc=QTRR"  # drawn, not shown as TeX source
+    assert facts["table"] == {"headers": ["Phase", "Drug"], "cells": 2, "border": "solid 1px"}
+    assert facts["code"]["keyword"] == "def" and facts["code"]["spans"] >= 8
+    assert facts["code"]["light"] == ["rgb(207, 34, 46)", "rgb(246, 248, 250)"]  # #cf222e on #f6f8fa
+    assert facts["code"]["dark"] == ["rgb(255, 123, 114)", "rgb(22, 27, 34)"]  # #ff7b72 on #161b22 in night mode
+    assert facts["audio"]["src"] == "tone%201.wav" and facts["audio"]["controls"] and facts["audio"]["height"] > 0
+    assert ready >= 1 and abs(duration - 0.2) < 0.01

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .compile import media_files
-from .editor_notes import references_html
 from .errors import ContentError, Location, Problem, UsageError
 from .layout import LOCK_FILE
 from .lock import Lock
@@ -21,7 +20,6 @@ from .model import Card, Deck
 from .notes import NoteSpec
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
 from .renames import pair_renames
-from .render import render_markdown
 
 if TYPE_CHECKING:
     from .gitio import Snapshot
@@ -105,10 +103,7 @@ def plan_build(
     deck = compiled.deck
     notes = list(compiled.notes)
     problems = list(compiled.problems)
-    description = render_markdown(deck.description)
-    for message in description.problems:
-        problems.append(Problem(deck.location, message, context="deck description"))
-    description_html = description.html + references_html(deck)
+    description_html = compiled.description_html
     lock_path = cards_dir / LOCK_FILE
     now = build_time() if now is None else now
     old = read_lock(lock_path, now)  # a mod more than a day ahead of now is an error: it would block later updates

@@ -48,14 +48,15 @@ def code_fingerprint() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = []
-    for dist in ("PyYAML", "nh3", "cmarkgfm"):
+    for dist in ("PyYAML", "nh3", "cmarkgfm", "Pygments"):
         try:
             versions.append(version(dist))
         except PackageNotFoundError:
             versions.append("?")
     h = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version}|{versions}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):  # subpackages too (render/, importers/, ...)
+        h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -40,9 +40,9 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
     def md(key: str, text: str) -> str:
         if not text:
             return ""
-        result = render_markdown(text)
-        for message in result.problems:
-            problems.append(Problem(card.where(key), message, context=context, rule="html"))
+        result = render_markdown(text, cloze=key == "cloze")
+        for found in result.problems:
+            problems.append(Problem(card.where(key), found.message, severity=found.severity, context=context, rule=found.rule))
         media.extend(result.media)
         return result.html
 

@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import os
 import stat
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Location, Problem
 from .fsutil import UnsafeFile, open_dir_nofollow, read_regular
+from .render.media import name_problem as render_name_problem
 from .yamlsource import file_display
 
 MEDIA_DIR = "media"
 MAX_MEDIA_BYTES = 100 * 1024 * 1024
 """Anki's own limit for one media file (AnkiWeb does not sync a larger one)."""
 
-MAX_NAME_BYTES = 120
+
 """Anki truncates longer media file names on import."""
 
 # What Anki shows or plays (its editor's image and audio/video lists) and web fonts a note type's CSS may
@@ -45,8 +45,6 @@ VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "webm", "ogv", "mov", "mkv", "mpg", 
 FONT_EXTENSIONS = frozenset({"ttf", "otf", "woff", "woff2"})
 EXTENSIONS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | FONT_EXTENSIONS
 
-_ANKI_REMOVES = frozenset('[]<>:"/?*^\\|')
-_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
 
 SYMLINK = "is a symbolic link; media files must be regular files in the cards folder's media/ (copy the file in instead)"
 MEDIA_SYMLINK = "is a symbolic link; media/ must be a real folder inside the cards folder (copy the files in instead)"
@@ -68,22 +66,10 @@ def type_problem(name: str) -> str | None:
 
 
 def name_problem(name: str) -> str | None:
-    """Why Anki would not keep this media file name as written (None: it keeps it). Mirrors
-    ``normalize_filename`` in Anki's rslib/src/media/files.rs."""
-    bad = sorted({ch for ch in name if ch in _ANKI_REMOVES or ord(ch) < 0x20 or ord(ch) == 0x7F
-                  or unicodedata.category(ch) in ("Cn", "Cs") or ch == "\u00a0"})
-    if bad:
-        shown = " ".join(repr(ch)[1:-1] if ch.isprintable() and ch != "\u00a0" else f"U+{ord(ch):04X}" for ch in bad)
-        return f"Anki removes or changes these characters in media file names: {shown}; rename the file"
-    if unicodedata.normalize("NFC", name) != name:
-        return "the name is not in Unicode NFC form (Anki would rename the file); rename it, typing the accents again"
-    if name.split(".", 1)[0].lower() in _WINDOWS_DEVICES:
-        return "the name is a Windows device name (Anki would rename the file); rename it"
-    if name.endswith((" ", ".")):
-        return "the name ends with a space or a dot (Anki would rename the file); rename it"
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        return f"the name is longer than Anki's {MAX_NAME_BYTES} bytes (Anki would shorten it); rename it"
-    return None
+    """Why Anki would not keep this media file name as written (None: it keeps it). One rule for the whole of
+    deckgen: :func:`deckgen.render.media.name_problem`, which mirrors Anki's ``normalize_filename``."""
+    reason = render_name_problem(name)
+    return None if reason is None else f"the name {reason}; rename the file and its references"
 
 
 @dataclass(frozen=True)
@@ -230,7 +216,7 @@ def folder_problems(root: Path, used: set[str]) -> list[Problem]:
             if name.startswith(".") or name in used:  # a used file is checked where it is used
                 continue
             _, problem = _file_problem(root, folder, name)
-            message = None if problem else (type_problem(name) or name_problem(name))
+            message = None if problem else type_problem(name)  # a name only matters once a card uses the file
             if problem is None and message is not None:
                 problem = Problem(Location(file_display(root / MEDIA_DIR / name)), message, rule="media")
             problems.append(problem or Problem(Location(file_display(root / MEDIA_DIR / name)),

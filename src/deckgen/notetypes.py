@@ -18,6 +18,7 @@ import json
 from dataclasses import replace
 
 from .model import CLOZE, QA, NoteType
+from .render import FIELD_CSS
 
 CSS = """\
 .card {
@@ -71,7 +72,7 @@ hr#answer { margin: 1em 0; }
 .dg-editor-note-label { font-weight: bold; }
 .dg-editor-note-ref { margin-top: 0.3em; font-style: italic; }
 img { max-width: 100%; height: auto; }
-"""
+""" + FIELD_CSS
 
 _BACK_TAIL = (
     "{{#Extra}}<div class=\"dg-extra\">{{Extra}}</div>{{/Extra}}\n"

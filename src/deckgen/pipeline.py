@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .cache import Cache, Result, default_cache_dir, private, widths
 from .compile import compile_cards, missing_media
+from .editor_notes import references_html
 from .errors import Problem
 from .layout import read_file_bytes
 from .lint import deck_warnings
@@ -21,6 +22,7 @@ from .loader import cross_file_problems, make_deck, parse_topic, topic_files
 from .manifest import read_manifest
 from .model import Deck, Topic
 from .notes import CompileContext, NoteSpec
+from .render import render_markdown
 from .requires import version_problem
 from .yamlsource import file_display
 
@@ -32,6 +34,7 @@ class Compiled:
     deck: Deck | None
     notes: tuple[NoteSpec, ...]
     problems: tuple[Problem, ...]
+    description_html: str = ""  # the deck description as the package carries it (with the editor's references)
 
 
 Work = tuple[bytes, Path, str, CompileContext, "Path | None", str]  # data, path, display, ctx, cache folder, key
@@ -131,7 +134,20 @@ def load_and_compile(
         notes.sort(key=lambda note: position[note.card_id])
     problems += missing_media(deck, notes)
     problems += deck_warnings(deck, notes, complete=not any(p.is_error for p in problems))  # for build and check alike
-    return Compiled(deck, tuple(notes), tuple(problems))
+    description_html, found = render_description(deck)
+    problems += found
+    return Compiled(deck, tuple(notes), tuple(problems), description_html + references_html(deck))
+
+
+def render_description(deck: Deck) -> tuple[str, list[Problem]]:
+    """The deck description's HTML (Markdown, like a card field) and its problems, placed at deck.yaml."""
+    result = render_markdown(deck.description)
+    problems = [Problem(deck.location, p.message, severity=p.severity, context="deck description", rule=p.rule)
+                for p in result.problems]
+    if result.media:
+        problems.append(Problem(deck.location, "the deck description cannot show images or sounds (Anki does not take media "
+                                "files along with a deck's description); remove them", context="deck description", rule="media"))
+    return result.html, problems
 
 
 def _run(work: Sequence[Work], jobs: int | None) -> Iterator[Result]:

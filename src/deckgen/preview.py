@@ -2,7 +2,9 @@
 
 The deck is planned and packaged like ``deckgen build`` (without touching the lock), the package is imported
 into a throwaway Anki collection, and Anki itself renders each card's front and back (templates, cloze
-blanks, reverse cards, the note type's CSS). The page has no JavaScript and loads nothing from the network.
+blanks, reverse cards, the note type's CSS); previewside.py then does what Anki's reviewer does with script
+(math typeset, as MathML) and with its player (audio and video players). The page has no JavaScript and
+loads nothing from the network.
 
 The ``anki`` package comes with the ``preview`` extra of ``deckgen-anki``; it is imported only here.
 """
@@ -23,6 +25,7 @@ from .fsutil import atomic_dir
 from .media import copy_folder
 from .model import CLOZE, Card, NoteType, Topic
 from .notes import NoteSpec
+from .previewside import MISSING_LATEX2MATHML, page_side
 from .printsheets import PRINT_CSS, PrintCard, print_section
 from .yamlsource import file_display
 
@@ -42,6 +45,8 @@ class AnkiCard:
     front: str
     back: str
     css: str
+    question_files: tuple[str, ...] = ()  # the files of the front's play tags, in order
+    answer_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def default_preview_dir(cards_dir: Path) -> Path:
 
 
 def _anki() -> Any:
-    """Import the optional ``anki`` package, or explain how to install it."""
+    """Import the optional ``anki`` and ``latex2mathml`` packages, or explain how to install them."""
     try:
         import anki.buildinfo
         import anki.collection
@@ -75,6 +80,10 @@ def _anki() -> Any:
         raise MissingDependency(f"{MISSING_ANKI} (importing it failed: {exc})") from exc
     except ImportError as exc:  # installed but broken (e.g. a wheel for another platform)
         raise MissingDependency(f"{MISSING_ANKI} (importing it failed: {exc})") from exc
+    try:
+        import latex2mathml.converter  # noqa: F401
+    except ImportError:
+        raise MissingDependency(MISSING_LATEX2MATHML) from None
     return anki
 
 
@@ -103,7 +112,9 @@ def render_with_anki(apkg: Path, media_out: Path) -> Rendering:
                 css, front = split_style(card.question())
                 back_css, back = split_style(card.answer())
                 cards.setdefault(note.guid, []).append(
-                    AnkiCard(ord=card.ord, template=str(card.template()["name"]), front=front, back=back, css=css or back_css)
+                    AnkiCard(ord=card.ord, template=str(card.template()["name"]), front=front, back=back, css=css or back_css,
+                             question_files=tuple(str(getattr(t, "filename", "")) for t in card.question_av_tags()),
+                             answer_files=tuple(str(getattr(t, "filename", "")) for t in card.answer_av_tags()))
                 )
             copy_folder(Path(col.media.dir()), media_out)
         finally:
@@ -203,6 +214,8 @@ body.dgp { margin: 0; background: #eef0f3; color: #1d1d1f;
 .dgp-side > .card { padding-top: 14px; padding-bottom: 16px; }
 .dgp-empty { padding: 12px 16px; color: #b45309; }
 .dgp-foot { color: #6b7280; font-size: 12px; text-align: center; margin-top: 24px; }
+.dgp-av { display: block; margin: 6px 0; max-width: 100%; }
+.dgp-tex { color: #b45309; }
 """
 
 
@@ -245,7 +258,7 @@ def _note_html(plan: Plan, rendering: Rendering, cards_dir: Path, topic: Topic, 
             '<div class="dgp-sides">',
             *(
                 f'<figure class="dgp-side dgp-{side.lower()}"><figcaption>{side}</figcaption>'
-                f'<div class="card">{content}</div></figure>'
+                f'<div class="card">{page_side(content, anki_card.question_files, anki_card.answer_files)}</div></figure>'
                 for side, content in (("Front", anki_card.front), ("Back", anki_card.back))
             ),
             "</div>",
@@ -299,7 +312,7 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
             f'<meta name="generator" content="{GENERATOR}">',
             # no script, nothing from the network: only the page's own styles and the images beside it
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; "
-            "style-src 'unsafe-inline'\">",
+            "media-src 'self'; style-src 'unsafe-inline'\">",
             f"<title>{_e(deck.name)} · deckgen preview</title>",
             f"<style>\n{PAGE_CSS}{PRINT_CSS}</style>",
             *_note_type_styles(plan, rendering),
@@ -316,8 +329,9 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
             *body,
             '<p class="dgp-foot">Each card is shown as Anki renders it: front on the left, back on the right.</p>',
             "</main>",
-            print_section([PrintCard(note.notetype, card.front, card.back) for note in plan.notes
-                           for card in rendering.cards.get(note.guid, ())]),
+            print_section([PrintCard(note.notetype, page_side(card.front, card.question_files, card.answer_files),
+                                     page_side(card.back, card.question_files, card.answer_files))
+                           for note in plan.notes for card in rendering.cards.get(note.guid, ())]),
             "</body>",
             "</html>",
             "",

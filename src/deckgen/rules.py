@@ -19,6 +19,9 @@ RULES: dict[str, str] = {
     "identity": "a changed deck key, note type id or GUID (learners get copies)",
     "schema": "a shipped note type's fields or templates changed (Anki forks it)",
     "requires": "deck.yaml's 'requires' excludes this deckgen version",
+    "math": "TeX that MathJax would run as links, styles or macros; unknown commands; Anki's [latex] tags",
+    "code": "code blocks in a language Pygments does not know, or too long to colour (warnings)",
+    "size": "fields too long to render (over 65,536 characters)",
     "reference": "editor's notes citing a reference deck.yaml does not list; references no card cites (warning)",
     "import": "deckgen import: what a source package holds that deckgen cannot keep as it is",
 }

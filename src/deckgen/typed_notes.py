@@ -3,6 +3,8 @@ will make for the note decided the way Anki decides them."""
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from functools import lru_cache
 
 from . import cloze, templates
@@ -20,25 +22,61 @@ def _parsed(template: str) -> tuple[templates.Node, ...]:
     return templates.parse(template)  # the note type was checked when deck.yaml was read
 
 
+# Anki's filters that strip a field's tags and decode its entities before the template inserts it: text written
+# '&lt;img onerror=...&gt;' in the field becomes a live element (measured with the real backend)
+DECODING_FILTERS = ("text", "furigana", "kana", "kanji")
+_TAGS = re.compile(r"<[^>]*>")
+_DECODED_MARKUP = re.compile(r"[<>]")
+
+
+@lru_cache(maxsize=128)
+def _decoding_filters(nt: NoteType) -> dict[str, str]:
+    """Fields of ``nt`` that a template shows through a decoding filter, with that filter."""
+    out: dict[str, str] = {}
+    for _, front, back in nt.templates:
+        for side in (front, back):
+            for node in templates.walk(_parsed(side)):
+                if isinstance(node, templates.Replacement):
+                    found = next((f for f in node.filters if f.split(" ", 1)[0] in DECODING_FILTERS), None)
+                    if found:
+                        out.setdefault(node.key, found)
+    return out
+
+
+def _cloze_fields(nt: NoteType) -> list[str]:
+    """The fields a cloze note type's templates show through ``{{cloze:Field}}``, each once."""
+    return list(dict.fromkeys(n for _, front, back in nt.templates for side in (front, back)
+                              for n in templates.cloze_fields(_parsed(side))))
+
+
 def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
     context = f"card '{card.id}'"
     problems: list[Problem] = []
     media: list[str] = []
     given = dict(card.fields)
     html: list[str] = []
+    cloze_shown = set(_cloze_fields(nt)) if nt.is_cloze else set()
     for name in nt.fields:
         text = given.get(name, "")
         if not text.strip():
             html.append("")
             continue
-        result = render_markdown(text) if name in nt.markdown else render_html(text)
-        for message in result.problems:
-            problems.append(Problem(card.where(f"fields.{name}"), f"field '{name}': {message}", context=context, rule="html"))
+        render = render_markdown if name in nt.markdown else render_html
+        result = render(text, cloze=name in cloze_shown)  # Anki strips tags inside math in cloze fields: stricter checks
+        for found in result.problems:
+            problems.append(Problem(card.where(f"fields.{name}"), f"field '{name}': {found.message}", severity=found.severity,
+                                    context=context, rule=found.rule))
         media.extend(result.media)
         html.append(result.html)
+        decoding = _decoding_filters(nt).get(name)
+        if decoding and _DECODED_MARKUP.search(html_lib.unescape(_TAGS.sub("", result.html))):
+            problems.append(Problem(card.where(f"fields.{name}"), f"field '{name}' is shown through '{{{{{decoding}:{name}}}}}', "
+                                    "which turns escaped text such as '&lt;' back into markup in Anki (the sanitizer's work "
+                                    "would be undone): remove the '<' or '>' from the field's text, or the filter from the "
+                                    "template", context=context, rule="html"))
     tags = ctx.tags(card)
     if nt.is_cloze:
-        shown = [n for _, front, _ in nt.templates for n in templates.cloze_fields(_parsed(front))]
+        shown = _cloze_fields(nt)
         problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in dict.fromkeys(shown)])
         numbers = {d.number for value in html for d in cloze.parse(value)[0]}
         ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0}))

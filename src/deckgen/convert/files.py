@@ -91,7 +91,7 @@ def _description(sel: Selected, out: Conversion) -> str:
     text = sel.description
     if not text.strip():
         return f"Imported from {Path(sel.source).name}."
-    problems = render_markdown(text).problems
+    problems = [p.message for p in render_markdown(text).problems]
     if not problems:
         return text
     plain = plain_text(text) or f"Imported from {Path(sel.source).name}."

@@ -53,6 +53,8 @@ def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, st
                     out.problems.append(Problem(where, f"field '{nt.fields[i]}': {message}", context=context, rule="html"))
             elif rv.built != value:
                 out.normalized += 1
+            for message in rv.warnings:  # the build says the same; the field stays as Anki had it in the YAML
+                out.problems.append(Problem(where, f"field '{nt.fields[i]}': {message}", WARNING, context, rule="html"))
         out.cards.append(CardOut(card_id, note, t.slug, tuple(values), topic_of(note), tuple(stripped)))
     if markdown:
         _markdown(out, types)

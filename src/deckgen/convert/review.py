@@ -24,7 +24,8 @@ UNSAFE = "unsafe HTML"
 @dataclass(frozen=True)
 class FieldReview:
     built: str  # what the build makes of the field
-    problems: tuple[str, ...]  # the sanitizer's messages
+    problems: tuple[str, ...]  # the sanitizer's errors (the build would refuse the field)
+    warnings: tuple[str, ...] = ()  # what the build would drop with a warning (e.g. a CSS property outside the list)
 
     @property
     def unsafe(self) -> bool:
@@ -45,7 +46,8 @@ def review(text: str) -> FieldReview:
             found = FieldReview(text, ())  # text without markup: the sanitizer keeps it as it is (a property test)
         else:
             result = render_html(text)
-            found = FieldReview(result.html, tuple(result.problems))
+            found = FieldReview(result.html, tuple(p.message for p in result.problems if p.is_error),
+                                tuple(p.message for p in result.problems if not p.is_error))
         if len(_cache) < 200_000:
             _cache[text] = found
     return found
@@ -68,4 +70,5 @@ def to_markdown(field: str) -> str | None:
     candidate = html.unescape(candidate)
     if _MD_SPECIAL.search(candidate.replace("**", "").replace("*", "")):
         return None
-    return candidate if render_markdown(candidate).html == field and not render_markdown(candidate).problems else None
+    rendered = render_markdown(candidate)
+    return candidate if rendered.html == field and not rendered.problems else None

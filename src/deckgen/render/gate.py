@@ -1,0 +1,231 @@
+"""Checks on the exact bytes that go into the note (after nh3): what Anki itself will do with them.
+
+- media references, found with Anki's own patterns (``<img src>``, ``[sound:NAME]``), with names Anki keeps;
+- Anki's ``[latex]`` tags (they run LaTeX on the learner's computer): refused;
+- cloze markup: in a field that is not cloze text it shows as typed (a warning); in cloze text, a deletion
+  inside an HTML attribute breaks the page (refused), and ``{{c1::image-occlusion:...}}`` makes Anki copy its text
+  into HTML attributes unescaped (only shapes and numbers allowed);
+- math, as MathJax will see it: the text of the page, split where MathJax splits it (at every element but
+  ``<br>`` and ``<wbr>``, skipping ``<code>`` and ``<pre>``). For cloze text that is not enough: Anki removes
+  every HTML tag between ``\\(`` and ``\\)`` after revealing the deletions, so text in separate elements or
+  deletions can join into one command; cloze text is therefore also checked with all tags and cloze markup
+  removed (as answers, and as hints), which can only find more.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from .media import name_problem, references
+from .result import WARNING, FieldProblem
+
+CLOZE_OPEN = re.compile(r"\{\{c[\d,]*\d[\d,]*::")
+_IMAGE_OCCLUSION = re.compile(r"\{\{c[\d,]*\d[\d,]*::image-occlusion:")
+# what Anki's image-occlusion editor writes: a shape and key=value pairs of numbers (and colours, text-free);
+# no quote, '<', '>' or '&' can reach the attributes Anki copies these values into
+_OCCLUSION_SAFE = re.compile(r"[A-Za-z0-9:=.,#%_ -]*")
+_ANKI_LATEX = {"[latex]": "[/latex]", "[$]": "[/$]", "[$$]": "[/$$]"}  # rslib/src/latex.rs, case-insensitive
+_TAG = re.compile(r'<([a-zA-Z][^\s/>]*)((?:\s+[^\s="/>]+="[^"]*")*)\s*/?>')  # nh3's output: name="value" only
+_ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
+MAX_MATH_PROBLEMS = 20
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProblem]]:
+    """(media file names used, problems) of a field's final HTML."""
+    problems: list[FieldProblem] = []
+    media: dict[str, None] = {}
+    for kind, name in references(field_html):
+        problem = _media_problem(kind, name)
+        if problem:
+            problems.append(FieldProblem(problem, rule="media"))
+        else:
+            media[name] = None
+    if "[" in field_html:
+        latex = _anki_latex(field_html)
+        if latex:
+            problems.append(FieldProblem(
+                f"Anki's LaTeX tags ({latex[:12]}...) are not supported: Anki runs LaTeX on each learner's "
+                "computer to draw them (and shows nothing where it is not installed); write math as \\(...\\) or \\[...\\]",
+                rule="math"))
+    if "{{c" in field_html:
+        problems += cloze_problems(field_html, cloze)
+    if "\\" in field_html:
+        problems += _math_problems(field_html, cloze)
+    return list(media), _unique(problems)
+
+
+def _anki_latex(field_html: str) -> str | None:
+    """The first of Anki's LaTeX tags with its content, as Anki's pattern finds them (an opening tag, at least
+    one character, the closing tag), or None."""
+    lowered = field_html.lower()
+    for opening, closing in _ANKI_LATEX.items():
+        start = lowered.find(opening)
+        if start != -1:
+            end = lowered.find(closing, start + len(opening) + 1)
+            if end != -1:
+                return field_html[start:end + len(closing)]
+    return None
+
+
+def _unique(problems: list[FieldProblem]) -> list[FieldProblem]:
+    return list(dict.fromkeys(problems))
+
+
+def _media_problem(kind: str, name: str) -> str | None:
+    if kind == "sound":
+        if _SCHEME.match(name):
+            return f"sound '{name}' is not a local file; put it in cards/media/ and write [sound:NAME]"
+        if "/" in name or "\\" in name:
+            base = name.replace("\\", "/").rsplit("/", 1)[-1]
+            return f"[sound:{name}] must name a file in cards/media/ by its name alone, e.g. [sound:{base}]"
+    reason = name_problem(name)
+    if reason:
+        return f"media file name '{name}' {reason}; rename the file and its reference"
+    return None
+
+
+def cloze_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
+    """Cloze markup where Anki would mishandle it (the only check plain text, with no '<', '[' or '\\', needs)."""
+    opener = CLOZE_OPEN.search(field_html)
+    if opener is None:
+        return []
+    if not cloze:
+        return [FieldProblem(f"cloze syntax '{opener.group(0)}' in a field that is not cloze text: Anki shows it as "
+                             "typed; make it a cloze card ('cloze:') to hide the answer", severity=WARNING, rule="cloze")]
+    problems = []
+    for tag in _TAG.finditer(field_html) if "<" in field_html else ():
+        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+            value = attribute.group(2)
+            if CLOZE_OPEN.search(value) or "}}" in value:
+                problems.append(FieldProblem(
+                    f"cloze deletion inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> "
+                    f"({html.unescape(value)!r}): Anki would write its cloze HTML into the attribute; "
+                    "keep the deletion out of HTML attributes (and image descriptions)", rule="cloze"))
+    for occlusion in _IMAGE_OCCLUSION.finditer(field_html) if "image-occlusion:" in field_html else ():
+        end = field_html.find("}}", occlusion.end())
+        body = field_html[occlusion.end():end if end != -1 else len(field_html)]
+        if not _OCCLUSION_SAFE.fullmatch(body):
+            problems.append(FieldProblem(
+                f"'{occlusion.group(0)}' (Anki's image occlusion) may hold only shapes and numbers "
+                "(e.g. 'rect:left=.1:top=.2:width=.3:height=.1:oi=1'): Anki copies these values into HTML attributes "
+                "without escaping them", rule="cloze"))
+            break
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------- math
+
+
+class _MathJaxStrings(HTMLParser):
+    """The strings MathJax 3 looks for math in (HTMLDomStrings): text split at every element boundary except
+    <br> (a newline) and <wbr>; nothing inside skipped elements unless their class asks MathJax to process it."""
+
+    SKIP = frozenset({"script", "noscript", "style", "textarea", "pre", "code", "annotation", "annotation-xml"})
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.strings: list[str] = []
+        self.all_text: list[str] = []  # every text node, skipped elements included
+        self._current: list[str] = []
+        self._skipping: list[str] = []
+
+    def _push(self) -> None:
+        if self._current:
+            self.strings.append("".join(self._current))
+            self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "wbr"):
+            if not self._skipping:
+                self._current.append("\n" if tag == "br" else "")
+            return
+        self._push()
+        if tag in self.VOID:
+            return
+        classes = " ".join(v or "" for k, v in attrs if k == "class")
+        if self._skipping or (tag in self.SKIP and "mathjax_process" not in classes and "tex2jax_process" not in classes):
+            self._skipping.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._push()
+        if self._skipping and self._skipping[-1] == tag:
+            self._skipping.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.all_text.append(data)
+        if not self._skipping:
+            self._current.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._push()
+
+
+def mathjax_strings(field_html: str) -> tuple[list[str], str]:
+    """(the strings MathJax searches for math, the field's whole text with every tag removed)."""
+    parser = _MathJaxStrings()
+    parser.feed(field_html)
+    parser.close()
+    return parser.strings, "".join(parser.all_text)
+
+
+def cloze_views(text: str) -> tuple[str, str]:
+    """The field's text (tags already removed) with every deletion shown: as its answer, and as its hint or
+    [...]. Anki's cloze rendering followed by its tag stripping inside math can join text at most this much."""
+    answers: list[str] = []
+    hints: list[str] = []
+    stack: list[list[str]] = []  # per open deletion: [where we are: 'answer' or 'hint', hint text]
+    pos = 0
+    for token in re.finditer(r"\{\{c[\d,]*\d[\d,]*::|\}\}", text):
+        _add_text(text[pos:token.start()], stack, answers, hints)
+        if token.group(0) == "}}":
+            if stack:
+                _, hint = stack.pop()
+                hints.append(f"[{hint or '...'}]" if not stack else "")
+            else:
+                answers.append("}}")
+                hints.append("}}")
+        else:
+            stack.append(["answer", ""])
+        pos = token.end()
+    _add_text(text[pos:], stack, answers, hints)
+    return "".join(answers), "".join(hints)
+
+
+def _add_text(text: str, stack: list[list[str]], answers: list[str], hints: list[str]) -> None:
+    if not stack:
+        answers.append(text)
+        hints.append(text)
+        return
+    top = stack[-1]
+    if top[0] == "answer" and "::" in text:
+        answer, hint = text.split("::", 1)
+        answers.append(answer)
+        top[0], top[1] = "hint", top[1] + hint
+    elif top[0] == "answer":
+        answers.append(text)
+    else:
+        top[1] += text
+
+
+def _math_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
+    from . import tex  # only fields with a backslash need the TeX tables
+
+    texts, flat = mathjax_strings(field_html)
+    if cloze:
+        texts += cloze_views(flat) if CLOZE_OPEN.search(flat) else [flat]
+    messages: list[str] = []
+    for text in texts:
+        if "\\" not in text:
+            continue
+        messages += tex.unsafe_commands(text)
+        for _, _, math in tex.find_math(text):
+            messages += tex.check_math(math)
+    unique = list(dict.fromkeys(messages))
+    if len(unique) > MAX_MATH_PROBLEMS:
+        unique[MAX_MATH_PROBLEMS:] = [f"math: {len(unique) - MAX_MATH_PROBLEMS} more problems like these"]
+    return [FieldProblem(m, rule="math") for m in unique]

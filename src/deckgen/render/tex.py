@@ -1,0 +1,212 @@
+"""Math in card fields: which TeX is safe for Anki's MathJax, and where MathJax will find math.
+
+Anki typesets ``\\(..\\)`` and ``\\[..\\]`` with MathJax 3 (``tex-chtml-full``: every TeX package but
+``textmacros``, see texcommands.py). Some of those packages add links, CSS, ids, classes or fonts to the page
+(``\\href``, ``\\style``, ``\\class``, ``\\cssId``, ``\\unicode``, ``\\mmlToken``), load code (``\\require``),
+make interactive elements (``\\toggle``, ``\\mathtip``), or define macros and settings that stay in force for
+the learner's next cards (``\\newcommand``, ``\\def``, ...). The check is an allow-list: inside math every
+command must be one of MathJax's own minus those; a few safe commands whose arguments reach CSS (colours,
+``\\bbox``, ``\\enclose``) have their arguments checked too. The dangerous commands are refused anywhere in a
+field's text, not only inside delimiters, because other Anki clients and Anki's cloze rendering can turn text
+into math (see gate.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .texcommands import COMMANDS, ENVIRONMENTS
+
+_LINKS = "it would put a link in the card"
+_STYLE = "it would add CSS, a class or an id to the card"
+_DEFINES = "it defines a macro that would stay defined on the learner's other cards"
+_SETTING = "it changes MathJax settings for the learner's other cards"
+
+UNSAFE: dict[str, str] = {
+    "href": _LINKS, "ref": _LINKS, "eqref": _LINKS,
+    "style": _STYLE, "class": _STYLE, "cssId": _STYLE, "data": _STYLE,
+    "mmlToken": "it can give MathML elements any attribute (href, style, class)",
+    "unicode": "it can load a font and insert any character",
+    "require": "it loads MathJax extensions",
+    "toggle": "it makes an interactive element", "mathtip": "it makes an interactive element",
+    "texttip": "it makes an interactive element",
+    "newcommand": _DEFINES, "renewcommand": _DEFINES, "newenvironment": _DEFINES, "renewenvironment": _DEFINES,
+    "def": _DEFINES, "let": _DEFINES, "DeclareMathOperator": _DEFINES, "Newextarrow": _DEFINES,
+    "definecolor": _DEFINES, "DeclarePairedDelimiter": _DEFINES, "DeclarePairedDelimiterX": _DEFINES,
+    "DeclarePairedDelimiterXPP": _DEFINES, "DeclarePairedDelimiters": _DEFINES, "DeclarePairedDelimitersX": _DEFINES,
+    "newtagform": _SETTING, "renewtagform": _SETTING, "usetagform": _SETTING, "mathtoolsset": _SETTING,
+}
+
+COLOUR_COMMANDS = {  # command -> how many colour arguments come first (after an optional [model])
+    "color": 1, "textcolor": 1, "colorbox": 1, "fcolorbox": 2, "cellcolor": 1, "rowcolor": 1, "columncolor": 1,
+}
+
+ALLOWED = frozenset(set().union(*COMMANDS.values()) - set(UNSAFE))
+ALLOWED_ENVIRONMENTS = frozenset(set().union(*ENVIRONMENTS.values()))
+
+_CS = re.compile(r"\\([A-Za-z]+|.)", re.S)
+_NAMED_COLOUR = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*|#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6})$")
+_NUMERIC_COLOUR = re.compile(r"^[0-9.,\s]+$")
+_COLOUR_MODELS = {"rgb", "RGB", "gray", "named"}  # MathJax 3 ColorUtil.ts
+_BBOX_PADDING = re.compile(r"^(?:\.\d+|\d+(?:\.\d*)?)(?:pt|em|ex|mu|px|in|cm|mm)$")
+_BBOX_COLOUR = re.compile(r"^(?:[a-z0-9]+|#[0-9a-f]{6}|#[0-9a-f]{3})$", re.I)
+_BBOX_BORDER = re.compile(r"^border(?:-(?:top|right|bottom|left))?(?:-(?:width|style|color))?\s*:[\s\w.#%-]*$", re.I)
+_ENCLOSE_OPTIONS = re.compile(r"^[\w\s=,#.-]*$")
+
+
+MAX_ARGUMENT = 200
+
+
+class _Reader:
+    """Reads MathJax-style arguments after a command: ``[optional]`` and ``{group}`` or a single token."""
+
+    def __init__(self, tex: str, pos: int):
+        self.tex, self.pos = tex, pos
+
+    def _skip_spaces(self) -> None:
+        while self.pos < len(self.tex) and self.tex[self.pos] in " \t\r\n":
+            self.pos += 1
+
+    def _balanced(self, close: str) -> str:
+        """Up to the matching ``close`` (at most MAX_ARGUMENT characters: arguments that matter here are short)."""
+        start, depth, tex = self.pos, 0, self.tex
+        stop = min(len(tex), start + MAX_ARGUMENT)
+        while self.pos < stop:
+            c = tex[self.pos]
+            if c == "\\":
+                self.pos += 2
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                if depth == 0 and close == "}":
+                    self.pos += 1
+                    return tex[start:self.pos - 1]
+                depth -= 1
+            elif c == close and depth == 0:
+                self.pos += 1
+                return tex[start:self.pos - 1]
+            self.pos += 1
+        return tex[start:self.pos]
+
+    def optional(self) -> str | None:
+        self._skip_spaces()
+        if self.pos < len(self.tex) and self.tex[self.pos] == "[":
+            self.pos += 1
+            return self._balanced("]")
+        return None
+
+    def argument(self) -> str:
+        self._skip_spaces()
+        if self.pos >= len(self.tex):
+            return ""
+        c = self.tex[self.pos]
+        if c == "{":
+            self.pos += 1
+            return self._balanced("}")
+        m = _CS.match(self.tex, self.pos)
+        if m:
+            self.pos = m.end()
+            return m.group(0)
+        self.pos += 1
+        return c
+
+
+def _colour(name: str, model: str | None, value: str) -> str | None:
+    value = value.strip()
+    if model is not None and model.strip() not in _COLOUR_MODELS:
+        return f"\\{name}[{model}]: '{model}' is not a colour model; use rgb, RGB, gray or none"
+    if model is not None and model.strip() in ("rgb", "RGB", "gray"):
+        ok = bool(_NUMERIC_COLOUR.match(value))
+    else:
+        ok = bool(_NAMED_COLOUR.match(value))
+    if not ok:
+        return f"\\{name}{{{value}}}: '{value}' is not a colour; write a name (red), #rrggbb or [rgb]{{1,0,0}}"
+    return None
+
+
+def _checked_arguments(name: str, reader: _Reader) -> str | None:
+    """A problem with the arguments of a command whose arguments reach CSS, or None."""
+    if name in COLOUR_COMMANDS:
+        model = reader.optional()
+        for _ in range(COLOUR_COMMANDS[name]):
+            problem = _colour(name, model, reader.argument())
+            if problem:
+                return problem
+    elif name == "bbox":
+        options = reader.optional() or ""
+        for part in (p.strip() for p in options.split(",")):
+            if part and not (_BBOX_PADDING.match(part) or _BBOX_COLOUR.match(part) or _BBOX_BORDER.match(part)):
+                return (f"\\bbox[{options}]: '{part}' is not allowed; \\bbox takes a colour, a padding and a border "
+                        "(e.g. \\bbox[yellow,5px,border:1px solid red]{x}), not CSS styles")
+    elif name == "enclose":
+        reader.argument()
+        attributes = reader.optional()
+        if attributes is not None and not _ENCLOSE_OPTIONS.match(attributes):
+            return f"\\enclose options '[{attributes}]' are not allowed; use plain key=value pairs such as mathcolor=red"
+    return None
+
+
+CHECKED = frozenset({*COLOUR_COMMANDS, "bbox", "enclose"})
+
+
+def unsafe_commands(text: str) -> list[str]:
+    """Problems with the commands that must never reach MathJax, wherever they are in ``text``."""
+    problems: list[str] = []
+    for m in _CS.finditer(text):
+        name = m.group(1)
+        if name in UNSAFE:
+            problems.append(f"unsafe math: \\{name} is not allowed: {UNSAFE[name]}; remove it")
+        elif name in CHECKED:
+            problem = _checked_arguments(name, _Reader(text, m.end()))
+            if problem:
+                problems.append(f"unsafe math: {problem}")
+    return problems
+
+
+def check_math(tex: str) -> list[str]:
+    """Problems with one piece of math (the text between its delimiters): anything outside the allow-list."""
+    problems = unsafe_commands(tex)
+    for m in _CS.finditer(tex):
+        name = m.group(1)
+        if name in ("begin", "end"):
+            env = _Reader(tex, m.end()).argument().strip()
+            if env not in ALLOWED_ENVIRONMENTS:
+                problems.append(f"math: environment '{env}' is not available in Anki's MathJax; see the README for what math supports")
+        elif name not in ALLOWED and name not in UNSAFE:
+            shown = {"\n": "\\n", "\t": "\\t", " ": "\\ (backslash space)"}.get(name, name)
+            problems.append(f"math: \\{shown} is not a command of Anki's MathJax; check the spelling (see the README for what math supports)")
+    return problems
+
+
+_START = re.compile(r"\\\(|\\\[")
+_END_TOKENS = re.compile(r"\\\)|\\\]|\\(?:[a-zA-Z]|.)|[{}]", re.S)
+
+
+def find_math(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, TeX) of each ``\\(..\\)`` and ``\\[..\\]`` in ``text`` as MathJax's FindTeX finds them: the
+    closing delimiter must match the opening one and sit outside any braces; math without an end is not math."""
+    found: list[tuple[int, int, str]] = []
+    pos = 0
+    budget = 4 * len(text) + 1000  # a hostile field of unclosed '\(' would make the search quadratic
+    while True:
+        start = _START.search(text, pos)
+        if start is None or budget < 0:
+            return found
+        close = "\\)" if start.group(0) == "\\(" else "\\]"
+        braces, end_match = 0, None
+        for token in _END_TOKENS.finditer(text, start.end()):
+            t = token.group(0)
+            if t == close and braces == 0:
+                end_match = token
+                break
+            if t == "{":
+                braces += 1
+            elif t == "}" and braces:
+                braces -= 1
+        budget -= (end_match.end() if end_match else len(text)) - start.end()
+        if end_match is None:
+            pos = start.end()
+            continue
+        found.append((start.start(), end_match.end(), text[start.end():end_match.start()]))
+        pos = end_match.end()
