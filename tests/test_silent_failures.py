@@ -88,3 +88,16 @@ def test_a_broken_card_does_not_make_its_image_unused(tmp_path: Path, monkeypatc
     (cards / "media" / "x.png").write_bytes(b"\x89PNG")
     lines = run("check", "cards").output.splitlines()
     assert not [line for line in lines if "no card uses this file" in line], lines
+
+
+@pytest.mark.parametrize("cloze, expected", [
+    ("'{{c1::\\frac{1}{2}}}'", "cards/t.yaml:5:12: error: card 'a': cloze deletion '{{c1::\\frac{1}{2}}}' ends in '}}}': Anki "
+     "closes the deletion at the first '}}', so the answer would be '\\frac{1}{2' and a '}' would follow it; put a space "
+     "before the closing braces ('... } }}')"),
+    ("'{{c1,2::both}}'", "cards/t.yaml:5:12: error: card 'a': '{{c1,2::' (one deletion for several cards) is not supported "
+     "by deckgen; write a deletion for each number"),
+])
+def test_cloze_gotchas_say_what_anki_would_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloze: str, expected: str) -> None:
+    code, lines = check(tmp_path, monkeypatch, f"  - id: a\n    cloze: {cloze}\n")
+    assert code == 1
+    assert [line for line in lines if "card 'a'" in line] == [expected], lines

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 _OPEN = re.compile(r"\{\{c(\d+)::")
 _GENE_LIKE = re.compile(r"^[A-Z0-9][A-Za-z0-9-]*$")
+_MULTI = re.compile(r"\{\{c\d+(?:,\d+)+::")  # Anki 23.10's {{c1,2::...}}
 _MALFORMED = re.compile(r"\{\{c\d+:(?!:)|\{\{C\d+::")
 
 
@@ -73,9 +74,16 @@ def parse(text: str) -> tuple[list[Deletion], list[tuple[int, str]]]:
                         "the start of the hint. Write '\\:\\:' for a literal '::' in the answer")
             )
         answer, hint = parts[0], (parts[1] if len(parts) > 1 else None)
+        if text.startswith("}", pos) and body.count("{") > body.count("}"):  # Anki's '}}}' gotcha
+            problems.append((start, f"cloze deletion '{{{{c{number}::{clip(body)}}}}}}}' ends in '}}}}}}': Anki closes the deletion at "
+                                    f"the first '}}}}', so the answer would be '{clip(body)}' and a '}}' would follow it; put a "
+                                    "space before the closing braces ('... } }}')"))
         if not answer.strip():
             problems.append((start, f"cloze deletion c{number} has an empty answer"))
         deletions.append(Deletion(number, answer, hint, start, pos))
+    for m in _MULTI.finditer(text):
+        problems.append((m.start(), f"'{clip(m.group(0), 20)}' (one deletion for several cards) is not supported by deckgen; "
+                                    "write a deletion for each number"))
     # a stray closing or opening brace pair that belongs to no deletion
     for m in _MALFORMED.finditer(text):
         problems.append((m.start(), f"malformed cloze '{clip(m.group(0), 20)}'; write {{{{c1::answer}}}} (lowercase c, two colons)"))
