@@ -12,7 +12,7 @@ from .includes import Reader
 from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
 from .manifest import MISSING_MANIFEST, Manifest, parse_manifest, read_manifest
 from .model import Card, Deck, Topic
-from .yamlsource import NodeReader, compose, decode, did_you_mean, file_display
+from .yamlsource import NodeReader, did_you_mean, file_display, load
 
 TOPIC_KEYS = spec.names(spec.TOPIC)
 
@@ -124,10 +124,7 @@ def read_topic(root: Path, path: Path, types: FieldsByType | None) -> tuple[Topi
 
 def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | None = None) -> tuple[Topic | None, list[Problem]]:
     """A topic from a file's bytes (no file system access: safe to run in a worker process)."""
-    text, problems = decode(data, display)
-    if text is None:
-        return None, problems
-    node, problems = compose(text, display)
+    text, node, problems = load(data, display)
     if node is None:
         return None, problems
     r = NodeReader(display, text)

@@ -14,7 +14,7 @@ from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
 from .model import Citation, NoteType, Reference
 from .notetype_defs import read_notetypes
 from .notetypes import builtin_notetypes
-from .yamlsource import NodeReader, compose, decode, file_display
+from .yamlsource import NodeReader, file_display, load
 
 DECK_KEYS = spec.names(spec.DECK)
 CITATION_KEYS = spec.names(spec.CITATION)
@@ -56,10 +56,7 @@ MISSING_MANIFEST = "missing deck manifest; create deck.yaml with key, name and d
 
 def parse_manifest(data: bytes, display: str, include: Reader) -> tuple[Manifest | None, list[Problem]]:
     """The deck manifest from the bytes of deck.yaml; ``include`` reads the files it names (templates, CSS)."""
-    text, problems = decode(data, display)
-    if text is None:
-        return None, problems
-    node, problems = compose(text, display)
+    text, node, problems = load(data, display)
     if node is None:
         return None, problems
     r = NodeReader(display, text)

@@ -60,17 +60,6 @@ hr#answer { margin: 1em 0; }
 .nightMode .dg-editor-note { background-color: #3a3320; border-color: #8a7a3a; color: #e0e0e0; }
 .dg-editor-note-label { font-weight: bold; }
 .dg-editor-note-ref { margin-top: 0.3em; font-style: italic; }
-.dg-editor-note {
-  margin-top: 0.8em;
-  padding: 0.4em 0.6em;
-  border: 1px solid #c9a227;
-  border-radius: 4px;
-  background-color: #fff8e1;
-  color: #3a3a3c;
-}
-.nightMode .dg-editor-note { background-color: #3a3320; border-color: #8a7a3a; color: #e0e0e0; }
-.dg-editor-note-label { font-weight: bold; }
-.dg-editor-note-ref { margin-top: 0.3em; font-style: italic; }
 img { max-width: 100%; height: auto; }
 """ + FIELD_CSS
 

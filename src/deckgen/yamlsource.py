@@ -140,6 +140,15 @@ def _hint(text: str, exc: yaml.MarkedYAMLError) -> str:
     return ""
 
 
+def load(data: bytes, display: str) -> tuple[str, yaml.Node | None, list[Problem]]:
+    """A file's bytes as text and its YAML node tree (None, with the problems, when either step fails)."""
+    text, problems = decode(data, display)
+    if text is None:
+        return "", None, problems
+    node, problems = compose(text, display)
+    return text, node, problems
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
