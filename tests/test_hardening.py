@@ -96,14 +96,16 @@ def test_deep_nesting_is_refused(tmp_path: Path, style: str) -> None:
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cards = write_deck(tmp_path, topics={"basics.yaml": TOPIC_YAML, "locked.yaml": "topic: l\ntitle: L\ncards: []\n"})
-    real = Path.read_bytes
+    import deckgen.fsutil
 
-    def read_bytes(self: Path) -> bytes:  # root reads everything, so the permission error is simulated
-        if self.name == "locked.yaml":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    real = deckgen.fsutil.read_regular
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read_regular(path: str | Path, max_bytes: int, **kwargs: object) -> bytes:  # root reads everything: simulated
+        if Path(path).name == "locked.yaml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, max_bytes, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(deckgen.fsutil, "read_regular", read_regular)
     result = run("build", cards)
     assert result.exit_code == 1
     assert f"{cards / 'locked.yaml'}: error: cannot be read (permission denied); check the file's permissions" in result.output

@@ -7,7 +7,7 @@ import re
 import yaml
 
 from . import spec
-from .layout import SLUG, SLUG_HINT
+from .layout import SLUG, SLUG_HINT, name_markup
 from .model import CLOZE, QA, Card
 from .yamlsource import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_mean
 
@@ -176,6 +176,9 @@ def _tags(r: NodeReader, node: yaml.Node, context: str) -> list[str]:
     for tag, tag_node in r.text_list(node, context, "tags") or ():
         if _SPACE.search(tag):
             r.error(tag_node, f"tag '{tag}' contains whitespace; use '-' or '_' instead (Anki splits tags on spaces)", context)
+        elif (char := name_markup(tag, tag=True)) is not None:
+            r.error(tag_node, f"tag '{tag}' contains '{char}'; tags may not hold < > \" ' & (Anki shows {{{{Tags}}}} as "
+                              "HTML, so they could add markup to a card)", context)
         elif tag in tags:
             r.error(tag_node, f"tag '{tag}' is listed twice", context)
         else:

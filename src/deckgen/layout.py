@@ -13,6 +13,17 @@ LOCK_FILE = "deckgen.lock"
 MEDIA_DIR = "media"
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+# Anki inserts tags ({{Tags}}) and deck names ({{Deck}}, {{Subdeck}}) into cards as raw HTML: no markup in them
+_UNSAFE_NAME = re.compile(r"[<>\"]|&(?!\s)")
+_UNSAFE_TAG = re.compile(r"[<>\"'&]")
+
+
+def name_markup(name: str, *, tag: bool = False) -> str | None:
+    """The first character of ``name`` that would be markup where Anki shows it raw (None: there is none)."""
+    found = (_UNSAFE_TAG if tag else _UNSAFE_NAME).search(name)
+    return found.group(0) if found else None
+
+
 SLUG_HINT = "use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')"
 
 

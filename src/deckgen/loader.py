@@ -9,7 +9,7 @@ from . import spec
 from .card_reader import FieldsByType, read_card
 from .errors import WARNING, Location, Problem
 from .includes import Reader
-from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
+from .layout import DECK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
 from .manifest import MISSING_MANIFEST, Manifest, parse_manifest, read_manifest
 from .model import Card, Deck, Topic
 from .yamlsource import NodeReader, did_you_mean, file_display, load
@@ -142,6 +142,9 @@ def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | Non
         if any(not part.strip() for part in subdeck.split("::")):
             r.error(fields["deck"][1], f"subdeck name '{subdeck}' has an empty part; write 'Sub' or 'Sub::Subsub' "
                                        "(the deck's own name goes in front of it)", "topic file")
+        elif (char := name_markup(subdeck)) is not None:
+            r.error(fields["deck"][1], f"subdeck name '{subdeck}' contains '{char}'; deck names may not hold < > \" or an "
+                                       "'&' that starts an entity (Anki shows {{Deck}} as HTML)", "topic file")
     cards: list[Card] = []
     if "cards" in fields:
         items = r.sequence(fields["cards"][1], "topic file", "cards")

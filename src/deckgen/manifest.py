@@ -10,7 +10,7 @@ import yaml
 from . import requires, spec
 from .errors import Location, Problem, UsageError
 from .includes import Reader, disk_reader, text_or_file
-from .layout import DECK_FILE, SLUG, SLUG_HINT, read_file_bytes
+from .layout import DECK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
 from .model import Citation, NoteType, Reference
 from .notetype_defs import read_notetypes
 from .notetypes import builtin_notetypes
@@ -80,6 +80,9 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
     deck_name = values.get("name")
     if deck_name is not None and any(not part.strip() for part in deck_name.split("::")):
         r.error(fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck")
+    elif deck_name is not None and (char := name_markup(deck_name)) is not None:
+        r.error(fields["name"][1], f"deck name '{deck_name}' contains '{char}'; deck names may not hold < > \" or an '&' that "
+                                   "starts an entity (Anki shows {{Deck}} as HTML)", "deck")
     citation = _read_citation(r, fields["source"][1]) if "source" in fields else None
     if "requires" in fields:  # whether this deckgen meets it: requires.version_problem, before anything else
         wanted = r.text(fields["requires"][1], "deck", "requires")

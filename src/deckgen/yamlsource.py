@@ -43,16 +43,19 @@ _KIND = {
 
 def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
     """A card file's bytes, refusing folders, oversized and unreadable files with a message."""
+    from .fsutil import UnsafeFile, read_regular
+
     where = Location(display)
     try:
         if path.is_dir():
             return None, [Problem(where, "is a folder, not a YAML file; rename it or move it out of the cards folder")]
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                Problem(where, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into several topic files")
-            ]
-        data = path.read_bytes()
+        # one descriptor, never waiting on a FIFO or device, never reading more than the limit
+        data = read_regular(path.resolve() if path.is_symlink() else path, MAX_FILE_BYTES)
+    except UnsafeFile as exc:
+        if exc.reason == "size":
+            return None, [Problem(where, f"file is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
+                                         "several topic files")]
+        return None, [Problem(where, "is not a regular file (a FIFO or device); card files must be regular files")]
     except PermissionError:
         return None, [Problem(where, "cannot be read (permission denied); check the file's permissions")]
     except OSError as exc:
