@@ -145,6 +145,11 @@ def reference_parse(text: str) -> tuple[list[tuple[int, str, str | None, int]], 
             problems.append((start, f"cloze deletion '{{{{c{number}::{body}}}}}' has more than one '::'; Anki reads the first "
                                     "'::' as the start of the hint. Write '\\:\\:' for a literal '::' in the answer"))
         answer, hint = parts[0], (parts[1] if len(parts) > 1 else None)
+        # added with the rich-content work: '{{c1::{x}}}' closes at the first '}}' in Anki, leaving a stray '}'
+        if text[close + 2:close + 3] == "}" and body.count("{") > body.count("}"):
+            problems.append((start, f"cloze deletion '{{{{c{number}::{body}}}}}}}' ends in '}}}}}}': Anki closes the deletion at "
+                                    f"the first '}}}}', so the answer would be '{body}' and a '}}' would follow it; put a "
+                                    "space before the closing braces ('... } }}')"))
         if not answer.strip():
             problems.append((start, f"cloze deletion c{number} has an empty answer"))
         deletions.append((number, answer, hint, start))
@@ -161,6 +166,7 @@ pieces = st.sampled_from(["{{c1::", "{{c2::", "{{c12::", "{{c0::", "}}", "}", "{
 @given(st.lists(pieces, max_size=25).map("".join))
 @example("{{c1::a{{c2::b}}c}}")
 @example("{{c1::a::b::c}}")
+@example("{{c1::{}}}}")
 def test_linear_parser_reads_clozes_as_the_former_one(text: str) -> None:
     deletions, problems = cloze.parse(text)
     expected_deletions, expected_problems = reference_parse(text)
