@@ -46,6 +46,27 @@ def topic_errors(tmp_path: Path, text: str | bytes, name: str = "bad.yaml") -> t
 
 # --- YAML attacks ---------------------------------------------------------------------------------------
 
+def test_control_character_has_its_line_and_column(tmp_path: Path) -> None:
+    output, path = topic_errors(tmp_path, 'topic: x\ntitle: y\ncards:\n  - id: a\n    front: "\x01q"\n')
+    assert f"{path.name}:5:13: error: invalid YAML: control " \
+           "character U+0001 is not allowed; remove it (inside double quotes it can be written '\\x01')" in output
+
+
+def test_a_file_name_cannot_start_a_runner_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitHub Actions reads a log line starting with '::' as a command ('::stop-commands::TOKEN' turns the rest
+    of the job's annotations off): a topic file named so is printed with './' before its name."""
+    cards = write_deck(tmp_path, topics={"basics.yaml": TOPIC_YAML})
+    (cards / "::stop-commands::tok.yaml").write_text("topic: x\ntitle: [\n", encoding="utf-8")
+    (cards / "##[error]x.yaml").write_text("topic: y\ntitle: [\n", encoding="utf-8")
+    monkeypatch.chdir(cards)
+    result = run("check", ".")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith("./::stop-commands::tok.yaml:3:1: error: invalid YAML") for line in lines), result.output
+    assert any(line.startswith("./##[error]x.yaml:3:1: error: invalid YAML") for line in lines), result.output
+    assert not [line for line in lines if line.startswith(("::", "##"))]
+
+
 BILLION_LAUGHS = "\n".join(
     ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]

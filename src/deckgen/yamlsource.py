@@ -101,7 +101,14 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
             what = "nested too deeply (YAML nesting is limited to 1000 levels)"
         ctx = f" {exc.context}" if exc.context and exc.problem else ""
         return None, [Problem(loc, f"invalid YAML:{ctx} {what}".replace("  ", " ") + _hint(text, exc))]
-    except yaml.YAMLError as exc:  # e.g. a second document, reader errors
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (the position is an index into text)
+        offset = exc.position
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        return None, [Problem(Location(display, line, col), f"invalid YAML: control character U+{code:04X} is not allowed; remove "
+                                                            f"it (inside double quotes it can be written '\\x{code:02x}')")]
+    except yaml.YAMLError as exc:  # e.g. a second document
         return None, [Problem(Location(display), f"invalid YAML: {exc}")]
     except RecursionError:  # pure-Python composer on absurdly deep input
         return None, [Problem(Location(display), "invalid YAML: nested too deeply")]
@@ -295,4 +302,7 @@ def file_display(path: Path) -> str:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-    return str(path.absolute()) if rel.startswith("..") else rel
+    if rel.startswith(".."):
+        return str(path.absolute())
+    # a line that starts with '::' or '##[' is a command to the GitHub Actions runner ('::stop-commands::x.yaml')
+    return "./" + rel if rel.startswith((":", "#")) else rel
