@@ -142,6 +142,22 @@ def test_bad_names_and_keys_are_usage_errors(tmp_path: Path, args: list[str], me
     assert files_under(tmp_path) == []
 
 
+def test_a_folder_the_workflow_would_refuse_is_a_usage_error(tmp_path: Path, git_repo: Git) -> None:
+    """The scaffolded workflow refuses deck folders with shell-looking names; init refuses to make one."""
+    repo = tmp_path / "repo"
+    git_repo("init", "-q")
+    proc = deckgen(repo, "init", "dir with `$(id)`", "--name", "Deck", check=False)
+    assert (proc.returncode, proc.stderr) == (2, "deckgen: error: the deck's folder 'dir with `$(id)`/cards' (in the "
+                                                 "repository) has characters the deck workflow refuses (it runs deckgen on "
+                                                 "each deck folder): use letters, digits, '.', '_', '-', ' ' and '/' only, "
+                                                 "and do not start it with '-'\n")
+    assert files_under(repo) == []
+    workflow = (REPO / "src/deckgen/scaffold/templates/deck.yml").read_text(encoding="utf-8")
+    assert 're.fullmatch(r"(?!-)[\\w. /-]+", d)' in workflow  # the pattern init holds folders to
+    deckgen(repo, "init", "Wörter 2", "--name", "Deck")
+    assert (repo / "Wörter 2/cards/deck.yaml").is_file()
+
+
 def test_a_name_without_latin_letters_takes_a_key(tmp_path: Path) -> None:
     deckgen(tmp_path, "init", "--name", "中文词汇", "--key", "zh-vocab")
     assert deckgen(tmp_path, "build").stdout.startswith("built output/zh-vocab.apkg: 3 notes")

@@ -32,6 +32,8 @@ from .marker import Origin, mark, origin
 GITIGNORE = ".gitignore"
 WORKFLOW = ".github/workflows/deck.yml"
 PRE_COMMIT = ".pre-commit-config.yaml"
+# the deck folder names the workflow accepts (the same pattern as its 'Find the decks' step)
+_WORKFLOW_SAFE = re.compile(r"(?!-)[\w. /-]+")
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,10 @@ def init(target: Path, name: str | None, key: str | None = None, *, force: bool 
     root = repository_root(target)
     cards_dir = target / files.CARDS_DIR
     cards = PurePosixPath(Path(os.path.abspath(cards_dir)).relative_to(root).as_posix())
+    if not _WORKFLOW_SAFE.fullmatch(str(cards)):
+        raise UsageError(f"the deck's folder '{cards}' (in the repository) has characters the deck workflow refuses "
+                         "(it runs deckgen on each deck folder): use letters, digits, '.', '_', '-', ' ' and '/' only, "
+                         "and do not start it with '-'")
     deck = files.DeckInfo(key=key, name=name, cards=cards)
     plan = _Plan({}, [], [], [])
     if adopted is None:
