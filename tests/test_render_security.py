@@ -195,6 +195,39 @@ def test_math_attack_is_refused_by_build(tmp_path: Path) -> None:
     assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
 
 
+# covering the card: boxes, paddings and shifts that lay math over the rest of the card (hostile review #13)
+COVERING = [
+    (r"\(\color{white}{\rule{3000px}{3000px}}\)", r"\rule: '3000px' is too large: a size in math is limited to 20em (about 320px)"),
+    (r"\(\kern-3000px x\)", r"\kern: '-3000px' is too large: a shift or a negative space in math is limited to 5em (about 80px)"),
+    (r"\(\kern{-3000px} x\)", r"\kern: '-3000px' is too large: a shift or a negative space"),
+    (r"\(\raise{300px}{x}\)", r"\raise: '300px' is too large: a shift or a negative space"),
+    (r"\(\lower 30em{x}\)", r"\lower: '30em' is too large: a shift or a negative space"),
+    (r"\(\bbox[white,3000px]{x}\)", r"\bbox[white,3000px]: '3000px' is too large: a padding or border in math is limited to 20em"),
+    (r"\(\hspace*{25em}x\)", r"\hspace: '25em' is too large: a size in math is limited to 20em"),
+    (r"\(\hspace{-6em}x\)", r"\hspace: '-6em' is too large: a shift or a negative space"),
+    (r"\[a\\[50em] b\]", r"\\: '50em' is too large: a size"),
+    (r"\(\rule[-40em]{1em}{1em}\)", r"\rule: '-40em' is too large: a shift or a negative space"),
+    (r"\(\Space{1em}{30em}{0em}\)", r"\Space: '30em' is too large: a size"),
+    (r"\(\rule{10cm}{1pt}\)", r"\rule: '10cm' is too large: a size"),
+]
+
+
+@pytest.mark.parametrize(("attack", "message"), COVERING)
+def test_math_that_could_cover_the_card_is_refused(attack: str, message: str) -> None:
+    for rendered in (render_markdown(attack), render_html(attack)):
+        errors = [p.message for p in rendered.problems if p.is_error]
+        assert errors and errors[0].startswith("unsafe math: " + message), (attack, errors)
+        assert errors[0].endswith("so that math cannot cover or push away the rest of the card; use a smaller value") or \
+            "bbox" in attack
+
+
+@pytest.mark.parametrize("math", [r"\(\kern1em\hspace{2cm}\rule{5em}{.4pt}\)", r"\[a \\[2pt] b \\[-1em] c\]",
+                                  r"\(a\mkern-3mu b\)", r"\(\bbox[yellow,5px]{x}\)", r"\(\raise.5ex\hbox{x}\)",
+                                  r"\(\rule{20em}{0.4pt}\)"])
+def test_ordinary_sizes_and_shifts_are_fine(math: str) -> None:
+    assert not render_markdown(math).problems and not render_html(math).problems
+
+
 def _cloze_note(tmp_path: Path, anki: AnkiCollection, text: str) -> tuple[str, str]:
     """Import one note of a stock-like cloze note type written by genanki (deckgen's checks bypassed on purpose)
     and return (question, answer) of its first card as Anki renders them."""

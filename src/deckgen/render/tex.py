@@ -139,6 +139,13 @@ def _checked_arguments(name: str, reader: _Reader) -> str | None:
             if part and not (_BBOX_PADDING.match(part) or _BBOX_COLOUR.match(part) or _BBOX_BORDER.match(part)):
                 return (f"\\bbox[{options}]: '{part}' is not allowed; \\bbox takes a colour, a padding and a border "
                         "(e.g. \\bbox[yellow,5px,border:1px solid red]{x}), not CSS styles")
+            large = _too_large(part) if part else None
+            if large:
+                return (f"\\bbox[{options}]: '{large[0]}' is too large: a padding or border in math is limited to "
+                        f"{large[1]}em (about {large[1] * 16}px), so that it cannot cover the rest of the card; use a "
+                        "smaller value")
+    elif name in DIMENSION_COMMANDS:
+        return _dimension_problem(name, reader)
     elif name == "enclose":
         reader.argument()
         attributes = reader.optional()
@@ -147,7 +154,53 @@ def _checked_arguments(name: str, reader: _Reader) -> str | None:
     return None
 
 
-CHECKED = frozenset({*COLOUR_COMMANDS, "bbox", "enclose"})
+# Sizes and shifts: a box of 3000px (\rule, \bbox padding) or a shift of -3000px (\kern, \raise) lays math over
+# the rest of the card or pushes it out of sight. A size is held to MAX_SIZE_EM; a shift (\raise, \lower,
+# \moveleft, \moveright, \rule's lift) and any negative space, which make math overlap its neighbours, to
+# MAX_SHIFT_EM (MathJax's units converted to em).
+MAX_SIZE_EM = 20
+MAX_SHIFT_EM = 5
+_EM_PER_UNIT = {"em": 1.0, "ex": 0.43, "pt": 0.1, "pc": 1.2, "in": 7.2, "cm": 7.2 / 2.54, "mm": 0.72 / 2.54,
+                "mu": 1 / 18, "px": 1 / 16}
+_DIMENSION = re.compile(r"([-+]?)\s*(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})\s*(pt|em|ex|mu|px|mm|cm|in|pc)", re.I)
+# command -> how many dimension arguments follow (braced or not), after an optional '*' and '[...]'
+DIMENSION_COMMANDS = {"kern": 1, "mkern": 1, "hskip": 1, "mskip": 1, "hspace": 1, "mspace": 1, "raise": 1, "lower": 1,
+                      "moveleft": 1, "moveright": 1, "rule": 2, "Rule": 3, "Space": 3, "\\": 0}
+_SHIFTS = frozenset({"raise", "lower", "moveleft", "moveright"})
+
+
+def _too_large(text: str, *, shift: bool = False) -> tuple[str, int] | None:
+    """The first dimension in ``text`` beyond its limit, as written, with that limit; or None."""
+    for m in _DIMENSION.finditer(text):
+        limit = MAX_SHIFT_EM if shift or m.group(1) == "-" else MAX_SIZE_EM
+        if float(m.group(2)) * _EM_PER_UNIT[m.group(3).lower()] > limit:
+            return m.group(0).strip(), limit
+    return None
+
+
+def _dimension_problem(name: str, reader: _Reader) -> str | None:
+    reader._skip_spaces()
+    if reader.tex.startswith("*", reader.pos):
+        reader.pos += 1
+    optional = reader.optional() or ""
+    parts = [(optional, name == "rule")]  # \rule[lift]{width}{height}; \\[space]
+    for _ in range(DIMENSION_COMMANDS[name]):
+        reader._skip_spaces()
+        unbraced = _DIMENSION.match(reader.tex, reader.pos)
+        if unbraced and not reader.tex.startswith("{", reader.pos):
+            parts.append((unbraced.group(0), name in _SHIFTS))
+            reader.pos = unbraced.end()
+        else:
+            parts.append((reader.argument(), name in _SHIFTS))
+    found = next((d for d in (_too_large(text, shift=shift) for text, shift in parts) if d), None)
+    if found is None:
+        return None
+    what = "a shift or a negative space" if found[1] == MAX_SHIFT_EM else "a size"
+    return (f"\\{name}: '{found[0]}' is too large: {what} in math is limited to {found[1]}em (about {found[1] * 16}px), "
+            "so that math cannot cover or push away the rest of the card; use a smaller value")
+
+
+CHECKED = frozenset({*COLOUR_COMMANDS, "bbox", "enclose", *DIMENSION_COMMANDS})
 
 
 def unsafe_commands(text: str) -> list[str]:
