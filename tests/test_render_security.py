@@ -228,6 +228,43 @@ def test_ordinary_sizes_and_shifts_are_fine(math: str) -> None:
     assert not render_markdown(math).problems and not render_html(math).problems
 
 
+# the same with CSS that the allow-list lets through: allowed properties, sizes that cover the card
+CSS_COVERING = [
+    ('<span style="padding:3000px;background-color:white">x</span>',
+     "unsafe HTML: the style 'padding:3000px' on <span>: '3000px' is too large: a length in a style is limited to 20em "
+     "(about 320px), so that it cannot cover the rest of the card; use a smaller value"),
+    ('<span style="letter-spacing:-1000px">x</span>',
+     "unsafe HTML: the style 'letter-spacing:-1000px' on <span>: '-1000px' is too large: a negative length in a style is "
+     "limited to 5em (about 80px), so that it cannot cover the rest of the card; use a smaller value"),
+    ('<span style="vertical-align:-300px">x</span>', "unsafe HTML: the style 'vertical-align:-300px' on <span>: '-300px' is too large"),
+    ('<b style="border:3000px solid white">x</b>', "unsafe HTML: the style 'border:3000px solid white' on <b>: '3000px' is too large"),
+    ('<span style="padding:50%;background-color:white">x</span>', "unsafe HTML: the style 'padding:50%' on <span>: '50%' is too large"),
+    ('<span style="font-size:3000%">x</span>', "unsafe HTML: the style 'font-size:3000%' on <span>: '3000%' is too large"),
+    ('<span style="padding:60vw">x</span>', "unsafe HTML: the style 'padding:60vw' on <span>: '60vw' is too large"),
+    ('<span style="font-size:calc(100px * 100)">x</span>',
+     "unsafe HTML: the style 'font-size:calc(100px * 100)' on <span>: 'calc()' computes a length deckgen cannot check; "
+     "write the length itself"),
+    ('<span style="padding:1e4px">x</span>',
+     "unsafe HTML: the style 'padding:1e4px' on <span>: '1e4px' has an exponent; write the number without one"),
+    ('<span style="color:red;padding:var(--x, 3000px)">x</span>', "unsafe HTML: the style 'padding:var(--x, 3000px)' on <span>: '3000px' is too large"),
+]
+
+
+@pytest.mark.parametrize(("attack", "message"), CSS_COVERING)
+def test_styles_that_could_cover_the_card_are_refused(attack: str, message: str) -> None:
+    for rendered in (render_markdown(attack), render_html(attack)):
+        errors = [p.message for p in rendered.problems if p.is_error]
+        assert errors and errors[0].startswith(message), (attack, errors)
+
+
+def test_ordinary_styles_of_real_decks_are_fine() -> None:
+    """Lengths as shared decks write them (and Anki's night-mode colour variables)."""
+    html = ('<span style="font-size:24px;color:#ff0000;padding:2px 4px;letter-spacing:0.1em;border:1px solid #ccc">a</span>'
+            '<span style="font-family:Arial;line-height:150%;font-size:400%;vertical-align:-50%">b</span>'
+            '<span style="color: var(--field-fg); font: 12px/1.5 sans-serif; border-radius: 50%">c</span>')
+    assert render_html(html).problems == ()
+
+
 def _cloze_note(tmp_path: Path, anki: AnkiCollection, text: str) -> tuple[str, str]:
     """Import one note of a stock-like cloze note type written by genanki (deckgen's checks bypassed on purpose)
     and return (question, answer) of its first card as Anki renders them."""

@@ -30,6 +30,7 @@ from .allowlist import (
     UNSAFE_TAGS,
     URL_SCHEMES,
 )
+from .cssbounds import length_problem
 from .media import name_problem
 from .result import WARNING, FieldProblem
 
@@ -158,6 +159,8 @@ class Scanner(HTMLParser):
                 self.error(f"unsafe HTML: the style '{declaration.strip()}' on <{tag}> could load a file; remove it")
             elif prop in COVERING_PROPERTIES:
                 self.error(f"unsafe HTML: the CSS property '{prop}' on <{tag}> could move it over the card or hide it; remove it")
+            elif prop in STYLE_PROPERTIES and (too_large := length_problem(prop, css)):
+                self.error(f"unsafe HTML: the style '{declaration.strip()}' on <{tag}>: {too_large}")
             elif prop not in STYLE_PROPERTIES:
                 self.problems.append(FieldProblem(
                     f"CSS property '{prop}' in a style attribute on <{tag}> is not allowed and is removed "
