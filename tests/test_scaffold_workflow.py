@@ -38,6 +38,8 @@ def test_the_scaffolds_workflow_passes_the_validator_and_is_hardened(tmp_path: P
     assert install["run"] == 'python -I -m pip install "$DECKGEN"'  # the pinned release, nothing from the pull request
     comment = next(s for s in steps if "gh api" in s.get("run", ""))["run"]
     assert 'select(.user.login == \\"github-actions[bot]\\" and (.body | startswith(\\"$MARKER\\")))' in comment
+    env = workflow["jobs"]["review"]["env"]  # git refuses a bare repository the pull request commits, in every step
+    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == ("1", "safe.bareRepository", "explicit")
 
 
 def replay_workflow(repo: Path, tmp_path: Path) -> list[str]:

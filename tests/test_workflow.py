@@ -84,6 +84,11 @@ def test_python_never_imports_from_the_pull_request() -> None:
                 assert re.match(r"\s*python -I\b", line), line
 
 
+def test_git_refuses_bare_repositories_in_the_whole_job() -> None:
+    env = workflow()["jobs"]["review"]["env"]
+    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == ("1", "safe.bareRepository", "explicit")
+
+
 def test_only_the_bots_own_comment_is_updated() -> None:
     comment = next(s for s in steps() if "gh api" in s.get("run", ""))
     assert workflow()["jobs"]["review"]["env"]["MARKER"] == "<!-- deckgen-diff -->"

@@ -22,6 +22,39 @@ from .model import Deck
 from .yamlsource import MAX_FILE_BYTES, file_display
 
 _ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+# Every git call runs with safe.bareRepository=explicit (git 2.38+, given as command-line configuration through the
+# GIT_CONFIG_COUNT variables, the only scopes git reads it from): git then never takes a folder of the pull request
+# that looks like a bare repository (HEAD, objects/, refs/ committed in cards/) for the repository itself, and
+# refuses it instead ("cannot use bare repository") rather than reading a fake history from it.
+_SAFE_CONFIG = (("safe.bareRepository", "explicit"),)
+
+
+def git_env() -> dict[str, str]:
+    """The environment of every git call: the user's, plus deckgen's settings appended to any GIT_CONFIG_* they set."""
+    env = {**os.environ, **_ENV}
+    count = env.get("GIT_CONFIG_COUNT", "")
+    n = int(count) if count.isascii() and count.isdigit() else 0
+    for key, value in _SAFE_CONFIG:
+        env[f"GIT_CONFIG_KEY_{n}"] = key
+        env[f"GIT_CONFIG_VALUE_{n}"] = value
+        n += 1
+    env["GIT_CONFIG_COUNT"] = str(n)
+    return env
+
+
+def looks_like_git_dir(folder: Path) -> bool:
+    """Whether ``folder`` has what makes git take it for a repository's git folder (HEAD, objects/ and refs/)."""
+    return (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+
+
+def refuse_git_dir(cards_dir: Path) -> None:
+    """A cards folder that looks like a git folder (committed by a pull request, say) is refused: git run there
+    would read it as a bare repository, with a history of the pull request's making."""
+    if cards_dir.is_dir() and looks_like_git_dir(cards_dir):
+        raise UsageError(
+            f"the cards folder '{file_display(cards_dir)}' looks like a git repository (it holds HEAD, objects/ and refs/): "
+            "git would read the deck's history from it instead of from your repository; remove those from the cards folder"
+        )
 
 
 @dataclass(frozen=True)
@@ -54,7 +87,7 @@ def _git_exe() -> str:
 def git(*args: str, cwd: Path, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run git; never raises for git's own failures (check ``returncode``), only when git cannot be run."""
     try:
-        return subprocess.run([_git_exe(), *args], cwd=cwd, input=input, capture_output=True, env={**os.environ, **_ENV})
+        return subprocess.run([_git_exe(), *args], cwd=cwd, input=input, capture_output=True, env=git_env())
     except OSError as exc:
         raise UsageError(f"cannot run git ({exc})") from None
 
@@ -67,12 +100,17 @@ def _first_line(stderr: bytes) -> str:
 def find_repo(cards_dir: Path) -> Repo:
     """The git work tree that holds ``cards_dir`` (which may not exist in the work tree any more)."""
     where = cards_dir.absolute()
+    refuse_git_dir(where)
     start = where
     while not start.is_dir() and start != start.parent:
         start = start.parent
     result = git("rev-parse", "--show-toplevel", cwd=start)
     if result.returncode != 0:
         message = _first_line(result.stderr)
+        if "cannot use bare repository" in message:  # a folder above the cards folder looks like one (see _SAFE_CONFIG)
+            raise UsageError(f"git refuses a folder that looks like a bare git repository on the way from the cards folder "
+                             f"'{file_display(cards_dir)}' up to the repository ({message.removeprefix('fatal: ')}); "
+                             "remove its HEAD, objects/ and refs/")
         if "not a git repository" in message or "must be run in a work tree" in message:
             raise UsageError(
                 f"not in a git repository: the cards folder '{file_display(cards_dir)}' is not inside a git work tree"
@@ -263,7 +301,7 @@ def _read_blobs(repo: Repo, object_ids: list[str], label: str) -> dict[str, byte
         return {}
     proc = subprocess.Popen(
         [_git_exe(), "cat-file", "--batch"],
-        cwd=repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV},
+        cwd=repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env(),
     )
     assert proc.stdin is not None and proc.stdout is not None
     request = "".join(f"{object_id}\n" for object_id in object_ids).encode()
@@ -327,7 +365,9 @@ def snapshot_worktree(cards_dir: Path) -> Snapshot:
 
 def committed(cards_dir: Path) -> Snapshot | None:
     """The deck as last committed (at HEAD), or None when there is none to read: not in a git repository, no commit
-    yet, the cards folder not committed, git missing, or a deck with errors at HEAD."""
+    yet, the cards folder not committed, git missing, or a deck with errors at HEAD. A cards folder that looks like
+    a git repository is refused (UsageError): git must never read a history the cards folder supplies."""
+    refuse_git_dir(cards_dir.absolute())
     try:
         return snapshot_at(find_repo(cards_dir), "HEAD")
     except DeckgenError:
