@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_names_equal_but_for_case(repo: Path) -> None:
     branch = trees.commit(trees.deck(("120000", "Media", trees.blob(str(outside))),
                                      ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("x\n"))))))
     assert diff_fails("main", branch) == [
-        "evil:cards/media/.zshrc: error: differs only in case from 'Media' (they collide on case-insensitive disks); rename one",
+        "evil:cards/media: error: differs only in case from 'Media' (they collide on case-insensitive disks); rename one",
         "deckgen: 1 error(s); nothing was written",
     ]
     assert_nothing_written(repo, outside)
@@ -117,8 +118,7 @@ def test_a_name_twice(repo: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "shown", "what"), [
-    ("a\\b.yaml", "a\\b.yaml", "a backslash"), ("..", "../x.yaml", "'..'"), (".git", ".git/x.yaml", "'.git'"),
-    (".GIT", ".GIT/x.yaml", "'.GIT'"),
+    ("a\\b.yaml", "a\\b.yaml", "a backslash"), ("..", "..", "'..'"), (".git", ".git", "'.git'"), (".GIT", ".GIT", "'.GIT'"),
 ])
 def test_names_no_checkout_could_hold(repo: Path, name: str, shown: str, what: str) -> None:
     trees = Trees(repo)
@@ -263,7 +263,7 @@ def test_every_git_call_refuses_a_bare_repository(repo: Path, git_repo: Git) -> 
 
 
 def test_git_settings_of_the_user_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    from deckgen.gitio import git_env
+    from deckgen.gitcmd import git_env
 
     monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
     monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.quotePath")
@@ -286,3 +286,39 @@ def test_build_refuses_a_cards_folder_that_looks_like_a_git_repository(repo: Pat
     assert result.stderr.endswith(
         "deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/): git "
         "would read the deck's history from it instead of from your repository; remove those from the cards folder\n")
+
+
+def huge_folder(trees: Trees, count: int) -> str:
+    """A tree of ``count`` files (one blob), made in one `git mktree` call: a few seconds even for 300,000 names."""
+    blob = trees.blob("x\n")
+    lines = "".join(f"100644 blob {blob}\tf{i:07d}.png\n" for i in range(count))
+    return trees._git("mktree", "--missing", data=lines.encode())
+
+
+def test_a_cards_folder_of_too_many_entries_is_refused_quickly(repo: Path) -> None:
+    """Finding #10 (tree bomb): the cards folder itself with 20,001 more entries is refused, not listed in full."""
+    trees = Trees(repo)
+    blob = trees.blob("x\n")
+    lines = "".join(f"100644 blob {blob}\tf{i:07d}.png\n" for i in range(20_001))
+    deck_lines = (f"100644 blob {trees.blob(TOPIC_YAML)}\tbasics.yaml\n100644 blob {trees.blob(DECK_YAML)}\tdeck.yaml\n")
+    cards = trees._git("mktree", data=(deck_lines + lines).encode())
+    branch = trees.commit(cards)
+    started = time.monotonic()
+    assert diff_fails("main", branch) == [
+        "evil:cards: error: has more than 20,000 entries (in one folder), more than deckgen diff lists; keep the cards "
+        "folder's own files fewer",
+        "deckgen: 1 error(s); nothing was written",
+    ]
+    assert time.monotonic() - started < 30
+
+
+def test_a_media_folder_of_300000_paths_is_never_listed(repo: Path) -> None:
+    """Finding #10 (tree bomb): 300,000 paths under cards/media (nothing reads them) cost diff nothing; before, the
+    recursive listing of 10^6 such paths took 17 s and 728 MB."""
+    trees = Trees(repo)
+    branch = trees.commit(trees.deck(("40000", "media", huge_folder(trees, 300_000))))
+    started = time.monotonic()
+    result = run("diff", "main", branch)
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < 30
+    assert result.stdout.startswith("No deck changes between `main` (")
