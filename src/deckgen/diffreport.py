@@ -187,6 +187,9 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Probable rename')} {c(hazard.ids[0])} → {c(hazard.ids[1])} (question {percent}% similar): a new id "
                 "is a new note, so learners start this card from scratch and keep the old one as well. Keep the old id "
                 "unless the card now asks something else.")
+    if hazard.type == "rename-skipped":
+        return (f"{b('Rename detection skipped')}: {hazard.new}. Cards whose question is unchanged are still paired; "
+                "look for renamed cards among the added and removed ones yourself (a new id is a new note).")
     if hazard.type == "lock-future":
         return (f"{b('Lock file mod in the future')} {', '.join(c(i) for i in hazard.ids)}: more than a day after now. "
                 "Learners who import such a package never receive a later update of those notes; `deckgen build` "
