@@ -212,11 +212,12 @@ def build(
 ) -> tuple[Plan, Path]:
     """Build the package and update the lock. Nothing is written unless everything was read and checked
     first; both files are replaced together at the end, or neither is."""
-    from .fsutil import staged
+    from .fsutil import refuse_linked_output, staged
 
     plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs, progress=progress,
                       allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
     output = output or default_output(cards_dir, plan.deck.key)
+    refuse_linked_output(output, cards_dir)
     if output.is_dir():
         raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")
     if output.parent.resolve() == cards_dir.resolve():
