@@ -225,7 +225,7 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     """
     from .diff import diff_revisions
     from .diffjson import to_json
-    from .diffreport import markdown
+    from .diffmarkdown import markdown
 
     result = diff_revisions(base, head, cards_dir)
     click.echo(to_json(result) if fmt == "json" else markdown(result))

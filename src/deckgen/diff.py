@@ -109,6 +109,7 @@ class Hazard:
     """Something in the change that hurts people who already study the deck."""
 
     type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
+    #            "notetype-explicit-id",
     #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "removed",
     #            "lock"
     ids: tuple[str, ...] = ()  # the cards (or note type) concerned
@@ -154,6 +155,9 @@ class DeckDiff:
                 out.append(Hazard("notetype-id", ids=(nt.key,), old=str(nt.old.id), new=str(nt.new.id)))
             if nt.schema_changed:
                 out.append(Hazard("notetype-schema", ids=(nt.key,)))
+            if nt.explicit_id:
+                assert nt.new is not None
+                out.append(Hazard("notetype-explicit-id", ids=(nt.key,), new=str(nt.new.id)))
             out += [Hazard("notetype-code", ids=(nt.key,), new=what) for what in nt.new_code]
         out += self.moved
         compared = {nt.key for nt in self.notetype_changes}
@@ -279,7 +283,7 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
     cards_changed = {*added_ids, *removed_ids, *changed, *renamed, *renamed_old}
     lock = compare_locks(base.lock, head.lock, cards_changed, any(c.field in ("name", "description", "key") for c in deck), build_time())
     return DeckDiff(base=base, head=head, deck=deck, topics=tuple(topics), notetypes=notetypes, lock=lock,
-                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes),
+                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes, head.deck.key),
                     moved=_moved(base.deck, head.deck), rename_skipped=renames.skipped)
 
 

@@ -172,6 +172,11 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Note type fields or templates changed')} {c(hazard.ids[0])}: Anki cannot change them in a note type its "
                 "learners have. Learners on Anki 23.10+ must tick 'Merge note types' when importing; otherwise Anki adds a "
                 "copy of the note type and skips the updates of all its notes.")
+    if hazard.type == "notetype-explicit-id":
+        return (f"{b('New note type with a given id')} {c(hazard.ids[0])} (id {c(hazard.new)}): Anki matches note types by "
+                "id, so if another deck uses this id, importing this deck replaces that deck's templates and styling in "
+                "learners' Anki. Remove the `id:` (deckgen derives one from the deck key) unless it is this deck's own "
+                "note type moved from elsewhere.")
     if hazard.type == "notetype-code":
         return (f"{b('New code in a note type')} {c(hazard.ids[0])}: {hazard.new}. Templates and CSS run in every "
                 "learner's Anki; read this change as you would read code.")
@@ -231,7 +236,7 @@ def lock_markdown(changes: tuple[LockChange, ...]) -> list[str]:
     return [*lines, ""]
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -239,7 +244,7 @@ def summary_counts(diff: DeckDiff) -> dict[str, int]:
     return {what: diff.count(what) for what in ("added", "changed", "removed", "renamed")}
 
 
-def _topic_markdown(topic: TopicChanges) -> list[str]:
+def topic_markdown(topic: TopicChanges) -> list[str]:
     title = f"### {code(topic.slug)}: {escape(topic.title)}" if topic.title else f"### {code(topic.slug)}"
     lines = [title, ""]
 
@@ -256,68 +261,3 @@ def _topic_markdown(topic: TopicChanges) -> list[str]:
     for card in topic.removed:
         block(f"#### Removed {code(card.id)} ({kind_name(card.kind)})", [f"- **{k}:** {v}" for k, v in card_fields(card)])
     return lines
-
-
-def _fence(text: str) -> str:
-    fence = "```"
-    while fence in text:
-        fence += "`"
-    return fence
-
-
-def notetypes_markdown(diff: DeckDiff) -> list[str]:
-    """A section per changed note type: its settings, and its templates and CSS as unified diffs."""
-    lines: list[str] = []
-    for change in diff.notetype_changes:
-        nt = change.new or change.old
-        assert nt is not None
-        what = "Added" if change.old is None else "Removed" if change.new is None else "Changed"
-        lines += [f"#### {what} note type {code(change.key)} ({escape(nt.name)})", ""]
-        if change.new is None:
-            lines += ["- its notes stay in learners' collections with it", ""]
-            continue
-        if change.old is None:
-            lines += [f"- **fields:** {escape(', '.join(nt.fields))}", f"- **templates:** {escape(', '.join(t[0] for t in nt.templates))}", ""]
-            continue
-        lines += [f"- **{name}:** {code(old)} → {code(new)}" for name, old, new in change.settings]
-        for text in change.texts:
-            body = text.unified()
-            fence = _fence(body)
-            lines += [f"- **{escape(text.what)}:**", "", f"{fence}diff", body, fence, ""]
-        lines.append("")
-    return lines
-
-
-def markdown(diff: DeckDiff) -> str:
-    """The report as Markdown (no trailing newline)."""
-    base, head = revision_markdown(diff.base), revision_markdown(diff.head)
-    if diff.is_empty:
-        return f"No deck changes between {base} and {'the ' if not diff.head.commit else ''}{head}."
-    counts = summary_counts(diff)
-    summary = f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed"
-    if counts["renamed"]:
-        summary += f", {counts['renamed']} renamed"
-    summary = f"**{summary}**"
-    if diff.topics:
-        summary += f" in {_plural(len(diff.topics), 'topic')}"
-    lines = [f"## Deck changes: {base} → {head}", "", summary, ""]
-    if diff.topics:
-        lines += ["| Topic | Added | Changed | Removed | Renamed |", "| --- | ---: | ---: | ---: | ---: |"]
-        for topic in diff.topics:
-            n = [len(topic.added), len(topic.changed), len(topic.removed), len(topic.renamed)]
-            lines.append(f"| {code(topic.slug)} | " + " | ".join(str(x) for x in n) + " |")
-        lines.append("")
-    hazards = diff.hazards()
-    if hazards:
-        lines += ["### ⚠️ Warnings", ""]
-        lines += [f"- {hazard_text(h, code, lambda s: f'**{s}**')}" for h in hazards]
-        lines.append("")
-    if diff.deck:
-        lines += ["### Deck settings", "", *(field_markdown(change) for change in diff.deck), ""]
-    if diff.notetype_changes:
-        lines += ["### Note types", "", *notetypes_markdown(diff)]
-    if diff.lock.by_hand:
-        lines += lock_markdown(diff.lock.by_hand)
-    for topic in diff.topics:
-        lines += _topic_markdown(topic)
-    return "\n".join(lines).rstrip("\n")
