@@ -110,7 +110,7 @@ class Hazard:
 
     type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
     #            "notetype-explicit-id",
-    #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "removed",
+    #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "guid", "removed",
     #            "lock"
     ids: tuple[str, ...] = ()  # the cards (or note type) concerned
     old: str = ""
@@ -173,6 +173,10 @@ class DeckDiff:
         ]
         if self.rename_skipped:
             out.append(Hazard("rename-skipped", new=self.rename_skipped))
+        given = tuple(card.id for topic in self.topics for card in topic.added if card.guid)
+        given += tuple(pair.new.id for topic in self.topics for pair in topic.renamed if pair.new.guid and pair.new.guid != pair.old.guid)
+        if given:
+            out.append(Hazard("guid", ids=given))
         removed = tuple(card.id for topic in self.topics for card in topic.removed)
         if removed:
             out.append(Hazard("removed", ids=removed))

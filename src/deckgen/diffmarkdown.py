@@ -77,16 +77,17 @@ def markdown(diff: DeckDiff) -> str:
     if diff.topics:
         summary += f" in {plural(len(diff.topics), 'topic')}"
     lines = [f"## Deck changes: {base} → {head}", "", summary, ""]
+    # warnings first: a comment cut at GitHub's size limit (a pull request of thousands of topics) keeps them
+    hazards = diff.hazards()
+    if hazards:
+        lines += ["### ⚠️ Warnings", ""]
+        lines += [f"- {hazard_text(h, code, lambda s: f'**{s}**')}" for h in hazards]
+        lines.append("")
     if diff.topics:
         lines += ["| Topic | Added | Changed | Removed | Renamed |", "| --- | ---: | ---: | ---: | ---: |"]
         for topic in diff.topics:
             n = [len(topic.added), len(topic.changed), len(topic.removed), len(topic.renamed)]
             lines.append(f"| {code(topic.slug)} | " + " | ".join(str(x) for x in n) + " |")
-        lines.append("")
-    hazards = diff.hazards()
-    if hazards:
-        lines += ["### ⚠️ Warnings", ""]
-        lines += [f"- {hazard_text(h, code, lambda s: f'**{s}**')}" for h in hazards]
         lines.append("")
     if diff.deck:
         lines += ["### Deck settings", "", *(field_markdown(change) for change in diff.deck), ""]

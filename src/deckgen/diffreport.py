@@ -125,7 +125,7 @@ def field_markdown(change: FieldChange) -> str:
 
 def card_fields(card: Card) -> list[tuple[str, str]]:
     """(field, Markdown) for each field a card has, in reading order."""
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, str]] = [("guid", code(card.guid))] if card.guid else []
     if card.fields:
         rows += [(f"fields.{name}", escape(value.strip())) for name, value in card.fields if value.strip()]
     elif card.kind == QA:
@@ -195,6 +195,12 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
     if hazard.type == "rename-skipped":
         return (f"{b('Rename detection skipped')}: {hazard.new}. Cards whose question is unchanged are still paired; "
                 "look for renamed cards among the added and removed ones yourself (a new id is a new note).")
+    if hazard.type == "guid":
+        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
+        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
+        return (f"{b('New card with a given guid')} {shown}{more}: Anki matches notes by guid, so if a note of another "
+                "deck has this guid, importing this deck overwrites that note in learners' Anki. Remove `guid:` (deckgen "
+                "derives one from the deck key and the card id) unless the card comes from an existing Anki deck.")
     if hazard.type == "lock-future":
         return (f"{b('Lock file mod in the future')} {', '.join(c(i) for i in hazard.ids)}: more than a day after now. "
                 "Learners who import such a package never receive a later update of those notes; `deckgen build` "
