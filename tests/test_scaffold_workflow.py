@@ -4,6 +4,7 @@ its run: steps working in a repository of several decks (replayed in real throwa
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -177,3 +178,30 @@ def test_a_deck_folder_name_cannot_forge_a_log_command(tmp_path: Path, git_repo:
     assert proc.returncode == 1
     assert (proc.stdout, proc.stderr) == ("", "::error::1 deck folder(s) have names with characters other than letters, "
                                               "digits, '.', '_', '-', ' ' and '/'; rename them\n")
+
+
+def test_links_where_the_job_writes_are_removed_and_github_changes_are_flagged(tmp_path: Path, git_repo: Git) -> None:
+    """Hostile review #11/#12 for the scaffold's workflow: committed links named like the job's files or like a
+    deck's output/ and preview/ are never written through; changes under .github/ head the comment (as a count)."""
+    repo = tmp_path / "repo"
+    deckgen(repo, "init", "--name", "Linked")
+    deckgen(repo, "build")
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "base")
+    git_repo("update-ref", "refs/remotes/origin/main", "main")
+    outside = tmp_path / "outside"
+    (outside / "site").mkdir(parents=True)
+    (outside / "victim.txt").write_text("mine\n", encoding="utf-8")
+    for name in ("comment.md", "decks.txt"):
+        os.symlink(outside / "victim.txt", repo / name)
+    os.symlink(outside / "site", repo / "preview")
+    (repo / ".github" / "workflows" / "`x`.yml").write_text("name: x\n", encoding="utf-8")
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "links")
+    replay_workflow(repo, tmp_path)
+    assert (outside / "victim.txt").read_text(encoding="utf-8") == "mine\n"
+    assert list((outside / "site").iterdir()) == []
+    assert (repo / "preview" / "index.html").is_file() and not (repo / "preview").is_symlink()
+    comment = (repo / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- deckgen-diff -->\n**⚠️ This pull request changes 1 file(s) under `.github/`**")
+    assert "`x`" not in comment
