@@ -94,3 +94,18 @@ def test_more_than_a_million_pairs_are_not_compared(git_repo: Git, tmp_path: Pat
         "1,001 removed x 1,000 added cards are more than the 1,000,000 pairs deckgen compares"
     ]
     assert len([h for h in found if h["type"] == "rename"]) == 999  # the unchanged questions, still paired
+
+
+def test_build_says_when_it_skipped_rename_detection(git_repo: Git, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "repo"
+    write(root, [(f"old-{i}", f"Question {i}?") for i in range(1001)])
+    monkeypatch.chdir(root)
+    assert run("build", "cards").exit_code == 0
+    commit(git_repo, "base")
+    write(root, [(f"new-{i}", f"Question {i}?") for i in range(999)] + [("other", "Something else?")])
+    result = run("build", "cards")
+    assert result.exit_code == 0, result.output
+    assert ("rename detection skipped: 1,001 removed x 1,000 added cards are more than the 1,000,000 pairs deckgen "
+            "compares; cards whose question is unchanged are still paired, look for renamed cards among the new and "
+            "removed ones yourself (a new id is a new note)\n") in result.stdout
+    assert "(1 new, 0 changed, 2 removed, 999 renamed)" in result.stdout

@@ -115,6 +115,9 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
         click.echo(f"probable rename: '{old}' -> '{new}' (question {round(100 * ratio)}% similar): a new id is a new note, "
                    "so learners start it from scratch and keep the old one; keep the old id unless the card now asks "
                    "something else")
+    if plan.rename_skipped:
+        click.echo(f"rename detection skipped: {plan.rename_skipped}; cards whose question is unchanged are still paired, "
+                   "look for renamed cards among the new and removed ones yourself (a new id is a new note)")
     for key in plan.schema_changes:
         nt = plan.deck.notetype_map[key]
         click.echo(

@@ -1,7 +1,7 @@
 """Probable renames: a card id that disappeared while a new one appeared asking (nearly) the same question.
 
 A new id is a new note: learners start it from scratch and keep the old one. ``deckgen diff``, ``check`` and
-``build`` all pair them the same way, with :func:`pair_renames`.
+``build`` all pair them the same way, with :func:`find_renames`.
 """
 
 from __future__ import annotations
@@ -85,7 +85,3 @@ def _near_pairs(old: list[str], new: list[str], candidates: list[tuple[float, in
             candidates.append((-ratio, i, j))
     return ""
 
-
-def pair_renames(removed: list[Card], added: list[Card]) -> list[tuple[Card, Card, float]]:
-    """The pairs of :func:`find_renames`."""
-    return find_renames(removed, added).pairs
