@@ -5,8 +5,10 @@ anything outside, and each is refused at its place."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,7 +102,7 @@ def test_names_equal_but_for_case(repo: Path) -> None:
     branch = trees.commit(trees.deck(("120000", "Media", trees.blob(str(outside))),
                                      ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("x\n"))))))
     assert diff_fails("main", branch) == [
-        "evil:cards/media/.zshrc: error: differs only in case from 'Media' (they collide on case-insensitive disks); rename one",
+        "evil:cards/media: error: differs only in case from 'Media' (they collide on case-insensitive disks); rename one",
         "deckgen: 1 error(s); nothing was written",
     ]
     assert_nothing_written(repo, outside)
@@ -116,8 +118,7 @@ def test_a_name_twice(repo: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "shown", "what"), [
-    ("a\\b.yaml", "a\\b.yaml", "a backslash"), ("..", "../x.yaml", "'..'"), (".git", ".git/x.yaml", "'.git'"),
-    (".GIT", ".GIT/x.yaml", "'.GIT'"),
+    ("a\\b.yaml", "a\\b.yaml", "a backslash"), ("..", "..", "'..'"), (".git", ".git", "'.git'"), (".GIT", ".GIT", "'.GIT'"),
 ])
 def test_names_no_checkout_could_hold(repo: Path, name: str, shown: str, what: str) -> None:
     trees = Trees(repo)
@@ -194,3 +195,130 @@ def test_a_normal_diff_writes_nothing(repo: Path, git_repo: Git) -> None:
     assert result.exit_code == 0
     assert "1 changed" in result.stdout
     assert list((repo.parent / "tmp").iterdir()) == []
+
+
+def plant_bare_repository(repo: Path, folder: Path) -> None:
+    """Copy a bare clone of ``repo`` (its history as it is now: the pull request's fake "base") into ``folder`` as
+    plain files that git commits (loose refs: git keeps no empty folder), with the config the hostile review used
+    (core.bare=false, worktree=.)."""
+    fake = repo.parent / "fake.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(fake)], check=True, capture_output=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True).stdout
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(fake / "objects", folder / "objects")
+    (folder / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    for ref in ("heads/main", "remotes/origin/main"):
+        (folder / "refs" / ref).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "refs" / ref).write_text(head, encoding="utf-8")
+    (folder / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n", encoding="utf-8")
+    shutil.rmtree(fake)
+
+
+def plain_git_toplevel(folder: Path) -> str:
+    """What git without deckgen's settings takes for the repository when run in ``folder`` (HOME and system config
+    left out, so that no safe.bareRepository of this machine hides the attack)."""
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(folder.parent), "GIT_CONFIG_GLOBAL": "/dev/null"}
+    env.pop("GIT_CONFIG_COUNT", None)
+    proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, env=env)
+    return proc.stdout.strip()
+
+
+def test_a_bare_repository_committed_in_the_cards_folder_is_refused(repo: Path, git_repo: Git) -> None:
+    """The hostile review's #7: HEAD, objects/ and refs/ committed in cards/ made every git call of `deckgen diff`
+    read the pull request's own history ("No deck changes")."""
+    cards = repo / "cards"
+    (cards / "safety.yaml").write_text(SECOND_TOPIC_YAML.replace("{{c1::fever}}", "{{c1::rash}}"), encoding="utf-8")
+    plant_bare_repository(repo, cards)  # its history: the base only
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "a change, and a fake history")
+    assert plain_git_toplevel(cards) == str(cards)  # the attack is real: plain git takes cards/ for the repository
+    result = run("diff", "main~0", "HEAD")
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        "deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/): git "
+        "would read the deck's history from it instead of from your repository; remove those from the cards folder\n")
+
+
+def test_every_git_call_refuses_a_bare_repository(repo: Path, git_repo: Git) -> None:
+    """Defence in depth: git itself, as deckgen runs it, refuses the folder (safe.bareRepository=explicit), also for a
+    folder above the cards folder, which deckgen's own look at the cards folder does not see."""
+    from deckgen import gitio
+
+    deck = repo / "decks" / "a"
+    write_deck(deck)
+    plant_bare_repository(repo, deck)  # decks/a holds HEAD, objects/, refs/; the cards are in decks/a/cards
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "a deck in a fake repository")
+    assert plain_git_toplevel(deck / "cards") == str(deck)
+    proc = gitio.git("rev-parse", "--show-toplevel", cwd=deck / "cards")
+    assert proc.returncode == 128
+    assert f"cannot use bare repository '{deck}' (safe.bareRepository is 'explicit')" in proc.stderr.decode()
+    result = run("diff", "main", "--cards", "decks/a/cards")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "deckgen: error: git refuses a folder that looks like a bare git repository on the way from the cards folder "
+        f"'decks/a/cards' up to the repository (cannot use bare repository '{deck}' (safe.bareRepository is "
+        "'explicit')); remove its HEAD, objects/ and refs/\n")
+
+
+def test_git_settings_of_the_user_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deckgen.gitcmd import git_env
+
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.quotePath")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "false")
+    env = git_env()
+    assert [env[k] for k in ("GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_CONFIG_KEY_1",
+                             "GIT_CONFIG_VALUE_1")] == ["2", "core.quotePath", "false", "safe.bareRepository", "explicit"]
+
+
+def test_build_refuses_a_cards_folder_that_looks_like_a_git_repository(repo: Path, git_repo: Git) -> None:
+    """`deckgen build` reads the last commit (for renames and ids that come back) through the same git calls."""
+    assert run("build").exit_code == 0
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "lock")
+    plant_bare_repository(repo, repo / "cards")
+    topic = repo / "cards" / "safety.yaml"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("id: crs-fever", "id: crs-fever-renamed"), encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.endswith(
+        "deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/): git "
+        "would read the deck's history from it instead of from your repository; remove those from the cards folder\n")
+
+
+def huge_folder(trees: Trees, count: int) -> str:
+    """A tree of ``count`` files (one blob), made in one `git mktree` call: a few seconds even for 300,000 names."""
+    blob = trees.blob("x\n")
+    lines = "".join(f"100644 blob {blob}\tf{i:07d}.png\n" for i in range(count))
+    return trees._git("mktree", "--missing", data=lines.encode())
+
+
+def test_a_cards_folder_of_too_many_entries_is_refused_quickly(repo: Path) -> None:
+    """Finding #10 (tree bomb): the cards folder itself with 20,001 more entries is refused, not listed in full."""
+    trees = Trees(repo)
+    blob = trees.blob("x\n")
+    lines = "".join(f"100644 blob {blob}\tf{i:07d}.png\n" for i in range(20_001))
+    deck_lines = (f"100644 blob {trees.blob(TOPIC_YAML)}\tbasics.yaml\n100644 blob {trees.blob(DECK_YAML)}\tdeck.yaml\n")
+    cards = trees._git("mktree", data=(deck_lines + lines).encode())
+    branch = trees.commit(cards)
+    started = time.monotonic()
+    assert diff_fails("main", branch) == [
+        "evil:cards: error: has more than 20,000 entries (in one folder), more than deckgen diff lists; keep the cards "
+        "folder's own files fewer",
+        "deckgen: 1 error(s); nothing was written",
+    ]
+    assert time.monotonic() - started < 30
+
+
+def test_a_media_folder_of_300000_paths_is_never_listed(repo: Path) -> None:
+    """Finding #10 (tree bomb): 300,000 paths under cards/media (nothing reads them) cost diff nothing; before, the
+    recursive listing of 10^6 such paths took 17 s and 728 MB."""
+    trees = Trees(repo)
+    branch = trees.commit(trees.deck(("40000", "media", huge_folder(trees, 300_000))))
+    started = time.monotonic()
+    result = run("diff", "main", branch)
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < 30
+    assert result.stdout.startswith("No deck changes between `main` (")

@@ -5,10 +5,12 @@ reported at its place, the comment says when it is truncated, and the pull reque
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from test_workflow import base_repository, git
-from workflow_runner import Run, run_workflow
+from workflow_runner import Run, run_workflow, workflow
 
 SECRET = "ghs_SECRET_TOKEN_0123456789"
 EVIL_CLI = '''"""A pull request's own deckgen: says all is well, and leaves a mark."""
@@ -75,10 +77,7 @@ def run_hostile(tmp_path: Path, make_head: str) -> tuple[Path, Run, Path]:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "token.txt").write_text(f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n", encoding="utf-8")
-    if make_head == "hostile":
-        hostile_head(repo, outside)
-    else:
-        crafted_head(repo, outside)
+    {"hostile": hostile_head, "crafted": crafted_head, "bare": bare_head}[make_head](repo, outside)
     work = tmp_path / "work"
     before = files_outside(tmp_path, repo, work)
     run = run_workflow(repo, work, base_sha=base, comments=[STRANGER_COMMENT, BOT_COMMENT])
@@ -144,3 +143,38 @@ def test_crafted_tree_in_the_pull_request(tmp_path: Path) -> None:
     body = next(call["body"] for call in run.gh_calls if "body" in call)
     assert body.startswith("<!-- deckgen-diff -->\n**deckgen could not read the deck at one of the revisions**")
     assert "HEAD:cards/media: error: is both a file and a folder in the git tree (a crafted commit); rename one" in body
+
+
+def bare_head(repo: Path, outside: Path) -> None:
+    """A real change, plus a bare clone of the base committed as plain files in cards/ (HEAD, objects/, refs/, a
+    config with core.bare=false): without safe.bareRepository, every git call run in cards/ read that history and
+    the comment said "No deck changes"."""
+    topic = repo / "cards" / "safety.yaml"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("{{c1::fever}}", "{{c1::rash}}"), encoding="utf-8")
+    fake = outside / "fake.git"
+    git(outside, "clone", "-q", "--bare", str(repo), str(fake))
+    cards = repo / "cards"
+    shutil.copytree(fake / "objects", cards / "objects")
+    shutil.rmtree(fake)
+    (cards / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    for ref in ("heads/main", "remotes/origin/main"):
+        (cards / "refs" / ref).parent.mkdir(parents=True, exist_ok=True)
+        (cards / "refs" / ref).write_text(git(repo, "rev-parse", "HEAD") + "\n", encoding="utf-8")
+    (cards / "config").write_text("[core]\n\tbare = false\n\tworktree = .\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a change, and a fake history in cards/")
+
+
+def test_a_bare_repository_in_the_cards_folder(tmp_path: Path) -> None:
+    repo, run, _ = run_hostile(tmp_path, "bare")
+    body = next(call["body"] for call in run.gh_calls if "body" in call)
+    assert "No deck changes" not in body
+    assert body.startswith("<!-- deckgen-diff -->\n**deckgen could not read the deck at one of the revisions**")
+    assert ("deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/)"
+            in body)
+    # the job's own git refuses it as well (safe.bareRepository=explicit in the job's env), whatever deckgen does
+    probe = subprocess.run(["bash", "-c", "git rev-parse --show-toplevel"], cwd=repo / "cards", capture_output=True,
+                           text=True, env={**os.environ, "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1",
+                                           **{k: str(v) for k, v in workflow()["jobs"]["review"]["env"].items()
+                                              if k.startswith("GIT_CONFIG")}})
+    assert probe.returncode == 128 and "cannot use bare repository" in probe.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,3 +75,61 @@ def test_a_fence_inside_a_template_cannot_end_the_code_block(repo: Path) -> None
     (repo / "cards" / "note-types" / "recall-back.html").write_text("{{FrontSide}}\n```\n# heading?\n", encoding="utf-8")
     out = diff("HEAD")
     assert "````diff\n" in out and "\n+```\n+# heading?\n````" in out
+
+
+EVIL_FRONT = ('{{Front}}<img/src/onerror=alert(1)><svg/onload=alert(2)>'
+              '<a href="&#106;avascript:alert(3)">x</a><img srcset="https://evil.example/t.png 1x">')
+EVIL_CSS = '.card { background: url("\\68ttps://evil.example/t.png"); }'
+ADDED = f"""\
+  evil:
+    name: Basic
+    id: 1863452013
+    fields: [Front, Back]
+    templates:
+      - name: Card 1
+        front: {json.dumps(EVIL_FRONT)}
+        back: "{{{{FrontSide}}}}<hr id=answer>{{{{Back}}}}"
+    css: {json.dumps(EVIL_CSS)}
+"""
+
+
+def test_an_added_note_type_is_shown_in_full_and_its_code_and_given_id_are_warnings(repo: Path) -> None:
+    """Hostile review #8: code hidden from a pattern on the raw text (no space before on..., entities, CSS escapes,
+    srcset) is found, the templates and CSS are shown, and an `id:` that may replace another deck's note type is a
+    warning."""
+    (repo / "cards" / "deck.yaml").write_text(DECK + ADDED, encoding="utf-8")
+    result = run("diff", "--format", "json", "HEAD")
+    assert result.exit_code == 0, result.output
+    warnings = [(w["type"], w["new"]) for w in json.loads(result.stdout)["warnings"]]
+    assert warnings == [
+        ("notetype-explicit-id", "1863452013"),
+        ("notetype-code", "an event handler attribute (on...=) in template 'Card 1' front"),
+        ("notetype-code", "a javascript: URL in template 'Card 1' front"),
+        ("notetype-code", "an external URL in template 'Card 1' front"),
+        ("notetype-code", "an external URL in css"),
+    ]
+    out = diff("HEAD")
+    assert ("- **New note type with a given id** `evil` (id `1863452013`): Anki matches note types by id, so if another "
+            "deck uses this id, importing this deck replaces that deck's templates and styling in learners' Anki. Remove "
+            "the `id:` (deckgen derives one from the deck key) unless it is this deck's own note type moved from "
+            "elsewhere.") in out
+    assert ("#### Added note type `evil` (Basic)\n\n"
+            "- **fields:** Front, Back\n"
+            "- **templates:** Card 1\n"
+            "- **id:** `1863452013` (given in deck.yaml)\n\n"
+            "- **template 'Card 1' front:**\n\n"
+            f"```html\n{EVIL_FRONT}\n```\n\n"
+            "- **template 'Card 1' back:**\n\n"
+            "```html\n{{FrontSide}}<hr id=answer>{{Back}}\n```\n\n"
+            "- **css:**\n\n"
+            f"```css\n{EVIL_CSS}\n```\n") in out
+
+
+def test_a_long_added_template_is_cut_with_a_note(repo: Path) -> None:
+    long_back = "{{FrontSide}}<hr id=answer>{{Back}}" + "<br>" * 6000
+    added = ADDED.replace("    id: 1863452013\n", "").replace('back: "{{FrontSide}}<hr id=answer>{{Back}}"',
+                                                                  f"back: {json.dumps(long_back)}")
+    (repo / "cards" / "deck.yaml").write_text(DECK + added, encoding="utf-8")
+    out = diff("HEAD")
+    assert "- **template 'Card 1' back:** 4,035 more characters not shown; read the whole file in the pull request\n" in out
+    assert "given id" not in out and "given in deck.yaml" not in out

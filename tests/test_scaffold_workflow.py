@@ -4,6 +4,7 @@ its run: steps working in a repository of several decks (replayed in real throwa
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -38,6 +39,8 @@ def test_the_scaffolds_workflow_passes_the_validator_and_is_hardened(tmp_path: P
     assert install["run"] == 'python -I -m pip install "$DECKGEN"'  # the pinned release, nothing from the pull request
     comment = next(s for s in steps if "gh api" in s.get("run", ""))["run"]
     assert 'select(.user.login == \\"github-actions[bot]\\" and (.body | startswith(\\"$MARKER\\")))' in comment
+    env = workflow["jobs"]["review"]["env"]  # git refuses a bare repository the pull request commits, in every step
+    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == ("1", "safe.bareRepository", "explicit")
 
 
 def replay_workflow(repo: Path, tmp_path: Path) -> list[str]:
@@ -175,3 +178,30 @@ def test_a_deck_folder_name_cannot_forge_a_log_command(tmp_path: Path, git_repo:
     assert proc.returncode == 1
     assert (proc.stdout, proc.stderr) == ("", "::error::1 deck folder(s) have names with characters other than letters, "
                                               "digits, '.', '_', '-', ' ' and '/'; rename them\n")
+
+
+def test_links_where_the_job_writes_are_removed_and_github_changes_are_flagged(tmp_path: Path, git_repo: Git) -> None:
+    """Hostile review #11/#12 for the scaffold's workflow: committed links named like the job's files or like a
+    deck's output/ and preview/ are never written through; changes under .github/ head the comment (as a count)."""
+    repo = tmp_path / "repo"
+    deckgen(repo, "init", "--name", "Linked")
+    deckgen(repo, "build")
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "base")
+    git_repo("update-ref", "refs/remotes/origin/main", "main")
+    outside = tmp_path / "outside"
+    (outside / "site").mkdir(parents=True)
+    (outside / "victim.txt").write_text("mine\n", encoding="utf-8")
+    for name in ("comment.md", "decks.txt"):
+        os.symlink(outside / "victim.txt", repo / name)
+    os.symlink(outside / "site", repo / "preview")
+    (repo / ".github" / "workflows" / "`x`.yml").write_text("name: x\n", encoding="utf-8")
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "links")
+    replay_workflow(repo, tmp_path)
+    assert (outside / "victim.txt").read_text(encoding="utf-8") == "mine\n"
+    assert list((outside / "site").iterdir()) == []
+    assert (repo / "preview" / "index.html").is_file() and not (repo / "preview").is_symlink()
+    comment = (repo / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- deckgen-diff -->\n**⚠️ This pull request changes 1 file(s) under `.github/`**")
+    assert "`x`" not in comment

@@ -84,6 +84,11 @@ def test_python_never_imports_from_the_pull_request() -> None:
                 assert re.match(r"\s*python -I\b", line), line
 
 
+def test_git_refuses_bare_repositories_in_the_whole_job() -> None:
+    env = workflow()["jobs"]["review"]["env"]
+    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == ("1", "safe.bareRepository", "explicit")
+
+
 def test_only_the_bots_own_comment_is_updated() -> None:
     comment = next(s for s in steps() if "gh api" in s.get("run", ""))
     assert workflow()["jobs"]["review"]["env"]["MARKER"] == "<!-- deckgen-diff -->"
@@ -169,3 +174,33 @@ def test_pre_commit_hook_definition_and_entry(tmp_path: Path) -> None:
     proc = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.returncode == 1
     assert "unknown key 'frnt' (did you mean 'front'?)" in proc.stdout
+
+
+def test_a_pull_request_touching_github_is_flagged_and_committed_links_are_not_written_through(tmp_path: Path) -> None:
+    """Hostile review #11/#12: the comment flags changes under .github/ (without echoing the pull request's file
+    names), and links committed where the job writes (deck-diff.md, comment.md, preview/) are removed first."""
+    repo, base = base_repository(tmp_path)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "`evil`.yml").write_text("name: x\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.txt").write_text("mine\n", encoding="utf-8")
+    (outside / "site").mkdir()
+    os.symlink(outside / "victim.txt", repo / "deck-diff.md")
+    os.symlink(outside / "victim.txt", repo / "comment.md")
+    os.symlink(outside / "site", repo / "preview")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "links and a workflow")
+
+    run = run_workflow(repo, tmp_path / "work", base_sha=base)
+    assert [s.returncode for s in run.steps] == [None, None, 0, 0, 0, 0, 0, 0, 0, None], run.steps
+    assert (outside / "victim.txt").read_text(encoding="utf-8") == "mine\n"
+    assert list((outside / "site").iterdir()) == []
+    assert (repo / "preview" / "index.html").is_file() and not (repo / "preview").is_symlink()
+    (_, post) = run.gh_calls
+    assert post["body"].startswith(
+        "<!-- deckgen-diff -->\n**⚠️ This pull request changes 1 file(s) under `.github/`**: workflows run with this "
+        "repository's token, and this very check runs the pull request's own version of this workflow (which could "
+        "leave out this warning). Review those files first; a CODEOWNERS rule for `/.github/` makes that review "
+        "required.\n\nNo deck changes")
+    assert "evil" not in post["body"]

@@ -19,7 +19,7 @@ from .media import MediaFile
 from .model import Card, Deck
 from .notes import NoteSpec
 from .pipeline import Compiled, Progress, gc_paused, load_and_compile
-from .renames import pair_renames
+from .renames import find_renames
 
 if TYPE_CHECKING:
     from .gitio import Snapshot
@@ -51,6 +51,7 @@ class Plan:
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
     schema_changes: tuple[str, ...] = ()  # note types whose schema changes (allowed by --allow-schema-change)
     renamed: tuple[tuple[str, str, float], ...] = ()  # probable renames (old id, new id, similarity) since the last commit
+    rename_skipped: str = ""  # why near renames were not looked for (see renames.find_renames)
 
     def counts(self) -> str:
         """"1 new, 2 changed, 0 removed" (and "1 renamed" when ids were probably renamed), as diff counts them."""
@@ -115,7 +116,7 @@ def plan_build(
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     new_ids = set(decided.new)
-    renamed = head.renames(decided.removed, [card for card in deck.cards if card.id in new_ids])
+    renamed, rename_skipped = head.renames(decided.removed, [card for card in deck.cards if card.id in new_ids])
     return Plan(
         deck=deck,
         notes=tuple(notes),
@@ -130,6 +131,7 @@ def plan_build(
         removed=decided.removed,
         schema_changes=decided.schema_changes,
         renamed=tuple(renamed),
+        rename_skipped=rename_skipped,
     )
 
 
@@ -153,15 +155,16 @@ class _Committed:
         snapshot = self.snapshot()
         return snapshot.lock if snapshot else None
 
-    def renames(self, removed: tuple[str, ...], added: list[Card]) -> list[tuple[str, str, float]]:
+    def renames(self, removed: tuple[str, ...], added: list[Card]) -> tuple[list[tuple[str, str, float]], str]:
+        """Probable renames (old id, new id, similarity), and why near ones were not looked for ("" if they were)."""
         if not removed or not added:
-            return []
+            return [], ""
         snapshot = self.snapshot()
         if snapshot is None:
-            return []
+            return [], ""
         gone = set(removed)
-        return [(old.id, new.id, ratio) for old, new, ratio in
-                pair_renames([card for card in snapshot.deck.cards if card.id in gone], added)]
+        found = find_renames([card for card in snapshot.deck.cards if card.id in gone], added)
+        return [(old.id, new.id, ratio) for old, new, ratio in found.pairs], found.skipped
 
 
 def write_package(plan: Plan, output: Path, *, progress: Progress | None = None) -> None:
@@ -212,11 +215,12 @@ def build(
 ) -> tuple[Plan, Path]:
     """Build the package and update the lock. Nothing is written unless everything was read and checked
     first; both files are replaced together at the end, or neither is."""
-    from .fsutil import staged
+    from .fsutil import refuse_linked_output, staged
 
     plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs, progress=progress,
                       allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
     output = output or default_output(cards_dir, plan.deck.key)
+    refuse_linked_output(output, cards_dir)
     if output.is_dir():
         raise UsageError(f"output '{file_display(output)}' is a folder; give a file name ending in .apkg")
     if output.parent.resolve() == cards_dir.resolve():

@@ -115,6 +115,9 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
         click.echo(f"probable rename: '{old}' -> '{new}' (question {round(100 * ratio)}% similar): a new id is a new note, "
                    "so learners start it from scratch and keep the old one; keep the old id unless the card now asks "
                    "something else")
+    if plan.rename_skipped:
+        click.echo(f"rename detection skipped: {plan.rename_skipped}; cards whose question is unchanged are still paired, "
+                   "look for renamed cards among the new and removed ones yourself (a new id is a new note)")
     for key in plan.schema_changes:
         nt = plan.deck.notetype_map[key]
         click.echo(
@@ -225,7 +228,7 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     """
     from .diff import diff_revisions
     from .diffjson import to_json
-    from .diffreport import markdown
+    from .diffmarkdown import markdown
 
     result = diff_revisions(base, head, cards_dir)
     click.echo(to_json(result) if fmt == "json" else markdown(result))

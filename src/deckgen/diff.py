@@ -18,7 +18,7 @@ from .lockdiff import LockReport, compare_locks
 from .model import CLOZE, QA, Card, Deck
 from .notetype_diff import NoteTypeChange, compare_notetypes
 from .pipeline import gc_paused
-from .renames import pair_renames
+from .renames import find_renames
 
 # Fields compared for a card present at both revisions, in the order they are reported.
 CARD_FIELDS = ("kind", "topic", "guid", "front", "back", "reverse", "cloze", "extra", "source", "editor_note", "editor_ref", "tags")
@@ -109,7 +109,9 @@ class Hazard:
     """Something in the change that hurts people who already study the deck."""
 
     type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
-    #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "removed", "lock"
+    #            "notetype-explicit-id",
+    #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "guid", "removed",
+    #            "lock"
     ids: tuple[str, ...] = ()  # the cards (or note type) concerned
     old: str = ""
     new: str = ""
@@ -126,6 +128,7 @@ class DeckDiff:
     notetype_changes: tuple[NoteTypeChange, ...] = ()  # the note types themselves, compared
     moved: tuple[Hazard, ...] = ()  # topics ("subdeck") and cards ("subdeck-cards") whose Anki deck changed
     lock: LockReport = LockReport()  # lock changes that no card change explains
+    rename_skipped: str = ""  # why probable renames were not looked for (too many long, alike questions)
 
     def count(self, what: str) -> int:
         return sum(len(getattr(topic, what)) for topic in self.topics)
@@ -152,6 +155,9 @@ class DeckDiff:
                 out.append(Hazard("notetype-id", ids=(nt.key,), old=str(nt.old.id), new=str(nt.new.id)))
             if nt.schema_changed:
                 out.append(Hazard("notetype-schema", ids=(nt.key,)))
+            if nt.explicit_id:
+                assert nt.new is not None
+                out.append(Hazard("notetype-explicit-id", ids=(nt.key,), new=str(nt.new.id)))
             out += [Hazard("notetype-code", ids=(nt.key,), new=what) for what in nt.new_code]
         out += self.moved
         compared = {nt.key for nt in self.notetype_changes}
@@ -165,6 +171,12 @@ class DeckDiff:
             Hazard("rename", ids=(pair.old.id, pair.new.id), similarity=pair.similarity)
             for topic in self.topics for pair in topic.renamed
         ]
+        if self.rename_skipped:
+            out.append(Hazard("rename-skipped", new=self.rename_skipped))
+        given = tuple(card.id for topic in self.topics for card in topic.added if card.guid)
+        given += tuple(pair.new.id for topic in self.topics for pair in topic.renamed if pair.new.guid and pair.new.guid != pair.old.guid)
+        if given:
+            out.append(Hazard("guid", ids=given))
         removed = tuple(card.id for topic in self.topics for card in topic.removed)
         if removed:
             out.append(Hazard("removed", ids=removed))
@@ -232,7 +244,8 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
             if fields:
                 changed[card.id] = CardChange(old_cards[card.id], card, fields)
     renamed = {}
-    for old, new, ratio in pair_renames(removed, added):
+    renames = find_renames(removed, added)
+    for old, new, ratio in renames.pairs:
         renamed[new.id] = CardChange(old, new, card_changes(old, new), ratio)
     renamed_old = {pair.old.id for pair in renamed.values()}
 
@@ -274,8 +287,8 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
     cards_changed = {*added_ids, *removed_ids, *changed, *renamed, *renamed_old}
     lock = compare_locks(base.lock, head.lock, cards_changed, any(c.field in ("name", "description", "key") for c in deck), build_time())
     return DeckDiff(base=base, head=head, deck=deck, topics=tuple(topics), notetypes=notetypes, lock=lock,
-                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes),
-                    moved=_moved(base.deck, head.deck))
+                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes, head.deck.key),
+                    moved=_moved(base.deck, head.deck), rename_skipped=renames.skipped)
 
 
 def _moved(old: Deck, new: Deck) -> tuple[Hazard, ...]:

@@ -125,7 +125,7 @@ def field_markdown(change: FieldChange) -> str:
 
 def card_fields(card: Card) -> list[tuple[str, str]]:
     """(field, Markdown) for each field a card has, in reading order."""
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, str]] = [("guid", code(card.guid))] if card.guid else []
     if card.fields:
         rows += [(f"fields.{name}", escape(value.strip())) for name, value in card.fields if value.strip()]
     elif card.kind == QA:
@@ -172,6 +172,11 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Note type fields or templates changed')} {c(hazard.ids[0])}: Anki cannot change them in a note type its "
                 "learners have. Learners on Anki 23.10+ must tick 'Merge note types' when importing; otherwise Anki adds a "
                 "copy of the note type and skips the updates of all its notes.")
+    if hazard.type == "notetype-explicit-id":
+        return (f"{b('New note type with a given id')} {c(hazard.ids[0])} (id {c(hazard.new)}): Anki matches note types by "
+                "id, so if another deck uses this id, importing this deck replaces that deck's templates and styling in "
+                "learners' Anki. Remove the `id:` (deckgen derives one from the deck key) unless it is this deck's own "
+                "note type moved from elsewhere.")
     if hazard.type == "notetype-code":
         return (f"{b('New code in a note type')} {c(hazard.ids[0])}: {hazard.new}. Templates and CSS run in every "
                 "learner's Anki; read this change as you would read code.")
@@ -187,6 +192,15 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Probable rename')} {c(hazard.ids[0])} → {c(hazard.ids[1])} (question {percent}% similar): a new id "
                 "is a new note, so learners start this card from scratch and keep the old one as well. Keep the old id "
                 "unless the card now asks something else.")
+    if hazard.type == "rename-skipped":
+        return (f"{b('Rename detection skipped')}: {hazard.new}. Cards whose question is unchanged are still paired; "
+                "look for renamed cards among the added and removed ones yourself (a new id is a new note).")
+    if hazard.type == "guid":
+        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
+        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
+        return (f"{b('New card with a given guid')} {shown}{more}: Anki matches notes by guid, so if a note of another "
+                "deck has this guid, importing this deck overwrites that note in learners' Anki. Remove `guid:` (deckgen "
+                "derives one from the deck key and the card id) unless the card comes from an existing Anki deck.")
     if hazard.type == "lock-future":
         return (f"{b('Lock file mod in the future')} {', '.join(c(i) for i in hazard.ids)}: more than a day after now. "
                 "Learners who import such a package never receive a later update of those notes; `deckgen build` "
@@ -228,7 +242,7 @@ def lock_markdown(changes: tuple[LockChange, ...]) -> list[str]:
     return [*lines, ""]
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -236,7 +250,7 @@ def summary_counts(diff: DeckDiff) -> dict[str, int]:
     return {what: diff.count(what) for what in ("added", "changed", "removed", "renamed")}
 
 
-def _topic_markdown(topic: TopicChanges) -> list[str]:
+def topic_markdown(topic: TopicChanges) -> list[str]:
     title = f"### {code(topic.slug)}: {escape(topic.title)}" if topic.title else f"### {code(topic.slug)}"
     lines = [title, ""]
 
@@ -253,68 +267,3 @@ def _topic_markdown(topic: TopicChanges) -> list[str]:
     for card in topic.removed:
         block(f"#### Removed {code(card.id)} ({kind_name(card.kind)})", [f"- **{k}:** {v}" for k, v in card_fields(card)])
     return lines
-
-
-def _fence(text: str) -> str:
-    fence = "```"
-    while fence in text:
-        fence += "`"
-    return fence
-
-
-def notetypes_markdown(diff: DeckDiff) -> list[str]:
-    """A section per changed note type: its settings, and its templates and CSS as unified diffs."""
-    lines: list[str] = []
-    for change in diff.notetype_changes:
-        nt = change.new or change.old
-        assert nt is not None
-        what = "Added" if change.old is None else "Removed" if change.new is None else "Changed"
-        lines += [f"#### {what} note type {code(change.key)} ({escape(nt.name)})", ""]
-        if change.new is None:
-            lines += ["- its notes stay in learners' collections with it", ""]
-            continue
-        if change.old is None:
-            lines += [f"- **fields:** {escape(', '.join(nt.fields))}", f"- **templates:** {escape(', '.join(t[0] for t in nt.templates))}", ""]
-            continue
-        lines += [f"- **{name}:** {code(old)} → {code(new)}" for name, old, new in change.settings]
-        for text in change.texts:
-            body = text.unified()
-            fence = _fence(body)
-            lines += [f"- **{escape(text.what)}:**", "", f"{fence}diff", body, fence, ""]
-        lines.append("")
-    return lines
-
-
-def markdown(diff: DeckDiff) -> str:
-    """The report as Markdown (no trailing newline)."""
-    base, head = revision_markdown(diff.base), revision_markdown(diff.head)
-    if diff.is_empty:
-        return f"No deck changes between {base} and {'the ' if not diff.head.commit else ''}{head}."
-    counts = summary_counts(diff)
-    summary = f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed"
-    if counts["renamed"]:
-        summary += f", {counts['renamed']} renamed"
-    summary = f"**{summary}**"
-    if diff.topics:
-        summary += f" in {_plural(len(diff.topics), 'topic')}"
-    lines = [f"## Deck changes: {base} → {head}", "", summary, ""]
-    if diff.topics:
-        lines += ["| Topic | Added | Changed | Removed | Renamed |", "| --- | ---: | ---: | ---: | ---: |"]
-        for topic in diff.topics:
-            n = [len(topic.added), len(topic.changed), len(topic.removed), len(topic.renamed)]
-            lines.append(f"| {code(topic.slug)} | " + " | ".join(str(x) for x in n) + " |")
-        lines.append("")
-    hazards = diff.hazards()
-    if hazards:
-        lines += ["### ⚠️ Warnings", ""]
-        lines += [f"- {hazard_text(h, code, lambda s: f'**{s}**')}" for h in hazards]
-        lines.append("")
-    if diff.deck:
-        lines += ["### Deck settings", "", *(field_markdown(change) for change in diff.deck), ""]
-    if diff.notetype_changes:
-        lines += ["### Note types", "", *notetypes_markdown(diff)]
-    if diff.lock.by_hand:
-        lines += lock_markdown(diff.lock.by_hand)
-    for topic in diff.topics:
-        lines += _topic_markdown(topic)
-    return "\n".join(lines).rstrip("\n")

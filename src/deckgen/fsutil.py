@@ -170,3 +170,26 @@ def read_regular(path: str | Path, max_bytes: int, *, dir_fd: int | None = None)
         return data
     finally:
         os.close(fd)
+
+
+def refuse_linked_output(output: Path, cards_dir: Path) -> None:
+    """UsageError when ``output`` is a symbolic link, or when a folder on its way down from the folder that holds the
+    cards folder is one: a link committed to the repository (``output -> /home/me/.config``) would make deckgen
+    write outside it. Links above that folder (a home on another disk) are the user's own and are followed."""
+    from .errors import UsageError
+    from .yamlsource import file_display
+
+    out = Path(os.path.abspath(output))
+    top = Path(os.path.abspath(cards_dir)).parent
+    try:
+        parts = out.relative_to(top).parts
+    except ValueError:
+        on_the_way = [out]
+    else:
+        on_the_way = [top.joinpath(*parts[:k]) for k in range(1, len(parts) + 1)]
+    for path in on_the_way:
+        if path.is_symlink():
+            what = "is" if path == out else f"is inside '{file_display(path)}', which is"
+            raise UsageError(f"output '{file_display(output)}' {what} a symbolic link; deckgen does not write through "
+                             "links (a committed link could lead outside the repository): remove the link, or give "
+                             "another path with -o")

@@ -4,15 +4,12 @@ revision. Every failure the user can cause is a :class:`~deckgen.errors.UsageErr
 from __future__ import annotations
 
 import os
-import posixpath
-import shutil
-import subprocess
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, DeckgenError, Location, Problem, UsageError
+from .gitcmd import first_line, git
+from .gittree import MAX_LINK_BYTES, Blob, Tree, read_blobs, resolve
 from .includes import MAX_INCLUDE_BYTES, Reader
 from .layout import DECK_FILE, LOCK_FILE
 from .loader import deck_from_files, is_topic_file, read_deck
@@ -21,7 +18,20 @@ from .lockread import LINKED_LOCK, MAX_LOCK_BYTES, RESTORE, parse_lock, read_loc
 from .model import Deck
 from .yamlsource import MAX_FILE_BYTES, file_display
 
-_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+def looks_like_git_dir(folder: Path) -> bool:
+    """Whether ``folder`` has what makes git take it for a repository's git folder (HEAD, objects/ and refs/)."""
+    return (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+
+
+def refuse_git_dir(cards_dir: Path) -> None:
+    """A cards folder that looks like a git folder (committed by a pull request, say) is refused: git run there
+    would read it as a bare repository, with a history of the pull request's making."""
+    if cards_dir.is_dir() and looks_like_git_dir(cards_dir):
+        raise UsageError(
+            f"the cards folder '{file_display(cards_dir)}' looks like a git repository (it holds HEAD, objects/ and refs/): "
+            "git would read the deck's history from it instead of from your repository; remove those from the cards folder"
+        )
 
 
 @dataclass(frozen=True)
@@ -44,35 +54,20 @@ class Snapshot:
     lock: Lock | None
 
 
-def _git_exe() -> str:
-    exe = shutil.which("git")
-    if exe is None:
-        raise UsageError("git is not installed or not on PATH; deckgen diff needs git to read earlier revisions")
-    return exe
-
-
-def git(*args: str, cwd: Path, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run git; never raises for git's own failures (check ``returncode``), only when git cannot be run."""
-    try:
-        return subprocess.run([_git_exe(), *args], cwd=cwd, input=input, capture_output=True, env={**os.environ, **_ENV})
-    except OSError as exc:
-        raise UsageError(f"cannot run git ({exc})") from None
-
-
-def _first_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[0] if lines else "no message"
-
-
 def find_repo(cards_dir: Path) -> Repo:
     """The git work tree that holds ``cards_dir`` (which may not exist in the work tree any more)."""
     where = cards_dir.absolute()
+    refuse_git_dir(where)
     start = where
     while not start.is_dir() and start != start.parent:
         start = start.parent
     result = git("rev-parse", "--show-toplevel", cwd=start)
     if result.returncode != 0:
-        message = _first_line(result.stderr)
+        message = first_line(result.stderr)
+        if "cannot use bare repository" in message:  # a folder above the cards folder looks like one (see _SAFE_CONFIG)
+            raise UsageError(f"git refuses a folder that looks like a bare git repository on the way from the cards folder "
+                             f"'{file_display(cards_dir)}' up to the repository ({message.removeprefix('fatal: ')}); "
+                             "remove its HEAD, objects/ and refs/")
         if "not a git repository" in message or "must be run in a work tree" in message:
             raise UsageError(
                 f"not in a git repository: the cards folder '{file_display(cards_dir)}' is not inside a git work tree"
@@ -102,7 +97,7 @@ def _cards_tree(repo: Repo, commit: str, label: str) -> str:
         return commit + "^{tree}"
     result = git("ls-tree", "-z", commit, "--", repo.cards, cwd=repo.top)
     if result.returncode != 0:
-        raise UsageError(f"git cannot list revision '{label}': {_first_line(result.stderr)}")
+        raise UsageError(f"git cannot list revision '{label}': {first_line(result.stderr)}")
     for record in result.stdout.split(b"\0"):
         info, _, path = record.partition(b"\t")
         fields = info.split()
@@ -111,190 +106,74 @@ def _cards_tree(repo: Repo, commit: str, label: str) -> str:
     raise UsageError(f"revision '{label}' has no cards folder '{repo.cards_display}'")
 
 
-@dataclass(frozen=True)
-class _Blob:
-    mode: str
-    kind: str  # "blob" or "commit" (a submodule)
-    object_id: str
-    size: int  # -1 when git gives none
-
-
-def _list_tree(repo: Repo, tree: str, label: str) -> dict[str, _Blob]:
-    """Every file under ``tree`` (paths relative to it, as git stores them), with its size."""
-    listing = git("ls-tree", "-r", "-z", "--long", tree, cwd=repo.top)
-    if listing.returncode != 0:
-        raise UsageError(f"git cannot list revision '{label}': {_first_line(listing.stderr)}")
-    out: dict[str, _Blob] = {}
-    duplicates: list[str] = []
-    for record in listing.stdout.split(b"\0"):
-        if not record:
-            continue
-        info, _, raw_path = record.partition(b"\t")
-        mode, kind, object_id, size = info.decode("ascii", "replace").split()
-        path = os.fsdecode(raw_path)
-        if path in out:
-            duplicates.append(path)
-        out[path] = _Blob(mode, kind, object_id, int(size) if size.isdigit() else -1)
-    if duplicates:
-        raise _TreeProblem(duplicates[0], "appears twice in the git tree (a crafted commit); deckgen diff refuses it")
-    return out
-
-
-class _TreeProblem(Exception):
-    def __init__(self, path: str, message: str):
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-_RESERVED = {"", ".", "..", ".git"}
-
-
-def _tree_problems(files: dict[str, _Blob]) -> list[tuple[str, str]]:
-    """(path, message) for names no checkout could hold safely: '\\', '.', '..', '.git', and names equal but for
-    case (on a case-insensitive disk 'Media' and 'media' are one folder), or a name that is a file and a folder."""
-    problems: list[tuple[str, str]] = []
-    spelled: dict[str, str] = {}
-    kinds: dict[str, str] = {}
-    for path in sorted(files):
-        parts = path.split("/")
-        bad = next((part for part in parts if "\\" in part or part.casefold() in _RESERVED), None)
-        if bad is not None:
-            what = "a backslash" if "\\" in bad else f"'{bad}'"
-            problems.append((path, f"has {what} in its name (a crafted commit); rename it"))
-            continue
-        for depth in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:depth])
-            kind = "file" if depth == len(parts) else "folder"
-            first = spelled.setdefault(prefix.casefold(), prefix)
-            if first != prefix:
-                problems.append((path, f"differs only in case from '{first}' (they collide on case-insensitive disks); "
-                                       "rename one"))
-                break
-            if kinds.setdefault(prefix, kind) != kind:
-                problems.append((prefix, "is both a file and a folder in the git tree (a crafted commit); rename one"))
-                break
-    return problems
-
-
-_MAX_LINKS = 8
-_MAX_LINK_BYTES = 4096  # a link's target is a path (PATH_MAX); a longer "link" blob is never read
-
-
-def _resolve(files: dict[str, _Blob], path: str, read_link: Callable[[str], str]) -> tuple[str | None, str]:
-    """Follow symbolic links *in the tree* from ``path`` (nothing on disk is touched): (the file's path, "") or
-    (None, the problem), with the loader's wording for a link leaving the cards folder."""
-    for _ in range(_MAX_LINKS):
-        entry = files.get(path)
-        if entry is None:
-            return None, "cannot be read (No such file or directory); check the file"
-        if entry.mode != "120000":
-            if entry.kind != "blob":
-                return None, "is a submodule, not a YAML file; remove it from the cards folder"
-            return path, ""
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), read_link(path)))
-        if target.startswith(("/", "../")) or target == "..":
-            return None, "is a symbolic link to a file outside the cards folder; copy the file in instead"
-        path = target
-    return None, "cannot be read (too many levels of symbolic links); check the file"
-
-
 def read_revision(repo: Repo, commit: str, label: str) -> tuple[dict[str, bytes], list[Problem], Reader]:
     """The top-level files of the cards folder at ``commit`` that the loader reads (deck.yaml, topic files, the lock),
     as bytes, read from git's object store into memory: nothing is written to disk, so a crafted tree (a link and a
-    folder of one name, '..', names equal but for case) cannot make deckgen write anywhere. Names no checkout could
-    hold, links that leave the cards folder and files over 16 MiB are problems at ``label:cards/path``."""
+    folder of one name, '..', names equal but for case) cannot make deckgen write anywhere. Only the folders needed
+    are listed (see :class:`Tree`). Names no checkout could hold, links that leave the cards folder and files over
+    16 MiB are problems at ``label:cards/path``."""
     prefix = f"{label}:{repo.cards}/" if repo.cards else f"{label}:"
-    tree = _cards_tree(repo, commit, label)
-    try:
-        files = _list_tree(repo, tree, label)
-    except _TreeProblem as exc:
-        raise ContentError([Problem(Location(prefix + exc.path), exc.message)]) from None
-    problems = [Problem(Location(prefix + path), message) for path, message in _tree_problems(files)]
-    if problems:  # a tree no checkout could hold: nothing in it is read
-        raise ContentError(problems)
-    links = {path: entry for path, entry in files.items() if entry.mode == "120000" and 0 <= entry.size <= _MAX_LINK_BYTES}
-    targets = _read_blobs(repo, sorted({entry.object_id for entry in links.values()}), label)
-    link_text = {path: targets[entry.object_id].decode("utf-8", "replace") for path, entry in links.items()}
+    tree = Tree(repo.top, _cards_tree(repo, commit, label), label, prefix)
+    top = tree.listing("")
+    link_ids = sorted({entry.object_id for entry in top.values() if entry.mode == "120000" and 0 <= entry.size <= MAX_LINK_BYTES})
+    link_text = {object_id: data.decode("utf-8", "replace") for object_id, data in read_blobs(repo.top, link_ids, label).items()}
+
+    def read_link(path: str, entry: Blob) -> str:
+        """A link's target; "/" (read as leaving the cards folder) for a "link" too long to be a path."""
+        if not 0 <= entry.size <= MAX_LINK_BYTES:
+            return "/"
+        if entry.object_id not in link_text:
+            link_text[entry.object_id] = read_blobs(repo.top, [entry.object_id], label)[entry.object_id].decode("utf-8", "replace")
+        return link_text[entry.object_id]
+
+    problems: list[Problem] = []
     wanted: dict[str, str] = {}  # name -> the path of the file it reads
-    for name in sorted({path.split("/", 1)[0] for path in files}):
+    for name in sorted(top):
         if not (is_topic_file(name) or name in (DECK_FILE, LOCK_FILE)):
             continue
         where = Location(prefix + name)
-        if name not in files:  # only files under it: a folder
+        if top[name].kind == "tree":
             problems.append(Problem(where, "is a folder, not a YAML file; rename it or move it out of the cards folder"))
             continue
-        if name == LOCK_FILE and files[name].mode == "120000":
+        if name == LOCK_FILE and top[name].mode == "120000":
             problems.append(Problem(where, f"{LINKED_LOCK}; {RESTORE}", rule="lock"))
             continue
-        target, message = _resolve(files, name, lambda path: link_text.get(path, "/"))  # unread: treated as leaving
+        try:
+            target, message = resolve(tree, name, read_link)
+        except ContentError as exc:  # a folder on the way that no checkout could hold, or too large
+            problems += exc.problems
+            continue
         if target is None:
             problems.append(Problem(where, message))
             continue
-        size = files[target].size
-        if size > MAX_FILE_BYTES and name != LOCK_FILE:
-            problems.append(Problem(where, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
+        entry = tree.entry(target)
+        assert entry is not None
+        if entry.size > MAX_FILE_BYTES and name != LOCK_FILE:
+            problems.append(Problem(where, f"file is {entry.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
                                            "several topic files"))
             continue
-        if size > MAX_LOCK_BYTES:
-            problems.append(Problem(where, f"is {size:,} bytes, over the {MAX_LOCK_BYTES:,}-byte limit for a lock file; "
+        if entry.size > MAX_LOCK_BYTES:
+            problems.append(Problem(where, f"is {entry.size:,} bytes, over the {MAX_LOCK_BYTES:,}-byte limit for a lock file; "
                                            f"{RESTORE}", rule="lock"))
             continue
-        wanted[name] = target
-    blobs = _read_blobs(repo, sorted({files[path].object_id for path in wanted.values()}), label)
+        wanted[name] = entry.object_id
+    blobs = read_blobs(repo.top, sorted(set(wanted.values())), label)
 
     def include(name: str) -> tuple[bytes | None, str, str | None]:
         """A file deck.yaml names (a template, CSS), read from the tree: like on disk, no links."""
-        entry = files.get(name)
+        try:
+            entry = tree.entry(name)
+        except ContentError as exc:
+            return None, exc.problems[0].location.path, exc.problems[0].message
         if entry is None:
             return None, prefix + name, f"file '{name}' does not exist in the cards folder; create it or fix the path"
         if entry.mode == "120000":
             return None, prefix + name, f"'{name}' is a symbolic link or leads outside the cards folder; copy the file in instead"
         if entry.kind != "blob" or not 0 <= entry.size <= MAX_INCLUDE_BYTES:
             return None, prefix + name, f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes or not a regular file"
-        return _read_blobs(repo, [entry.object_id], label)[entry.object_id], prefix + name, None
+        return read_blobs(repo.top, [entry.object_id], label)[entry.object_id], prefix + name, None
 
-    return {name: blobs[files[path].object_id] for name, path in wanted.items()}, problems, include
-
-
-def _read_blobs(repo: Repo, object_ids: list[str], label: str) -> dict[str, bytes]:
-    """The contents of these blobs, through one ``git cat-file --batch`` (sizes were checked before)."""
-    if not object_ids:
-        return {}
-    proc = subprocess.Popen(
-        [_git_exe(), "cat-file", "--batch"],
-        cwd=repo.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV},
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    request = "".join(f"{object_id}\n" for object_id in object_ids).encode()
-
-    def feed() -> None:
-        assert proc.stdin is not None
-        try:
-            proc.stdin.write(request)
-        except BrokenPipeError:
-            pass
-        finally:
-            proc.stdin.close()
-
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    out: dict[str, bytes] = {}
-    try:
-        for object_id in object_ids:
-            header = proc.stdout.readline().split()
-            if len(header) != 3 or header[0].decode() != object_id or not header[2].isdigit():
-                raise UsageError(f"git cat-file gave an unexpected answer while reading revision '{label}'")
-            size = int(header[2])
-            if size > MAX_LOCK_BYTES:  # sizes were checked from the listing; never trust a stream for memory
-                raise UsageError(f"git cat-file gave an unexpected answer while reading revision '{label}'")
-            out[object_id] = proc.stdout.read(size)
-            proc.stdout.read(1)  # the newline after each object
-    finally:
-        proc.stdout.close()
-        feeder.join()
-        proc.wait()
-    return out
+    return {name: blobs[object_id] for name, object_id in wanted.items()}, problems, include
 
 
 def _load(root: Path) -> tuple[Deck, Lock | None]:
@@ -327,7 +206,9 @@ def snapshot_worktree(cards_dir: Path) -> Snapshot:
 
 def committed(cards_dir: Path) -> Snapshot | None:
     """The deck as last committed (at HEAD), or None when there is none to read: not in a git repository, no commit
-    yet, the cards folder not committed, git missing, or a deck with errors at HEAD."""
+    yet, the cards folder not committed, git missing, or a deck with errors at HEAD. A cards folder that looks like
+    a git repository is refused (UsageError): git must never read a history the cards folder supplies."""
+    refuse_git_dir(cards_dir.absolute())
     try:
         return snapshot_at(find_repo(cards_dir), "HEAD")
     except DeckgenError:

@@ -9,19 +9,11 @@ type) is a warning too.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 from .model import NoteType
-from .notetypes import schema_hash
-
-_CODE = (
-    ("a <script> element", re.compile(r"<script\b", re.I)),
-    ("an event handler attribute (on...=)", re.compile(r"\son[a-z]+\s*=", re.I)),
-    ("an external URL", re.compile(r"\b(?:https?|ftp|wss?):|(?:src|href)\s*=\s*[\"']?//|url\(\s*[\"']?//", re.I)),
-    ("a javascript: URL", re.compile(r"javascript\s*:", re.I)),
-    ("a CSS @import", re.compile(r"@import\b", re.I)),
-)
+from .notetype_code import css_code, template_code
+from .notetypes import derived_id, schema_hash
 
 
 @dataclass(frozen=True)
@@ -43,6 +35,7 @@ class NoteTypeChange:
     settings: tuple[tuple[str, str, str], ...] = ()  # (what, old, new): name, kind, fields, templates, sort field, id
     texts: tuple[TextChange, ...] = ()
     new_code: tuple[str, ...] = ()  # "a <script> element in template 'Recall' back"
+    explicit_id: bool = False  # an added note type whose deck.yaml gives its Anki id (not derived from the deck key)
 
     @property
     def schema_changed(self) -> bool:
@@ -60,10 +53,14 @@ def _sides(nt: NoteType) -> dict[str, str]:
 
 
 def _code(texts: dict[str, str]) -> dict[str, int]:
-    return {f"{label} in {where}": len(pattern.findall(text)) for where, text in texts.items() for label, pattern in _CODE}
+    out: dict[str, int] = {}
+    for where, text in texts.items():
+        found = css_code(text) if where == "css" else template_code(text)
+        out.update({f"{label} in {where}": count for label, count in found.items() if count})
+    return out
 
 
-def compare_notetypes(old: tuple[NoteType, ...], new: tuple[NoteType, ...]) -> tuple[NoteTypeChange, ...]:
+def compare_notetypes(old: tuple[NoteType, ...], new: tuple[NoteType, ...], deck_key: str) -> tuple[NoteTypeChange, ...]:
     before = {nt.key: nt for nt in old}
     after = {nt.key: nt for nt in new}
     out: list[NoteTypeChange] = []
@@ -76,7 +73,8 @@ def compare_notetypes(old: tuple[NoteType, ...], new: tuple[NoteType, ...]) -> t
         old_code = _code(old_sides)
         gained = tuple(what for what, count in _code(new_sides).items() if count > old_code.get(what, 0))
         if a is None or b is None:
-            out.append(NoteTypeChange(key, a, b, new_code=gained))
+            explicit = b is not None and not b.builtin and b.id != derived_id(deck_key, key)
+            out.append(NoteTypeChange(key, a, b, new_code=gained, explicit_id=explicit))
             continue
         settings = []
         for what, x, y in (("name", a.name, b.name), ("kind", a.kind_name, b.kind_name), ("id", str(a.id), str(b.id)),

@@ -21,7 +21,7 @@ from typing import Any
 from .build import Plan, plan_build, write_package
 from .distribution import pip_requirement
 from .errors import MissingDependency, UsageError
-from .fsutil import atomic_dir
+from .fsutil import atomic_dir, refuse_linked_output
 from .media import copy_folder
 from .model import CLOZE, Card, NoteType, Topic
 from .notes import NoteSpec
@@ -137,6 +137,7 @@ def _is_preview_dir(path: Path) -> bool:
 
 def check_output(cards_dir: Path, output: Path) -> None:
     """Refuse outputs that replacing as a whole could destroy: the cards, their parents, other folders, files."""
+    refuse_linked_output(output, cards_dir)
     shown = file_display(output)
     if output.exists() and not output.is_dir():
         raise UsageError(f"output '{shown}' is a file; give a folder for the preview site (default: preview/)")
