@@ -189,3 +189,21 @@ def test_parser_time_grows_linearly() -> None:
 
     small, large = timed(20_000), timed(80_000)
     assert large < 8 * small + 0.05  # quadratic would be 16x
+
+
+def test_the_hostile_reviews_slow_fields_are_checked_in_bounded_time(tmp_path: Path) -> None:
+    """Three cards with '$' and 65,000 '_' took 86 s to check (quadratic '$ x $' detection); a field of 65,000 '>'
+    took 12 s in nh3 (quotes nested 65,000 deep), now refused before it."""
+    write_deck(tmp_path, topics={"slow.yaml": topic(
+        "slow",
+        *(card(f"dollar-{i}", "front", f"Q{i} $" + "_" * 65_000, "    back: A\n") for i in range(3)),
+        card("quotes", "front", ">" * 65_000 + " Q", "    back: A\n"),
+    )})
+    proc, seconds = deckgen(tmp_path, "check", "cards")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "cards/slow.yaml:14:12: error: card 'quotes': the field's HTML nests 65,000 elements inside each other (e.g. '>' "
+        "quotes inside quotes, lists inside lists); deckgen renders up to 100 levels: flatten it",
+        "checked 4 cards in 1 topics: 1 error(s), 0 warning(s)"]
+    assert seconds < 30, seconds
+    print(f"check {seconds:.2f} s")

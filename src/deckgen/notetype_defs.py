@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import yaml
 
-from . import spec, templates
+from . import spec, template_html, templates
 from .errors import Problem
 from .includes import Reader, Text, text_or_file
 from .layout import SLUG, SLUG_HINT
@@ -176,6 +176,8 @@ def _check_template(r: NodeReader, text: Text, fields: list[str], is_cloze: bool
         r.problems.append(_problem(text, exc.offset, exc.message, where))
         return None
     for offset, message in templates.problems(nodes, tuple(fields), is_cloze=is_cloze, front=is_front):
+        r.problems.append(_problem(text, offset, message, where))
+    for offset, message in template_html.problems(text.value, nodes):  # fields placed there are checked card by card
         r.problems.append(_problem(text, offset, message, where))
     return nodes
 

@@ -3,11 +3,9 @@ will make for the note decided the way Anki decides them."""
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 from functools import lru_cache
 
-from . import cloze, templates
+from . import cloze, field_rules, templates
 from .cloze_check import cloze_problems
 from .errors import Problem
 from .model import Card, NoteType
@@ -20,27 +18,6 @@ MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib car
 @lru_cache(maxsize=512)
 def _parsed(template: str) -> tuple[templates.Node, ...]:
     return templates.parse(template)  # the note type was checked when deck.yaml was read
-
-
-# Anki's filters that strip a field's tags and decode its entities before the template inserts it: text written
-# '&lt;img onerror=...&gt;' in the field becomes a live element (measured with the real backend)
-DECODING_FILTERS = ("text", "furigana", "kana", "kanji")
-_TAGS = re.compile(r"<[^>]*>")
-_DECODED_MARKUP = re.compile(r"[<>]")
-
-
-@lru_cache(maxsize=128)
-def _decoding_filters(nt: NoteType) -> dict[str, str]:
-    """Fields of ``nt`` that a template shows through a decoding filter, with that filter."""
-    out: dict[str, str] = {}
-    for _, front, back in nt.templates:
-        for side in (front, back):
-            for node in templates.walk(_parsed(side)):
-                if isinstance(node, templates.Replacement):
-                    found = next((f for f in node.filters if f.split(" ", 1)[0] in DECODING_FILTERS), None)
-                    if found:
-                        out.setdefault(node.key, found)
-    return out
 
 
 def _cloze_fields(nt: NoteType) -> list[str]:
@@ -68,13 +45,10 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
                                     context=context, rule=found.rule))
         media.extend(result.media)
         html.append(result.html)
-        decoding = _decoding_filters(nt).get(name)
-        if decoding and _DECODED_MARKUP.search(html_lib.unescape(_TAGS.sub("", result.html))):
-            problems.append(Problem(card.where(f"fields.{name}"), f"field '{name}' is shown through '{{{{{decoding}:{name}}}}}', "
-                                    "which turns escaped text such as '&lt;' back into markup in Anki (the sanitizer's work "
-                                    "would be undone): remove the '<' or '>' from the field's text, or the filter from the "
-                                    "template", context=context, rule="html"))
     tags = ctx.tags(card)
+    for name, message in field_rules.problems(nt, dict(zip(nt.fields, html, strict=True)), tags):
+        where = card.where(f"fields.{name}") if name in given else card.where("tags" if name == "Tags" else "fields")
+        problems.append(Problem(where, message, context=context, rule="html"))
     if nt.is_cloze:
         shown = _cloze_fields(nt)
         problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in dict.fromkeys(shown)])

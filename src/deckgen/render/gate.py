@@ -3,8 +3,10 @@
 - media references, found with Anki's own patterns (``<img src>``, ``[sound:NAME]``), with names Anki keeps;
 - Anki's ``[latex]`` tags (they run LaTeX on the learner's computer): refused;
 - cloze markup: in a field that is not cloze text it shows as typed (a warning); in cloze text, a deletion
-  inside an HTML attribute breaks the page (refused), and ``{{c1::image-occlusion:...}}`` makes Anki copy its text
-  into HTML attributes unescaped (only shapes and numbers allowed);
+  or a '::' inside an HTML attribute breaks the page (refused: Anki cuts the text there, even inside a tag), and
+  ``{{c1::image-occlusion:...}}`` makes Anki copy its text into HTML attributes unescaped (only shapes and numbers
+  allowed); then every page Anki makes of the cloze text is built (clozeview.py) and must hold no element that
+  the approved field does not have;
 - math, as MathJax will see it: the text of the page, split where MathJax splits it (at every element but
   ``<br>`` and ``<wbr>``, skipping ``<code>`` and ``<pre>``). For cloze text that is not enough: Anki removes
   every HTML tag between ``\\(`` and ``\\)`` after revealing the deletions, so text in separate elements or
@@ -18,6 +20,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+from . import clozeview, sanitize
 from .media import name_problem, references
 from .result import WARNING, FieldProblem
 
@@ -53,7 +56,7 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
     if "{{c" in field_html:
         problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
-        problems += _math_problems(field_html, cloze)
+        problems += math_problems(field_html, cloze)
     return list(media), _unique(problems)
 
 
@@ -104,6 +107,14 @@ def cloze_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
                     f"cloze deletion inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> "
                     f"({html.unescape(value)!r}): Anki would write its cloze HTML into the attribute; "
                     "keep the deletion out of HTML attributes (and image descriptions)", rule="cloze"))
+            elif "::" in value:
+                problems.append(FieldProblem(
+                    f"'::' inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> ({html.unescape(value)!r}): "
+                    "in cloze text Anki splits a deletion's answer from its hint at the first '::', even inside an "
+                    "HTML attribute, which would cut the element open (and '\\:\\:' is a plain '::' there); remove the "
+                    "'::' from the attribute (image descriptions, link titles and addresses)", rule="cloze"))
+    if "<" in field_html and not problems:
+        problems += clozeview.problems(field_html, sanitize.clean)
     for occlusion in _IMAGE_OCCLUSION.finditer(field_html) if "image-occlusion:" in field_html else ():
         end = field_html.find("}}", occlusion.end())
         body = field_html[occlusion.end():end if end != -1 else len(field_html)]
@@ -212,7 +223,8 @@ def _add_text(text: str, stack: list[list[str]], answers: list[str], hints: list
         top[1] += text
 
 
-def _math_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
+def math_problems(field_html: str, cloze: bool = False) -> list[FieldProblem]:
+    """The math problems of a page's HTML: the commands refused anywhere, and each piece of math MathJax finds."""
     from . import tex  # only fields with a backslash need the TeX tables
 
     texts, flat = mathjax_strings(field_html)

@@ -33,7 +33,9 @@ _FENCE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})", re
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BACKTICKS = re.compile(r"`+")
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]")  # how CommonMark's raw HTML and autolinks start
-_SPACED_DOLLARS = re.compile(r"\$(\s[^$\n]*?[\\^_{][^$\n]*?|[^$\n]*?[\\^_{][^$\n]*?\s)\$(?!\d)")
+_DOLLAR_OR_NEWLINE = re.compile(r"[$\n]")
+_SPACE = re.compile(r"\s")
+_MATH_LOOKING = re.compile(r"[\\^_{]")
 _MATH_TOKENS = re.compile(r"\\\)|\\\]|\\.|[{}]", re.S)
 # A tag, as far as placeholders and code need to know: it cannot run past the next '<', so finding all of
 # them stays linear on any input (a value with '<' in it is cut short: only a context guess is then wrong).
@@ -179,6 +181,33 @@ class _Text:
                 return i
 
 
+def spaced_dollars(text: str, i: int) -> str | None:
+    """The '$ x_1 $' that starts at the '$' at ``i``: a '$', text on one line with a TeX-looking character
+    ('\\', '^', '_', '{') and a space just inside one of the ends, a '$' not followed by a digit; or None.
+    (The regex ``\\$(\\s[^$\\n]*?[\\\\^_{][^$\\n]*?|[^$\\n]*?[\\\\^_{][^$\\n]*?\\s)\\$(?!\\d)``, which backtracked
+    quadratically on a '$' followed by a long line; here every search stops at the next '$' or newline.)"""
+    n, k = len(text), i + 1
+
+    def closes(j: int) -> bool:
+        return j < n and text[j] == "$" and not (j + 1 < n and text[j + 1].isdecimal())
+
+    if k < n and _SPACE.match(text, k):  # a space after the opening '$'
+        end = _DOLLAR_OR_NEWLINE.search(text, k + 1)
+        j = end.start() if end else n
+        if closes(j) and _MATH_LOOKING.search(text, k + 1, j):
+            return text[i:j + 1]
+    end = _DOLLAR_OR_NEWLINE.search(text, k)
+    if end is None:
+        return None
+    j = end.start()
+    if text[j] == "\n":  # the space before the closing '$' is this newline
+        if closes(j + 1) and _MATH_LOOKING.search(text, k, j):
+            return text[i:j + 2]
+    elif j - 1 > k and _SPACE.match(text, j - 1) and closes(j) and _MATH_LOOKING.search(text, k, j - 1):
+        return text[i:j + 1]
+    return None
+
+
 def _colon(text: str, pos: int) -> str:
     """``\\:`` at ``pos``: a colon that never forms '::' with a colon next to it."""
     before = "<span></span>" if pos > 0 and text[pos - 1] == ":" else ""
@@ -258,12 +287,13 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
         elif text[i] == "$":
             end = t.dollar_end(i + 1) if t.budget > 0 else -1
             if end == -1:
-                spaced = _SPACED_DOLLARS.match(text, i)
+                spaced = spaced_dollars(text, i)
                 if spaced:  # '$ x_1 $': not math by the rule, but it looks like it, and Markdown would eat the '_'
+                    inner = spaced[1:-1].strip()
                     problems.append(FieldProblem(
-                        f"'{spaced.group(0)}' is not turned into math: a '$' followed or preceded by a space is a dollar "
-                        f"sign; write ${spaced.group(1).strip()}$ or \\({spaced.group(1).strip()}\\) for math, or \\$ for "
-                        "a dollar sign", severity=WARNING, rule="math"))
+                        f"'{spaced}' is not turned into math: a '$' followed or preceded by a space is a dollar "
+                        f"sign; write ${inner}$ or \\({inner}\\) for math, or \\$ for a dollar sign", severity=WARNING,
+                        rule="math"))
                 i += 1
                 continue
             cut(i, end + 1, f"\\({html.escape(text[i + 1:end], quote=False)}\\)")
