@@ -118,6 +118,7 @@ def test_deep_nesting_is_refused(tmp_path: Path, style: str) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cards = write_deck(tmp_path, topics={"basics.yaml": TOPIC_YAML, "locked.yaml": "topic: l\ntitle: L\ncards: []\n"})
     import deckgen.fsutil
+    import deckgen.yamlsource
 
     real = deckgen.fsutil.read_regular
 
@@ -126,7 +127,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real(path, max_bytes, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(deckgen.fsutil, "read_regular", read_regular)
+    monkeypatch.setattr(deckgen.yamlsource, "read_regular", read_regular)  # where card files are read
     result = run("build", cards)
     assert result.exit_code == 1
     assert f"{cards / 'locked.yaml'}: error: cannot be read (permission denied); check the file's permissions" in result.output

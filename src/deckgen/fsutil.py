@@ -177,7 +177,6 @@ def refuse_linked_output(output: Path, cards_dir: Path) -> None:
     cards folder is one: a link committed to the repository (``output -> /home/me/.config``) would make deckgen
     write outside it. Links above that folder (a home on another disk) are the user's own and are followed."""
     from .errors import UsageError
-    from .yamlsource import file_display
 
     out = Path(os.path.abspath(output))
     top = Path(os.path.abspath(cards_dir)).parent
@@ -193,3 +192,15 @@ def refuse_linked_output(output: Path, cards_dir: Path) -> None:
             raise UsageError(f"output '{file_display(output)}' {what} a symbolic link; deckgen does not write through "
                              "links (a committed link could lead outside the repository): remove the link, or give "
                              "another path with -o")
+
+
+def file_display(path: Path) -> str:
+    """How a path is shown in messages: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    if rel.startswith(".."):
+        return str(path.absolute())
+    # a line that starts with '::' or '##[' is a command to the GitHub Actions runner ('::stop-commands::x.yaml')
+    return "./" + rel if rel.startswith((":", "#")) else rel

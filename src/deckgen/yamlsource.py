@@ -10,12 +10,13 @@ documents harmless); so are tags other than the core schema's.
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import yaml
 
 from .errors import WARNING, Location, Problem
+from .fsutil import UnsafeFile, read_regular
+from .fsutil import file_display as file_display  # re-exported: how every module shows a path
 
 try:  # libyaml's composer: ~3x faster, and it keeps line numbers just the same
     from yaml import CSafeLoader as _Loader
@@ -43,8 +44,6 @@ _KIND = {
 
 def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
     """A card file's bytes, refusing folders, oversized and unreadable files with a message."""
-    from .fsutil import UnsafeFile, read_regular
-
     where = Location(display)
     try:
         if path.is_dir():
@@ -294,15 +293,3 @@ class NodeReader:
             if value is not None:
                 out.append((value, item))
         return out
-
-
-def file_display(path: Path) -> str:
-    """How a path is shown in messages: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    if rel.startswith(".."):
-        return str(path.absolute())
-    # a line that starts with '::' or '##[' is a command to the GitHub Actions runner ('::stop-commands::x.yaml')
-    return "./" + rel if rel.startswith((":", "#")) else rel
