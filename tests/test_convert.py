@@ -4,7 +4,7 @@ field, lossless Markdown."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from deckgen.convert.ids import Slugs, plain_text, slugify
@@ -72,6 +72,8 @@ def test_media_references_as_anki_finds_them(field: str, names: list[str]) -> No
 
 
 @given(st.text(max_size=40))
+@example("[sound:[]")  # found by CI: a media name the sanitizer refuses, in text without markup
+@example("\\(\\rule{3000px}{1px}\\)")
 def test_review_fast_path_agrees_with_the_sanitizer(text: str) -> None:
     reviewed = review(text)
     if text.strip():

@@ -33,7 +33,9 @@ class FieldReview:
 
 
 _cache: dict[str, FieldReview] = {}
-_MARKUP = re.compile(r'[<>&"\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xa0]')
+# what can make plain text more than text for the sanitizer: markup, controls, and the text-level syntax it checks
+# ([sound:...] names, math after '\\', cloze braces, '$' math)
+_MARKUP = re.compile(r'[<>&"\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xa0\[\\{}$]')
 
 
 def review(text: str) -> FieldReview:
