@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .. import templates
 from ..errors import WARNING, Location, Problem, UsageError
 from ..importers.model import CLOZE, Note
+from ..importers.model import NoteType as SourceNoteType
 from ..importers.select import Selected
 from ..model import BUILTIN_KINDS
 from ..model import NoteType as DeckNoteType
@@ -39,10 +41,11 @@ def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, st
         context = f"note '{note.guid}' (card '{card_id}')"
         values = list(note.fields)
         stripped = []
+        cloze = _cloze_fields(nt)
         for i, value in enumerate(values):
             if not value:
                 continue
-            rv = review(value)
+            rv = review(value, cloze=nt.fields[i] in cloze)
             if rv.problems and strip_unsafe:
                 values[i] = rv.built
                 stripped.append(nt.fields[i])
@@ -61,6 +64,21 @@ def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, st
     _media(sel, out, types)
     write_files(sel, out)
     return out
+
+
+def _cloze_fields(nt: SourceNoteType) -> frozenset[str]:
+    """The fields the build renders as cloze text: those a cloze note type shows through ``{{cloze:Field}}``
+    (a template deckgen cannot parse is reported by the check build; it shows none here)."""
+    if nt.kind != CLOZE:
+        return frozenset()
+    found: set[str] = set()
+    for tmpl in nt.templates:
+        for side in (tmpl.front, tmpl.back):
+            try:
+                found.update(templates.cloze_fields(templates.parse(side)))
+            except templates.TemplateSyntaxError:
+                continue
+    return frozenset(found)
 
 
 def _types(sel: Selected, out: Conversion) -> list[TypeOut]:

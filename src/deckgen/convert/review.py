@@ -32,26 +32,27 @@ class FieldReview:
         return any(p.startswith(UNSAFE) for p in self.problems)
 
 
-_cache: dict[str, FieldReview] = {}
+_cache: dict[tuple[str, bool], FieldReview] = {}
 # what can make plain text more than text for the sanitizer: markup, controls, and the text-level syntax it checks
 # ([sound:...] names, math after '\\', cloze braces, '$' math)
 _MARKUP = re.compile(r'[<>&"\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xa0\[\\{}$]')
 
 
-def review(text: str) -> FieldReview:
-    """The build's view of one HTML field (memoised: real decks repeat many field values)."""
-    found = _cache.get(text)
+def review(text: str, *, cloze: bool = False) -> FieldReview:
+    """The build's view of one HTML field, ``cloze`` when the build reads it as cloze text (memoised: real decks
+    repeat many field values)."""
+    found = _cache.get((text, cloze))
     if found is None:
         if not text.strip():
             found = FieldReview("", ())
         elif not _MARKUP.search(text):
             found = FieldReview(text, ())  # text without markup: the sanitizer keeps it as it is (a property test)
         else:
-            result = render_html(text)
+            result = render_html(text, cloze=cloze)
             found = FieldReview(result.html, tuple(p.message for p in result.problems if p.is_error),
                                 tuple(p.message for p in result.problems if not p.is_error))
         if len(_cache) < 200_000:
-            _cache[text] = found
+            _cache[(text, cloze)] = found
     return found
 
 
