@@ -39,7 +39,8 @@ def _value_code(value: str, found: Counter[str]) -> None:
     squeezed = _CONTROL.sub("", value)
     if "javascript:" in squeezed.casefold() or "vbscript:" in squeezed.casefold():
         found[JAVASCRIPT] += 1
-    if _EXTERNAL.search(value) or _EXTERNAL.search(squeezed):
+    slashed = value.replace("\\", "/")  # URL parsers read '\' as '/': '/\evil.example' and '\\evil.example' are '//...'
+    if _EXTERNAL.search(slashed) or _EXTERNAL.search(_CONTROL.sub("", slashed)):
         found[EXTERNAL] += 1
 
 

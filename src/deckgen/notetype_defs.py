@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import yaml
 
-from . import spec, template_html, templates
+from . import spec, template_html, template_shape, templates
 from .errors import Problem
 from .includes import Reader, Text, text_or_file
-from .layout import SLUG, SLUG_HINT
+from .layout import SLUG, SLUG_HINT, name_markup
 from .model import BUILTIN_KINDS, NoteType
 from .notetypes import CSS, builtin_notetypes, derived_id
 from .yamlsource import INT, NodeReader, did_you_mean
@@ -65,6 +65,9 @@ def _read_one(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_
     if m is None:
         return None
     name = r.text(m["name"][1], context, "name") if "name" in m else None
+    if name is not None and (char := name_markup(name)) is not None:
+        r.error(m["name"][1], f"note type name '{name}' contains '{char}'; names may not hold < > \" or an '&' that starts "
+                              "an entity (Anki shows {{Type}} as HTML)", context)
     kind = "standard"
     if "kind" in m:
         kind = r.text(m["kind"][1], context, "kind") or kind
@@ -153,6 +156,9 @@ def _templates(r: NodeReader, node: yaml.Node, read: Reader, fields: list[str], 
         if name is None:
             continue
         where = f"{context}, template '{name}'"
+        if (char := name_markup(name)) is not None:
+            r.error(m["name"][1], f"template name '{name}' contains '{char}'; names may not hold < > \" or an '&' that "
+                                  "starts an entity (Anki shows {{Card}} as HTML)", context)
         if name.casefold() in seen:
             r.error(m["name"][1], f"template '{name}' is listed twice", context)
         seen.add(name.casefold())
@@ -178,6 +184,8 @@ def _check_template(r: NodeReader, text: Text, fields: list[str], is_cloze: bool
     for offset, message in templates.problems(nodes, tuple(fields), is_cloze=is_cloze, front=is_front):
         r.problems.append(_problem(text, offset, message, where))
     for offset, message in template_html.problems(text.value, nodes):  # fields placed there are checked card by card
+        r.problems.append(_problem(text, offset, message, where))
+    for offset, message in template_shape.problems(text.value, nodes):
         r.problems.append(_problem(text, offset, message, where))
     return nodes
 

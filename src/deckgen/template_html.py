@@ -91,7 +91,7 @@ class Placement:
 
 
 @dataclass(frozen=True)
-class _Region:
+class Region:
     start: int
     end: int
     kind: str  # "name" (tag or attribute name), "value", "raw"
@@ -100,9 +100,9 @@ class _Region:
     quote: str = ""
 
 
-def _regions(text: str) -> list[_Region]:
+def regions(text: str) -> list[Region]:
     """The parts of ``text`` that are not plain text, in order. Linear: every scan moves forward."""
-    out: list[_Region] = []
+    out: list[Region] = []
     n, i = len(text), 0
     while True:
         i = text.find("<", i)
@@ -126,15 +126,15 @@ def _regions(text: str) -> list[_Region]:
         while j < n and text[j] not in _SPACE + "/>":
             j += 1
         tag = text[start:j].lower()
-        out.append(_Region(start, j, "name", tag))
+        out.append(Region(start, j, "name", tag))
         i, self_closing = _attributes(text, j, tag, out, closing)
         if tag in _RAW_TEXT and not closing and not self_closing:
             end = _raw_end(text, i, tag)
-            out.append(_Region(i, end, "raw", tag))
+            out.append(Region(i, end, "raw", tag))
             i = end
 
 
-def _attributes(text: str, i: int, tag: str, out: list[_Region], closing: bool) -> tuple[int, bool]:
+def _attributes(text: str, i: int, tag: str, out: list[Region], closing: bool) -> tuple[int, bool]:
     """Reads the attributes of a tag from ``i`` (after its name); returns (position after '>', self-closing)."""
     n = len(text)
     self_closing = False
@@ -153,7 +153,7 @@ def _attributes(text: str, i: int, tag: str, out: list[_Region], closing: bool) 
             i += 1
         name = text[start:i]
         if not closing:
-            out.append(_Region(start, i, "name", tag))
+            out.append(Region(start, i, "name", tag))
         k = i
         while k < n and text[k] in _SPACE:
             k += 1
@@ -166,14 +166,14 @@ def _attributes(text: str, i: int, tag: str, out: list[_Region], closing: bool) 
             end = text.find(text[k], k + 1)
             end = n if end == -1 else end
             if not closing:
-                out.append(_Region(k + 1, end, "value", tag, name, text[k]))
+                out.append(Region(k + 1, end, "value", tag, name, text[k]))
             i = end + 1
         else:
             end = k
             while end < n and text[end] not in _SPACE + ">":
                 end += 1
             if not closing:
-                out.append(_Region(k, end, "value", tag, name))
+                out.append(Region(k, end, "value", tag, name))
             i = end
     return n, False
 
@@ -212,7 +212,7 @@ def _script_rule(code: str) -> Rule:
     return SCRIPT_STRING if _js_in_string(code) else SCRIPT_CODE
 
 
-def _rules(text: str, region: _Region, offset: int) -> tuple[tuple[Rule, ...], str]:
+def _rules(text: str, region: Region, offset: int) -> tuple[tuple[Rule, ...], str]:
     """The rules for a placeholder at ``offset`` inside ``region``, and where that is."""
     tag = f"<{region.tag}>" if region.tag and "{{" not in region.tag else "a tag"
     if region.kind == "raw":
@@ -246,20 +246,20 @@ def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
     replacements = sorted((n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)), key=lambda n: n.offset)
     if not replacements or "<" not in text:
         return []
-    regions = _regions(text)
+    found = regions(text)
     out: list[Placement] = []
     k = 0
     for node in replacements:
-        while k < len(regions) and regions[k].end <= node.offset:
+        while k < len(found) and found[k].end <= node.offset:
             k += 1
-        if k == len(regions) or regions[k].start > node.offset:
+        if k == len(found) or found[k].start > node.offset:
             continue
-        rules, where = _rules(text, regions[k], node.offset)
-        out.append(Placement(node.offset, node, rules, where, _excerpt(text, regions[k], node.offset)))
+        rules, where = _rules(text, found[k], node.offset)
+        out.append(Placement(node.offset, node, rules, where, _excerpt(text, found[k], node.offset)))
     return out
 
 
-def _excerpt(text: str, region: _Region, offset: int) -> str:
+def _excerpt(text: str, region: Region, offset: int) -> str:
     start = text.rfind("<", 0, region.start + 1) if region.kind != "raw" else region.start
     start = max(start, offset - 60, 0)
     end = text.find(">", offset) + 1 if region.kind != "raw" else region.end
