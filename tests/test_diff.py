@@ -414,6 +414,7 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
         "deck": [],
         "notetypes": [],
         "lock": {"changes": [], "future": [], "backwards": []},
+        "media": {"added": [], "replaced": [], "removed": [], "skipped": None},
         "notetype_changes": [],
         "topics": [
             {
@@ -580,3 +581,37 @@ def test_an_added_card_with_a_given_guid_shows_it_and_is_warned_about(repo: Path
         "- **front:** Which grade is CRS with hypotension?\n"
         "- **back:** Grade 2 or higher\n"
     )
+
+
+# --- media (second hostile review: a replaced image under an approved question was 'No deck changes') -----------
+
+
+def test_replaced_added_and_removed_media_are_shown(repo: Path, git_repo: Git) -> None:
+    media = repo / "cards" / "media"
+    media.mkdir()
+    (media / "ecg.png").write_bytes(b"\x89PNG\r\n\x1a\nfirst")
+    (media / "old.png").write_bytes(b"\x89PNG\r\n\x1a\nold")
+    base = commit(git_repo, "media")
+    assert diff(base, "HEAD").startswith("No deck changes")
+    (media / "ecg.png").write_bytes(b"\x89PNG\r\n\x1a\nsecond")  # same name, other picture
+    (media / "old.png").unlink()
+    (media / "new.png").write_bytes(b"\x89PNG\r\n\x1a\nnew")
+    worktree = diff(base)  # the work tree: files hashed as git hashes them
+    head = short(git_repo, commit(git_repo, "replace the ECG"))
+    report = diff(base, "HEAD")
+    for text in (worktree, report):
+        assert ("- **Media file replaced** `ecg.png`: the file's content changed under the same name, so cards that show "
+                "it change for learners while their text does not. Open the new file and check it before merging.") in text
+        assert "### Media\n\n- **Added:** `new.png`\n- **Replaced:** `ecg.png`\n- **Removed:** `old.png`\n" in text
+    assert report.startswith(f"## Deck changes: `{base[:7]}` → `HEAD` ({head})\n\n**0 added, 0 changed, 0 removed**")
+    document = json.loads(run("diff", base, "HEAD", "--format", "json").stdout)
+    assert document["media"] == {"added": ["new.png"], "replaced": ["ecg.png"], "removed": ["old.png"], "skipped": None}
+    assert document["changed"] is True
+
+
+def test_work_tree_media_are_hashed_as_git_hashes_them(repo: Path, git_repo: Git) -> None:
+    from deckgen.mediadiff import git_blob_id
+
+    path = repo / "cards" / "x.bin"
+    path.write_bytes(bytes(range(256)) * 5000)
+    assert git_blob_id(path) == git_repo("hash-object", str(path)).strip()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .gitio import Snapshot, find_repo, snapshot_at, snapshot_worktree
 from .lockdiff import LockReport, compare_locks
+from .mediadiff import MediaChanges, compare_media
 from .model import CLOZE, QA, Card, Deck
 from .notetype_diff import NoteTypeChange, compare_notetypes
 from .pipeline import gc_paused
@@ -111,7 +112,7 @@ class Hazard:
     type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
     #            "notetype-explicit-id",
     #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "guid", "removed",
-    #            "lock"
+    #            "media-replaced", "media-skipped", "lock"
     ids: tuple[str, ...] = ()  # the cards (or note type) concerned
     old: str = ""
     new: str = ""
@@ -129,13 +130,15 @@ class DeckDiff:
     moved: tuple[Hazard, ...] = ()  # topics ("subdeck") and cards ("subdeck-cards") whose Anki deck changed
     lock: LockReport = LockReport()  # lock changes that no card change explains
     rename_skipped: str = ""  # why probable renames were not looked for (too many long, alike questions)
+    media: MediaChanges = MediaChanges()  # files of cards/media/ added, replaced or removed
 
     def count(self, what: str) -> int:
         return sum(len(getattr(topic, what)) for topic in self.topics)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.deck or self.topics or self.notetypes or self.notetype_changes or self.moved or not self.lock.is_empty)
+        return not (self.deck or self.topics or self.notetypes or self.notetype_changes or self.moved or not self.lock.is_empty
+                    or not self.media.is_empty)
 
     def hazards(self) -> list[Hazard]:
         """Most severe first."""
@@ -173,6 +176,10 @@ class DeckDiff:
         ]
         if self.rename_skipped:
             out.append(Hazard("rename-skipped", new=self.rename_skipped))
+        if self.media.replaced:
+            out.append(Hazard("media-replaced", ids=self.media.replaced))
+        if self.media.skipped:
+            out.append(Hazard("media-skipped", new=self.media.skipped))
         given = tuple(card.id for topic in self.topics for card in topic.added if card.guid)
         given += tuple(pair.new.id for topic in self.topics for pair in topic.renamed if pair.new.guid and pair.new.guid != pair.old.guid)
         if given:
@@ -288,7 +295,8 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
     lock = compare_locks(base.lock, head.lock, cards_changed, any(c.field in ("name", "description", "key") for c in deck), build_time())
     return DeckDiff(base=base, head=head, deck=deck, topics=tuple(topics), notetypes=notetypes, lock=lock,
                     notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes, head.deck.key),
-                    moved=_moved(base.deck, head.deck), rename_skipped=renames.skipped)
+                    moved=_moved(base.deck, head.deck), rename_skipped=renames.skipped,
+                    media=compare_media(base.media, head.media))
 
 
 def _moved(old: Deck, new: Deck) -> tuple[Hazard, ...]:
@@ -316,8 +324,8 @@ def _moved(old: Deck, new: Deck) -> tuple[Hazard, ...]:
 def diff_revisions(base: str, head: str | None, cards_dir: Path) -> DeckDiff:
     """Compare the cards folder at revision ``base`` with revision ``head`` (None: the work tree)."""
     repo = find_repo(cards_dir)
-    old = snapshot_at(repo, base)
-    new = snapshot_worktree(cards_dir) if head is None else snapshot_at(repo, head)
+    old = snapshot_at(repo, base, media=True)
+    new = snapshot_worktree(cards_dir) if head is None else snapshot_at(repo, head, media=True)
     return compare(old, new)
 
 

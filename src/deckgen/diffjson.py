@@ -57,6 +57,8 @@ def to_json(diff: DeckDiff) -> str:
             "backwards": [{"section": c.section, "key": c.key or None, "old": int(c.old), "new": int(c.new)}
                           for c in diff.lock.backwards],
         },
+        "media": {"added": list(diff.media.added), "replaced": list(diff.media.replaced), "removed": list(diff.media.removed),
+                  "skipped": diff.media.skipped or None},
         "notetype_changes": [
             {"key": c.key, "added": c.old is None, "removed": c.new is None,
              "settings": [{"what": w, "old": o, "new": n} for w, o, n in c.settings],

@@ -95,6 +95,12 @@ def markdown(diff: DeckDiff) -> str:
         lines += ["### Note types", "", *notetypes_markdown(diff)]
     if diff.lock.by_hand:
         lines += lock_markdown(diff.lock.by_hand)
+    if not diff.media.is_empty:
+        lines += ["### Media", ""]
+        for what, names in (("Added", diff.media.added), ("Replaced", diff.media.replaced), ("Removed", diff.media.removed)):
+            if names:
+                lines.append(f"- **{what}:** " + ", ".join(code(name) for name in names))
+        lines.append("")
     for topic in diff.topics:
         lines += topic_markdown(topic)
     return "\n".join(lines).rstrip("\n")

@@ -195,6 +195,13 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
     if hazard.type == "rename-skipped":
         return (f"{b('Rename detection skipped')}: {hazard.new}. Cards whose question is unchanged are still paired; "
                 "look for renamed cards among the added and removed ones yourself (a new id is a new note).")
+    if hazard.type == "media-replaced":
+        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
+        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
+        return (f"{b('Media file replaced')} {shown}{more}: the file's content changed under the same name, so cards that "
+                "show it change for learners while their text does not. Open the new file and check it before merging.")
+    if hazard.type == "media-skipped":
+        return f"{b('Media not compared')}: {hazard.new}; check changes under media/ yourself."
     if hazard.type == "guid":
         shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
         more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""

@@ -15,6 +15,7 @@ from .layout import DECK_FILE, LOCK_FILE
 from .loader import deck_from_files, is_topic_file, read_deck
 from .lock import Lock
 from .lockread import LINKED_LOCK, MAX_LOCK_BYTES, RESTORE, parse_lock, read_lock
+from .mediadiff import MediaFiles, at_revision, in_worktree
 from .model import Deck
 from .yamlsource import MAX_FILE_BYTES, file_display
 
@@ -52,6 +53,7 @@ class Snapshot:
     commit: str  # full commit id; "" for the work tree
     deck: Deck
     lock: Lock | None
+    media: MediaFiles = MediaFiles()  # the files of cards/media/, by git blob id
 
 
 def find_repo(cards_dir: Path) -> Repo:
@@ -106,7 +108,8 @@ def _cards_tree(repo: Repo, commit: str, label: str) -> str:
     raise UsageError(f"revision '{label}' has no cards folder '{repo.cards_display}'")
 
 
-def read_revision(repo: Repo, commit: str, label: str) -> tuple[dict[str, bytes], list[Problem], Reader]:
+def read_revision(repo: Repo, commit: str, label: str, *, media: bool = False) -> tuple[dict[str, bytes], list[Problem], Reader,
+                                                                                  MediaFiles]:
     """The top-level files of the cards folder at ``commit`` that the loader reads (deck.yaml, topic files, the lock),
     as bytes, read from git's object store into memory: nothing is written to disk, so a crafted tree (a link and a
     folder of one name, '..', names equal but for case) cannot make deckgen write anywhere. Only the folders needed
@@ -173,7 +176,8 @@ def read_revision(repo: Repo, commit: str, label: str) -> tuple[dict[str, bytes]
             return None, prefix + name, f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes or not a regular file"
         return read_blobs(repo.top, [entry.object_id], label)[entry.object_id], prefix + name, None
 
-    return {name: blobs[object_id] for name, object_id in wanted.items()}, problems, include
+    files = {name: blobs[object_id] for name, object_id in wanted.items()}
+    return files, problems, include, (at_revision(tree, label) if media else MediaFiles())
 
 
 def _load(root: Path) -> tuple[Deck, Lock | None]:
@@ -183,11 +187,11 @@ def _load(root: Path) -> tuple[Deck, Lock | None]:
     return deck, read_lock(root / LOCK_FILE)
 
 
-def snapshot_at(repo: Repo, rev: str) -> Snapshot:
-    """Read and validate the deck at revision ``rev`` from git's object store. A deck with errors there raises
-    ContentError (problems at ``rev:cards/file:line:col``)."""
+def snapshot_at(repo: Repo, rev: str, *, media: bool = False) -> Snapshot:
+    """Read and validate the deck at revision ``rev`` from git's object store (and list its media files when
+    ``media``). A deck with errors there raises ContentError (problems at ``rev:cards/file:line:col``)."""
     commit = resolve_commit(repo, rev)
-    files, problems, include = read_revision(repo, commit, rev)
+    files, problems, include, media_files = read_revision(repo, commit, rev, media=media)
     prefix = f"{rev}:{repo.cards}/" if repo.cards else f"{rev}:"
     deck, found = deck_from_files(Path(repo.cards or "."), {k: v for k, v in files.items() if k != LOCK_FILE},
                                   lambda name: prefix + name, include)
@@ -195,13 +199,13 @@ def snapshot_at(repo: Repo, rev: str) -> Snapshot:
     if deck is None or any(p.is_error for p in problems):
         raise ContentError(problems)
     lock = parse_lock(files[LOCK_FILE], prefix + LOCK_FILE) if LOCK_FILE in files else None
-    return Snapshot(label=rev, commit=commit, deck=deck, lock=lock)
+    return Snapshot(label=rev, commit=commit, deck=deck, lock=lock, media=media_files)
 
 
 def snapshot_worktree(cards_dir: Path) -> Snapshot:
     """The deck as it is in the work tree (uncommitted edits included)."""
     deck, lock = _load(cards_dir)
-    return Snapshot(label="", commit="", deck=deck, lock=lock)
+    return Snapshot(label="", commit="", deck=deck, lock=lock, media=in_worktree(cards_dir))
 
 
 def committed(cards_dir: Path) -> Snapshot | None:

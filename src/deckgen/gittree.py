@@ -126,6 +126,14 @@ class Tree:
             self._listings[folder] = dict(entries)
         return self._listings[folder]
 
+    def subfolder(self, path: str) -> dict[str, Blob] | None:
+        """The entries of the folder at ``path``, or None when there is no such folder (a link is not one)."""
+        entry = self.entry(path)
+        if entry is None or entry.kind != "tree":
+            return None
+        self._ids.setdefault(path, entry.object_id)
+        return self.listing(path)
+
     def entry(self, path: str) -> Blob | None:
         """The entry at ``path`` (folders separated by '/'), or None when there is none (a link on the way is not
         followed: it is not a folder in the tree)."""
