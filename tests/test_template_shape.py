@@ -110,3 +110,11 @@ def test_urls_written_with_backslashes_are_external_in_the_diff() -> None:
     assert template_code('<img src="/\\evil.example/x.png">')[EXTERNAL] == 1
     assert template_code('<img src="\\\\evil.example/x.png">')[EXTERNAL] == 1
     assert not template_code('<img src="x.png">') and not css_code(".a { content: '\\\\' }")
+
+
+def test_an_entity_encoded_javascript_link_is_script_for_the_field_in_it(tmp_path: Path) -> None:
+    """'<a href="&#106;avascript:{{Word}}">': the browser decodes the entity, so Word is script code there."""
+    code, output, _ = build(tmp_path, '<a href="&#106;avascript:{{Word}}">{{Word}}</a>', {"Word": "alert(1)"})
+    assert code == 1
+    assert ("field 'Word' is shown inside the 'href' attribute of <a> by template 'Card 1' (front: "
+            "'<a href=\"&#106;avascript:{{Word}}\">'), where Anki inserts the text as it is and") in output, output

@@ -11,6 +11,7 @@ tags, quoted and unquoted attribute values, comments, and the raw text of ``<scr
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -233,7 +234,8 @@ def _rules(text: str, region: Region, offset: int) -> tuple[tuple[Rule, ...], st
     elif name == "style":
         rules.append(STYLE)
     elif name in URL_ATTRIBUTES:
-        head = re.sub(r"[\x00-\x20]", "", prefix).lower()
+        head = re.sub(r"[\x00-\x20]", "", html.unescape(prefix)).lower()  # '&#106;avascript:' is 'javascript:'
+        prefix = html.unescape(prefix)
         if head.startswith("javascript:"):
             rules.append(_script_rule(prefix.split(":", 1)[1]))
         elif name == "srcset" or not re.search(r"[:/?#]", head):
