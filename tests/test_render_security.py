@@ -241,6 +241,8 @@ CSS_COVERING = [
     ('<span style="padding:50%;background-color:white">x</span>', "unsafe HTML: the style 'padding:50%' on <span>: '50%' is too large"),
     ('<span style="font-size:3000%">x</span>', "unsafe HTML: the style 'font-size:3000%' on <span>: '3000%' is too large"),
     ('<span style="padding:60vw">x</span>', "unsafe HTML: the style 'padding:60vw' on <span>: '60vw' is too large"),
+    ('<span style="font-size:100dvh">x</span>', "unsafe HTML: the style 'font-size:100dvh' on <span>: '100dvh' is too large"),
+    ('<span style="padding:30cqw">x</span>', "unsafe HTML: the style 'padding:30cqw' on <span>: '30cqw' is too large"),
     ('<span style="font-size:calc(100px * 100)">x</span>',
      "unsafe HTML: the style 'font-size:calc(100px * 100)' on <span>: 'calc()' computes a length deckgen cannot check; "
      "write the length itself"),
