@@ -209,7 +209,20 @@ COVERING = [
     (r"\(\rule[-40em]{1em}{1em}\)", r"\rule: '-40em' is too large: a shift or a negative space"),
     (r"\(\Space{1em}{30em}{0em}\)", r"\Space: '30em' is too large: a size"),
     (r"\(\rule{10cm}{1pt}\)", r"\rule: '10cm' is too large: a size"),
+    (r"\(\kern--3000em x\)", r"\kern: '--3000em' is too large"),  # TeX reads every sign
+    (r"\(\kern 3000true pt x\)", r"\kern: '3000true pt' is too large"),
+    (r"\(\mathmakebox[3000px]{x}\)", r"\mathmakebox: '3000px' is too large"),
 ]
+
+
+def test_negative_spaces_that_add_up_are_refused() -> None:
+    """Nine \\kern-4em, each within the limit, move a white box over the question (the second hostile review)."""
+    attack = r"\(" + r"\kern-4em" * 9 + r"\color{white}{\rule{19em}{19em}}\)"
+    for rendered in (render_markdown(attack), render_html(attack)):
+        assert [p.message for p in rendered.problems if p.is_error] == [
+            "unsafe math: negative spaces and shifts add up to 36em in one formula; together they are limited to 5em "
+            "(about 80px), so that math cannot cover the rest of the card; use fewer or smaller ones"]
+    assert not render_html(r"\(a - 100 mm \kern-1em x\kern-1em y \mkern-3mu\)").problems  # text, and small shifts
 
 
 @pytest.mark.parametrize(("attack", "message"), COVERING)

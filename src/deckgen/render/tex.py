@@ -162,23 +162,44 @@ MAX_SIZE_EM = 20
 MAX_SHIFT_EM = 5
 _EM_PER_UNIT = {"em": 1.0, "ex": 0.43, "pt": 0.1, "pc": 1.2, "in": 7.2, "cm": 7.2 / 2.54, "mm": 0.72 / 2.54,
                 "mu": 1 / 18, "px": 1 / 16}
-_DIMENSION = re.compile(r"([-+]?)\s*(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})\s*(pt|em|ex|mu|px|mm|cm|in|pc)", re.I)
+_DIMENSION = re.compile(r"([-+\s]*)(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})\s*(?:true\s*)?(pt|em|ex|mu|px|mm|cm|in|pc)", re.I)
 # command -> how many dimension arguments follow (braced or not), after an optional '*' and '[...]'
 DIMENSION_COMMANDS = {"kern": 1, "mkern": 1, "hskip": 1, "mskip": 1, "hspace": 1, "mspace": 1, "raise": 1, "lower": 1,
-                      "moveleft": 1, "moveright": 1, "rule": 2, "Rule": 3, "Space": 3, "\\": 0}
+                      "moveleft": 1, "moveright": 1, "rule": 2, "Rule": 3, "Space": 3, "\\": 0, "mathmakebox": 0,
+                      "makebox": 0, "mathclap": 0, "mathllap": 0, "mathrlap": 0}
 _SHIFTS = frozenset({"raise", "lower", "moveleft", "moveright"})
+
+
+def _negative(m: re.Match[str]) -> bool:
+    return m.group(1).count("-") % 2 == 1  # TeX reads every sign: '--3em' is 3em, '-+-3em' too
+
+
+def _em(m: re.Match[str]) -> float:
+    return float(m.group(2)) * _EM_PER_UNIT[m.group(3).lower()]
+
+
+def negative_total(text: str) -> float:
+    """The negative spaces and shifts that dimension commands in ``text`` take, added up in em: nine \\kern-4em
+    in a row move a box as far as one \\kern-36em. (Only their arguments count: '\\(a - 30mm\\)' is text.)"""
+    total = 0.0
+    for m in _CS.finditer(text):
+        if m.group(1) in DIMENSION_COMMANDS:
+            for part, _ in _dimension_parts(m.group(1), _Reader(text, m.end())):
+                total += sum(_em(d) for d in _DIMENSION.finditer(part) if _negative(d))
+    return total
 
 
 def _too_large(text: str, *, shift: bool = False) -> tuple[str, int] | None:
     """The first dimension in ``text`` beyond its limit, as written, with that limit; or None."""
     for m in _DIMENSION.finditer(text):
-        limit = MAX_SHIFT_EM if shift or m.group(1) == "-" else MAX_SIZE_EM
-        if float(m.group(2)) * _EM_PER_UNIT[m.group(3).lower()] > limit:
+        limit = MAX_SHIFT_EM if shift or _negative(m) else MAX_SIZE_EM
+        if _em(m) > limit:
             return m.group(0).strip(), limit
     return None
 
 
-def _dimension_problem(name: str, reader: _Reader) -> str | None:
+def _dimension_parts(name: str, reader: _Reader) -> list[tuple[str, bool]]:
+    """The arguments of a dimension command (text, whether it is a shift)."""
     reader._skip_spaces()
     if reader.tex.startswith("*", reader.pos):
         reader.pos += 1
@@ -192,6 +213,11 @@ def _dimension_problem(name: str, reader: _Reader) -> str | None:
             reader.pos = unbraced.end()
         else:
             parts.append((reader.argument(), name in _SHIFTS))
+    return parts
+
+
+def _dimension_problem(name: str, reader: _Reader) -> str | None:
+    parts = _dimension_parts(name, reader)
     found = next((d for d in (_too_large(text, shift=shift) for text, shift in parts) if d), None)
     if found is None:
         return None
@@ -220,6 +246,11 @@ def unsafe_commands(text: str) -> list[str]:
 def check_math(tex: str) -> list[str]:
     """Problems with one piece of math (the text between its delimiters): anything outside the allow-list."""
     problems = unsafe_commands(tex)
+    total = negative_total(tex)
+    if total > MAX_SHIFT_EM and not any("is too large" in p for p in problems):
+        problems.append(f"unsafe math: negative spaces and shifts add up to {total:.4g}em in one formula; together they are "
+                        f"limited to {MAX_SHIFT_EM}em (about {MAX_SHIFT_EM * 16}px), so that math cannot cover the rest of "
+                        "the card; use fewer or smaller ones")
     for m in _CS.finditer(tex):
         name = m.group(1)
         if name in ("begin", "end"):
