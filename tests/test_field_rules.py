@@ -162,7 +162,10 @@ def test_a_placeholder_that_inserts_html_inside_an_attribute_is_a_template_error
     ("<script>var n = {{Word}};</script>", "alert(1)", "remove '(' from the field"),
     ("<script>var n = {{Word}};</script>", "42", ""),
     ("<style>.card { color: {{Word}} }</style>", "red } body { background: url(x)", "remove '}' from the field"),
-    ("<div {{Word}}>x</div>", "onclick", "remove 'on' at the start (an event handler attribute) from the field"),
+    # a field in a tag's attributes, outside a value, is a template error since the second hostile review (two
+    # fields side by side spelled 'onerror'): test_template_shape.py
+    ("<div {{Word}}>x</div>", "onclick", "a field in a tag's attributes, not in an attribute's value, would let the field "
+                                         "write attributes of its own"),
 ])
 def test_placement_rules(tmp_path: Path, front: str, value: str, refused: str) -> None:
     code, lines, _ = build(tmp_path, front, {"Word": value})

@@ -4,6 +4,7 @@ input, refused at its place; the premise of the first shown with the real Anki b
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import genanki
@@ -18,8 +19,9 @@ def yq(s: str) -> str:
 
 
 def build(tmp_path: Path, front: str, fields: dict[str, str], *, name: str = "W", template: str = "Card 1") -> tuple[int, str, Path]:
+    shown = json.dumps(front) if "\v" in front else yq(front)  # a control character needs YAML's double quotes
     deck = (f"key: fr\nname: F\ndescription: d\nnote_types:\n  w:\n    name: {yq(name)}\n    fields: [" + ", ".join(fields) +
-            f"]\n    templates:\n      - name: {yq(template)}\n        front: " + yq(front) + "\n        back: '{{FrontSide}}'\n")
+            f"]\n    templates:\n      - name: {yq(template)}\n        front: " + shown + "\n        back: '{{FrontSide}}'\n")
     topic = ("topic: t\ntitle: T\ncards:\n  - id: c\n    type: w\n    fields:\n" +
              "".join(f"      {k}: {yq(v)}\n" for k, v in fields.items()))
     cards = write_deck(tmp_path, deck=deck, topics={"t.yaml": topic})
@@ -118,3 +120,52 @@ def test_an_entity_encoded_javascript_link_is_script_for_the_field_in_it(tmp_pat
     assert code == 1
     assert ("field 'Word' is shown inside the 'href' attribute of <a> by template 'Card 1' (front: "
             "'<a href=\"&#106;avascript:{{Word}}\">'), where Anki inserts the text as it is and") in output, output
+
+
+# --- the third hostile review: templates deckgen's reading and the browser's disagree on ---------------------
+
+ATTACK = {"Word": "w", "Note": "x onerror=document.body.dataset.pwned=1"}
+ROUND3 = [
+    ("{{Word}}<style>.a{}<{{#Word}}{{/Word}}/style><img src=x alt={{Note}}></style>",
+     "a section marker inside a <style> element"),
+    ("{{Word}}{{^Word}}<!{{/Word}}<img src=x alt='{{Note}}'>", "'<!' is not supported in templates: the browser reads it as "
+                                                                "a comment that ends elsewhere than it seems to"),
+    ("{{Word}}<svg><style><img title='</style>{{Note}}' src=x></style></svg>",
+     "inside <svg> the browser reads <style>, <script> and comments by other rules than in HTML"),
+    ("{{Word}}<math><style>x</style></math>", "inside <math> the browser reads <style>, <script> and comments"),
+    ("{{Word}}<!--><img src=x alt='-->{{Note}}'>", "'<!-->' is not supported in templates"),
+    ("{{Word}}<!-- a --!><img src=x alt='-->{{Note}}'>", "'--!>' is not supported in templates"),
+    ("{{Word}}<!-- open", "a comment '<!--' is not closed with '-->'"),
+    ("{{Word}}<img src=x title='", "the template ends inside a tag, an attribute or a <script>/<style>: what follows it "
+                                   "(the back after {{FrontSide}}) would be read as part of it; close it in the template"),
+    ("{{Word}}<img src=x alt='{{Type}}'>", "'{{Type}}' inside the 'alt' attribute of <img>: Anki inserts the name there as "
+                                           "it is, and names are checked for text only; move it out into the text"),
+    ("{{Word}}<img src=x alt={{Subdeck}}>", "'{{Subdeck}}' inside the 'alt' attribute of <img>"),
+    ("{{Word}}<div title='{{Card}} {{Deck}}'>x</div>", "'{{Card}}' inside the 'title' attribute of <div>"),
+    ("<script><!--<script></script>{{Word}}", "'<!--' inside <script> is not supported in templates"),
+    ("{{Word}}<img src=x {{Word}}{{Note}}=\"1\">", "a field in a tag's attributes, not in an attribute's value"),
+    ("{{Word}}<b>x</b {{Note}}>", "a field inside a closing tag is not supported"),
+]
+
+
+@pytest.mark.parametrize(("front", "message"), ROUND3)
+def test_templates_the_browser_reads_otherwise_are_refused(tmp_path: Path, front: str, message: str) -> None:
+    code, output, cards = build(tmp_path, front, dict(ATTACK))
+    assert code == 1
+    assert f"error: note type 'w', template 'Card 1': {message}" in output, output
+
+
+def test_script_ends_only_where_the_browser_ends_it(tmp_path: Path) -> None:
+    """'</script\\v>' does not end a script (the HTML standard's whitespace has no vertical tab): a field after it is
+    script code, and held to the script rule."""
+    code, output, _ = build(tmp_path, "<script>//</script\v>{{Note}}</script>{{Word}}", dict(ATTACK))
+    assert code == 1
+    assert "field 'Note' is shown inside a <script> element by template 'Card 1'" in output, output
+
+
+def test_real_deck_shapes_stay_fine(tmp_path: Path) -> None:
+    """A static SVG drawing, sections in a script with '<' elsewhere in it, comments written plainly."""
+    front = ('<svg viewBox="0 0 30 30" height="2em"><circle cx="1" cy="6" r="15"/></svg><!-- note -->{{Word}}'
+             "<script>for (let i = 0; i < 3; i++) {}\n{{^Note}}\ndocument.title = 'x';\n{{/Note}}</script>")
+    code, output, _ = build(tmp_path, front, {"Word": "w", "Note": "n"})
+    assert code == 0, output

@@ -180,7 +180,7 @@ def _attributes(text: str, i: int, tag: str, out: list[Region], closing: bool) -
 
 
 def _raw_end(text: str, i: int, tag: str) -> int:
-    m = re.compile(rf"</{tag}[\s/>]", re.I).search(text, i)
+    m = re.compile(rf"</{tag}[\t\n\f\r />]", re.I).search(text, i)  # the HTML standard's whitespace: no \v
     return m.start() if m else len(text)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from . import templates
-from .template_html import regions
+from .template_html import placements, regions
 
 OPAQUE_ELEMENTS = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "plaintext", "iframe")
 _OPAQUE = re.compile(r"<(" + "|".join(OPAQUE_ELEMENTS) + r")(?=[\s/>])", re.I)
@@ -31,16 +31,41 @@ _SECTION = re.compile(r"\{\{\s*[#^/]")
 _PLACEHOLDER = re.compile(r"\{\{(?!\s*[#^/])")
 
 
+# Anki's special fields that insert a name (the note type's, the template's, the deck's) or a flag
+NAMES_SHOWN_RAW = frozenset({"Type", "Card", "Deck", "Subdeck", "CardFlag"})
+_CLOSING_FIELD = re.compile(r"</[A-Za-z][^>]*?\{\{")
+_FOREIGN = re.compile(r"<(svg|math)(?=[\s/>])", re.I)
+# comments as the browser ends them: '<!-->', '<!--->' and '--!>' end a comment early; '<!x', '<?x' and '</ x' are
+# "bogus comments" that end at the first '>', wherever a field or a section puts it
+_ODD_COMMENT = re.compile(r"<!---?>|--!>|<!(?!--)|<\?|</(?![A-Za-z])")
+
+
+def _markup_problems(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for m in _ODD_COMMENT.finditer(text):
+        out.append((m.start(), f"'{m.group(0)}' is not supported in templates: the browser reads it as a comment that "
+                               "ends elsewhere than it seems to; write comments as <!-- ... -->"))
+    start = text.find("<!--")
+    while start != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            out.append((start, "a comment '<!--' is not closed with '-->'"))
+            break
+        start = text.find("<!--", end + 3)
+    return out
+
+
 _MARKER = re.compile(r"\{\{\s*([#^/])\s*([^}]*?)\s*\}\}")
 
 
 def _whole_sections(code: str) -> bool:
     """Whether every section marker in ``code`` (the content of a <script> or <style>) belongs to a section that
-    opens and closes in it, and no '</' or '<!--' in it could become the element's end when one is removed."""
-    if "</" in code or "<!--" in code:
-        return False
+    opens and closes in it, and no '<' just before a marker could become the element's end when a section is
+    removed ('<{{#A}}{{/A}}/style>' is '</style>' in the card)."""
     stack: list[str] = []
     for m in _MARKER.finditer(code):
+        if "<" in code[max(0, m.start() - 9):m.start()]:  # '</script' is 8 characters: a join could complete it
+            return False
         if m.group(1) != "/":
             stack.append(m.group(2))
         elif not stack or stack.pop() != m.group(2):
@@ -56,9 +81,37 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
                                "other rules than the rest of the page, so deckgen cannot check the fields in it"))
     for m in _CDATA.finditer(text):
         out.append((m.start(), "a CDATA section is not supported in templates: deckgen cannot check the fields in it"))
+    out += _markup_problems(text)
     if "{{" not in text or "<" not in text:
-        return out
+        return sorted(out)
     parts = regions(text)
+    for r in parts:
+        if r.kind == "raw" and "<!--" in text[r.start:r.end]:
+            out.append((text.index("<!--", r.start), f"'<!--' inside <{r.tag}> is not supported in templates: the browser "
+                                                     f"then reads a '</{r.tag}>' after it as part of the code"))
+        if r.kind == "name" and r.start > 0 and text[r.start - 1] not in "</":
+            found = next((m.start() for m in _PLACEHOLDER.finditer(text, r.start, r.end)), -1)
+            if found != -1:
+                out.append((found, "a field in a tag's attributes, not in an attribute's value, would let the field write "
+                                   "attributes of its own (two fields side by side can spell 'onerror'); put it inside a "
+                                   "quoted value"))
+    for p in placements(text, nodes):
+        if p.node.key in NAMES_SHOWN_RAW:
+            out.append((p.offset, f"'{{{{{p.node.key}}}}}' inside {p.where}: Anki inserts the name there as it is, and names "
+                                  "are checked for text only; move it out into the text"))
+    for m in _CLOSING_FIELD.finditer(text):
+        out.append((m.start(), "a field inside a closing tag is not supported: deckgen cannot check it there"))
+    for m in _FOREIGN.finditer(text):
+        end = text.lower().find(f"</{m.group(1).lower()}", m.end())
+        inner = text[m.start():len(text) if end == -1 else end]
+        bad = re.search(r"\{\{|<(?:style|script)\b|<!--", inner, re.I)
+        if bad:
+            out.append((m.start() + bad.start(), f"inside <{m.group(1).lower()}> the browser reads <style>, <script> and "
+                                                 "comments by other rules than in HTML: a field, a section, <style>, "
+                                                 "<script> or a comment there is not supported; keep the drawing static"))
+    if any(r.start <= len(text) < r.end for r in regions(text + "\ue000")):
+        out.append((len(text), "the template ends inside a tag, an attribute or a <script>/<style>: what follows it "
+                               "(the back after {{FrontSide}}) would be read as part of it; close it in the template"))
     names = [(r.start, r.end) for r in parts if r.kind == "name" and r.start > 0 and text[r.start - 1] in "</"]
     for start, end in names:
         found = next((m.start() for m in _PLACEHOLDER.finditer(text, start, end)), -1)
