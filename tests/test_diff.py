@@ -615,3 +615,13 @@ def test_work_tree_media_are_hashed_as_git_hashes_them(repo: Path, git_repo: Git
     path = repo / "cards" / "x.bin"
     path.write_bytes(bytes(range(256)) * 5000)
     assert git_blob_id(path) == git_repo("hash-object", str(path)).strip()
+
+
+def test_a_changed_card_that_gains_a_guid_is_warned_about(repo: Path, git_repo: Git) -> None:
+    """A guid given to a shipped card (not only to a new one) changes which note it is for Anki."""
+    edit(repo / "cards" / "basics.yaml", "  - id: threshold\n", "  - id: threshold\n    guid: 'Ot0&3xV!xq'\n")
+    report = diff("main")
+    assert ("- **Card guid changed** `threshold`: Anki matches notes by guid, so the card becomes another note (learners "
+            "get a second copy without its reviews) or overwrites a note of another deck that has this guid. `deckgen "
+            "build` refuses it unless `--allow-identity-change` is given.\n") in report, report
+    assert "#### Changed `threshold`" in report

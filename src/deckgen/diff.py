@@ -112,7 +112,7 @@ class Hazard:
     type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
     #            "notetype-explicit-id",
     #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "guid", "removed",
-    #            "media-replaced", "media-skipped", "lock"
+    #            "guid-changed", "media-replaced", "media-skipped", "lock"
     ids: tuple[str, ...] = ()  # the cards (or note type) concerned
     old: str = ""
     new: str = ""
@@ -184,6 +184,9 @@ class DeckDiff:
         given += tuple(pair.new.id for topic in self.topics for pair in topic.renamed if pair.new.guid and pair.new.guid != pair.old.guid)
         if given:
             out.append(Hazard("guid", ids=given))
+        regiven = tuple(c.new.id for topic in self.topics for c in topic.changed if any(f.field == "guid" for f in c.fields))
+        if regiven:
+            out.append(Hazard("guid-changed", ids=regiven))
         removed = tuple(card.id for topic in self.topics for card in topic.removed)
         if removed:
             out.append(Hazard("removed", ids=removed))

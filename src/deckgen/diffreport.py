@@ -208,6 +208,12 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('New card with a given guid')} {shown}{more}: Anki matches notes by guid, so if a note of another "
                 "deck has this guid, importing this deck overwrites that note in learners' Anki. Remove `guid:` (deckgen "
                 "derives one from the deck key and the card id) unless the card comes from an existing Anki deck.")
+    if hazard.type == "guid-changed":
+        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
+        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
+        return (f"{b('Card guid changed')} {shown}{more}: Anki matches notes by guid, so the card becomes another note "
+                "(learners get a second copy without its reviews) or overwrites a note of another deck that has this "
+                "guid. `deckgen build` refuses it unless `--allow-identity-change` is given.")
     if hazard.type == "lock-future":
         return (f"{b('Lock file mod in the future')} {', '.join(c(i) for i in hazard.ids)}: more than a day after now. "
                 "Learners who import such a package never receive a later update of those notes; `deckgen build` "
