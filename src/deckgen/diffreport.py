@@ -151,6 +151,12 @@ def revision_markdown(snapshot: Snapshot) -> str:
     return f"{code(snapshot.label)} ({short})"
 
 
+def _named(hazard: Hazard, c: Callable[[str], str]) -> str:
+    """The first names of a warning's ids, then a count of the rest."""
+    more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
+    return ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES]) + more
+
+
 def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]) -> str:
     """One warning; ``c`` formats names (code span or quotes), ``b`` the lead words (bold or not)."""
     if hazard.type == "deck-key":
@@ -196,22 +202,16 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         return (f"{b('Rename detection skipped')}: {hazard.new}. Cards whose question is unchanged are still paired; "
                 "look for renamed cards among the added and removed ones yourself (a new id is a new note).")
     if hazard.type == "media-replaced":
-        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
-        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
-        return (f"{b('Media file replaced')} {shown}{more}: the file's content changed under the same name, so cards that "
+        return (f"{b('Media file replaced')} {_named(hazard, c)}: the file's content changed under the same name, so cards that "
                 "show it change for learners while their text does not. Open the new file and check it before merging.")
     if hazard.type == "media-skipped":
         return f"{b('Media not compared')}: {hazard.new}; check changes under media/ yourself."
     if hazard.type == "guid":
-        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
-        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
-        return (f"{b('New card with a given guid')} {shown}{more}: Anki matches notes by guid, so if a note of another "
+        return (f"{b('New card with a given guid')} {_named(hazard, c)}: Anki matches notes by guid, so if a note of another "
                 "deck has this guid, importing this deck overwrites that note in learners' Anki. Remove `guid:` (deckgen "
                 "derives one from the deck key and the card id) unless the card comes from an existing Anki deck.")
     if hazard.type == "guid-changed":
-        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
-        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
-        return (f"{b('Card guid changed')} {shown}{more}: Anki matches notes by guid, so the card becomes another note "
+        return (f"{b('Card guid changed')} {_named(hazard, c)}: Anki matches notes by guid, so the card becomes another note "
                 "(learners get a second copy without its reviews) or overwrites a note of another deck that has this "
                 "guid. `deckgen build` refuses it unless `--allow-identity-change` is given.")
     if hazard.type == "lock-future":
@@ -223,9 +223,7 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
                 "only when its mod is newer than the learner's, so these changes would never arrive. Restore the lock "
                 "file from the base branch and run `deckgen build`.")
     if hazard.type == "lock":
-        shown = ", ".join(c(i) for i in hazard.ids[:_LOCK_NAMES])
-        more = f" and {len(hazard.ids) - _LOCK_NAMES} more" if len(hazard.ids) > _LOCK_NAMES else ""
-        return (f"{b('Lock file changed without a card change')} {shown}{more}: `deckgen build` writes the lock, "
+        return (f"{b('Lock file changed without a card change')} {_named(hazard, c)}: `deckgen build` writes the lock, "
                 "and after a deckgen upgrade it may ship cards again; a hand edit can instead stop updates from "
                 "reaching learners or bring back a removed id. Check that the lock came from `deckgen build`.")
     if hazard.type == "removed":
