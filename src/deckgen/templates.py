@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Fields Anki fills in itself (rslib/src/notetype/mod.rs SPECIAL_FIELDS).
 SPECIAL_FIELDS = frozenset({"FrontSide", "Card", "CardFlag", "Deck", "Subdeck", "Tags", "Type", "CardID"})
@@ -140,6 +141,19 @@ def problems(nodes: tuple[Node, ...], fields: tuple[str, ...], *, is_cloze: bool
 def cloze_fields(nodes: tuple[Node, ...]) -> list[str]:
     """The fields a cloze template shows through ``{{cloze:Field}}``."""
     return [n.key for n in walk(nodes) if isinstance(n, Replacement) and "cloze" in n.filters]
+
+
+@lru_cache(maxsize=256)
+def shown_cloze_fields(sides: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields these template sides (a cloze note type's fronts and backs) show through ``{{cloze:Field}}``, each
+    once, in order. A side that does not parse shows none: its error is reported where the template is read."""
+    found: dict[str, None] = {}
+    for side in sides:
+        try:
+            found.update(dict.fromkeys(cloze_fields(parse(side))))
+        except TemplateSyntaxError:
+            continue
+    return tuple(found)
 
 
 def renders(nodes: tuple[Node, ...], nonempty: set[str]) -> bool:

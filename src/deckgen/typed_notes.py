@@ -20,10 +20,10 @@ def _parsed(template: str) -> tuple[templates.Node, ...]:
     return templates.parse(template)  # the note type was checked when deck.yaml was read
 
 
-def _cloze_fields(nt: NoteType) -> list[str]:
-    """The fields a cloze note type's templates show through ``{{cloze:Field}}``, each once."""
-    return list(dict.fromkeys(n for _, front, back in nt.templates for side in (front, back)
-                              for n in templates.cloze_fields(_parsed(side))))
+def _cloze_fields(nt: NoteType) -> tuple[str, ...]:
+    """The fields a cloze note type's templates show through ``{{cloze:Field}}``, each once (none for a standard one)."""
+    return templates.shown_cloze_fields(tuple(side for _, front, back in nt.templates for side in (front, back))) \
+        if nt.is_cloze else ()
 
 
 def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
@@ -32,7 +32,7 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
     media: list[str] = []
     given = dict(card.fields)
     html: list[str] = []
-    cloze_shown = set(_cloze_fields(nt)) if nt.is_cloze else set()
+    cloze_shown = _cloze_fields(nt)
     for name in nt.fields:
         text = given.get(name, "")
         if not text.strip():
@@ -50,8 +50,7 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
         where = card.where(f"fields.{name}") if name in given else card.where("tags" if name == "Tags" else "fields")
         problems.append(Problem(where, message, context=context, rule="html"))
     if nt.is_cloze:
-        shown = _cloze_fields(nt)
-        problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in dict.fromkeys(shown)])
+        problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in cloze_shown])
         numbers = {d.number for value in html for d in cloze.parse(value)[0]}
         ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0}))
     else:

@@ -66,19 +66,10 @@ def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, st
     return out
 
 
-def _cloze_fields(nt: SourceNoteType) -> frozenset[str]:
-    """The fields the build renders as cloze text: those a cloze note type shows through ``{{cloze:Field}}``
-    (a template deckgen cannot parse is reported by the check build; it shows none here)."""
-    if nt.kind != CLOZE:
-        return frozenset()
-    found: set[str] = set()
-    for tmpl in nt.templates:
-        for side in (tmpl.front, tmpl.back):
-            try:
-                found.update(templates.cloze_fields(templates.parse(side)))
-            except templates.TemplateSyntaxError:
-                continue
-    return frozenset(found)
+def _cloze_fields(nt: SourceNoteType) -> tuple[str, ...]:
+    """The fields the build renders as cloze text: those a cloze note type shows through ``{{cloze:Field}}``."""
+    return templates.shown_cloze_fields(tuple(side for t in nt.templates for side in (t.front, t.back))) \
+        if nt.kind == CLOZE else ()
 
 
 def _types(sel: Selected, out: Conversion) -> list[TypeOut]:
