@@ -27,7 +27,6 @@ from .template_html import placements, regions
 OPAQUE_ELEMENTS = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "plaintext", "iframe")
 _OPAQUE = re.compile(r"<(" + "|".join(OPAQUE_ELEMENTS) + r")(?=[\s/>])", re.I)
 _CDATA = re.compile(r"<!\[CDATA\[", re.I)
-_SECTION = re.compile(r"\{\{\s*[#^/]")
 _PLACEHOLDER = re.compile(r"\{\{(?!\s*[#^/])")
 
 
@@ -89,12 +88,14 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
         if r.kind == "raw" and "<!--" in text[r.start:r.end]:
             out.append((text.index("<!--", r.start), f"'<!--' inside <{r.tag}> is not supported in templates: the browser "
                                                      f"then reads a '</{r.tag}>' after it as part of the code"))
-        if r.kind == "name" and r.start > 0 and text[r.start - 1] not in "</":
-            found = next((m.start() for m in _PLACEHOLDER.finditer(text, r.start, r.end)), -1)
-            if found != -1:
-                out.append((found, "a field in a tag's attributes, not in an attribute's value, would let the field write "
-                                   "attributes of its own (two fields side by side can spell 'onerror'); put it inside a "
-                                   "quoted value"))
+        found = _PLACEHOLDER.search(text, r.start, r.end) if r.kind == "name" and r.start > 0 else None
+        if found and text[r.start - 1] in "</":  # the tag's name
+            out.append((found.start(), "a field in the name of a tag would let the field choose the element (e.g. "
+                                       "'script'); write the element's name, and use a class for what varies"))
+        elif found:  # an attribute's name
+            out.append((found.start(), "a field in a tag's attributes, not in an attribute's value, would let the field "
+                                       "write attributes of its own (two fields side by side can spell 'onerror'); put it "
+                                       "inside a quoted value"))
     for p in placements(text, nodes):
         if p.node.key in NAMES_SHOWN_RAW:
             out.append((p.offset, f"'{{{{{p.node.key}}}}}' inside {p.where}: Anki inserts the name there as it is, and names "
@@ -112,13 +113,7 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
     if any(r.start <= len(text) < r.end for r in regions(text + "\ue000")):
         out.append((len(text), "the template ends inside a tag, an attribute or a <script>/<style>: what follows it "
                                "(the back after {{FrontSide}}) would be read as part of it; close it in the template"))
-    names = [(r.start, r.end) for r in parts if r.kind == "name" and r.start > 0 and text[r.start - 1] in "</"]
-    for start, end in names:
-        found = next((m.start() for m in _PLACEHOLDER.finditer(text, start, end)), -1)
-        if found != -1:
-            out.append((found, "a field in the name of a tag would let the field choose the element (e.g. 'script'); "
-                               "write the element's name, and use a class for what varies"))
-    for m in _SECTION.finditer(text):
+    for m in _MARKER.finditer(text):
         inside = next((r for r in parts if r.start <= m.start() < r.end), None)
         if inside is not None and not (inside.kind == "raw" and _whole_sections(text[inside.start:inside.end])):
             where = {"raw": f"a <{inside.tag}> element", "value": "an attribute value"}.get(inside.kind, "a tag")
