@@ -51,7 +51,7 @@ def genanki_baseline_factory(cards: Path, out: Path) -> Callable[[], None]:
     import genanki
 
     from deckgen.build import plan_build
-    from deckgen.notetypes import CSS, NOTE_TYPES
+    from deckgen.notetypes.builtin import CSS, NOTE_TYPES
 
     plan = plan_build(cards)
     models = {

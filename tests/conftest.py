@@ -175,6 +175,6 @@ _hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 def anki_source(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """An existing deck made with the real Anki backend and exported in every format (see tests/anki_source.py);
     made once per test session. Tests must not change its files (copy them first)."""
-    from anki_source import make_source
+    from tests.anki_source import make_source
 
     return make_source(tmp_path_factory.mktemp("anki-source"))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, AnkiCollection, run, write_deck
+from tests.conftest import REPO, AnkiCollection, run, write_deck
 
 CLIENTS = ("2.1.36", "2.1.66")
 DRIVER = Path(__file__).with_name("anki_client_driver.py")

@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from conftest import DECK_YAML, write_deck
-from deckgen import cloze
+from deckgen.notetypes import cloze
+from tests.conftest import DECK_YAML, write_deck
 
 CPU_SECONDS = 60
 MEMORY_BYTES = 2 * 1024 ** 3

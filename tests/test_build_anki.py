@@ -7,7 +7,7 @@ import re
 from html import unescape
 from pathlib import Path
 
-from conftest import AnkiCollection, run
+from tests.conftest import AnkiCollection, run
 
 INLINE_TAG = re.compile(r"</?(?:a|b|code|del|em|i|ins|kbd|mark|s|small|span|strong|sub|sup|u)\b[^>]*>")
 
@@ -207,7 +207,7 @@ def test_no_temporary_files_left_behind(deck_dir: Path, tmp_path: Path, monkeypa
 
 
 def test_escaped_double_colon_survives_in_a_cloze_answer(tmp_path: Path, anki: AnkiCollection) -> None:
-    from conftest import write_deck
+    from tests.conftest import write_deck
 
     cards = write_deck(tmp_path, topics={"f.yaml": (
         "topic: f\ntitle: F\ncards:\n"
@@ -242,18 +242,18 @@ def test_cache_gives_the_same_package_and_no_cache_skips_it(deck_dir: Path, priv
 
 
 def test_cache_is_not_trusted_across_deckgen_versions(deck_dir: Path, private_cache: Path, monkeypatch) -> None:
-    import deckgen.cache
+    import deckgen.compile.cache
     from deckgen.build import build as build_api
 
     build_api(deck_dir)
     assert len(list(private_cache.rglob("*.json"))) == 2
-    monkeypatch.setattr(deckgen.cache, "code_fingerprint", lambda: "another deckgen")
+    monkeypatch.setattr(deckgen.compile.cache, "code_fingerprint", lambda: "another deckgen")
     build_api(deck_dir)
     assert len(list(private_cache.rglob("*.json"))) == 4  # nothing reused: new entries under new keys
 
 
 def test_images_reach_the_collection_media_folder(tmp_path: Path, anki: AnkiCollection) -> None:
-    from conftest import write_deck
+    from tests.conftest import write_deck
 
     png = bytes.fromhex(
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from conftest import TOPIC_YAML, run, write_deck
+from tests.conftest import TOPIC_YAML, run, write_deck
 
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "source" / "article.zh.txt"
 
@@ -145,7 +145,7 @@ def test_unknown_source_document_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def _strip_with_parse(text: str) -> str:
-    from deckgen import cloze
+    from deckgen.notetypes import cloze
 
     deletions, _ = cloze.parse(text)
     out, last = [], 0
@@ -159,6 +159,6 @@ def _strip_with_parse(text: str) -> str:
                                  "{{C1::", "x}}y"]), max_size=20).map("".join))
 @example("{{c1::a::b::c}} {{c9999::x}}")
 def test_the_duplicate_rule_reads_clozes_as_cloze_parse(text: str) -> None:
-    from deckgen.lint import _without_cloze_markup
+    from deckgen.compile.lint import _without_cloze_markup
 
     assert _without_cloze_markup(text) == _strip_with_parse(text)

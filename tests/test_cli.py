@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
 from deckgen.cli import main
+from tests.conftest import REPO, run
 
 COMMANDS = sorted(main.commands)
 
@@ -61,7 +61,7 @@ ESC_CLOZE = "{{c1::a::b::\\e[1A\\e[2K\\rchecked 0 cards: 0 error(s)\\u202e}}"  #
 
 
 def hostile_deck(tmp_path: Path) -> Path:
-    from conftest import write_deck
+    from tests.conftest import write_deck
 
     cards = write_deck(tmp_path, topics={
         "a\n::stop-commands::x,y:z%.yaml": "topic: t\ntitle: T\ncards:\n  - id: a\n    front: Q\n    back: A\n    bad: 1\n",

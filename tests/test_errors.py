@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DECK_YAML, TOPIC_YAML, run, write_deck
+from tests.conftest import DECK_YAML, TOPIC_YAML, run, write_deck
 
 
 @pytest.fixture

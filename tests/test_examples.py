@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import REPO, AnkiCollection, run
+from tests.conftest import REPO, AnkiCollection, run
 
 SHOWCASE = REPO / "examples" / "showcase" / "cards"
 

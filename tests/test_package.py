@@ -7,10 +7,10 @@ from pathlib import Path
 
 import genanki
 
-from conftest import AnkiCollection
+from deckgen.apkg import genanki_model
 from deckgen.build import plan_build, write_package
-from deckgen.notetypes import NOTE_TYPES
-from deckgen.package import genanki_model
+from deckgen.notetypes.builtin import NOTE_TYPES
+from tests.conftest import AnkiCollection
 
 
 def contents(col: AnkiCollection) -> set[tuple[object, ...]]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO
+from tests.conftest import REPO
 
 if sys.version_info >= (3, 11):
     import tomllib

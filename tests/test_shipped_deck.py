@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO, AnkiCollection, run
+from tests.conftest import REPO, AnkiCollection, run
 
 CARDS = REPO / "cards"
 REQUIRED_TOPICS = {"bite-mechanism", "mrd", "ph-like", "lineage-switch"}

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, AnkiCollection
 from deckgen import __version__
+from tests.conftest import REPO, AnkiCollection
 
 VENV = REPO / ".ci-tools" / "wheel-venv"
 PACKAGE = REPO / "src" / "deckgen"

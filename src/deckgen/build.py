@@ -9,21 +9,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .compile import media_files
-from .errors import ContentError, Location, Problem, UsageError
-from .layout import LOCK_FILE
-from .lock import Lock
-from .lockplan import plan_lock
-from .lockread import read_lock
-from .media import MediaFile
-from .model import Card, Deck
-from .notes import NoteSpec
-from .pipeline import Compiled, Progress, gc_paused, load_and_compile
-from .renames import find_renames
+from deckgen.compile.deck import media_files
+from deckgen.compile.note import NoteSpec
+from deckgen.compile.pipeline import Compiled, Progress, gc_paused, load_and_compile
+from deckgen.errors import ContentError, Location, Problem, UsageError
+from deckgen.identity.renames import find_renames
+from deckgen.lock.model import Lock
+from deckgen.lock.plan import plan_lock
+from deckgen.lock.read import read_lock
+from deckgen.model import Card, Deck
+from deckgen.source.layout import LOCK_FILE
+from deckgen.source.media import MediaFile
 
 if TYPE_CHECKING:
-    from .gitio import Snapshot
-from .yamlsource import file_display
+    from deckgen.git.repo import Snapshot
+from deckgen.source.yamlfile import file_display
 
 
 def build_time() -> int:
@@ -145,7 +145,7 @@ class _Committed:
 
     def snapshot(self) -> Snapshot | None:
         if self._snapshot is False:
-            from .gitio import committed
+            from deckgen.git.repo import committed
 
             self._snapshot = committed(self.cards_dir)
         assert self._snapshot is not True
@@ -169,14 +169,14 @@ class _Committed:
 
 def write_package(plan: Plan, output: Path, *, progress: Progress | None = None) -> None:
     """Write the planned package atomically to ``output`` (the lock is not touched)."""
-    from .fsutil import staged
+    from deckgen.fsutil import staged
 
     with staged([output]) as (tmp,):
         _write_apkg(plan, tmp, progress)
 
 
 def _write_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
-    from .package import write_apkg
+    from deckgen.apkg import write_apkg
 
     lock = plan.lock
     write_apkg(
@@ -215,7 +215,7 @@ def build(
 ) -> tuple[Plan, Path]:
     """Build the package and update the lock. Nothing is written unless everything was read and checked
     first; both files are replaced together at the end, or neither is."""
-    from .fsutil import refuse_linked_output, staged
+    from deckgen.fsutil import refuse_linked_output, staged
 
     plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs, progress=progress,
                       allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import WARNING, ContentError, Problem, UsageError
-from .layout import LOCK_FILE
-from .lockread import read_lock
-from .model import Deck
-from .pipeline import Compiled, gc_paused, load_and_compile
-from .yamlsource import file_display
+from deckgen.compile.pipeline import Compiled, gc_paused, load_and_compile
+from deckgen.errors import WARNING, ContentError, Problem, UsageError
+from deckgen.lock.read import read_lock
+from deckgen.model import Deck
+from deckgen.source.layout import LOCK_FILE
+from deckgen.source.yamlfile import file_display
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem
 
 def lock_problems(cards_dir: Path, compiled: Compiled, *, deck_has_errors: bool = False) -> list[Problem]:
     """The lock file's problems: damaged or tampered (always), out of date (only when the cards have no errors)."""
-    from .build import build_time, plan_build
+    from deckgen.build import build_time, plan_build
 
     if deck_has_errors:  # plan_build would stop at the cards' errors: read the lock alone
         try:

@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import ContentError, DeckgenError, Problem, UsageError, printable
-from .progress import TerminalProgress
-from .reporting import github_command, problem_json
-from .rules import help_text
+from deckgen import __version__
+from deckgen.errors import ContentError, DeckgenError, Problem, UsageError, printable
+from deckgen.progress import TerminalProgress
+from deckgen.reporting import github_command, problem_json
+from deckgen.rules import help_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,7 +97,7 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
     change (identity, note type schema); 2 usage errors; 130 interrupted. On any error the previous
     package and lock are left as they were.
     """
-    from .build import build as run_build
+    from deckgen.build import build as run_build
 
     progress = TerminalProgress()
     try:
@@ -155,7 +155,7 @@ Exit codes: 0 no errors (and with --strict no warnings); 1 errors, or warnings w
 def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
     import json
 
-    from .check import check as run_check
+    from deckgen.check import check as run_check
 
     result = run_check(cards_dir, sources)
     summary = f"checked {result.cards} cards in {result.topics} topics: {result.errors} error(s), {result.warnings} warning(s)"
@@ -185,7 +185,7 @@ def preview(cards_dir: Path, output: Path | None) -> None:
     Exit codes: 0 written; 1 problems in the deck (nothing written); 2 usage errors, or the
     'anki' package is missing.
     """
-    from .preview import preview as run_preview
+    from deckgen.preview.site import preview as run_preview
 
     result = run_preview(cards_dir, output)
     report(result.plan.warnings)
@@ -204,7 +204,7 @@ def schema(which: str) -> None:
 
     Exit codes: 0 printed; 2 WHICH is neither deck nor topic.
     """
-    from .schema import dumps
+    from deckgen.source.schema import dumps
 
     click.echo(dumps(which), nl=False)
 
@@ -226,9 +226,9 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     Exit codes: 0 the report (whether or not anything changed); 1 the deck at one of the revisions has
     errors; 2 usage errors (not in a git repository, an unknown revision, no cards folder there, no git).
     """
-    from .diff import diff_revisions
-    from .diffjson import to_json
-    from .diffmarkdown import markdown
+    from deckgen.diff.compare import diff_revisions
+    from deckgen.diff.jsondoc import to_json
+    from deckgen.diff.markdown import markdown
 
     result = diff_revisions(base, head, cards_dir)
     click.echo(to_json(result) if fmt == "json" else markdown(result))
@@ -259,7 +259,7 @@ def import_(source: Path, cards_dir: Path, key: str | None, split_by: str, markd
     without --strip-unsafe, ...); 2 usage errors (no such source, an existing deck.yaml in the output);
     nothing is written unless the whole import succeeds.
     """
-    from .import_deck import import_deck
+    from deckgen.import_deck import import_deck
 
     result = import_deck(source, cards_dir, key=key, split_by=split_by, markdown=markdown, deck=deck_name,
                          strip_unsafe=strip_unsafe)
@@ -293,8 +293,8 @@ def init(directory: Path, name: str | None, key: str | None, force: bool) -> Non
     Exit codes: 0 written; 2 usage errors (an existing file, a bad name or key, no --name
     without a terminal), nothing written.
     """
-    from .scaffold import existing_deck, summary
-    from .scaffold import init as run_init
+    from deckgen.scaffold import existing_deck, summary
+    from deckgen.scaffold import init as run_init
 
     if name is None and existing_deck(directory) is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -8,7 +8,7 @@ moves, change ``REPOSITORY`` here and in ``pyproject.toml`` (see CONTRIBUTING.md
 
 from __future__ import annotations
 
-from . import __version__
+from deckgen import __version__
 
 DISTRIBUTION = "deckgen-anki"
 REPOSITORY = "https://github.com/deckgen-anki/deckgen"

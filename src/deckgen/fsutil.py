@@ -34,7 +34,7 @@ def staged(targets: list[Path]) -> Iterator[list[Path]]:
     """Temporary paths beside several targets. When the body succeeds, each replaces its target, the renames
     shielded from Ctrl-C; on any exception every temporary file is removed and every target is untouched.
     An operating-system error (a full disk, a read-only folder) becomes an :class:`OutputError`."""
-    from .errors import OutputError
+    from deckgen.errors import OutputError
 
     temps: list[Path] = []
     try:
@@ -176,7 +176,7 @@ def refuse_linked_output(output: Path, cards_dir: Path) -> None:
     """UsageError when ``output`` is a symbolic link, or when a folder on its way down from the folder that holds the
     cards folder is one: a link committed to the repository (``output -> /home/me/.config``) would make deckgen
     write outside it. Links above that folder (a home on another disk) are the user's own and are followed."""
-    from .errors import UsageError
+    from deckgen.errors import UsageError
 
     out = Path(os.path.abspath(output))
     top = Path(os.path.abspath(cards_dir)).parent

@@ -14,16 +14,16 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .build import Plan, build_time, plan_build
-from .convert.model import Conversion
-from .convert.plan import SPLITS, convert
-from .errors import ContentError, Location, Problem, UsageError
-from .importers import open_source, select
-from .importers.select import Selected
-from .layout import DECK_FILE, LOCK_FILE, MEDIA_DIR, SLUG, SLUG_HINT
-from .lock import Lock
-from .notes import note_hash
-from .yamlsource import file_display
+from deckgen.build import Plan, build_time, plan_build
+from deckgen.compile.note import note_hash
+from deckgen.convert.model import Conversion
+from deckgen.convert.plan import SPLITS, convert
+from deckgen.errors import ContentError, Location, Problem, UsageError
+from deckgen.importers import open_source, select
+from deckgen.importers.select import Selected
+from deckgen.lock.model import Lock
+from deckgen.source.layout import DECK_FILE, LOCK_FILE, MEDIA_DIR, SLUG, SLUG_HINT
+from deckgen.source.yamlfile import file_display
 
 __all__ = ["SPLITS", "ImportResult", "import_deck"]
 
@@ -110,7 +110,7 @@ def import_deck(source: Path, target: Path, *, key: str | None = None, split_by:
         conv = convert(sel, key=key, split_by=split_by, markdown=markdown, strip_unsafe=strip_unsafe)
         if any(p.is_error for p in conv.problems):
             raise ContentError([p for p in conv.problems if p.is_error])
-        from .fsutil import atomic_dir
+        from deckgen.fsutil import atomic_dir
 
         with atomic_dir(target) as tmp:
             _write(tmp, conv)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import Location
+from deckgen.errors import Location
 
 QA = "qa"
 CLOZE = "cloze"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import Problem
+from deckgen.errors import Problem
 
 
 def _command_data(text: str) -> str:

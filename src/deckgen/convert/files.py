@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import WARNING, Location, Problem
-from ..importers.select import Selected
-from ..layout import DECK_FILE
-from ..render import render_markdown
-from .ids import Slugs, plain_text
-from .model import CardOut, Conversion, TypeOut
-from .yamltext import Flow, dump
+from deckgen.convert.ids import Slugs, plain_text
+from deckgen.convert.model import CardOut, Conversion, TypeOut
+from deckgen.convert.yamltext import Flow, dump
+from deckgen.errors import WARNING, Location, Problem
+from deckgen.importers.select import Selected
+from deckgen.render import render_markdown
+from deckgen.source.layout import DECK_FILE
 
 NOTE_TYPES_DIR = "note-types"
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from ..layout import SLUG
+from deckgen.source.layout import SLUG
 
 MAX_SLUG = 48
 _TAGS = re.compile(r"<[^>]*>")

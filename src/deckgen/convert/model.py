@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import Problem
-from ..importers.model import MediaFile, Note, NoteType
+from deckgen.errors import Problem
+from deckgen.importers.model import MediaFile, Note, NoteType
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import templates
-from ..errors import WARNING, Location, Problem, UsageError
-from ..importers.model import CLOZE, Note
-from ..importers.model import NoteType as SourceNoteType
-from ..importers.select import Selected
-from ..model import BUILTIN_KINDS
-from ..model import NoteType as DeckNoteType
-from ..notetype_media import notetype_media
-from ..notetypes import builtin_notetypes
-from .files import write_files
-from .ids import Slugs, plain_text, slugify
-from .media_refs import field_media
-from .model import CardOut, Conversion, TypeOut
-from .review import review, to_markdown
+from deckgen.convert.files import write_files
+from deckgen.convert.ids import Slugs, plain_text, slugify
+from deckgen.convert.media_refs import field_media
+from deckgen.convert.model import CardOut, Conversion, TypeOut
+from deckgen.convert.review import review, to_markdown
+from deckgen.errors import WARNING, Location, Problem, UsageError
+from deckgen.importers.model import CLOZE, Note
+from deckgen.importers.model import NoteType as SourceNoteType
+from deckgen.importers.select import Selected
+from deckgen.model import BUILTIN_KINDS
+from deckgen.model import NoteType as DeckNoteType
+from deckgen.notetypes import language as templates
+from deckgen.notetypes.builtin import builtin_notetypes
+from deckgen.notetypes.media import notetype_media
 
 SPLITS = ("subdeck", "tag", "none")
 

@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..render import render_html, render_markdown
+from deckgen.render import render_html, render_markdown
 
 UNSAFE = "unsafe HTML"
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import UsageError
-from ..yamlsource import file_display
-from .model import Collection
-from .select import Selected, select
+from deckgen.errors import UsageError
+from deckgen.importers.model import Collection
+from deckgen.importers.select import Selected, select
+from deckgen.source.yamlfile import file_display
 
 __all__ = ["Collection", "Selected", "open_source", "select"]
 
@@ -27,7 +27,7 @@ def open_source(path: Path) -> Iterator[Collection]:
     hostile source a :class:`~deckgen.errors.ContentError` with its place."""
     display = file_display(path)
     if path.is_dir():
-        from .crowdanki import DECK_JSON, read_crowdanki
+        from deckgen.importers.crowdanki import DECK_JSON, read_crowdanki
 
         if not (path / DECK_JSON).exists() and not (path / DECK_JSON).is_symlink():
             raise UsageError(f"'{display}' is a folder without deck.json; pass an .apkg or .colpkg file, or a CrowdAnki "
@@ -36,7 +36,7 @@ def open_source(path: Path) -> Iterator[Collection]:
         return
     if not path.exists():
         raise UsageError(f"'{display}' does not exist; pass an .apkg or .colpkg file, or a CrowdAnki export folder")
-    from .package import open_package
+    from deckgen.importers.package import open_package
 
     with open_package(path, display) as col:
         yield col

@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import limits, protobuf
-from .limits import fail
-from .model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
+from deckgen.importers import limits, protobuf
+from deckgen.importers.limits import fail
+from deckgen.importers.model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
 
 _LEGACY_TABLES = ("col", "notes", "cards")
 _V18_TABLES = (*_LEGACY_TABLES, "notetypes", "fields", "templates", "decks")

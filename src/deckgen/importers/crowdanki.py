@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import limits
-from .limits import Budget, fail
-from .model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
+from deckgen.importers import limits
+from deckgen.importers.limits import Budget, fail
+from deckgen.importers.model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
 
 DECK_JSON = "deck.json"
 MEDIA = "media"

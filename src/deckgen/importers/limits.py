@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from ..errors import ContentError, Location, Problem
+from deckgen.errors import ContentError, Location, Problem
 
 MAX_MEMBERS = 500_000  # files in one package (real shared decks have up to some tens of thousands of media files)
 MAX_COLLECTION_BYTES = 2 * 1024**3  # the SQLite collection, decompressed

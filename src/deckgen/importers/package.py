@@ -30,10 +30,10 @@ from typing import IO
 
 import zstandard
 
-from . import limits, protobuf
-from .collection_db import read_collection
-from .limits import Budget, fail
-from .model import Collection, MediaFile
+from deckgen.importers import limits, protobuf
+from deckgen.importers.collection_db import read_collection
+from deckgen.importers.limits import Budget, fail
+from deckgen.importers.model import Collection, MediaFile
 
 LEGACY1, LEGACY2, LATEST = 1, 2, 3
 COLLECTION_FILES = {LEGACY1: "collection.anki2", LEGACY2: "collection.anki21", LATEST: "collection.anki21b"}

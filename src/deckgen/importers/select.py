@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import UsageError
-from .model import Collection, MediaFile, Note, NoteType
+from deckgen.errors import UsageError
+from deckgen.importers.model import Collection, MediaFile, Note, NoteType
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from __future__ import annotations
 import html as _html
 import re as _re
 
-from .gate import math_problems
-from .html import render_html
-from .markdown import render_markdown
-from .result import FieldProblem, Rendered
-from .style import FIELD_CSS
+from deckgen.render.gate import math_problems
+from deckgen.render.html import render_html
+from deckgen.render.markdown import render_markdown
+from deckgen.render.result import FieldProblem, Rendered
+from deckgen.render.style import FIELD_CSS
 
 __all__ = ["FIELD_CSS", "FieldProblem", "Rendered", "math_problems", "render_html", "render_markdown", "render_plain"]
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .result import FieldProblem
+from deckgen.render.result import FieldProblem
 
 _TOKEN = re.compile(r"\{\{c([0-9,]+)::|\}\}")
 _MATHJAX = re.compile(r"(\\[(\[])(.*?)(\\[\])])", re.S)  # Anki's MATHJAX: any opening with any closing

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .tex import MAX_SHIFT_EM, MAX_SIZE_EM
+from deckgen.render.tex import MAX_SHIFT_EM, MAX_SIZE_EM
 
 # CSS units in em (16px an em; viewport units as on a wide screen). A percentage: see _percent.
 _EM_PER_UNIT = {"em": 1.0, "rem": 1.0, "ex": 0.5, "ch": 0.5, "cap": 0.7, "ic": 1.0, "lh": 1.2, "rlh": 1.2,

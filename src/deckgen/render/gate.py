@@ -20,9 +20,9 @@ import html
 import re
 from html.parser import HTMLParser
 
-from . import clozeview, sanitize
-from .media import name_problem, references
-from .result import WARNING, FieldProblem
+from deckgen.render import clozeview, sanitize
+from deckgen.render.media import name_problem, references
+from deckgen.render.result import WARNING, FieldProblem
 
 CLOZE_OPEN = re.compile(r"\{\{c[\d,]*\d[\d,]*::")
 _IMAGE_OCCLUSION = re.compile(r"\{\{c[\d,]*\d[\d,]*::image-occlusion:")
@@ -225,7 +225,7 @@ def _add_text(text: str, stack: list[list[str]], answers: list[str], hints: list
 
 def math_problems(field_html: str, cloze: bool = False) -> list[FieldProblem]:
     """The math problems of a page's HTML: the commands refused anywhere, and each piece of math MathJax finds."""
-    from . import tex  # only fields with a backslash need the TeX tables
+    from deckgen.render import tex
 
     texts, flat = mathjax_strings(field_html)
     if cloze:

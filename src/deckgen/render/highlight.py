@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from .result import WARNING, FieldProblem
+from deckgen.render.result import WARNING, FieldProblem
 
 MAX_HIGHLIGHTED = 20_000  # characters; longer blocks are shown uncoloured (bounded time on any input)
 

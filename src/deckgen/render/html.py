@@ -9,8 +9,8 @@ something, the scanner says what and why.
 
 from __future__ import annotations
 
-from . import gate, sanitize
-from .result import Rendered, unusable
+from deckgen.render import gate, sanitize
+from deckgen.render.result import Rendered, unusable
 
 
 def render_html(text: str, *, cloze: bool = False) -> Rendered:

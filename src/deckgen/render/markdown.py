@@ -20,8 +20,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from . import gate, gfm, highlight, sanitize
-from .result import MAX_FIELD_CHARS, WARNING, FieldProblem, Rendered, unusable
+from deckgen.render import gate, gfm, highlight, sanitize
+from deckgen.render.result import MAX_FIELD_CHARS, WARNING, FieldProblem, Rendered, unusable
 
 # Text with none of these renders to itself as one paragraph, and nh3 leaves it as it is (a property test holds
 # both): no Markdown, no sanitizer needed. '{' is not here: cloze text takes the fast path; gate.py checks it.

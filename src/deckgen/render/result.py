@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import ERROR, WARNING
+from deckgen.errors import ERROR, WARNING
 
 __all__ = ["ERROR", "WARNING", "FieldProblem", "Rendered"]
 

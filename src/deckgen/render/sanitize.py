@@ -21,18 +21,10 @@ from urllib.parse import unquote
 
 import nh3
 
-from .allowlist import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_TAGS,
-    COVERING_PROPERTIES,
-    STYLE_PROPERTIES,
-    UNSAFE_SCHEMES,
-    UNSAFE_TAGS,
-    URL_SCHEMES,
-)
-from .cssbounds import length_problem
-from .media import name_problem
-from .result import WARNING, FieldProblem
+from deckgen.render.allowlist import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, COVERING_PROPERTIES, STYLE_PROPERTIES, UNSAFE_SCHEMES, UNSAFE_TAGS, URL_SCHEMES
+from deckgen.render.cssbounds import length_problem
+from deckgen.render.media import name_problem
+from deckgen.render.result import WARNING, FieldProblem
 
 MEDIA_PREFIX = "media/"
 

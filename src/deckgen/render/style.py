@@ -3,7 +3,7 @@ Anki's light and night modes (Anki adds the class ``nightMode`` to the card in n
 
 from __future__ import annotations
 
-from .highlight import CODE_CSS
+from deckgen.render.highlight import CODE_CSS
 
 FIELD_CSS = CODE_CSS + """\
 .card table { border-collapse: collapse; margin: 0.4em 0; }

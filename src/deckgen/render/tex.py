@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .texcommands import COMMANDS, ENVIRONMENTS
+from deckgen.render.texcommands import COMMANDS, ENVIRONMENTS
 
 _LINKS = "it would put a link in the card"
 _STYLE = "it would add CSS, a class or an id to the card"

@@ -23,11 +23,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..errors import UsageError
-from ..layout import DECK_FILE, SLUG, SLUG_HINT
-from ..yamlsource import file_display
-from . import files
-from .marker import Origin, mark, origin
+from deckgen.errors import UsageError
+from deckgen.scaffold import files
+from deckgen.scaffold.marker import Origin, mark, origin
+from deckgen.source.layout import DECK_FILE, SLUG, SLUG_HINT
+from deckgen.source.yamlfile import file_display
 
 GITIGNORE = ".gitignore"
 WORKFLOW = ".github/workflows/deck.yml"
@@ -99,7 +99,7 @@ def existing_deck(target: Path) -> tuple[str, str] | None:
     text = _read(manifest_path)
     if text is None or origin(text) is not Origin.FOREIGN:
         return None
-    from ..manifest import read_manifest
+    from deckgen.source.manifest import read_manifest
 
     manifest, _ = read_manifest(target / files.CARDS_DIR)
     if manifest is None:
@@ -223,7 +223,7 @@ def _conflict_message(conflicts: list[tuple[Path, Origin]], force: bool) -> str:
 
 
 def _write(writes: dict[Path, str]) -> None:
-    from ..fsutil import staged
+    from deckgen.fsutil import staged
 
     targets = list(writes)
     with staged(targets) as temps:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePosixPath
 
-from .. import __version__
-from ..distribution import REPOSITORY, git_requirement, pip_requirement, schema_url, tag
+from deckgen import __version__
+from deckgen.distribution import REPOSITORY, git_requirement, pip_requirement, schema_url, tag
 
 _PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 CARDS_DIR = "cards"  # a new deck's cards folder, inside the deck's folder

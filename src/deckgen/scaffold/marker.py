@@ -11,7 +11,7 @@ import hashlib
 import re
 from enum import Enum
 
-from .. import __version__
+from deckgen import __version__
 
 _MARKER = re.compile(r"^(?:# |<!-- )Written by deckgen init (\S+) \(checksum ([0-9a-f]{16})\)")
 _SEARCHED_LINES = 3  # the marker is the first line, or the second after a yaml-language-server modeline

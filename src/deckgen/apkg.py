@@ -1,0 +1,148 @@
+"""Writing the .apkg around genanki, made reproducible and fast.
+
+genanki provides the collection schema, the ``col`` row and the note type and deck JSON (``Model.to_json``,
+``Deck.to_json``). What deckgen does differently:
+
+- each note, note type and the deck carry their own ``mod`` (from the lock) instead of one build timestamp;
+- note and card ids count up from the deck's creation time, so the same input gives the same ids;
+- notes and cards are inserted with ``executemany`` (genanki runs one INSERT per row from Python, which is most
+  of its time on large decks); which cards a note gets is decided when it is compiled (``NoteSpec.ords``), and
+  a test imports this writer's and genanki's own package for the same notes into Anki and compares them;
+- the SQLite file lives in a temporary folder that is always removed (genanki leaks one per build);
+- zip entries have fixed dates, permissions and order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
+from deckgen.compile.note import NoteSpec
+from deckgen.model import NoteType
+from deckgen.notetypes import language as templates
+from deckgen.source.media import MediaFile
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_STATEMENTS = [stmt.strip() + ";" for stmt in APKG_SCHEMA.split(";") if stmt.strip()]
+_TABLES = "\n".join(stmt for stmt in _STATEMENTS if not stmt.upper().startswith("CREATE INDEX"))
+_INDEXES = "\n".join(stmt for stmt in _STATEMENTS if stmt.upper().startswith("CREATE INDEX"))
+
+
+def genanki_model(nt: NoteType) -> genanki.Model:
+    model = genanki.Model(
+        nt.id,
+        nt.name,
+        fields=[{"name": name} for name in nt.fields],
+        templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in nt.templates],
+        css=nt.css,
+        model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK,
+        sort_field_index=nt.sort_field,
+    )
+    # genanki's own computation of the legacy "req" renders the templates with chevron and raises on Anki's filters
+    # ({{furigana:...}}); deckgen computes it from the parsed templates (genanki caches it in this attribute)
+    model.__dict__["_req"] = [[ord_, *templates.legacy_req(templates.parse(front), nt.fields)]
+                              for ord_, (_, front, _) in enumerate(nt.templates)]
+    return model
+
+
+def deck_id(key: str, subdeck: str = "") -> int:
+    """The deck's id (Anki matches decks by name; the id only has to be stable and distinct)."""
+    name = f"{key}\x1f{subdeck}" if subdeck else key
+    return int.from_bytes(hashlib.sha256(f"deckgen-deck\x1f{name}".encode()).digest()[:5], "big") + (1 << 31)
+
+
+def write_apkg(
+    path: Path,
+    *,
+    deck_key: str,
+    deck_name: str,
+    description_html: str,
+    note_decks: dict[str, str],  # card id -> the subdeck its cards go to (cards not listed: the deck itself)
+    deck_mod: int,
+    notetypes: Sequence[NoteType],
+    notetype_mods: dict[str, int],
+    notes: Sequence[NoteSpec],
+    note_mods: dict[str, int],
+    media: Sequence[MediaFile],
+    created: int,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
+    """Write the package to ``path`` (the caller makes that atomic)."""
+    did = deck_id(deck_key)
+    used = {spec.notetype for spec in notes}
+    models = {nt.key: genanki_model(nt) for nt in notetypes if nt.key in used}  # only note types that notes use
+    decks_json: dict[str, dict[str, Any]] = {}
+    dids = {deck_name: did}
+    for name in [deck_name, *sorted(set(note_decks.values()) - {deck_name})]:
+        dids[name] = did if name == deck_name else deck_id(deck_key, name)
+        deck_json: dict[str, Any] = genanki.Deck(dids[name], name, description_html if name == deck_name else "").to_json()
+        deck_json["mod"] = deck_mod
+        decks_json[str(dids[name])] = deck_json
+    models_json = {}
+    for key, model in models.items():
+        data: dict[str, Any] = model.to_json(created, did)
+        data["mod"] = notetype_mods[key]
+        models_json[str(model.model_id)] = data
+
+    next_id = created * 1000
+    note_rows: list[tuple[Any, ...]] = []
+    card_rows: list[tuple[Any, ...]] = []
+    for due, spec in enumerate(notes, start=1):
+        model = models[spec.notetype]
+        mod = note_mods[spec.card_id]
+        note_id = next_id
+        next_id += 1
+        note_rows.append((note_id, spec.guid, model.model_id, mod, -1, " " + " ".join(spec.tags) + " ",
+                          "\x1f".join(spec.fields), spec.sort_field, 0, 0, ""))
+        card_did = dids[note_decks.get(spec.card_id, deck_name)]
+        for ord_ in spec.ords:
+            card_rows.append((next_id, note_id, card_did, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            next_id += 1
+
+    with tempfile.TemporaryDirectory(prefix="deckgen-") as tmpdir:
+        db_path = Path(tmpdir) / "collection.anki2"
+        conn = sqlite3.connect(db_path)
+        try:
+            cur = conn.cursor()
+            # a scratch file that is zipped and deleted: no journal, no syncs (does not change its bytes)
+            cur.execute("PRAGMA journal_mode = OFF")
+            cur.execute("PRAGMA synchronous = OFF")
+            cur.executescript(_TABLES)
+            cur.executescript(APKG_COL)
+            (decks_text,) = cur.execute("SELECT decks FROM col").fetchone()
+            decks = json.loads(decks_text)
+            decks.update(decks_json)
+            cur.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models_json)))
+            cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+            cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+            cur.executescript(_INDEXES)  # built once over the rows, not maintained row by row
+            conn.commit()
+        finally:
+            conn.close()
+        if progress:
+            progress("writing package", 1, 2)
+        with zipfile.ZipFile(path, "w") as out:
+            _add(out, "collection.anki2", db_path.read_bytes())
+            _add(out, "media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())
+            for i, media_file in enumerate(media):
+                _add(out, str(i), media_file.read())  # read once, never through a link (media.py)
+        if progress:
+            progress("writing package", 2, 2)
+
+
+def _add(out: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    out.writestr(info, data, compresslevel=1)

@@ -1,0 +1,232 @@
+"""The per-file cache of parsed and rendered topic files, validated like input.
+
+An entry maps the *content* of a topic file (plus its displayed path, the deck-level inputs of its notes and a
+fingerprint of deckgen's own code and its renderers) to the parsed topic, its compiled notes and its problems.
+The folder lives outside the repository (``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else
+``~/.cache/deckgen``) so that a pull request cannot plant entries, and it is used only when it belongs to the
+user running deckgen and nobody else may write to it. Entries are JSON (never pickle), written atomically, read
+as regular files of bounded size, and every value is checked for its type and shape when decoded: anything odd
+(a damaged, truncated or planted entry) is a miss, never an error. Deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from deckgen.compile.note import CompileContext, NoteSpec
+from deckgen.errors import ERROR, WARNING, Location, Problem
+from deckgen.fsutil import UnsafeFile, read_regular
+from deckgen.model import Card, Topic
+from deckgen.notetypes.builtin import NOTE_TYPES
+from deckgen.notetypes.cloze import MAX_NUMBER
+from deckgen.source.yamlfile import MAX_FILE_BYTES
+
+CACHE_FORMAT = 4
+MAX_ENTRY_BYTES = 8 * MAX_FILE_BYTES  # a rendered topic file is a few times its YAML
+
+Result = tuple[Topic | None, list[NoteSpec], list[Problem]]
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("DECKGEN_CACHE_DIR"):
+        return Path(os.environ["DECKGEN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "deckgen"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Changes whenever deckgen's code or a library that shapes its output changes: stale entries never match."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for dist in ("PyYAML", "nh3", "cmarkgfm", "Pygments"):
+        try:
+            versions.append(version(dist))
+        except PackageNotFoundError:
+            versions.append("?")
+    h = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version}|{versions}".encode())
+    package = Path(__file__).parent.parent  # the whole deckgen package, subpackages too
+    for path in sorted(package.rglob("*.py")):  # subpackages too (render/, importers/, ...)
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def private(folder: Path) -> bool:
+    """Whether ``folder`` may hold cache entries: it is missing (it will be created), or it is a real folder owned
+    by this user that nobody else may write to (on a shared machine another user could plant entries)."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+        return False
+    return True
+
+
+class Cache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def key(self, data: bytes, display: str, ctx: CompileContext) -> str:
+        h = hashlib.sha256(code_fingerprint().encode())
+        h.update(json.dumps([display, ctx.digest]).encode())
+        h.update(data)
+        return h.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str, path: Path, widths: dict[str, int]) -> Result | None:
+        """The entry for ``key``, or None if there is none or it is not exactly what :meth:`put` writes."""
+        try:
+            payload = json.loads(read_regular(self._file(key), MAX_ENTRY_BYTES).decode("utf-8"))
+            if type(payload) is not dict or payload.get("key") != key:
+                return None
+            return decode(payload, path, widths)
+        except (OSError, UnsafeFile, ValueError, KeyError, TypeError, IndexError, RecursionError, StopIteration, _Odd):
+            return None  # missing, unreadable or odd: recompute
+
+    def put(self, key: str, result: Result) -> None:
+        """Write an entry (temp file + rename, no fsync: a lost entry only costs speed)."""
+        target = self._file(key)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"key": key, **encode(result)}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a read-only or full cache disk only costs speed
+
+
+# An entry keeps each kind of record (cards, notes, problems) as flat pools: the fixed strings of every record
+# ("s", the same number per record), its fixed numbers ("i"), and the variable-length parts ("vs", "vi"), whose
+# lengths the fixed numbers give. Checking an entry is then a few C loops over whole pools (a str.join raises
+# TypeError on a non-string, sets of types, sums of the counts), not a check per value: a warm build of 50,000
+# cards does not pay for it, and a count that lies makes the sums disagree.
+
+_CARD_S, _CARD_I, _NOTE_S, _NOTE_I, _PROBLEM_S, _PROBLEM_I = 12, 5, 5, 3, 5, 2
+
+
+def widths(ctx: CompileContext) -> dict[str, int]:
+    """The number of fields of each note type a card may have (the built-in ones and the deck's own)."""
+    return {**{key: len(nt.fields) for key, nt in NOTE_TYPES.items()}, **{nt.key: len(nt.fields) for nt in ctx.notetypes}}
+
+
+def encode(result: Result) -> dict[str, Any]:
+    topic, notes, problems = result
+    cards: dict[str, list[Any]] = {"s": [], "i": [], "b": [], "vs": [], "vi": []}
+    for c in topic.cards if topic is not None else ():
+        cards["s"] += (c.id, c.kind, c.topic, c.location.path, c.front, c.back, c.cloze, c.extra, c.source, c.guid,
+                       c.editor_note, c.editor_ref)
+        cards["i"] += (c.location.line, c.location.col, len(c.tags), len(c.spots), len(c.fields))
+        cards["b"].append(c.reverse)
+        cards["vs"] += (*c.tags, *(spot[0] for spot in c.spots), *(x for field in c.fields for x in field))
+        cards["vi"] += (n for spot in c.spots for n in spot[1:])
+    note_pools: dict[str, list[Any]] = {"s": [], "i": [], "vs": [], "vi": []}
+    for n in notes:
+        note_pools["s"] += (n.card_id, n.guid, n.notetype, n.sort_field, n.hash)
+        note_pools["i"] += (len(n.tags), len(n.media), len(n.ords))
+        note_pools["vs"] += (*n.fields, *n.tags, *n.media)
+        note_pools["vi"] += n.ords
+    return {
+        "topic": None if topic is None else [topic.slug, topic.title, topic.location.path, topic.deck, topic.location.line,
+                                             topic.location.col],
+        "cards": cards,
+        "notes": note_pools,
+        "problems": {"s": [x for p in problems for x in (p.location.path, p.message, p.severity, p.context, p.rule)],
+                     "i": [x for p in problems for x in (p.location.line, p.location.col)]},
+    }
+
+
+class _Odd(Exception):
+    """A value of the wrong type or shape in an entry."""
+
+
+def _pools(record: object, names: str) -> list[list[Any]]:
+    if type(record) is not dict or record.keys() != set(names.split()):
+        raise _Odd
+    pools = [record[name] for name in names.split()]
+    if not set(map(type, pools)) <= {list}:
+        raise _Odd
+    return pools
+
+
+def _rows(pool: list[Any], width: int) -> zip[tuple[Any, ...]]:
+    """``pool`` as tuples of ``width`` items (C: zip over one iterator repeated)."""
+    return zip(*[iter(pool)] * width, strict=False)
+
+
+def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Result:
+    """An entry back into values; raises _Odd (or TypeError, ValueError, ...) for anything :func:`encode` does not
+    write."""
+    t = payload["topic"]
+    cs, ci, cb, cvs, cvi = _pools(payload["cards"], "s i b vs vi")
+    ns, ni, nvs, nvi = _pools(payload["notes"], "s i vs vi")
+    ps, pi = _pools(payload["problems"], "s i")
+    if t is not None and (type(t) is not list or len(t) != 6):
+        raise _Odd
+    header = t or ["", "", "", "", 0, 0]
+    for pool in (header[:4], cs, cvs, ns, nvs, ps):
+        "".join(pool)  # TypeError unless every item is a str
+    if not set(map(type, cb)) <= {bool}:
+        raise _Odd
+    if not set(map(type, chain(header[4:], ci, cvi, ni, nvi, pi))) <= {int} or min(chain(header[4:], ci, cvi, ni, nvi, pi)) < 0:
+        raise _Odd
+    count, note_count, problem_count = len(cb), len(ns) // _NOTE_S, len(ps) // _PROBLEM_S
+    if (len(cs), len(ci), len(ns), len(ni), len(ps), len(pi)) != (
+            _CARD_S * count, _CARD_I * count, _NOTE_S * note_count, _NOTE_I * note_count,
+            _PROBLEM_S * problem_count, _PROBLEM_I * problem_count):
+        raise _Odd
+    # the counts must add up to the variable pools exactly (then no slice below is ever cut short)
+    if (sum(ci[2::5]) + sum(ci[3::5]) + 2 * sum(ci[4::5]) != len(cvs) or 2 * sum(ci[3::5]) != len(cvi)
+            or sum(map(widths.__getitem__, ns[2::5])) + sum(ni[0::3]) + sum(ni[1::3]) != len(nvs)  # KeyError: no such type
+            or sum(ni[2::3]) != len(nvi) or (nvi and max(nvi) >= MAX_NUMBER)):
+        raise _Odd
+    if not set(cs[1::_CARD_S]) <= widths.keys() or not set(ps[2::5]) <= {ERROR, WARNING} or (t is None and (count or note_count)):
+        raise _Odd
+    cards = []
+    vs = vi = 0
+    for (card_id, kind, slug, where, front, back, cloze, extra, source, guid, note, ref), (line, col, tag_count, spot_count, field_count), \
+            reverse in zip(_rows(cs, _CARD_S), _rows(ci, _CARD_I), cb, strict=True):
+        tags = tuple(cvs[vs:vs + tag_count])
+        keys = cvs[vs + tag_count:vs + tag_count + spot_count]
+        pairs = cvs[vs + tag_count + spot_count:vs + tag_count + spot_count + 2 * field_count]
+        places = cvi[vi:vi + 2 * spot_count]
+        vs, vi = vs + tag_count + spot_count + 2 * field_count, vi + 2 * spot_count
+        cards.append(Card(card_id, kind, slug, Location(where, line, col), front, back, reverse, cloze, extra, source, tags,
+                          tuple(zip(keys, places[0::2], places[1::2], strict=False)),  # positional: the fields' order
+                          tuple(zip(pairs[0::2], pairs[1::2], strict=False)), guid, note, ref))
+    topic = None
+    if t is not None:
+        topic = Topic(slug=t[0], title=t[1], path=path, location=Location(t[2], t[4], t[5]), cards=tuple(cards), deck=t[3])
+    if not set(ns[0::5]) <= {card.id for card in cards}:
+        raise _Odd
+    notes = []
+    vs = vi = 0
+    for (card_id, guid, notetype, sort_field, digest), (tag_count, media_count, ord_count) in zip(
+            _rows(ns, _NOTE_S), _rows(ni, _NOTE_I), strict=True):
+        width = widths[notetype]
+        fields = tuple(nvs[vs:vs + width])
+        tags = tuple(nvs[vs + width:vs + width + tag_count])
+        media = tuple(nvs[vs + width + tag_count:vs + width + tag_count + media_count])
+        ords = tuple(nvi[vi:vi + ord_count])
+        vs, vi = vs + width + tag_count + media_count, vi + ord_count
+        notes.append(NoteSpec(card_id, guid, notetype, fields, tags, media, sort_field, ords, digest))
+    problems = [Problem(Location(where, line, col), message, severity=severity, context=context, rule=rule)
+                for (where, message, severity, context, rule), (line, col) in zip(
+                    _rows(ps, _PROBLEM_S), _rows(pi, _PROBLEM_I), strict=True)]
+    return topic, notes, problems

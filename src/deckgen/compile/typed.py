@@ -1,0 +1,74 @@
+"""Compiling a card of one of the deck's own note types: each field rendered (Markdown or HTML), and the cards Anki
+will make for the note decided the way Anki decides them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from deckgen.compile.cloze_rules import cloze_problems
+from deckgen.compile.note import CompileContext, NoteSpec, note_hash
+from deckgen.errors import Problem
+from deckgen.model import Card, NoteType
+from deckgen.notetypes import cloze
+from deckgen.notetypes import fields as field_rules
+from deckgen.notetypes import language as templates
+from deckgen.render import render_html, render_markdown
+
+MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib cardgen: ``.min(499)``)
+
+
+@lru_cache(maxsize=512)
+def _parsed(template: str) -> tuple[templates.Node, ...]:
+    return templates.parse(template)  # the note type was checked when deck.yaml was read
+
+
+def _cloze_fields(nt: NoteType) -> tuple[str, ...]:
+    """The fields a cloze note type's templates show through ``{{cloze:Field}}``, each once (none for a standard one)."""
+    return templates.shown_cloze_fields(tuple(side for _, front, back in nt.templates for side in (front, back))) \
+        if nt.is_cloze else ()
+
+
+def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
+    context = f"card '{card.id}'"
+    problems: list[Problem] = []
+    media: list[str] = []
+    given = dict(card.fields)
+    html: list[str] = []
+    cloze_shown = _cloze_fields(nt)
+    for name in nt.fields:
+        text = given.get(name, "")
+        if not text.strip():
+            html.append("")
+            continue
+        render = render_markdown if name in nt.markdown else render_html
+        result = render(text, cloze=name in cloze_shown)  # Anki strips tags inside math in cloze fields: stricter checks
+        for found in result.problems:
+            problems.append(Problem(card.where(f"fields.{name}"), f"field '{name}': {found.message}", severity=found.severity,
+                                    context=context, rule=found.rule))
+        media.extend(result.media)
+        html.append(result.html)
+    tags = ctx.tags(card)
+    for name, message in field_rules.problems(nt, dict(zip(nt.fields, html, strict=True)), tags):
+        where = card.where(f"fields.{name}") if name in given else card.where("tags" if name == "Tags" else "fields")
+        problems.append(Problem(where, message, context=context, rule="html"))
+    if nt.is_cloze:
+        problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in cloze_shown])
+        numbers = {d.number for value in html for d in cloze.parse(value)[0]}
+        ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0}))
+    else:
+        nonempty = {name for name, value in zip(nt.fields, html, strict=True) if not templates.field_is_empty(value)}
+        nonempty |= templates.SPECIAL_FIELDS - {"FrontSide", "Tags"} - set(nt.fields)
+        if tags:
+            nonempty.add("Tags")
+        ords = tuple(i for i, (_, front, _) in enumerate(nt.templates) if templates.renders(_parsed(front), nonempty))
+        if not ords:
+            problems.append(Problem(card.where("fields"), "makes no card: the front of every template of note type "
+                                    f"'{nt.key}' is empty with these fields; fill in a field that a front shows", context=context,
+                                    rule="notetype"))
+    if any(p.is_error for p in problems):
+        return None, problems
+    fields = tuple(html)
+    spec = NoteSpec(card_id=card.id, guid=ctx.guid(card), notetype=nt.key, fields=fields, tags=tags,
+                    media=tuple(dict.fromkeys(media)), sort_field=fields[nt.sort_field], ords=ords,
+                    hash=note_hash(nt.id, fields, tags))
+    return spec, problems

@@ -1,0 +1,26 @@
+"""Media files that a note type's templates or CSS use (a font, a background, Anki's ``_style.css`` convention).
+
+They go into the package like the files fields use, a missing one is an error, and they are not reported as unused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deckgen.model import NoteType
+
+# src="x" / href="x" / src='x' in templates, url(x) / url("x") in CSS or style attributes, [sound:x] in templates
+_REFS = re.compile(r"""\b(?:src|href)\s*=\s*(?:"([^"{}]*)"|'([^'{}]*)')|\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|\[sound:([^\]{}]+)\]""")
+
+
+def notetype_media(nt: NoteType) -> list[str]:
+    """File names (in the cards folder's media/) that ``nt``'s templates and CSS refer to, in order of appearance.
+    URLs with a scheme, paths with a folder and template substitutions are not files of the deck's."""
+    found: list[str] = []
+    texts = [nt.css, *(side for _, front, back in nt.templates for side in (front, back))]
+    for text in texts:
+        for match in _REFS.finditer(text):
+            name = next(group for group in match.groups() if group is not None).strip()
+            if name and ":" not in name and "/" not in name and "\\" not in name and not name.startswith(("#", ".")):
+                found.append(name)
+    return list(dict.fromkeys(found))

@@ -1,0 +1,43 @@
+"""The shape of a cards folder: file names, slugs, and reading a file that must stay inside the folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from deckgen.errors import Location, Problem
+from deckgen.source.yamlfile import read_bytes
+
+DECK_FILE = "deck.yaml"
+LOCK_FILE = "deckgen.lock"
+MEDIA_DIR = "media"
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+# Anki inserts tags ({{Tags}}) and deck names ({{Deck}}, {{Subdeck}}) into cards as raw HTML: no markup in them
+_UNSAFE_NAME = re.compile(r"[<>\"]|&(?!\s)")
+_UNSAFE_TAG = re.compile(r"[<>\"'&]")
+
+
+def name_markup(name: str, *, tag: bool = False) -> str | None:
+    """The first character of ``name`` that would be markup where Anki shows it raw (None: there is none)."""
+    found = (_UNSAFE_TAG if tag else _UNSAFE_NAME).search(name)
+    return found.group(0) if found else None
+
+
+SLUG_HINT = "use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')"
+
+
+def outside(root: Path, path: Path) -> bool:
+    """Whether ``path`` (after resolving links) is not inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
+
+
+def read_file_bytes(root: Path, path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """A file of the cards folder; a symbolic link that leaves the folder is refused."""
+    if path.is_symlink() and outside(root, path):
+        return None, [Problem(Location(display), "is a symbolic link to a file outside the cards folder; copy the file in instead")]
+    return read_bytes(path, display)

@@ -1,0 +1,140 @@
+"""deck.yaml, the deck manifest: identity, name, description, citation, styling and the deck's own note types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from deckgen.errors import Location, Problem, UsageError
+from deckgen.model import Citation, NoteType, Reference
+from deckgen.notetypes.builtin import builtin_notetypes
+from deckgen.source import keys as spec
+from deckgen.source import requires
+from deckgen.source.includes import Reader, disk_reader, text_or_file
+from deckgen.source.layout import DECK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
+from deckgen.source.notetypes import read_notetypes
+from deckgen.source.yamlfile import NodeReader, file_display, load
+
+DECK_KEYS = spec.names(spec.DECK)
+CITATION_KEYS = spec.names(spec.CITATION)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    key: str
+    name: str
+    tag: str
+    description: str
+    citation: Citation | None
+    location: Location
+    notetypes: tuple[NoteType, ...] = builtin_notetypes()
+    css: str = ""
+    topic_tags: bool = True
+    order: tuple[tuple[str, Location], ...] = ()  # topic slugs listed in deck.yaml's 'order', and where
+    references: tuple[Reference, ...] = ()
+
+
+def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
+    """The deck manifest. A missing or non-folder ``root`` is a usage error."""
+    if not root.exists():
+        raise UsageError(f"cards folder '{file_display(root)}' does not exist; pass the folder that holds deck.yaml")
+    if not root.is_dir():
+        raise UsageError(f"'{file_display(root)}' is not a folder; pass the folder that holds deck.yaml")
+    path = root / DECK_FILE
+    display = file_display(path)
+    if not path.exists():
+        return None, [Problem(Location(display), MISSING_MANIFEST)]
+    data, problems = read_file_bytes(root, path, display)
+    if data is None:
+        return None, problems
+    return parse_manifest(data, display, disk_reader(root))
+
+
+MISSING_MANIFEST = "missing deck manifest; create deck.yaml with key, name and description"
+
+
+def parse_manifest(data: bytes, display: str, include: Reader) -> tuple[Manifest | None, list[Problem]]:
+    """The deck manifest from the bytes of deck.yaml; ``include`` reads the files it names (templates, CSS)."""
+    text, node, problems = load(data, display)
+    if node is None:
+        return None, problems
+    r = NodeReader(display, text)
+    manifest = _read(r, node, include, display)
+    return (manifest if not r.errors_since(0) else None), r.problems
+
+
+def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Manifest | None:
+    fields = r.mapping(node, "deck", DECK_KEYS, required=spec.required(spec.DECK))
+    if fields is None:
+        return None
+    values: dict[str, str | None] = {}
+    for key in ("key", "name", "tag", "description"):
+        if key in fields:
+            values[key] = r.text(fields[key][1], "deck", key)
+    for key in ("key", "tag"):
+        value = values.get(key)
+        if value is not None and not SLUG.match(value):
+            r.error(fields[key][1], f"'{key}' must be a slug, got '{value}'; {SLUG_HINT}", "deck")
+            values[key] = None
+    deck_name = values.get("name")
+    if deck_name is not None and any(not part.strip() for part in deck_name.split("::")):
+        r.error(fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck")
+    elif deck_name is not None and (char := name_markup(deck_name)) is not None:
+        r.error(fields["name"][1], f"deck name '{deck_name}' contains '{char}'; deck names may not hold < > \" or an '&' that "
+                                   "starts an entity (Anki shows {{Deck}} as HTML)", "deck")
+    citation = _read_citation(r, fields["source"][1]) if "source" in fields else None
+    if "requires" in fields:  # whether this deckgen meets it: requires.version_problem, before anything else
+        wanted = r.text(fields["requires"][1], "deck", "requires")
+        message = requires.invalid(wanted) if wanted is not None else None
+        if message is not None:
+            r.error(fields["requires"][1], message, "deck")
+    topic_tags = True
+    if "topic_tags" in fields:
+        topic_tags = r.boolean(fields["topic_tags"][1], "deck", "topic_tags") is not False
+    css = ""
+    if "css" in fields:
+        text = text_or_file(r, fields["css"][1], include, "deck", "css")
+        css = text.value if text is not None else ""
+    order: list[tuple[str, Location]] = []
+    if "order" in fields:
+        for slug, item in r.text_list(fields["order"][1], "deck", "order") or ():
+            order.append((slug, r.loc(item)))
+    references = _read_references(r, fields["references"][1]) if "references" in fields else ()
+    deck_key = values.get("key")
+    notetypes = builtin_notetypes(css)
+    if "note_types" in fields and deck_key is not None:
+        own = read_notetypes(r, fields["note_types"][1], include, deck_key, css)
+        notetypes += tuple(own or ())
+    name, description = values.get("name"), values.get("description")
+    if r.errors_since(0) or deck_key is None or name is None or description is None:
+        return None
+    return Manifest(key=deck_key, name=name.strip(), tag=values.get("tag") or deck_key, description=description, citation=citation,
+                    location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags,
+                    order=tuple(order), references=references)
+
+
+def _read_references(r: NodeReader, node: yaml.Node) -> tuple[Reference, ...]:
+    """``references:``: reference key (a slug, cited by editor's notes) -> the full reference, as text."""
+    context = "deck references"
+    keys = tuple(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)) if isinstance(node, yaml.MappingNode) else ()
+    fields = r.mapping(node, context, keys)  # any key is allowed; this reports tags, duplicates and non-text keys
+    references = []
+    for key, (key_node, value_node) in (fields or {}).items():
+        text = r.text(value_node, context, key)
+        if not SLUG.match(key):
+            r.error(key_node, f"reference key '{key}' must be a slug; use lowercase letters, digits, '-' and '_' (e.g. 'smith-2023')", context)
+        elif text is not None:
+            references.append(Reference(key, " ".join(text.split()), r.loc(key_node)))
+    return tuple(references)
+
+
+def _read_citation(r: NodeReader, node: yaml.Node) -> Citation | None:
+    fields = r.mapping(node, "deck source", CITATION_KEYS, required=spec.required(spec.CITATION))
+    if fields is None:
+        return None
+    values = {key: r.text(value, "deck source", key, any_scalar=True) for key, (_, value) in fields.items()}
+    if "title" not in fields or any(v is None for v in values.values()):
+        return None
+    return Citation(**{k: v.strip() for k, v in values.items() if v is not None})
