@@ -56,17 +56,17 @@ def test_hostile_field_renders_in_bounded_time(name: str) -> None:
     text = HOSTILE[name]
     assert len(text) <= MAX_FIELD_CHARS
     for render, cloze in ((render_markdown, False), (render_markdown, True), (render_html, True)):
-        start = time.perf_counter()
+        start = time.process_time()
         rendered = render(text, cloze=cloze)
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert elapsed < 2.0, f"{name}: {render.__name__}(cloze={cloze}) took {elapsed:.2f}s"
         assert len(rendered.problems) <= 100, name
 
 
 def test_field_over_the_limit_is_refused_at_once() -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     rendered = render_markdown("<!--" * 1_000_000)
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert rendered.html == ""
     assert [p.message for p in rendered.problems] == [
         "field is 4,000,000 characters long; deckgen renders fields of up to 65,536 characters (a card shows one "
