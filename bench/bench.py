@@ -55,9 +55,14 @@ def genanki_baseline_factory(cards: Path, out: Path) -> Callable[[], None]:
 
     plan = plan_build(cards)
     models = {
-        key: genanki.Model(nt.id, nt.name, fields=[{"name": f} for f in nt.fields],
-                           templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in nt.templates], css=CSS,
-                           model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK)
+        key: genanki.Model(
+            nt.id,
+            nt.name,
+            fields=[{"name": f} for f in nt.fields],
+            templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in nt.templates],
+            css=CSS,
+            model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK,
+        )
         for key, nt in NOTE_TYPES.items()
     }
     specs = [(models[n.notetype], list(n.fields), list(n.tags), n.guid) for n in plan.notes]
@@ -78,7 +83,9 @@ def run_cli(*args: str, cwd: Path | None = None) -> tuple[float, int]:
     child would count this (large) benchmark process's pages until it execs."""
     timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
-    proc = subprocess.run([*timer, *DECKGEN, *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        [*timer, *DECKGEN, *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     elapsed = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(f"deckgen {' '.join(args)} failed: {proc.stderr}")
@@ -88,9 +95,19 @@ def run_cli(*args: str, cwd: Path | None = None) -> tuple[float, int]:
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b",
-                        "GIT_COMMITTER_EMAIL": "b@b"})
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@b",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@b",
+        },
+    )
 
 
 def edit_cards(cards: Path, fraction: float) -> int:
@@ -197,26 +214,34 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, libyaml={yaml.__with_libyaml__}, best of {args.repeat}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, libyaml={yaml.__with_libyaml__}, best of {args.repeat}"
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
         for n in sizes:
             rows.append(bench_size(n, args.repeat, Path(tmp)))
             print(f"  measured {n} cards", file=sys.stderr)
-    header = ("| cards | C-loader parse | genanki write | build (cold) | ratio to parse+genanki | build CLI | peak RSS "
-              "| rebuild (1 card) | ratio to cold build | rebuild CLI / build CLI | check CLI | diff CLI (1%) | build, 1 process |")
+    header = (
+        "| cards | C-loader parse | genanki write | build (cold) | ratio to parse+genanki | build CLI | peak RSS "
+        "| rebuild (1 card) | ratio to cold build | rebuild CLI / build CLI | check CLI | diff CLI (1%) | build, 1 process |"
+    )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for r in rows:
         diff = f"{r['diff_cli']:.2f} s" if "diff_cli" in r else "n/a"
-        print(f"| {int(r['cards']):,} | {r['parse']:.2f} s | {r['genanki']:.2f} s | {r['build']:.2f} s | "
-              f"{r['ratio']:.2f}× | {r['build_cli']:.2f} s | {r['rss_mb']:.0f} MB | {r['rebuild']:.2f} s | "
-              f"{r['rebuild_ratio']:.2f}× | {r['rebuild_cli']:.2f} s ({r['rebuild_cli'] / r['build_cli']:.2f}×) | "
-              f"{r['check_cli']:.2f} s | {diff} | {r['build_1job']:.2f} s "
-              f"({r['ratio_1job']:.2f}×) |")
+        print(
+            f"| {int(r['cards']):,} | {r['parse']:.2f} s | {r['genanki']:.2f} s | {r['build']:.2f} s | "
+            f"{r['ratio']:.2f}× | {r['build_cli']:.2f} s | {r['rss_mb']:.0f} MB | {r['rebuild']:.2f} s | "
+            f"{r['rebuild_ratio']:.2f}× | {r['rebuild_cli']:.2f} s ({r['rebuild_cli'] / r['build_cli']:.2f}×) | "
+            f"{r['check_cli']:.2f} s | {diff} | {r['build_1job']:.2f} s "
+            f"({r['ratio_1job']:.2f}×) |"
+        )
     help_t, click_t = help_ratio(args.repeat)
-    print(f"\n`deckgen --help`: {help_t * 1000:.0f} ms vs `python -c 'import click'`: {click_t * 1000:.0f} ms "
-          f"({help_t / click_t:.2f}×)")
+    print(
+        f"\n`deckgen --help`: {help_t * 1000:.0f} ms vs `python -c 'import click'`: {click_t * 1000:.0f} ms "
+        f"({help_t / click_t:.2f}×)"
+    )
 
 
 if __name__ == "__main__":

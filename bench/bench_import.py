@@ -26,11 +26,19 @@ def make_package(path: Path, notes: int, media: int, folder: Path) -> None:
     import genanki
 
     model = genanki.Model(
-        1_607_392_319, "Chinese vocabulary",
+        1_607_392_319,
+        "Chinese vocabulary",
         fields=[{"name": "Hanzi"}, {"name": "Pinyin"}, {"name": "English"}, {"name": "Audio"}],
-        templates=[{"name": "Recognise", "qfmt": "{{Hanzi}}", "afmt": "{{FrontSide}}<hr id=answer>{{Pinyin}}<br>{{English}}<br>{{Audio}}"},
-                   {"name": "Listen", "qfmt": "{{#Audio}}{{Audio}}{{/Audio}}", "afmt": "{{FrontSide}}<hr id=answer>{{Hanzi}}"}],
-        css=".card { font-size: 24px; }")
+        templates=[
+            {
+                "name": "Recognise",
+                "qfmt": "{{Hanzi}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Pinyin}}<br>{{English}}<br>{{Audio}}",
+            },
+            {"name": "Listen", "qfmt": "{{#Audio}}{{Audio}}{{/Audio}}", "afmt": "{{FrontSide}}<hr id=answer>{{Hanzi}}"},
+        ],
+        css=".card { font-size: 24px; }",
+    )
     deck = genanki.Deck(2_059_400_110, "Benchmark::Vocabulary")
     files = []
     folder.mkdir(parents=True, exist_ok=True)
@@ -40,8 +48,14 @@ def make_package(path: Path, notes: int, media: int, folder: Path) -> None:
         files.append(str(folder / name))
     for i in range(notes):
         audio = f"[sound:詞 {(i // 2) % media:05d}.mp3]" if i % 2 == 0 else ""
-        deck.add_note(genanki.Note(model=model, guid=f"bench{i:06d}", tags=[f"lesson-{i % 40:02d}"],
-                                   fields=[f"詞{i}", f"cí {i}", f"word <b>{i}</b> &amp; more", audio]))
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                guid=f"bench{i:06d}",
+                tags=[f"lesson-{i % 40:02d}"],
+                fields=[f"詞{i}", f"cí {i}", f"word <b>{i}</b> &amp; more", audio],
+            )
+        )
     package = genanki.Package(deck, media_files=files)
     package.write_to_file(str(path), timestamp=1_700_000_000)
 
@@ -76,8 +90,12 @@ def main() -> None:
         def run_import() -> None:
             out = root / "cards"
             shutil.rmtree(out, ignore_errors=True)
-            subprocess.run([sys.executable, "-m", "deckgen", "import", str(apkg), "-o", str(out)], check=True,
-                           stdout=subprocess.DEVNULL, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+            subprocess.run(
+                [sys.executable, "-m", "deckgen", "import", str(apkg), "-o", str(out)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+            )
 
         baseline = best(extract, args.repeat)
         command = best(run_import, args.repeat)
@@ -88,8 +106,10 @@ def main() -> None:
         print("| step | time |")
         print("|---|---|")
         print(f"| unzip the package (zipfile.extractall, baseline) | {baseline:.2f} s |")
-        print(f"| deckgen import (CLI: read, check, build-check, write {topics} topic files, {copied:,} media files) "
-              f"| {command:.2f} s ({command / baseline:.1f}x) |")
+        print(
+            f"| deckgen import (CLI: read, check, build-check, write {topics} topic files, {copied:,} media files) "
+            f"| {command:.2f} s ({command / baseline:.1f}x) |"
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -34,7 +34,9 @@ def card_yaml(rng: random.Random, i: int) -> str:
         if kind == 0:
             lines.append("    reverse: true")
     elif kind < 9:
-        lines.append(f'    cloze: "The {sentence(rng, 5)} is {{{{c1::{sentence(rng, 2)}}}}} in about {{{{c2::{i % 97}%}}}} (#{i})."')
+        lines.append(
+            f'    cloze: "The {sentence(rng, 5)} is {{{{c1::{sentence(rng, 2)}}}}} in about {{{{c2::{i % 97}%}}}} (#{i})."'
+        )
     else:
         lines.append(f'    front: "Which **{sentence(rng, 3)}** has <5% of {sentence(rng, 4)} (#{i})?"')
         lines.append(f'    back: "- {sentence(rng, 3)}\\n- {sentence(rng, 3)}"')
@@ -52,5 +54,7 @@ def generate(root: Path, n_cards: int, per_file: int = 100, seed: int = 1) -> Pa
     (cards / "deck.yaml").write_text(DECK.format(n=n_cards), encoding="utf-8")
     for f, start in enumerate(range(0, n_cards, per_file)):
         body = "".join(card_yaml(rng, i) for i in range(start, min(start + per_file, n_cards)))
-        (cards / f"topic-{f:04d}.yaml").write_text(f"topic: topic-{f:04d}\ntitle: Topic {f}\ncards:\n{body}", encoding="utf-8")
+        (cards / f"topic-{f:04d}.yaml").write_text(
+            f"topic: topic-{f:04d}\ntitle: Topic {f}\ncards:\n{body}", encoding="utf-8"
+        )
     return cards

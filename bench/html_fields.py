@@ -31,7 +31,7 @@ def change(before: str, after: str) -> str:
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op != "equal":
-            return f"{before[max(0, a1 - 8):a2 + 8]!r} -> {after[max(0, b1 - 8):b2 + 8]!r}"
+            return f"{before[max(0, a1 - 8) : a2 + 8]!r} -> {after[max(0, b1 - 8) : b2 + 8]!r}"
     return "?"
 
 

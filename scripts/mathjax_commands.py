@@ -30,8 +30,8 @@ def object_keys(text: str, start: int) -> list[str]:
             j = i + 1
             while text[j] != c:
                 j += 2 if text[j] == "\\" else 1
-            literal = text[i + 1:j]
-            if depth == 1 and expect_key and re.match(r"\s*:", text[j + 1:]):
+            literal = text[i + 1 : j]
+            if depth == 1 and expect_key and re.match(r"\s*:", text[j + 1 :]):
                 keys.append(literal.encode().decode("unicode_escape"))
                 expect_key = False
             i = j + 1

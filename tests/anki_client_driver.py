@@ -37,19 +37,41 @@ def _open(path: str):  # type: ignore[no-untyped-def]
 def _state(col) -> dict:  # type: ignore[no-untyped-def]
     notetypes = {}
     for model in col.models.all():
-        notetypes[str(model["id"])] = {"name": model["name"], "fields": [f["name"] for f in model["flds"]],
-                                       "templates": [t["name"] for t in model["tmpls"]]}
+        notetypes[str(model["id"])] = {
+            "name": model["name"],
+            "fields": [f["name"] for f in model["flds"]],
+            "templates": [t["name"] for t in model["tmpls"]],
+        }
     notes = []
     for nid, guid, mid, mod, tags, flds in col.db.all("select id, guid, mid, mod, tags, flds from notes order by id"):
         fields = flds.split("\x1f")
         names = notetypes[str(mid)]["fields"]
-        notes.append({"id": nid, "guid": guid, "notetype": notetypes[str(mid)]["name"], "mod": mod,
-                      "tags": tags.split(), "fields": dict(zip(names, fields))})  # noqa: B905 (runs on old Pythons too)
+        notes.append(
+            {
+                "id": nid,
+                "guid": guid,
+                "notetype": notetypes[str(mid)]["name"],
+                "mod": mod,
+                "tags": tags.split(),
+                "fields": dict(zip(names, fields)),  # noqa: B905 (runs on old Pythons too)
+            }
+        )
     cards = [
-        {"id": cid, "nid": nid, "deck": col.decks.get(did)["name"], "ord": ord_, "type": type_, "queue": queue,
-         "due": due, "ivl": ivl, "reps": reps, "lapses": lapses}
+        {
+            "id": cid,
+            "nid": nid,
+            "deck": col.decks.get(did)["name"],
+            "ord": ord_,
+            "type": type_,
+            "queue": queue,
+            "due": due,
+            "ivl": ivl,
+            "reps": reps,
+            "lapses": lapses,
+        }
         for cid, nid, did, ord_, type_, queue, due, ivl, reps, lapses in col.db.all(
-            "select id, nid, did, ord, type, queue, due, ivl, reps, lapses from cards order by id")
+            "select id, nid, did, ord, type, queue, due, ivl, reps, lapses from cards order by id"
+        )
     ]
     revlog = [list(row) for row in col.db.all("select id, cid, ease, ivl, type from revlog order by id")]
     import anki
@@ -57,8 +79,13 @@ def _state(col) -> dict:  # type: ignore[no-untyped-def]
     version = getattr(anki, "version", None)
     if version is None:
         from anki.buildinfo import version  # type: ignore[no-redef]
-    return {"anki": version, "notetypes": sorted(v["name"] for v in notetypes.values()), "notes": notes,
-            "cards": cards, "revlog": revlog}
+    return {
+        "anki": version,
+        "notetypes": sorted(v["name"] for v in notetypes.values()),
+        "notes": notes,
+        "cards": cards,
+        "revlog": revlog,
+    }
 
 
 def do_import(col, apkg: str) -> dict:  # type: ignore[no-untyped-def]

@@ -33,23 +33,37 @@ CUSTOM_CSS = """\
 ruby rt { font-size: 0.5em; }
 """
 CUSTOM_TEMPLATES = [
-    ("Recognise", '<div class="hanzi">{{Hanzi}}</div>',
-     '{{FrontSide}}<hr id=answer><div class="pinyin">{{Pinyin}}</div>{{Ruby}}<br>{{English}}<br>{{Audio}}'),
-    ("Listen", "{{#Audio}}{{Audio}}<br>Which word?{{/Audio}}",
-     "{{FrontSide}}<hr id=answer>{{Hanzi}}{{#Picture}}<br>{{Picture}}{{/Picture}}"),
-    ("Recall", "{{#English}}{{English}}{{/English}}",
-     "{{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}{{#Notes}}<div class=notes>{{Notes}}</div>{{/Notes}}"),
+    (
+        "Recognise",
+        '<div class="hanzi">{{Hanzi}}</div>',
+        '{{FrontSide}}<hr id=answer><div class="pinyin">{{Pinyin}}</div>{{Ruby}}<br>{{English}}<br>{{Audio}}',
+    ),
+    (
+        "Listen",
+        "{{#Audio}}{{Audio}}<br>Which word?{{/Audio}}",
+        "{{FrontSide}}<hr id=answer>{{Hanzi}}{{#Picture}}<br>{{Picture}}{{/Picture}}",
+    ),
+    (
+        "Recall",
+        "{{#English}}{{English}}{{/English}}",
+        "{{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}{{#Notes}}<div class=notes>{{Notes}}</div>{{/Notes}}",
+    ),
 ]
 
 
 def png(seed: int) -> bytes:
     """A real 1x1 PNG whose colour depends on ``seed`` (so every file has its own bytes)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     raw = b"\x00" + bytes([seed % 256, (seed * 7) % 256, (seed * 13) % 256])
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def mp3(seed: int) -> bytes:
@@ -72,7 +86,9 @@ class Expected:
     """What a reader must find, read from the collection through Anki's own API."""
 
     deck_names: list[str]
-    notetypes: dict[str, dict[str, Any]]  # by name: id, kind, fields, templates [(name, qfmt, afmt)], css, sortf, mod, stock
+    notetypes: dict[
+        str, dict[str, Any]
+    ]  # by name: id, kind, fields, templates [(name, qfmt, afmt)], css, sortf, mod, stock
     notes: dict[str, dict[str, Any]]  # by GUID: notetype (name), fields, tags, mod, deck
     media: dict[str, bytes]  # referenced by notes or note types (what an .apkg carries)
     all_media: dict[str, bytes]  # the collection's whole media folder (what a .colpkg carries)
@@ -120,32 +136,95 @@ def fill(col: Any) -> None:
     _custom_notetype(col)
     for name, data in MEDIA.items():
         assert col.media.write_data(name, data) == name  # Anki keeps each name as written
-    _add(col, "Basic", TOP, {"Front": "What does <b>你好</b> mean?", "Back": "hello&nbsp;<br>(a greeting)"}, ["greetings"])
+    _add(
+        col,
+        "Basic",
+        TOP,
+        {"Front": "What does <b>你好</b> mean?", "Back": "hello&nbsp;<br>(a greeting)"},
+        ["greetings"],
+    )
     _add(col, "Basic", TOP, {"Front": "Front with trailing space ", "Back": "line one<div>line two</div>"}, [])
     _add(col, "Basic (and reversed card)", VOCAB_DECK, {"Front": "貓", "Back": "cat"}, ["animals", "lesson::01"])
-    _add(col, "Basic (optional reversed card)", VOCAB_DECK,
-         {"Front": "狗", "Back": "dog", "Add Reverse": "y"}, ["animals"])
-    _add(col, "Basic (optional reversed card)", VOCAB_DECK, {"Front": "鳥", "Back": "bird", "Add Reverse": ""}, ["animals"])
-    _add(col, "Basic (type in the answer)", GRAMMAR_DECK, {"Front": "The particle for questions", "Back": "嗎"}, ["particles"])
-    _add(col, "Cloze", GRAMMAR_DECK,
-         {"Text": "{{c1::了}} marks a change; {{c2::過}} marks experience", "Back Extra": "<i>aspect</i> particles"},
-         ["particles", "grammar"])
-    _add(col, "Cloze", TOP, {"Text": "Math stays as written: \\(x^{2}\\) and {{c1::\\frac{1}{2} }}", "Back Extra": ""}, [])
-    _add(col, "Image Occlusion", TOP,
-         {"Occlusion": "{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.1:oi=1}}",
-          "Image": '<img src="occlusion base 図.png">', "Header": "Label the map", "Back Extra": "", "Comments": ""},
-         ["maps"])
-    _add(col, CUSTOM, VOCAB_DECK, {
-        "Hanzi": "陳月美", "Pinyin": "Chén Yuèměi", "Zhuyin": "ㄔㄣˊ ㄩㄝˋ ㄇㄟˇ",
-        "Ruby": "<ruby>陳<rp>(</rp><rt>ㄔㄣˊ</rt><rp>)</rp>月<rp>(</rp><rt>ㄩㄝˋ</rt><rp>)</rp>美<rp>(</rp><rt>ㄇㄟˇ</rt><rp>)</rp></ruby>",
-        "English": "a woman from Vietnam", "Audio": "[sound:陳月美.mp3]",
-        "Picture": '<img src="it\'s here &amp; there.png">', "Notes": "",
-    }, ["book-1", "lesson-01"])
-    _add(col, CUSTOM, VOCAB_DECK, {
-        "Hanzi": "一下", "Pinyin": "yíxià", "Zhuyin": "ㄧˊ ㄒㄧㄚˋ", "Ruby": "<ruby>一下<rt>yíxià</rt></ruby>",
-        "English": "", "Audio": "[sound:一下⋯一下⋯.mp3]", "Picture": '<img src="two words.jpg">',
-        "Notes": "Used as <code>V一下</code>.\nSecond line\tand a tab",
-    }, ["book-1", "lesson-02"])
+    _add(
+        col,
+        "Basic (optional reversed card)",
+        VOCAB_DECK,
+        {"Front": "狗", "Back": "dog", "Add Reverse": "y"},
+        ["animals"],
+    )
+    _add(
+        col,
+        "Basic (optional reversed card)",
+        VOCAB_DECK,
+        {"Front": "鳥", "Back": "bird", "Add Reverse": ""},
+        ["animals"],
+    )
+    _add(
+        col,
+        "Basic (type in the answer)",
+        GRAMMAR_DECK,
+        {"Front": "The particle for questions", "Back": "嗎"},
+        ["particles"],
+    )
+    _add(
+        col,
+        "Cloze",
+        GRAMMAR_DECK,
+        {"Text": "{{c1::了}} marks a change; {{c2::過}} marks experience", "Back Extra": "<i>aspect</i> particles"},
+        ["particles", "grammar"],
+    )
+    _add(
+        col,
+        "Cloze",
+        TOP,
+        {"Text": "Math stays as written: \\(x^{2}\\) and {{c1::\\frac{1}{2} }}", "Back Extra": ""},
+        [],
+    )
+    _add(
+        col,
+        "Image Occlusion",
+        TOP,
+        {
+            "Occlusion": "{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.1:oi=1}}",
+            "Image": '<img src="occlusion base 図.png">',
+            "Header": "Label the map",
+            "Back Extra": "",
+            "Comments": "",
+        },
+        ["maps"],
+    )
+    _add(
+        col,
+        CUSTOM,
+        VOCAB_DECK,
+        {
+            "Hanzi": "陳月美",
+            "Pinyin": "Chén Yuèměi",
+            "Zhuyin": "ㄔㄣˊ ㄩㄝˋ ㄇㄟˇ",
+            "Ruby": "<ruby>陳<rp>(</rp><rt>ㄔㄣˊ</rt><rp>)</rp>月<rp>(</rp><rt>ㄩㄝˋ</rt><rp>)</rp>美<rp>(</rp><rt>ㄇㄟˇ</rt><rp>)</rp></ruby>",
+            "English": "a woman from Vietnam",
+            "Audio": "[sound:陳月美.mp3]",
+            "Picture": '<img src="it\'s here &amp; there.png">',
+            "Notes": "",
+        },
+        ["book-1", "lesson-01"],
+    )
+    _add(
+        col,
+        CUSTOM,
+        VOCAB_DECK,
+        {
+            "Hanzi": "一下",
+            "Pinyin": "yíxià",
+            "Zhuyin": "ㄧˊ ㄒㄧㄚˋ",
+            "Ruby": "<ruby>一下<rt>yíxià</rt></ruby>",
+            "English": "",
+            "Audio": "[sound:一下⋯一下⋯.mp3]",
+            "Picture": '<img src="two words.jpg">',
+            "Notes": "Used as <code>V一下</code>.\nSecond line\tand a tab",
+        },
+        ["book-1", "lesson-02"],
+    )
     _add(col, CUSTOM, TOP, {"Hanzi": "好", "Pinyin": "hǎo", "English": "good"}, [])
     col.decks.save(_described(col, TOP, "Vocabulary and grammar from <i>A Course in Contemporary Chinese</i>."))
     # a deck edited over years: every note and note type with a modification time of its own
@@ -166,17 +245,26 @@ def expected_of(col: Any) -> Expected:
     notetypes: dict[str, dict[str, Any]] = {}
     for model in col.models.all():
         notetypes[model["name"]] = {
-            "id": model["id"], "kind": "cloze" if model["type"] == 1 else "standard",
+            "id": model["id"],
+            "kind": "cloze" if model["type"] == 1 else "standard",
             "fields": [f["name"] for f in model["flds"]],
             "templates": [(t["name"], t["qfmt"], t["afmt"]) for t in model["tmpls"]],
-            "css": model["css"], "sortf": model["sortf"], "mod": model["mod"], "stock": model.get("originalStockKind", 0),
+            "css": model["css"],
+            "sortf": model["sortf"],
+            "mod": model["mod"],
+            "stock": model.get("originalStockKind", 0),
         }
     notes: dict[str, dict[str, Any]] = {}
     for nid in col.find_notes(""):
         note = col.get_note(nid)
         card = min(note.cards(), key=lambda c: c.ord)
-        notes[note.guid] = {"notetype": note.note_type()["name"], "fields": list(note.fields), "tags": list(note.tags),
-                            "mod": note.mod, "deck": col.decks.name(card.did)}
+        notes[note.guid] = {
+            "notetype": note.note_type()["name"],
+            "fields": list(note.fields),
+            "tags": list(note.tags),
+            "mod": note.mod,
+            "deck": col.decks.name(card.did),
+        }
     folder = Path(col.media.dir())
     all_media = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     referenced = {name: data for name, data in all_media.items() if name != "unused leftover.png"}
@@ -192,9 +280,13 @@ def export_all(col: Any, out: Path) -> dict[str, Path]:
     paths = {}
     for key, legacy in (("apkg", False), ("apkg_legacy", True)):
         path = out / f"{key}.apkg"
-        col.export_anki_package(out_path=str(path), limit=limit,
-                                options=ExportAnkiPackageOptions(with_scheduling=False, with_deck_configs=False,
-                                                                 with_media=True, legacy=legacy))
+        col.export_anki_package(
+            out_path=str(path),
+            limit=limit,
+            options=ExportAnkiPackageOptions(
+                with_scheduling=False, with_deck_configs=False, with_media=True, legacy=legacy
+            ),
+        )
         paths[key] = path
     paths["apkg_anki2"] = anki2_package(paths["apkg_legacy"], out / "apkg_anki2.apkg")
     return paths
@@ -236,8 +328,18 @@ def crowdanki_export(col: Any, out: Path) -> Path:
             models[uuids[mid]] = {"__type__": "NoteModel", "crowdanki_uuid": uuids[mid], **model}
         return uuids[mid]
 
-    deck_filter = {"mod", "usn", "id", "collapsed", "browserCollapsed", "newToday", "revToday", "lrnToday", "timeToday",
-                   "conf"}
+    deck_filter = {
+        "mod",
+        "usn",
+        "id",
+        "collapsed",
+        "browserCollapsed",
+        "newToday",
+        "revToday",
+        "lrnToday",
+        "timeToday",
+        "conf",
+    }
 
     def deck_json(name: str, child: bool) -> dict[str, Any]:
         deck = col.decks.by_name(name)
@@ -251,21 +353,35 @@ def crowdanki_export(col: Any, out: Path) -> Path:
         nids = col.db.list("select distinct nid from cards where did = ? order by nid", deck["id"])
         for nid in nids:
             note = col.get_note(nid)
-            notes.append({"__type__": "Note", "data": "", "fields": list(note.fields), "flags": 0, "guid": note.guid,
-                          "note_model_uuid": model_uuid(note.mid), "tags": list(note.tags)})
+            notes.append(
+                {
+                    "__type__": "Note",
+                    "data": "",
+                    "fields": list(note.fields),
+                    "flags": 0,
+                    "guid": note.guid,
+                    "note_model_uuid": model_uuid(note.mid),
+                    "tags": list(note.tags),
+                }
+            )
             files.update(col.media.files_in_str(note.mid, "\x1f".join(note.fields)))
         data["notes"] = notes
         data["media_files"] = sorted(files)
         prefix = name + "::"
-        children = sorted(d.name for d in col.decks.all_names_and_ids()
-                          if d.name.startswith(prefix) and "::" not in d.name[len(prefix):])
+        children = sorted(
+            d.name
+            for d in col.decks.all_names_and_ids()
+            if d.name.startswith(prefix) and "::" not in d.name[len(prefix) :]
+        )
         data["children"] = [deck_json(c, True) for c in children]
         return data
 
     top = deck_json(TOP, False)
     top["media_files"] = sorted(set(top["media_files"]) | {"_kaiti.woff2"})  # files of the note models' templates/CSS
     top["note_models"] = list(models.values())
-    top["deck_configurations"] = [{"__type__": "DeckConfig", "crowdanki_uuid": top["deck_config_uuid"], "name": "Default"}]
+    top["deck_configurations"] = [
+        {"__type__": "DeckConfig", "crowdanki_uuid": top["deck_config_uuid"], "name": "Default"}
+    ]
     (folder / "deck.json").write_text(json.dumps(top, sort_keys=True, indent=4, ensure_ascii=False), encoding="utf-8")
     src = Path(col.media.dir())
 

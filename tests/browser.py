@@ -133,13 +133,17 @@ class Chromium:
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             self.call(f"{domain}.enable", session)
-        self.call("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1, mobile=False
+        )
         start = len(self.events)
         navigation = self.call("Page.navigate", session, url=url)
         if navigation.get("errorText"):
             raise BrowserError(f"navigating to {url}: {navigation['errorText']}")
         deadline = time.monotonic() + self.timeout
-        while not any(e.get("method") == "Page.loadEventFired" and e.get("sessionId") == session for e in self.events[start:]):
+        while not any(
+            e.get("method") == "Page.loadEventFired" and e.get("sessionId") == session for e in self.events[start:]
+        ):
             self.events.append(self._read_message(deadline))
         return Page(self, session, start)
 
@@ -183,7 +187,7 @@ class Page:
         """Console errors and warnings, uncaught exceptions and browser log errors (failed loads, CSP) so far."""
         self.evaluate("0")  # a round trip: every event sent before it has arrived
         found = []
-        for event in self.browser.events[self.first_event:]:
+        for event in self.browser.events[self.first_event :]:
             if event.get("sessionId") != self.session:
                 continue
             method, params = event.get("method"), event.get("params", {})
@@ -195,7 +199,9 @@ class Page:
                 found.append(f"uncaught: {details.get('exception', {}).get('description') or details.get('text')}")
             elif method == "Log.entryAdded" and params.get("entry", {}).get("level") in ("error", "warning"):
                 entry = params["entry"]
-                found.append(f"log {entry['level']} ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".rstrip())
+                found.append(
+                    f"log {entry['level']} ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".rstrip()
+                )
         return found
 
     def screenshot(self, path: Path) -> bytes:
@@ -208,7 +214,6 @@ class Page:
         png = base64.b64decode(data)
         path.write_bytes(png)
         return png
-
 
     def print_pdf(self, path: Path) -> bytes:
         """The page as Chromium prints it (print stylesheet, the page size its CSS asks for), as PDF bytes."""
@@ -233,8 +238,8 @@ def png_facts(data: bytes) -> tuple[int, int, int]:
         raise ValueError("not a PNG")
     pos, width, height, idat = 8, 0, 0, b""
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, height = struct.unpack(">II", body[:8])
         elif kind == b"IDAT":
@@ -245,6 +250,7 @@ def png_facts(data: bytes) -> tuple[int, int, int]:
 
 def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A small solid-colour RGB PNG (for test images)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
@@ -261,4 +267,12 @@ def make_wav(seconds: float = 0.2, rate: int = 8000) -> bytes:
     """A short silent 16-bit mono WAV file (for test audio: any browser can decode it)."""
     frames = b"\x00\x00" * int(seconds * rate)
     fmt = struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
-    return b"RIFF" + struct.pack("<I", 36 + len(frames)) + b"WAVEfmt " + fmt + b"data" + struct.pack("<I", len(frames)) + frames
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36 + len(frames))
+        + b"WAVEfmt "
+        + fmt
+        + b"data"
+        + struct.pack("<I", len(frames))
+        + frames
+    )

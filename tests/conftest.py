@@ -55,7 +55,9 @@ def write_deck(root: Path, *, deck: str = DECK_YAML, topics: dict[str, str] | No
     cards = root / "cards"
     cards.mkdir(parents=True, exist_ok=True)
     (cards / "deck.yaml").write_text(deck, encoding="utf-8")
-    for name, text in (topics if topics is not None else {"basics.yaml": TOPIC_YAML, "safety.yaml": SECOND_TOPIC_YAML}).items():
+    for name, text in (
+        topics if topics is not None else {"basics.yaml": TOPIC_YAML, "safety.yaml": SECOND_TOPIC_YAML}
+    ).items():
         (cards / name).write_text(text, encoding="utf-8")
     return cards
 
@@ -144,10 +146,20 @@ def git_repo(tmp_path: Path) -> Callable[..., str]:
 
     def git(*args: str) -> str:
         return subprocess.run(
-            ["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-            env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                 "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1",
-                 "HOME": str(tmp_path)},
+            ["git", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={
+                **os.environ,
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.com",
+                "GIT_CONFIG_NOSYSTEM": "1",
+                "HOME": str(tmp_path),
+            },
         ).stdout
 
     git("init", "-q", "-b", "main")

@@ -48,8 +48,12 @@ class Client:
         self.out = folder / "out.json"
 
     def __call__(self, *args: str) -> dict[str, Any]:
-        proc = subprocess.run([str(self.python), str(DRIVER), str(self.out), str(self.collection), *args],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [str(self.python), str(DRIVER), str(self.out), str(self.collection), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         result: dict[str, Any] = json.loads(self.out.read_text(encoding="utf-8"))
         assert result["state"]["anki"] == self.version
@@ -76,7 +80,10 @@ def edit_add_and_reverse(cards: Path) -> None:
     topic = cards / "basics.yaml"
     text = topic.read_text(encoding="utf-8")
     text = text.replace("of BCR::ABL1 cells", "of BCR::ABL1-positive cells")
-    text = text.replace('front: "Which blast fraction is meant by <5%?"', 'front: "Which blast fraction is meant by <5%?"\n    reverse: true')
+    text = text.replace(
+        'front: "Which blast fraction is meant by <5%?"',
+        'front: "Which blast fraction is meant by <5%?"\n    reverse: true',
+    )
     text += "  - id: crs-abbreviation\n    front: CRS\n    back: Cytokine release syndrome\n"
     topic.write_text(text, encoding="utf-8")
 
@@ -114,7 +121,9 @@ def test_fresh_import_review_edit_and_reimport(version: str, tmp_path: Path) -> 
     new_cards = [card for card in after["cards"] if card["id"] not in old_cards]
     by_note = {note["id"]: note["fields"]["Id"] for note in after["notes"]}
     assert sorted((by_note[card["nid"]], card["ord"], card["reps"]) for card in new_cards) == [
-        ("crs-abbreviation", 0, 0), ("threshold", 1, 0)]
+        ("crs-abbreviation", 0, 0),
+        ("threshold", 1, 0),
+    ]
 
 
 @pytest.mark.parametrize("version", CLIENTS)
@@ -159,7 +168,8 @@ def test_a_field_the_learner_adds_to_a_deckgen_note_type_stops_later_updates(ver
 
 
 def test_on_the_new_importer_a_touched_note_skips_that_update_and_updates_bring_the_decks_tags(
-        tmp_path: Path, anki: AnkiCollection) -> None:
+    tmp_path: Path, anki: AnkiCollection
+) -> None:
     """The same two rules on the current backend's importer (Anki's default options)."""
     cards = write_deck(tmp_path / "deck")
     anki.import_package(build(cards, 1_700_000_000))
@@ -209,7 +219,9 @@ def test_merge_note_types_recovers_later_updates_on_the_new_importer(tmp_path: P
         log = defaults.import_package(later)
         assert sorted(entry.fields[-1] for entry in log.conflicting) == ["bite-abbreviation", "threshold"]
         assert QA + "+" in defaults.notetype_names()
-        assert defaults.note_by_id_field("threshold")["Back"] == "<strong>Below five percent</strong> of BCR::ABL1 cells"
+        assert (
+            defaults.note_by_id_field("threshold")["Back"] == "<strong>Below five percent</strong> of BCR::ABL1 cells"
+        )
 
         def import_merging(apkg: Path) -> Any:
             options = ImportAnkiPackageOptions(merge_notetypes=True)

@@ -19,7 +19,7 @@ from deckgen.notetypes import cloze
 from tests.conftest import DECK_YAML, write_deck
 
 CPU_SECONDS = 60
-MEMORY_BYTES = 2 * 1024 ** 3
+MEMORY_BYTES = 2 * 1024**3
 WALL_SECONDS = 120
 
 
@@ -32,8 +32,15 @@ def deckgen(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
     env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "deckgen", *args], capture_output=True, text=True, env=env, cwd=tmp_path,
-                          preexec_fn=limited, timeout=WALL_SECONDS)
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        preexec_fn=limited,
+        timeout=WALL_SECONDS,
+    )
     return proc, time.monotonic() - start
 
 
@@ -87,16 +94,25 @@ def test_huge_but_valid_cards_build_in_bounded_time_and_memory(tmp_path: Path) -
     """Fields at the 65,536-character cap (a 60 KB cloze, 3,000 images in one field; longer fields are refused, see
     the test above), 500 deletions, 100,000 tags on one card, a '{{c1::' run in a front."""
     images = " ".join(f"![](media/i{i}.png)" for i in range(3_000))
-    cards = write_deck(tmp_path, deck=DECK_YAML, topics={
-        "big.yaml": topic(
-            "big",
-            card("cloze-480k", "cloze", "{{c1::" + "long answer " * 5_000 + "}}"),
-            card("cloze-500", "cloze", " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 501))),
-            card("tags", "front", "Q", "    back: A\n    tags: [" + ", ".join(f"t{i}" for i in range(100_000)) + "]\n"),
-            card("images", "front", images, "    back: A\n"),
-            card("braces", "front", "{{c1:: " * 2000, "    back: A\n"),
-        ),
-    })
+    cards = write_deck(
+        tmp_path,
+        deck=DECK_YAML,
+        topics={
+            "big.yaml": topic(
+                "big",
+                card("cloze-480k", "cloze", "{{c1::" + "long answer " * 5_000 + "}}"),
+                card("cloze-500", "cloze", " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 501))),
+                card(
+                    "tags",
+                    "front",
+                    "Q",
+                    "    back: A\n    tags: [" + ", ".join(f"t{i}" for i in range(100_000)) + "]\n",
+                ),
+                card("images", "front", images, "    back: A\n"),
+                card("braces", "front", "{{c1:: " * 2000, "    back: A\n"),
+            ),
+        },
+    )
     (cards / "media").mkdir()
     for i in range(3_000):
         (cards / "media" / f"i{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + i.to_bytes(4, "big"))
@@ -136,31 +152,62 @@ def reference_parse(text: str) -> tuple[list[tuple[int, str, str | None, int]], 
         if close == -1:
             problems.append((start, f"cloze deletion '{{{{c{m.group(1)}::' is not closed with '}}}}'"))
             break
-        body = text[m.end():close]
+        body = text[m.end() : close]
         number = int(m.group(1))
         parts = body.split("::")
         if number == 0:
             problems.append((start, "cloze numbers start at c1, not c0"))
         if len(parts) > 2:
-            problems.append((start, f"cloze deletion '{{{{c{number}::{body}}}}}' has more than one '::'; Anki reads the first "
-                                    "'::' as the start of the hint. Write '\\:\\:' for a literal '::' in the answer"))
+            problems.append(
+                (
+                    start,
+                    f"cloze deletion '{{{{c{number}::{body}}}}}' has more than one '::'; Anki reads the first "
+                    "'::' as the start of the hint. Write '\\:\\:' for a literal '::' in the answer",
+                )
+            )
         answer, hint = parts[0], (parts[1] if len(parts) > 1 else None)
         # added with the rich-content work: '{{c1::{x}}}' closes at the first '}}' in Anki, leaving a stray '}'
-        if text[close + 2:close + 3] == "}" and body.count("{") > body.count("}"):
-            problems.append((start, f"cloze deletion '{{{{c{number}::{body}}}}}}}' ends in '}}}}}}': Anki closes the deletion at "
-                                    f"the first '}}}}', so the answer would be '{body}' and a '}}' would follow it; put a "
-                                    "space before the closing braces ('... } }}')"))
+        if text[close + 2 : close + 3] == "}" and body.count("{") > body.count("}"):
+            problems.append(
+                (
+                    start,
+                    f"cloze deletion '{{{{c{number}::{body}}}}}}}' ends in '}}}}}}': Anki closes the deletion at "
+                    f"the first '}}}}', so the answer would be '{body}' and a '}}' would follow it; put a "
+                    "space before the closing braces ('... } }}')",
+                )
+            )
         if not answer.strip():
             problems.append((start, f"cloze deletion c{number} has an empty answer"))
         deletions.append((number, answer, hint, start))
         pos = close + 2
     for m in re.finditer(r"\{\{c\d+:(?!:)|\{\{C\d+::", text):
-        problems.append((m.start(), f"malformed cloze '{m.group(0)}'; write {{{{c1::answer}}}} (lowercase c, two colons)"))
+        problems.append(
+            (m.start(), f"malformed cloze '{m.group(0)}'; write {{{{c1::answer}}}} (lowercase c, two colons)")
+        )
     return deletions, problems
 
 
-pieces = st.sampled_from(["{{c1::", "{{c2::", "{{c12::", "{{c0::", "}}", "}", "{", "::", ":", "a", " ", "{{C1::", "{{c1:",
-                          "\\:", "BCR", "x}}y", "{{c"])
+pieces = st.sampled_from(
+    [
+        "{{c1::",
+        "{{c2::",
+        "{{c12::",
+        "{{c0::",
+        "}}",
+        "}",
+        "{",
+        "::",
+        ":",
+        "a",
+        " ",
+        "{{C1::",
+        "{{c1:",
+        "\\:",
+        "BCR",
+        "x}}y",
+        "{{c",
+    ]
+)
 
 
 @given(st.lists(pieces, max_size=25).map("".join))
@@ -173,11 +220,12 @@ def test_linear_parser_reads_clozes_as_the_former_one(text: str) -> None:
     assert [(d.number, d.answer, d.hint, d.offset) for d in deletions] == expected_deletions
     assert problems == expected_problems
     for d in deletions:
-        assert text[d.offset:d.end].startswith("{{c") and text[d.offset:d.end].endswith("}}")
+        assert text[d.offset : d.end].startswith("{{c") and text[d.offset : d.end].endswith("}}")
 
 
 def test_parser_time_grows_linearly() -> None:
     """Twice the input, about twice the time (the former parser took 4x): 'slower than 3x' would be quadratic."""
+
     def timed(n: int) -> float:
         text = "{{c1::x " * n
         best = float("inf")
@@ -194,16 +242,22 @@ def test_parser_time_grows_linearly() -> None:
 def test_the_hostile_reviews_slow_fields_are_checked_in_bounded_time(tmp_path: Path) -> None:
     """Three cards with '$' and 65,000 '_' took 86 s to check (quadratic '$ x $' detection); a field of 65,000 '>'
     took 12 s in nh3 (quotes nested 65,000 deep), now refused before it."""
-    write_deck(tmp_path, topics={"slow.yaml": topic(
-        "slow",
-        *(card(f"dollar-{i}", "front", f"Q{i} $" + "_" * 65_000, "    back: A\n") for i in range(3)),
-        card("quotes", "front", ">" * 65_000 + " Q", "    back: A\n"),
-    )})
+    write_deck(
+        tmp_path,
+        topics={
+            "slow.yaml": topic(
+                "slow",
+                *(card(f"dollar-{i}", "front", f"Q{i} $" + "_" * 65_000, "    back: A\n") for i in range(3)),
+                card("quotes", "front", ">" * 65_000 + " Q", "    back: A\n"),
+            )
+        },
+    )
     proc, seconds = deckgen(tmp_path, "check", "cards")
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines() == [
         "cards/slow.yaml:14:12: error: card 'quotes': the field's HTML nests 65,000 elements inside each other (e.g. '>' "
         "quotes inside quotes, lists inside lists); deckgen renders up to 100 levels: flatten it",
-        "checked 4 cards in 1 topics: 1 error(s), 0 warning(s)"]
+        "checked 4 cards in 1 topics: 1 error(s), 0 warning(s)",
+    ]
     assert seconds < 30, seconds
     print(f"check {seconds:.2f} s")

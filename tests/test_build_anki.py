@@ -81,7 +81,9 @@ def test_edit_updates_in_place_and_keeps_reviews(deck_dir: Path, anki: AnkiColle
 
     topic = deck_dir / "basics.yaml"
     text = topic.read_text(encoding="utf-8")
-    text = text.replace("of BCR::ABL1 cells", "of BCR::ABL1-positive cells").replace("tags: [numbers]", "tags: [numbers, edited]")
+    text = text.replace("of BCR::ABL1 cells", "of BCR::ABL1-positive cells").replace(
+        "tags: [numbers]", "tags: [numbers, edited]"
+    )
     topic.write_text(text, encoding="utf-8")
     result = run("build", deck_dir, env={"SOURCE_DATE_EPOCH": "1700000000"})  # same second: mod must still grow
     assert result.exit_code == 0, result.output
@@ -125,7 +127,10 @@ def test_learners_own_edit_of_unchanged_card_is_kept(deck_dir: Path, anki: AnkiC
     note["Extra"] = "my own mnemonic"
     anki.col.update_note(note)
     topic = deck_dir / "basics.yaml"
-    topic.write_text(topic.read_text(encoding="utf-8").replace("bispecific T-cell engager", "bispecific T-cell engager (BiTE)"), encoding="utf-8")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("bispecific T-cell engager", "bispecific T-cell engager (BiTE)"),
+        encoding="utf-8",
+    )
     build(deck_dir, now=1_700_000_100)
     anki.import_package(apkg)
     assert anki.note_by_id_field("crs-fever")["Extra"] == "my own mnemonic"
@@ -138,9 +143,13 @@ def test_toggling_reverse_adds_the_card_without_forking_the_note_type(deck_dir: 
     anki.review_all("Fixture::Immunotherapy")
     types_before = anki.notetype_names()
     topic = deck_dir / "basics.yaml"
-    topic.write_text(topic.read_text(encoding="utf-8").replace(
-        'front: "Which blast fraction is meant by <5%?"', 'front: "Which blast fraction is meant by <5%?"\n    reverse: true'),
-        encoding="utf-8")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace(
+            'front: "Which blast fraction is meant by <5%?"',
+            'front: "Which blast fraction is meant by <5%?"\n    reverse: true',
+        ),
+        encoding="utf-8",
+    )
     build(deck_dir, now=1_700_000_050)
     log = anki.import_package(apkg)
     assert len(log.conflicting) == 0 and len(log.updated) == 1
@@ -159,18 +168,26 @@ def test_removed_card_is_reported_and_remembered(deck_dir: Path) -> None:
 
     # the id cannot come back by accident
     (deck_dir / "more.yaml").write_text(
-        "topic: more\ntitle: More\ncards:\n  - id: crs-fever\n    front: New question\n    back: New answer\n", encoding="utf-8"
+        "topic: more\ntitle: More\ncards:\n  - id: crs-fever\n    front: New question\n    back: New answer\n",
+        encoding="utf-8",
     )
     result = run("build", deck_dir)
     assert result.exit_code == 1
-    assert f"{deck_dir / 'more.yaml'}:4:9: error: card 'crs-fever': id 'crs-fever' belonged to a card removed earlier" in result.output
+    assert (
+        f"{deck_dir / 'more.yaml'}:4:9: error: card 'crs-fever': id 'crs-fever' belonged to a card removed earlier"
+        in result.output
+    )
 
 
 def test_changing_a_shipped_cards_kind_is_refused(deck_dir: Path) -> None:
     build(deck_dir, now=1_700_000_000)
     safety = deck_dir / "safety.yaml"
-    safety.write_text(safety.read_text(encoding="utf-8").replace(
-        'cloze: "Mild CRS shows only {{c1::fever}}."', "front: What does mild CRS show?\n    back: Only fever"), encoding="utf-8")
+    safety.write_text(
+        safety.read_text(encoding="utf-8").replace(
+            'cloze: "Mild CRS shows only {{c1::fever}}."', "front: What does mild CRS show?\n    back: Only fever"
+        ),
+        encoding="utf-8",
+    )
     result = run("build", deck_dir)
     assert result.exit_code == 1
     assert "card 'crs-fever': this card was shipped as a cloze card" in result.output
@@ -209,17 +226,23 @@ def test_no_temporary_files_left_behind(deck_dir: Path, tmp_path: Path, monkeypa
 def test_escaped_double_colon_survives_in_a_cloze_answer(tmp_path: Path, anki: AnkiCollection) -> None:
     from tests.conftest import write_deck
 
-    cards = write_deck(tmp_path, topics={"f.yaml": (
-        "topic: f\ntitle: F\ncards:\n"
-        "  - id: fusion\n    cloze: \"Ph+ ALL carries {{c1::BCR\\\\:\\\\:ABL1}}.\"\n"
-    )})
+    cards = write_deck(
+        tmp_path,
+        topics={
+            "f.yaml": (
+                'topic: f\ntitle: F\ncards:\n  - id: fusion\n    cloze: "Ph+ ALL carries {{c1::BCR\\\\:\\\\:ABL1}}."\n'
+            )
+        },
+    )
     apkg = build(cards)
     anki.import_package(apkg)
     card = anki.col.get_card(anki.col.find_cards('"Id:fusion"')[0])
     assert html_to_text_line(card.question()).endswith("Ph+ ALL carries [...].")
     assert html_to_text_line(card.answer()).endswith("Ph+ ALL carries BCR::ABL1.")
     # Anki's own reading of the card's text (what it searches and compares typed answers with)
-    assert anki.col._backend.html_to_text_line(text=card.answer(), preserve_media_filenames=False).endswith("Ph+ ALL carries BCR::ABL1.")
+    assert anki.col._backend.html_to_text_line(text=card.answer(), preserve_media_filenames=False).endswith(
+        "Ph+ ALL carries BCR::ABL1."
+    )
 
 
 def test_cache_gives_the_same_package_and_no_cache_skips_it(deck_dir: Path, private_cache: Path) -> None:
@@ -259,10 +282,15 @@ def test_images_reach_the_collection_media_folder(tmp_path: Path, anki: AnkiColl
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
         "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
     )
-    cards = write_deck(tmp_path, topics={"img.yaml": (
-        "topic: img\ntitle: Images\ncards:\n"
-        "  - id: figure\n    front: \"Which cells? ![a dot](media/dot.png)\"\n    back: B cells\n"
-    )})
+    cards = write_deck(
+        tmp_path,
+        topics={
+            "img.yaml": (
+                "topic: img\ntitle: Images\ncards:\n"
+                '  - id: figure\n    front: "Which cells? ![a dot](media/dot.png)"\n    back: B cells\n'
+            )
+        },
+    )
     (cards / "media").mkdir()
     (cards / "media" / "dot.png").write_bytes(png)
     apkg = build(cards)

@@ -63,10 +63,13 @@ ESC_CLOZE = "{{c1::a::b::\\e[1A\\e[2K\\rchecked 0 cards: 0 error(s)\\u202e}}"  #
 def hostile_deck(tmp_path: Path) -> Path:
     from tests.conftest import write_deck
 
-    cards = write_deck(tmp_path, topics={
-        "a\n::stop-commands::x,y:z%.yaml": "topic: t\ntitle: T\ncards:\n  - id: a\n    front: Q\n    back: A\n    bad: 1\n",
-        "b.yaml": f'topic: b\ntitle: B\ncards:\n  - id: b\n    cloze: "{ESC_CLOZE}"\n',
-    })
+    cards = write_deck(
+        tmp_path,
+        topics={
+            "a\n::stop-commands::x,y:z%.yaml": "topic: t\ntitle: T\ncards:\n  - id: a\n    front: Q\n    back: A\n    bad: 1\n",
+            "b.yaml": f'topic: b\ntitle: B\ncards:\n  - id: b\n    cloze: "{ESC_CLOZE}"\n',
+        },
+    )
     return cards
 
 
@@ -89,9 +92,12 @@ def test_github_format_escapes_file_names_and_messages(tmp_path: Path) -> None:
     cards = hostile_deck(tmp_path)
     result = run("check", cards, "--format", "github")
     lines = result.output.splitlines()
-    assert lines[0] == (f"::error file={cards}/a%0A%3A%3Astop-commands%3A%3Ax%2Cy%3Az%25.yaml,line=7,col=5::card 'a': unknown key "
-                        "'bad'")
-    assert lines[1].startswith(f"::error file={cards}/b.yaml,line=5,col=12::card 'b': cloze deletion '{{{{c1::a::b::\\x1b[1A")
+    assert lines[0] == (
+        f"::error file={cards}/a%0A%3A%3Astop-commands%3A%3Ax%2Cy%3Az%25.yaml,line=7,col=5::card 'a': unknown key 'bad'"
+    )
+    assert lines[1].startswith(
+        f"::error file={cards}/b.yaml,line=5,col=12::card 'b': cloze deletion '{{{{c1::a::b::\\x1b[1A"
+    )
     assert not any(line.startswith("::stop-commands") for line in lines)
     assert len(lines) == 3  # two commands and the summary: no line was injected
 
@@ -99,7 +105,12 @@ def test_github_format_escapes_file_names_and_messages(tmp_path: Path) -> None:
 def test_usage_error_messages_are_escaped(tmp_path: Path) -> None:
     result = run("check", tmp_path / "no\x1b[2Jcards")
     assert result.exit_code == 2
-    assert result.output == f"deckgen: error: cards folder '{tmp_path}/no\\x1b[2Jcards' does not exist; pass the folder that holds deck.yaml\n"
+    assert (
+        result.output
+        == f"deckgen: error: cards folder '{tmp_path}/no\\x1b[2Jcards' does not exist; pass the folder that holds deck.yaml\n"
+    )
+
+
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_states_its_exit_codes_and_defaults(name: str) -> None:
     text = " ".join(run(name, "--help").output.split())

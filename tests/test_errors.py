@@ -44,25 +44,61 @@ CARD_ERRORS = [
         "  - id: mrd-definition\n    frnt: What is MRD?\n    back: Minimal residual disease\n",
         "5:5: error: card 'mrd-definition': unknown key 'frnt' (did you mean 'front'?)",
     ),
-    ("  - id: a1\n    front: Q only\n", "4:5: error: card 'a1': missing required key 'back' (a question/answer card needs front and back)"),
+    (
+        "  - id: a1\n    front: Q only\n",
+        "4:5: error: card 'a1': missing required key 'back' (a question/answer card needs front and back)",
+    ),
     ("  - front: Q\n    back: A\n", "4:5: error: card #1: missing required key 'id'"),
     ("  - id: a1\n    front: Q\n    back: [1, 2]\n", "6:11: error: card 'a1': 'back' must be text, got a list"),
-    ("  - id: a1\n    front: Q\n    back: 42\n", "6:11: error: card 'a1': 'back' must be text, got a number (42); put it in quotes: \"42\""),
-    ("  - id: a1\n    front: Q\n    back: A\n    reverse: maybe\n", "7:14: error: card 'a1': 'reverse' must be true or false, got text"),
     (
-        "  - id: a1\n    front: Q\n    back: A\n    cloze: \"{{c1::x}}\"\n",
+        "  - id: a1\n    front: Q\n    back: 42\n",
+        "6:11: error: card 'a1': 'back' must be text, got a number (42); put it in quotes: \"42\"",
+    ),
+    (
+        "  - id: a1\n    front: Q\n    back: A\n    reverse: maybe\n",
+        "7:14: error: card 'a1': 'reverse' must be true or false, got text",
+    ),
+    (
+        '  - id: a1\n    front: Q\n    back: A\n    cloze: "{{c1::x}}"\n',
         "4:5: error: card 'a1': has both 'front' and 'cloze'; a card is either question/answer (front/back) or cloze",
     ),
-    ("  - id: a1\n    front: Q\n    front: Q2\n    back: A\n", "6:5: error: card 'a1': duplicate key 'front' (first at line 5); keep only one"),
-    ("  - id: a1\n    front: Q\n    back: A\n    tags: [good, \"two words\"]\n", "7:18: error: card 'a1': tag 'two words' contains whitespace"),
+    (
+        "  - id: a1\n    front: Q\n    front: Q2\n    back: A\n",
+        "6:5: error: card 'a1': duplicate key 'front' (first at line 5); keep only one",
+    ),
+    (
+        '  - id: a1\n    front: Q\n    back: A\n    tags: [good, "two words"]\n',
+        "7:18: error: card 'a1': tag 'two words' contains whitespace",
+    ),
     ("  - id: Bad Id\n    front: Q\n    back: A\n", "4:9: error: card 'Bad Id': 'id' must be a slug, got 'Bad Id'"),
-    ("  - id: a1\n    extra: only extra\n", "4:5: error: card 'a1': needs either 'front' and 'back' (question/answer), 'cloze', or 'type' and 'fields' (a note type of the deck)"),
-    ("  - id: a1\n    cloze: no deletion here\n", "5:12: error: card 'a1': cloze card has no deletion; mark the answer as {{c1::answer}}"),
-    ("  - id: a1\n    front: Q\n    back: \"<script>alert(1)</script>\"\n", "6:11: error: card 'a1': unsafe HTML: <script> is not allowed"),
-    ("  - id: a1\n    front: Q\n    back: \"![x](media/missing.png)\"\n", "4:5: error: card 'a1': image 'media/missing.png' does not exist"),
-    ("  - id: a1\n    front: Q\n    back: \"![x](../secret.png)\"\n", "6:11: error: card 'a1': image path '../secret.png' must name a file directly in the cards folder's media/"),
-    ("  - &x {id: a1, front: Q, back: A}\n  - *x\n", "5:5: error: YAML alias '*x' is not allowed in card files; write the value out"),
-    ("  - id: a1\n    front: !!python/object:os.system Q\n    back: A\n", "5:12: error: card 'a1': unsupported YAML tag '!!python/object:os.system'"),
+    (
+        "  - id: a1\n    extra: only extra\n",
+        "4:5: error: card 'a1': needs either 'front' and 'back' (question/answer), 'cloze', or 'type' and 'fields' (a note type of the deck)",
+    ),
+    (
+        "  - id: a1\n    cloze: no deletion here\n",
+        "5:12: error: card 'a1': cloze card has no deletion; mark the answer as {{c1::answer}}",
+    ),
+    (
+        '  - id: a1\n    front: Q\n    back: "<script>alert(1)</script>"\n',
+        "6:11: error: card 'a1': unsafe HTML: <script> is not allowed",
+    ),
+    (
+        '  - id: a1\n    front: Q\n    back: "![x](media/missing.png)"\n',
+        "4:5: error: card 'a1': image 'media/missing.png' does not exist",
+    ),
+    (
+        '  - id: a1\n    front: Q\n    back: "![x](../secret.png)"\n',
+        "6:11: error: card 'a1': image path '../secret.png' must name a file directly in the cards folder's media/",
+    ),
+    (
+        "  - &x {id: a1, front: Q, back: A}\n  - *x\n",
+        "5:5: error: YAML alias '*x' is not allowed in card files; write the value out",
+    ),
+    (
+        "  - id: a1\n    front: !!python/object:os.system Q\n    back: A\n",
+        "5:12: error: card 'a1': unsupported YAML tag '!!python/object:os.system'",
+    ),
 ]
 
 
@@ -94,12 +130,21 @@ def test_all_problems_in_one_pass(built: tuple[Path, Path, str]) -> None:
     "content, expected",
     [
         ("topic: extra\ntitle: [unclosed\n", ":3:1: error: invalid YAML: while parsing a flow sequence"),
-        ("topic: x\n  title: bad indent\n", ":2:8: error: invalid YAML: mapping values are not allowed in this context"),
-        (b"topic: extra\ntitle: caf\xe9\ncards: []\n", ":2:11: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8"),
+        (
+            "topic: x\n  title: bad indent\n",
+            ":2:8: error: invalid YAML: mapping values are not allowed in this context",
+        ),
+        (
+            b"topic: extra\ntitle: caf\xe9\ncards: []\n",
+            ":2:11: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+        ),
         ("", ": error: file is empty; add content or delete the file"),
         ("# only a comment\n", ": error: file holds no YAML content"),
         ("- just\n- a list\n", ":1:1: error: topic file: expected a mapping (key: value lines), got a list"),
-        ("topic: extra\ntitle: T\ncards:\n  - id: a\n    front: x\n    back: y\ntopic: again\n", ":7:1: error: topic file: duplicate key 'topic' (first at line 1); keep only one"),
+        (
+            "topic: extra\ntitle: T\ncards:\n  - id: a\n    front: x\n    back: y\ntopic: again\n",
+            ":7:1: error: topic file: duplicate key 'topic' (first at line 1); keep only one",
+        ),
         ("topic: Not A Slug\ntitle: T\ncards: []\n", ":1:8: error: topic file: 'topic' must be a slug"),
     ],
 )
@@ -119,7 +164,10 @@ def test_topic_file_that_is_a_folder(built: tuple[Path, Path, str]) -> None:
 def test_missing_cards_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = run("build", tmp_path / "nope")
     assert result.exit_code == 2
-    assert result.output == f"deckgen: error: cards folder '{tmp_path / 'nope'}' does not exist; pass the folder that holds deck.yaml\n"
+    assert (
+        result.output
+        == f"deckgen: error: cards folder '{tmp_path / 'nope'}' does not exist; pass the folder that holds deck.yaml\n"
+    )
 
 
 def test_missing_deck_manifest(tmp_path: Path) -> None:
@@ -127,11 +175,16 @@ def test_missing_deck_manifest(tmp_path: Path) -> None:
     (cards / "deck.yaml").unlink()
     result = run("build", cards)
     assert result.exit_code == 1
-    assert f"{cards / 'deck.yaml'}: error: missing deck manifest; create deck.yaml with key, name and description" in result.output
+    assert (
+        f"{cards / 'deck.yaml'}: error: missing deck manifest; create deck.yaml with key, name and description"
+        in result.output
+    )
 
 
 def test_deck_manifest_errors(tmp_path: Path) -> None:
-    deck = DECK_YAML.replace("key: fixture-deck", "key: Fixture Deck").replace("  title: A fixture article\n", "  titel: x\n")
+    deck = DECK_YAML.replace("key: fixture-deck", "key: Fixture Deck").replace(
+        "  title: A fixture article\n", "  titel: x\n"
+    )
     cards = write_deck(tmp_path, deck=deck)
     result = run("build", cards)
     assert result.exit_code == 1

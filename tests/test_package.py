@@ -14,9 +14,7 @@ from tests.conftest import AnkiCollection
 
 
 def contents(col: AnkiCollection) -> set[tuple[object, ...]]:
-    rows = col.col.db.all(
-        "select n.guid, c.ord, n.flds, n.tags, n.mid from cards c join notes n on c.nid = n.id"
-    )
+    rows = col.col.db.all("select n.guid, c.ord, n.flds, n.tags, n.mid from cards c join notes n on c.nid = n.id")
     return {tuple(row) for row in rows}
 
 
@@ -28,8 +26,15 @@ def test_same_notes_and_cards_as_genanki_writes(deck_dir: Path, tmp_path: Path) 
     models = {key: genanki_model(nt) for key, nt in NOTE_TYPES.items()}
     deck = genanki.Deck(1, plan.deck.name)
     for spec in plan.notes:
-        deck.add_note(genanki.Note(model=models[spec.notetype], fields=list(spec.fields), tags=list(spec.tags),
-                                   guid=spec.guid, sort_field=spec.sort_field))
+        deck.add_note(
+            genanki.Note(
+                model=models[spec.notetype],
+                fields=list(spec.fields),
+                tags=list(spec.tags),
+                guid=spec.guid,
+                sort_field=spec.sort_field,
+            )
+        )
     theirs = tmp_path / "theirs.apkg"
     genanki.Package(deck).write_to_file(str(theirs), timestamp=1_700_000_000)
 

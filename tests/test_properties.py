@@ -28,8 +28,40 @@ DISPLAY = "cards/prop.yaml"
 
 # text that exercises Unicode edge cases: combining marks, RTL, NUL and other controls, CRLF, BOM, CJK
 tricky_chars = st.sampled_from(
-    ["\u0301", "\u202e", "\u200f", "\x00", "\x07", "\r\n", "\ufeff", "基", "ß", "𝔘", "\t", " ", "\\", '"', "'", ":", "#",
-     "{{c1::", "}}", "::", "<", ">", "&", "*", "_", "[", "](", "`", "-", "\n", "!", "|"]
+    [
+        "\u0301",
+        "\u202e",
+        "\u200f",
+        "\x00",
+        "\x07",
+        "\r\n",
+        "\ufeff",
+        "基",
+        "ß",
+        "𝔘",
+        "\t",
+        " ",
+        "\\",
+        '"',
+        "'",
+        ":",
+        "#",
+        "{{c1::",
+        "}}",
+        "::",
+        "<",
+        ">",
+        "&",
+        "*",
+        "_",
+        "[",
+        "](",
+        "`",
+        "-",
+        "\n",
+        "!",
+        "|",
+    ]
 )
 texts = st.lists(st.one_of(st.text(max_size=8), tricky_chars), max_size=12).map("".join)
 
@@ -58,12 +90,21 @@ def load(data: bytes) -> None:
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | texts,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.one_of(texts, st.sampled_from(CARD_KEYS)), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.one_of(texts, st.sampled_from(CARD_KEYS)), children, max_size=5)
+    ),
     max_leaves=20,
 )
 
-card_values = st.one_of(texts, st.integers(), st.booleans(), st.none(), st.lists(texts, max_size=3),
-                        st.dictionaries(texts, texts, max_size=2))
+card_values = st.one_of(
+    texts,
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.lists(texts, max_size=3),
+    st.dictionaries(texts, texts, max_size=2),
+)
 cards = st.lists(st.dictionaries(st.sampled_from(CARD_KEYS + ("frnt", "Front")), card_values, max_size=6), max_size=5)
 
 
@@ -128,7 +169,11 @@ def test_text_without_pipes_or_double_tildes_needs_no_extensions(text: str) -> N
     assert to_html(text) == to_html_with_extensions(text)
 
 
-@given(st.text(alphabet=string.printable.replace("[", "") + "基≥", max_size=60).filter(lambda t: not re.search(r"<[A-Za-z/!?]", t)))
+@given(
+    st.text(alphabet=string.printable.replace("[", "") + "基≥", max_size=60).filter(
+        lambda t: not re.search(r"<[A-Za-z/!?]", t)
+    )
+)
 @example("<5% of a < b > c <= d <3")
 def test_markdown_without_html_or_links_is_safe_as_is(text: str) -> None:
     """Why render_markdown need not scan Markdown without '[' and without '<' + letter, '/', '!' or '?' (the
@@ -165,12 +210,60 @@ def parts(html: str) -> tuple[list[tuple[str, tuple[tuple[str, str | None], ...]
     return sorted(parser.tags), "".join(parser.text).replace("\ufeff", "")
 
 
-tag_soup = st.lists(st.sampled_from(
-    ["<table>", "<tr>", "<td>", "</table>", "<p>", "</p>", "<b>", "</b>", "<a href=x>", "</a>", "<li>", "<div>", "<ruby>",
-     "<rt>", "<pre>", "\n", "x", " ", "<br/>", "<img src=a.png>", "&amp;", "<", ">", "<!--", "-->", "<select>", "<form>",
-     "<h1>", "<span style='color:red'>", "|", "---", "\u0000", "\ufeff", "<svg>", "<math>", "<template>", "<noscript>",
-     "<xmp>", "<plaintext>", "<textarea>", "<caption>", "<font color=red>", "{{c1::", "}}", "\\(", "\\)", "$"]),
-    max_size=14).map("".join)
+tag_soup = st.lists(
+    st.sampled_from(
+        [
+            "<table>",
+            "<tr>",
+            "<td>",
+            "</table>",
+            "<p>",
+            "</p>",
+            "<b>",
+            "</b>",
+            "<a href=x>",
+            "</a>",
+            "<li>",
+            "<div>",
+            "<ruby>",
+            "<rt>",
+            "<pre>",
+            "\n",
+            "x",
+            " ",
+            "<br/>",
+            "<img src=a.png>",
+            "&amp;",
+            "<",
+            ">",
+            "<!--",
+            "-->",
+            "<select>",
+            "<form>",
+            "<h1>",
+            "<span style='color:red'>",
+            "|",
+            "---",
+            "\u0000",
+            "\ufeff",
+            "<svg>",
+            "<math>",
+            "<template>",
+            "<noscript>",
+            "<xmp>",
+            "<plaintext>",
+            "<textarea>",
+            "<caption>",
+            "<font color=red>",
+            "{{c1::",
+            "}}",
+            "\\(",
+            "\\)",
+            "$",
+        ]
+    ),
+    max_size=14,
+).map("".join)
 
 
 @given(st.one_of(texts, tag_soup))
@@ -196,8 +289,8 @@ def test_check_on_any_card_structure(card_list: list) -> None:
     """The whole check command (every rule, the lock comparison) on a real folder."""
     import tempfile
 
-    from tests.conftest import DECK_YAML
     from deckgen.check import check
+    from tests.conftest import DECK_YAML
 
     with tempfile.TemporaryDirectory() as tmp:
         cards_dir = Path(tmp) / "cards"

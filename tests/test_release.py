@@ -52,8 +52,13 @@ def test_release_runs_on_version_tags_and_publishes_only_after_the_wheel_test() 
     build = "\n".join(s.get("run", "") for s in jobs["build"]["steps"])
     assert "python -I -m build\n" in build and "python -I -m twine check --strict dist/*" in build
     test = "\n".join(s.get("run", "") for s in jobs["test"]["steps"])
-    for command in ('deckgen init --name "Release check"', "deckgen build", "deckgen check --strict", "deckgen preview",
-                    "import_anki_package"):
+    for command in (
+        'deckgen init --name "Release check"',
+        "deckgen build",
+        "deckgen check --strict",
+        "deckgen preview",
+        "import_anki_package",
+    ):
         assert command in test
     assert "actions/checkout" not in str(jobs["test"])  # the wheel is tested away from the sources
 
@@ -81,11 +86,19 @@ def test_every_action_is_pinned_by_commit_and_no_checkout_keeps_a_token() -> Non
 @pytest.mark.parametrize(("tag", "ok"), [(f"v{__version__}", True), ("v99.0.0", False)])
 def test_the_tag_must_name_the_packages_version(tag: str, ok: bool) -> None:
     script = step("build", "The tag names the package's version")["run"]
-    proc = subprocess.run(["bash", "-e", "-c", script], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, "GITHUB_REF_NAME": tag})
+    proc = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_REF_NAME": tag},
+    )
     assert (proc.returncode == 0) is ok, proc.stdout + proc.stderr
     if not ok:
-        assert proc.stdout == f"::error::tag v99.0.0 does not match deckgen's version {__version__} (src/deckgen/__init__.py)\n"
+        assert (
+            proc.stdout
+            == f"::error::tag v99.0.0 does not match deckgen's version {__version__} (src/deckgen/__init__.py)\n"
+        )
 
 
 def test_the_distribution_and_the_repository_are_named_in_one_place() -> None:
@@ -106,13 +119,20 @@ def test_install_instructions_use_the_distribution_pinned() -> None:
     assert set(re.findall(r"deckgen-anki\[preview\]==(\d[\d.]*\d)", readme)) == {__version__}  # no older pin left
     workflow_comment = (REPO / ".github/workflows/deck.yml").read_text(encoding="utf-8")
     assert pip_requirement() in workflow_comment
-    for path in [REPO / "README.md", REPO / "CONTRIBUTING.md", *(REPO / ".github").rglob("*.yml"),
-                 *(REPO / "src").rglob("*.py"), *(REPO / "src/deckgen/scaffold/templates").iterdir()]:
+    for path in [
+        REPO / "README.md",
+        REPO / "CONTRIBUTING.md",
+        *(REPO / ".github").rglob("*.yml"),
+        *(REPO / "src").rglob("*.py"),
+        *(REPO / "src/deckgen/scaffold/templates").iterdir(),
+    ]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"pip install +['\"]?deckgen(?!-anki)\b", text), path
         for found in re.finditer(r"pip install +'(deckgen-anki[^']*)'", text):
             wanted = found.group(1)
-            assert re.search(r"==(\d|@VERSION@)|@ git\+https://\S+@v(\d|X\.Y\.Z)|\{", wanted), f"{path}: unpinned {wanted}"
+            assert re.search(r"==(\d|@VERSION@)|@ git\+https://\S+@v(\d|X\.Y\.Z)|\{", wanted), (
+                f"{path}: unpinned {wanted}"
+            )
 
 
 def test_contributing_records_how_the_name_was_found_free() -> None:

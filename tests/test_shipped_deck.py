@@ -63,7 +63,9 @@ def test_shipped_deck_imports_cleanly(tmp_path: Path, anki: AnkiCollection) -> N
     assert anki.col.card_count() == anki_card_count(cards)
 
     tags = {tag for note in anki.notes() for tag in note.tags}
-    topics = {yaml.safe_load(p.read_text(encoding="utf-8"))["topic"] for p in CARDS.glob("*.yaml") if p.name != "deck.yaml"}
+    topics = {
+        yaml.safe_load(p.read_text(encoding="utf-8"))["topic"] for p in CARDS.glob("*.yaml") if p.name != "deck.yaml"
+    }
     assert REQUIRED_TOPICS <= topics
     assert {f"blinatumomab::{t}" for t in topics} <= tags
     for note in anki.notes():
@@ -105,9 +107,11 @@ def test_the_editor_notes_are_the_two_of_issue_12_and_cite_listed_references() -
     assert set(deck["references"]) == set(noted.values())
     # the RIALTO note states what its reference states, no inference beyond it (second reader, item A9)
     rialto = next(card for card in yaml_cards() if card["id"] == "rialto-blast-threshold")["editor_note"]["text"]
-    assert rialto == ("The article places RIALTO among its Ph+ ALL results. RIALTO is an open-label, single-arm "
-                      "expanded-access study of blinatumomab in children with CD19-positive relapsed/refractory B-ALL "
-                      "(NCT02187354).")
+    assert rialto == (
+        "The article places RIALTO among its Ph+ ALL results. RIALTO is an open-label, single-arm "
+        "expanded-access study of blinatumomab in children with CD19-positive relapsed/refractory B-ALL "
+        "(NCT02187354)."
+    )
 
 
 # --- re-importing this edition over the previous release, with the real backend -------------------------------
@@ -115,11 +119,14 @@ def test_the_editor_notes_are_the_two_of_issue_12_and_cite_listed_references() -
 
 def previous_release(dest: Path) -> Path:
     """The cards folder (lock included) as it was at PREVIOUS_RELEASE, extracted from git into ``dest``."""
-    result = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", PREVIOUS_RELEASE, "cards"],
-                            capture_output=True, check=False)
+    result = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", PREVIOUS_RELEASE, "cards"], capture_output=True, check=False
+    )
     if result.returncode != 0:
-        pytest.fail(f"commit {PREVIOUS_RELEASE} (the previous release) is needed from git history: "
-                    f"{result.stderr.decode(errors='replace').strip()}; clone with full history")
+        pytest.fail(
+            f"commit {PREVIOUS_RELEASE} (the previous release) is needed from git history: "
+            f"{result.stderr.decode(errors='replace').strip()}; clone with full history"
+        )
     with tarfile.open(fileobj=io.BytesIO(result.stdout)) as tar:
         tar.extractall(dest, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     return dest / "cards"
@@ -146,7 +153,8 @@ def cards_by_id_field(anki: AnkiCollection) -> dict[str, list[tuple[Any, ...]]]:
     """Card id (the YAML id) -> its Anki cards' scheduling rows (id, ord, type, queue, due, ivl, factor, reps, lapses)."""
     rows = anki.col.db.all(
         "select n.flds, c.id, c.ord, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, c.lapses "
-        "from cards c join notes n on c.nid = n.id order by c.id")
+        "from cards c join notes n on c.nid = n.id order by c.id"
+    )
     out: dict[str, list[tuple[Any, ...]]] = {}
     for flds, *row in rows:
         out.setdefault(flds.split("\x1f")[-1], []).append(tuple(row))  # 'Id' is the last field of both note types
@@ -160,12 +168,18 @@ def revlog_by_card(anki: AnkiCollection) -> dict[int, list[tuple[Any, ...]]]:
     return out
 
 
-def test_new_edition_reimports_over_the_previous_release_keeping_every_review(tmp_path: Path, anki: AnkiCollection) -> None:
+def test_new_edition_reimports_over_the_previous_release_keeping_every_review(
+    tmp_path: Path, anki: AnkiCollection
+) -> None:
     deck_name = yaml.safe_load((CARDS / "deck.yaml").read_text(encoding="utf-8"))["name"]
     old_cards_dir = previous_release(tmp_path / "previous")
     old_yaml = {card["id"]: card for card in yaml_cards(old_cards_dir)}
     new_yaml = {card["id"]: card for card in yaml_cards()}
-    kept, removed, added = old_yaml.keys() & new_yaml.keys(), old_yaml.keys() - new_yaml.keys(), new_yaml.keys() - old_yaml.keys()
+    kept, removed, added = (
+        old_yaml.keys() & new_yaml.keys(),
+        old_yaml.keys() - new_yaml.keys(),
+        new_yaml.keys() - old_yaml.keys(),
+    )
     assert (len(old_yaml), len(kept), len(removed), len(added)) == (111, 93, 18, 5)
     # kept cloze notes that gained a deletion (two cards merged into one note; the kept card keeps c1)
     grown = {cid for cid in kept if anki_card_count([new_yaml[cid]]) > anki_card_count([old_yaml[cid]])}
@@ -224,7 +238,10 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(tm
 
     # the edits arrived: rewritten cards, a merged cloze note and the editor's notes
     assert anki.note_by_id_field("bite-brings-t-cells-to-b-cells")["Back"] == "The malignant B lymphocytes"
-    assert anki.note_by_id_field("bite-cd19-arm")["Front"] == "Which antigen on B cells does blinatumomab recognize and bind?"
+    assert (
+        anki.note_by_id_field("bite-cd19-arm")["Front"]
+        == "Which antigen on B cells does blinatumomab recognize and bind?"
+    )
     assert "{{c1::fever}} (incidence about {{c2::80%}})" in anki.note_by_id_field("crs-mild-presentation")["Text"]
     rialto = anki.note_by_id_field("rialto-blast-threshold")["Source"]
     assert "expanded-access study" in rialto and "not a study of Ph+ ALL" not in rialto

@@ -28,8 +28,11 @@ PACKAGE = REPO / "src" / "deckgen"
 
 def package_files() -> list[str]:
     """Every file of the package in the source tree (code and data), as paths inside the wheel."""
-    return sorted(str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc"))
+    return sorted(
+        str(p.relative_to(PACKAGE.parent))
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +40,26 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sdist and the wheel, built from a copy of the checkout's files (tracked, or new and not ignored): no
     build leftovers such as an old egg-info's file list can add a file that the package data would miss."""
     source = tmp_path_factory.mktemp("source")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         if (REPO / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, source / name)
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out
 
@@ -73,8 +87,21 @@ def test_the_installed_wheel_works_outside_the_checkout(dist: Path, tmp_path: Pa
     if not python.exists():
         pytest.fail("the wheel-test venv is missing: scripts/test.sh makes .ci-tools/wheel-venv")
     subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "deckgen-anki"], capture_output=True)
-    proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(dist),
-                           f"deckgen-anki[preview]=={__version__}"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-index",
+            "--find-links",
+            str(dist),
+            f"deckgen-anki[preview]=={__version__}",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
 
     work = tmp_path / "my-deck"
@@ -87,8 +114,14 @@ def test_the_installed_wheel_works_outside_the_checkout(dist: Path, tmp_path: Pa
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return proc.stdout
 
-    where = subprocess.run(["python", "-c", "import deckgen; print(deckgen.__file__)"], cwd=work, env=env,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        ["python", "-c", "import deckgen; print(deckgen.__file__)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert Path(where).is_relative_to(VENV) and "site-packages" in where  # not the checkout's src/
     subprocess.run(["git", "init", "-q"], cwd=work, check=True)
     assert deckgen("--version") == f"deckgen, version {__version__}\n"

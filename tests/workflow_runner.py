@@ -36,7 +36,7 @@ done
 exec "$REAL_PYTHON" "$@"
 """
 
-FAKE_PIP = r'''
+FAKE_PIP = r"""
 import json, os, re, sys
 from pathlib import Path
 
@@ -54,9 +54,9 @@ shim.write_text(
     f'exec "$REAL_PYTHON" -P -c \'import sys; sys.path.insert(0, "{source / "src"}"); sys.argv[0] = "deckgen"; '
     'from deckgen.cli import main; main()\' "$@"\n', encoding="utf-8")
 shim.chmod(0o755)
-'''
+"""
 
-FAKE_GH = r'''
+FAKE_GH = r"""
 import json, os, subprocess, sys
 from pathlib import Path
 
@@ -71,7 +71,7 @@ if "--jq" in args:
     comments = Path(os.environ["FAKE_GH_COMMENTS"]).read_text(encoding="utf-8")
     sys.exit(subprocess.run(["jq", "-r", args[args.index("--jq") + 1]], input=comments, text=True).returncode)
 print("{}")
-'''
+"""
 
 
 @dataclass
@@ -117,8 +117,15 @@ def _runs(step: dict[str, Any], failed: bool) -> bool:
     raise ValueError(f"unknown condition {condition!r}")
 
 
-def run_workflow(repo: Path, work: Path, *, base_sha: str, base_ref: str = "main", pr: int = 7,
-                 comments: list[dict[str, Any]] | None = None) -> Run:
+def run_workflow(
+    repo: Path,
+    work: Path,
+    *,
+    base_sha: str,
+    base_ref: str = "main",
+    pr: int = 7,
+    comments: list[dict[str, Any]] | None = None,
+) -> Run:
     """Run every `run:` step in ``repo`` (a checkout of the pull request's head). ``work`` holds the runner's
     temporary folder, HOME, TMPDIR and the fakes."""
     fake_bin, runner_temp, home, tmp = work / "fakebin", work / "runner-temp", work / "home", work / "tmp"
@@ -135,16 +142,31 @@ def run_workflow(repo: Path, work: Path, *, base_sha: str, base_ref: str = "main
     venv_bin = str(Path(sys.executable).parent)  # deckgen must come from the install step, not from this test suite
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != venv_bin)
     env = {
-        "PATH": f"{fake_bin}{os.pathsep}{path}", "HOME": str(home), "TMPDIR": str(tmp), "LANG": "C.UTF-8",
-        "RUNNER_TEMP": str(runner_temp), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_WORKSPACE": str(repo),
-        "GITHUB_ACTIONS": "true", "CI": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": base_ref,
-        "GITHUB_REPOSITORY": "owner/deck", "REAL_PYTHON": sys.executable, "FAKE_BIN": str(fake_bin),
-        "FAKE_PIP_LOG": str(work / "pip.jsonl"), "FAKE_GH_LOG": str(work / "gh.jsonl"),
-        "FAKE_GH_COMMENTS": str(work / "comments.json"), "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": f"{fake_bin}{os.pathsep}{path}",
+        "HOME": str(home),
+        "TMPDIR": str(tmp),
+        "LANG": "C.UTF-8",
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_WORKSPACE": str(repo),
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_BASE_REF": base_ref,
+        "GITHUB_REPOSITORY": "owner/deck",
+        "REAL_PYTHON": sys.executable,
+        "FAKE_BIN": str(fake_bin),
+        "FAKE_PIP_LOG": str(work / "pip.jsonl"),
+        "FAKE_GH_LOG": str(work / "gh.jsonl"),
+        "FAKE_GH_COMMENTS": str(work / "comments.json"),
+        "GIT_CONFIG_NOSYSTEM": "1",
     }
     context = {
-        "github.base_ref": base_ref, "github.event.pull_request.base.sha": base_sha,
-        "github.event.pull_request.number": str(pr), "github.repository": "owner/deck", "github.token": "ghs_FAKE_TOKEN",
+        "github.base_ref": base_ref,
+        "github.event.pull_request.base.sha": base_sha,
+        "github.event.pull_request.number": str(pr),
+        "github.repository": "owner/deck",
+        "github.token": "ghs_FAKE_TOKEN",
     }
     job = workflow()["jobs"]["review"]
     env.update({k: _expand(str(v), context) for k, v in job.get("env", {}).items()})
@@ -159,8 +181,14 @@ def run_workflow(repo: Path, work: Path, *, base_sha: str, base_ref: str = "main
             results.append(StepResult(name, None))
             continue
         step_env = {**env, **{k: _expand(str(v), context) for k, v in step.get("env", {}).items()}}
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=repo,
-                              env=step_env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=repo,
+            env=step_env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         results.append(StepResult(name, proc.returncode, proc.stdout, proc.stderr))
         if proc.returncode != 0 and not step.get("continue-on-error"):
             failed = True

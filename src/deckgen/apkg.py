@@ -50,8 +50,10 @@ def genanki_model(nt: NoteType) -> genanki.Model:
     )
     # genanki's own computation of the legacy "req" renders the templates with chevron and raises on Anki's filters
     # ({{furigana:...}}); deckgen computes it from the parsed templates (genanki caches it in this attribute)
-    model.__dict__["_req"] = [[ord_, *templates.legacy_req(templates.parse(front), nt.fields)]
-                              for ord_, (_, front, _) in enumerate(nt.templates)]
+    model.__dict__["_req"] = [
+        [ord_, *templates.legacy_req(templates.parse(front), nt.fields)]
+        for ord_, (_, front, _) in enumerate(nt.templates)
+    ]
     return model
 
 
@@ -85,7 +87,9 @@ def write_apkg(
     dids = {deck_name: did}
     for name in [deck_name, *sorted(set(note_decks.values()) - {deck_name})]:
         dids[name] = did if name == deck_name else deck_id(deck_key, name)
-        deck_json: dict[str, Any] = genanki.Deck(dids[name], name, description_html if name == deck_name else "").to_json()
+        deck_json: dict[str, Any] = genanki.Deck(
+            dids[name], name, description_html if name == deck_name else ""
+        ).to_json()
         deck_json["mod"] = deck_mod
         decks_json[str(dids[name])] = deck_json
     models_json = {}
@@ -102,8 +106,21 @@ def write_apkg(
         mod = note_mods[spec.card_id]
         note_id = next_id
         next_id += 1
-        note_rows.append((note_id, spec.guid, model.model_id, mod, -1, " " + " ".join(spec.tags) + " ",
-                          "\x1f".join(spec.fields), spec.sort_field, 0, 0, ""))
+        note_rows.append(
+            (
+                note_id,
+                spec.guid,
+                model.model_id,
+                mod,
+                -1,
+                " " + " ".join(spec.tags) + " ",
+                "\x1f".join(spec.fields),
+                spec.sort_field,
+                0,
+                0,
+                "",
+            )
+        )
         card_did = dids[note_decks.get(spec.card_id, deck_name)]
         for ord_ in spec.ords:
             card_rows.append((next_id, note_id, card_did, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, ""))

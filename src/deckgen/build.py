@@ -50,15 +50,19 @@ class Plan:
     changed: tuple[str, ...]
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
     schema_changes: tuple[str, ...] = ()  # note types whose schema changes (allowed by --allow-schema-change)
-    renamed: tuple[tuple[str, str, float], ...] = ()  # probable renames (old id, new id, similarity) since the last commit
+    renamed: tuple[
+        tuple[str, str, float], ...
+    ] = ()  # probable renames (old id, new id, similarity) since the last commit
     rename_skipped: str = ""  # why near renames were not looked for (see renames.find_renames)
 
     def counts(self) -> str:
-        """"1 new, 2 changed, 0 removed" (and "1 renamed" when ids were probably renamed), as diff counts them."""
+        """ "1 new, 2 changed, 0 removed" (and "1 renamed" when ids were probably renamed), as diff counts them."""
         renamed_old = {old for old, _, _ in self.renamed}
         renamed_new = {new for _, new, _ in self.renamed}
-        text = (f"{len(set(self.new) - renamed_new)} new, {len(self.changed)} changed, "
-                f"{len(set(self.removed) - renamed_old)} removed")
+        text = (
+            f"{len(set(self.new) - renamed_new)} new, {len(self.changed)} changed, "
+            f"{len(set(self.removed) - renamed_old)} removed"
+        )
         return text + (f", {len(self.renamed)} renamed" if self.renamed else "")
 
     @property
@@ -81,8 +85,11 @@ class Plan:
         """The problem to report when the committed lock does not match the cards (``--locked``, ``check``)."""
         if self.lock_is_current:
             return None
-        return Problem(Location(file_display(self.lock_path)), f"lock file is out of date with the cards ({self.counts()}); "
-                       "run 'deckgen build' and commit the lock file", rule="lock")
+        return Problem(
+            Location(file_display(self.lock_path)),
+            f"lock file is out of date with the cards ({self.counts()}); run 'deckgen build' and commit the lock file",
+            rule="lock",
+        )
 
 
 def plan_build(
@@ -109,9 +116,17 @@ def plan_build(
     now = build_time() if now is None else now
     old = read_lock(lock_path, now)  # a mod more than a day ahead of now is an error: it would block later updates
     head = _Committed(cards_dir)
-    decided = plan_lock(deck, notes, description_html, old, now, file_display(lock_path),
-                        allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change,
-                        committed=head.lock)
+    decided = plan_lock(
+        deck,
+        notes,
+        description_html,
+        old,
+        now,
+        file_display(lock_path),
+        allow_schema_change=allow_schema_change,
+        allow_identity_change=allow_identity_change,
+        committed=head.lock,
+    )
     problems += decided.problems
     if any(p.is_error for p in problems):
         raise ContentError(problems)
@@ -183,7 +198,9 @@ def _write_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
         path,
         deck_key=plan.deck.key,
         deck_name=plan.deck.name,
-        note_decks={card.id: plan.deck.deck_name(topic) for topic in plan.deck.topics if topic.deck for card in topic.cards},
+        note_decks={
+            card.id: plan.deck.deck_name(topic) for topic in plan.deck.topics if topic.deck for card in topic.cards
+        },
         description_html=plan.description_html,
         deck_mod=lock.deck.mod if lock.deck else 0,
         notetypes=plan.deck.notetypes,
@@ -217,8 +234,15 @@ def build(
     first; both files are replaced together at the end, or neither is."""
     from deckgen.fsutil import refuse_linked_output, staged
 
-    plan = plan_build(cards_dir, now, use_cache=use_cache, jobs=jobs, progress=progress,
-                      allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
+    plan = plan_build(
+        cards_dir,
+        now,
+        use_cache=use_cache,
+        jobs=jobs,
+        progress=progress,
+        allow_schema_change=allow_schema_change,
+        allow_identity_change=allow_identity_change,
+    )
     output = output or default_output(cards_dir, plan.deck.key)
     refuse_linked_output(output, cards_dir)
     if output.is_dir():

@@ -67,14 +67,27 @@ def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem
     problems: list[Problem] = []
     for card in deck.cards:
         if not card.source:
-            problems.append(Problem(card.location, "has no 'source' excerpt; quote the sentence the card is based on",
-                                    severity=WARNING, context=f"card '{card.id}'", rule="source"))
+            problems.append(
+                Problem(
+                    card.location,
+                    "has no 'source' excerpt; quote the sentence the card is based on",
+                    severity=WARNING,
+                    context=f"card '{card.id}'",
+                    rule="source",
+                )
+            )
             continue
         excerpt = normalize_source(card.source)
         if not any(excerpt in text for _, text in documents):
-            problems.append(Problem(card.where("source"), f"source excerpt not found in {names} (compared after NFKC "
-                                    "normalization and whitespace folding); copy it verbatim from the document",
-                                    context=f"card '{card.id}'", rule="source"))
+            problems.append(
+                Problem(
+                    card.where("source"),
+                    f"source excerpt not found in {names} (compared after NFKC "
+                    "normalization and whitespace folding); copy it verbatim from the document",
+                    context=f"card '{card.id}'",
+                    rule="source",
+                )
+            )
     return problems
 
 
@@ -91,7 +104,11 @@ def lock_problems(cards_dir: Path, compiled: Compiled, *, deck_has_errors: bool 
     try:
         plan = plan_build(cards_dir, compiled=compiled)
     except ContentError as exc:  # lock-level problems: a reused id, a changed card kind, a damaged lock
-        return [p for p in exc.problems if p.rule in ("lock", "identity", "schema") or p.location.path.endswith("deckgen.lock")]
+        return [
+            p
+            for p in exc.problems
+            if p.rule in ("lock", "identity", "schema") or p.location.path.endswith("deckgen.lock")
+        ]
     stale = plan.stale_lock()
     # a warning while editing (pre-commit must not block ordinary work); 'deckgen build --locked' is the CI gate
     return [] if stale is None else [replace(stale, severity=WARNING)]

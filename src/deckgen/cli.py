@@ -74,17 +74,35 @@ def main() -> None:
 
 @main.command(short_help="Compile the cards into an Anki package; update the lock.")
 @CARDS_DIR
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).")
-@click.option("--locked", is_flag=True, help="Fail if the lock file would change (for CI: the committed lock must be current).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).",
+)
+@click.option(
+    "--locked", is_flag=True, help="Fail if the lock file would change (for CI: the committed lock must be current)."
+)
 @click.option("--no-cache", is_flag=True, help="Parse and render every file again instead of using ~/.cache/deckgen.")
-@click.option("--allow-schema-change", is_flag=True,
-              help="Ship a note type whose fields or templates changed (learners must tick 'Merge note types', Anki 23.10+).")
-@click.option("--allow-identity-change", is_flag=True,
-              help="Ship a changed deck key, note type id or GUID (learners get new notes beside the old ones).")
+@click.option(
+    "--allow-schema-change",
+    is_flag=True,
+    help="Ship a note type whose fields or templates changed (learners must tick 'Merge note types', Anki 23.10+).",
+)
+@click.option(
+    "--allow-identity-change",
+    is_flag=True,
+    help="Ship a changed deck key, note type id or GUID (learners get new notes beside the old ones).",
+)
 @handle_errors
-def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, allow_schema_change: bool,
-          allow_identity_change: bool) -> None:
+def build(
+    cards_dir: Path,
+    output: Path | None,
+    locked: bool,
+    no_cache: bool,
+    allow_schema_change: bool,
+    allow_identity_change: bool,
+) -> None:
     """Compile CARDS_DIR (default: cards) into an Anki package and update its lock file.
 
     The package goes to output/<deck key>.apkg beside CARDS_DIR (-o to change that). The lock file,
@@ -101,8 +119,15 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
 
     progress = TerminalProgress()
     try:
-        plan, path = run_build(cards_dir, output, locked=locked, progress=progress, use_cache=not no_cache,
-                               allow_schema_change=allow_schema_change, allow_identity_change=allow_identity_change)
+        plan, path = run_build(
+            cards_dir,
+            output,
+            locked=locked,
+            progress=progress,
+            use_cache=not no_cache,
+            allow_schema_change=allow_schema_change,
+            allow_identity_change=allow_identity_change,
+        )
     finally:
         progress.close()
     report(plan.warnings)
@@ -112,12 +137,16 @@ def build(cards_dir: Path, output: Path | None, locked: bool, no_cache: bool, al
         f"{plan.card_count} cards, {n_topics} topics ({plan.counts()})"
     )
     for old, new, ratio in plan.renamed:
-        click.echo(f"probable rename: '{old}' -> '{new}' (question {round(100 * ratio)}% similar): a new id is a new note, "
-                   "so learners start it from scratch and keep the old one; keep the old id unless the card now asks "
-                   "something else")
+        click.echo(
+            f"probable rename: '{old}' -> '{new}' (question {round(100 * ratio)}% similar): a new id is a new note, "
+            "so learners start it from scratch and keep the old one; keep the old id unless the card now asks "
+            "something else"
+        )
     if plan.rename_skipped:
-        click.echo(f"rename detection skipped: {plan.rename_skipped}; cards whose question is unchanged are still paired, "
-                   "look for renamed cards among the new and removed ones yourself (a new id is a new note)")
+        click.echo(
+            f"rename detection skipped: {plan.rename_skipped}; cards whose question is unchanged are still paired, "
+            "look for renamed cards among the new and removed ones yourself (a new id is a new note)"
+        )
     for key in plan.schema_changes:
         nt = plan.deck.notetype_map[key]
         click.echo(
@@ -146,10 +175,21 @@ Exit codes: 0 no errors (and with --strict no warnings); 1 errors, or warnings w
 
 @main.command(short_help="Check the cards against every rule; write nothing.", help=CHECK_HELP)
 @CARDS_DIR
-@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="A source document; every card's 'source' excerpt must be found in one of them. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
-              help="text: path:line:col lines; github: GitHub Actions annotations; json: one document.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A source document; every card's 'source' excerpt must be found in one of them. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines; github: GitHub Actions annotations; json: one document.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (default: only on errors).")
 @handle_errors
 def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
@@ -160,9 +200,19 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
     result = run_check(cards_dir, sources)
     summary = f"checked {result.cards} cards in {result.topics} topics: {result.errors} error(s), {result.warnings} warning(s)"
     if fmt == "json":
-        click.echo(json.dumps({"problems": [problem_json(p) for p in result.problems], "cards": result.cards,
-                               "topics": result.topics, "errors": result.errors, "warnings": result.warnings},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "problems": [problem_json(p) for p in result.problems],
+                    "cards": result.cards,
+                    "topics": result.topics,
+                    "errors": result.errors,
+                    "warnings": result.warnings,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in result.problems:
             click.echo(github_command(problem) if fmt == "github" else problem.text())
@@ -173,8 +223,12 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
 
 @main.command(short_help="Write an HTML page of every card as Anki renders it.")
 @CARDS_DIR
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.",
+)
 @handle_errors
 def preview(cards_dir: Path, output: Path | None) -> None:
     """Write an HTML page showing every card of CARDS_DIR (default: cards) as Anki renders it.
@@ -190,8 +244,10 @@ def preview(cards_dir: Path, output: Path | None) -> None:
     result = run_preview(cards_dir, output)
     report(result.plan.warnings)
     path = result.index
-    click.echo(f"preview written to {os.path.relpath(path) if not path.is_absolute() else path}: "
-               f"{result.note_count} notes, {result.card_count} cards")
+    click.echo(
+        f"preview written to {os.path.relpath(path) if not path.is_absolute() else path}: "
+        f"{result.note_count} notes, {result.card_count} cards"
+    )
 
 
 @main.command(short_help="Print the JSON Schema of deck.yaml or of a topic file.")
@@ -212,10 +268,22 @@ def schema(which: str) -> None:
 @main.command(short_help="Card-by-card changes of the deck between git revisions.")
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option("--cards", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),
-              help="The cards folder, relative to the current directory; it must be inside the git work tree.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
-              help="Markdown (for a pull-request comment) or one JSON document.")
+@click.option(
+    "--cards",
+    "cards_dir",
+    default="cards",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The cards folder, relative to the current directory; it must be inside the git work tree.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown (for a pull-request comment) or one JSON document.",
+)
 @handle_errors
 def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     """Card-by-card changes of the deck between git revisions.
@@ -236,18 +304,42 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
 
 @main.command("import", short_help="Turn an Anki package or a CrowdAnki folder into a cards folder.")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "cards_dir", default="cards", show_default=True, type=click.Path(path_type=Path),
-              help="The new cards folder to write (it must not exist yet, or be empty).")
+@click.option(
+    "-o",
+    "--output",
+    "cards_dir",
+    default="cards",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The new cards folder to write (it must not exist yet, or be empty).",
+)
 @click.option("--key", help="The deck's permanent key (a slug; default: from the deck name).")
-@click.option("--split-by", type=click.Choice(["subdeck", "tag", "none"]), default="subdeck", show_default=True,
-              help="One topic file per subdeck, per subdeck and first tag, or one file for a deck without subdecks.")
+@click.option(
+    "--split-by",
+    type=click.Choice(["subdeck", "tag", "none"]),
+    default="subdeck",
+    show_default=True,
+    help="One topic file per subdeck, per subdeck and first tag, or one file for a deck without subdecks.",
+)
 @click.option("--markdown", is_flag=True, help="Write fields as Markdown where that renders to exactly the same HTML.")
-@click.option("--deck", "deck_name", metavar="NAME", help="The deck to import when the source holds several (a subdeck too).")
-@click.option("--strip-unsafe", is_flag=True,
-              help="Remove HTML that deckgen would refuse (script, handlers, tags outside its allow-list) instead of stopping.")
+@click.option(
+    "--deck", "deck_name", metavar="NAME", help="The deck to import when the source holds several (a subdeck too)."
+)
+@click.option(
+    "--strip-unsafe",
+    is_flag=True,
+    help="Remove HTML that deckgen would refuse (script, handlers, tags outside its allow-list) instead of stopping.",
+)
 @handle_errors
-def import_(source: Path, cards_dir: Path, key: str | None, split_by: str, markdown: bool, deck_name: str | None,
-            strip_unsafe: bool) -> None:
+def import_(
+    source: Path,
+    cards_dir: Path,
+    key: str | None,
+    split_by: str,
+    markdown: bool,
+    deck_name: str | None,
+    strip_unsafe: bool,
+) -> None:
     """Turn an Anki package (.apkg, .colpkg) or a CrowdAnki folder into a cards folder.
 
     The cards keep their GUIDs, fields (HTML, byte for byte), tags and note types (with their Anki ids), and the
@@ -261,11 +353,14 @@ def import_(source: Path, cards_dir: Path, key: str | None, split_by: str, markd
     """
     from deckgen.import_deck import import_deck
 
-    result = import_deck(source, cards_dir, key=key, split_by=split_by, markdown=markdown, deck=deck_name,
-                         strip_unsafe=strip_unsafe)
+    result = import_deck(
+        source, cards_dir, key=key, split_by=split_by, markdown=markdown, deck=deck_name, strip_unsafe=strip_unsafe
+    )
     report(result.warnings)
     for line in result.summary():
         click.echo(line)
+
+
 @main.command(short_help="Start a new deck that builds and passes its checks at once.")
 @click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--name", help="The deck's name in Anki; 'Parent::Child' makes a subdeck. Asked for on a terminal.")

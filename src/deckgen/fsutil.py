@@ -103,7 +103,9 @@ class UnsafeFile(Exception):
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS = (
+    os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def open_dir_nofollow(path: str | Path, *, dir_fd: int | None = None) -> int:
@@ -189,9 +191,11 @@ def refuse_linked_output(output: Path, cards_dir: Path) -> None:
     for path in on_the_way:
         if path.is_symlink():
             what = "is" if path == out else f"is inside '{file_display(path)}', which is"
-            raise UsageError(f"output '{file_display(output)}' {what} a symbolic link; deckgen does not write through "
-                             "links (a committed link could lead outside the repository): remove the link, or give "
-                             "another path with -o")
+            raise UsageError(
+                f"output '{file_display(output)}' {what} a symbolic link; deckgen does not write through "
+                "links (a committed link could lead outside the repository): remove the link, or give "
+                "another path with -o"
+            )
 
 
 def file_display(path: Path) -> str:

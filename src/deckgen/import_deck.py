@@ -43,7 +43,9 @@ class ImportResult:
     unused_media: tuple[str, ...]
     scripts: tuple[str, ...]
     warnings: tuple[Problem, ...]  # fields changed by --strip-unsafe, and the like
-    stripped: tuple[str, ...]  # card ids whose notes --strip-unsafe changed (they update for learners on the next build)
+    stripped: tuple[
+        str, ...
+    ]  # card ids whose notes --strip-unsafe changed (they update for learners on the next build)
     normalized: int
     markdown_fields: tuple[str, ...]  # "note type: field" written as Markdown
     renamed_types: tuple[tuple[str, str], ...]
@@ -55,34 +57,50 @@ class ImportResult:
     def summary(self) -> list[str]:
         """What ``deckgen import`` prints after the warnings."""
         target = os.path.relpath(self.target) if not self.target.is_absolute() else str(self.target)
-        lines = [f"imported {os.path.normpath(self.source)} ({self.format}), deck '{self.deck}': {self.notes} notes, "
-                 f"{self.cards} cards, {self.notetypes} note types, {self.topics} topics, {self.media} media files -> {target} (key '{self.key}')"]
+        lines = [
+            f"imported {os.path.normpath(self.source)} ({self.format}), deck '{self.deck}': {self.notes} notes, "
+            f"{self.cards} cards, {self.notetypes} note types, {self.topics} topics, {self.media} media files -> {target} (key '{self.key}')"
+        ]
         if self.other_notes or self.cardless_notes:
-            lines.append(f"left out: {self.other_notes} notes of other decks, {self.cardless_notes} notes without cards")
+            lines.append(
+                f"left out: {self.other_notes} notes of other decks, {self.cardless_notes} notes without cards"
+            )
         lines.append("not carried: scheduling, review history, deck options and flags (they belong to each learner)")
         if self.unused_media:
-            shown = ", ".join(self.unused_media[:10]) + (f" and {len(self.unused_media) - 10} more" if len(self.unused_media) > 10 else "")
-            lines.append(f"not copied: {len(self.unused_media)} media files that no note, template or CSS uses: {shown}")
+            shown = ", ".join(self.unused_media[:10]) + (
+                f" and {len(self.unused_media) - 10} more" if len(self.unused_media) > 10 else ""
+            )
+            lines.append(
+                f"not copied: {len(self.unused_media)} media files that no note, template or CSS uses: {shown}"
+            )
         for where in self.scripts:
             lines.append(f"template with <script>: {where} (templates are imported as they are; review them)")
         if self.stripped:
-            lines.append(f"changed by --strip-unsafe: {len(self.stripped)} notes ({', '.join(self.stripped[:10])}"
-                         f"{', ...' if len(self.stripped) > 10 else ''}); learners get them updated on the next build")
+            lines.append(
+                f"changed by --strip-unsafe: {len(self.stripped)} notes ({', '.join(self.stripped[:10])}"
+                f"{', ...' if len(self.stripped) > 10 else ''}); learners get them updated on the next build"
+            )
         if self.normalized:
-            lines.append(f"note: {self.normalized} fields will be written in the sanitizer's normal form by 'deckgen build' (e.g. "
-                         "'<br/>' as '<br>'); learners who have the deck keep theirs, new learners see the same text")
+            lines.append(
+                f"note: {self.normalized} fields will be written in the sanitizer's normal form by 'deckgen build' (e.g. "
+                "'<br/>' as '<br>'); learners who have the deck keep theirs, new learners see the same text"
+            )
         if self.markdown_fields:
             lines.append(f"written as Markdown: {', '.join(self.markdown_fields)}")
         for old, new in self.renamed_types:
             lines.append(f"note type '{old}' renamed '{new}' (deckgen's own note types have that name)")
         for name in self.image_occlusion:
-            lines.append(f"note type '{name}' is Anki's Image Occlusion: packages carry it as a cloze note type with the same "
-                         "fields, templates and CSS (Anki's 'original stock kind' is not carried)")
+            lines.append(
+                f"note type '{name}' is Anki's Image Occlusion: packages carry it as a cloze note type with the same "
+                "fields, templates and CSS (Anki's 'original stock kind' is not carried)"
+            )
         if self.crowdanki:
-            lines.append("CrowdAnki folders carry no Anki note type ids: learners who got this deck through CrowdAnki must "
-                         "tick 'Merge note types' (Anki 23.10 or newer) when they import the first package deckgen builds; "
-                         "without it Anki reports every note as conflicting and no update reaches them (reviews are kept "
-                         "either way)")
+            lines.append(
+                "CrowdAnki folders carry no Anki note type ids: learners who got this deck through CrowdAnki must "
+                "tick 'Merge note types' (Anki 23.10 or newer) when they import the first package deckgen builds; "
+                "without it Anki reports every note as conflicting and no update reaches them (reviews are kept "
+                "either way)"
+            )
         lines.append(f"next: deckgen build {target}  (the first build changes nothing for learners who have the deck)")
         return lines
 
@@ -90,15 +108,26 @@ class ImportResult:
 def _check_target(target: Path) -> None:
     display = file_display(target)
     if (target / DECK_FILE).exists():
-        raise UsageError(f"'{display}' already has a {DECK_FILE}; import into a new folder (-o DIR), or remove the old deck first")
+        raise UsageError(
+            f"'{display}' already has a {DECK_FILE}; import into a new folder (-o DIR), or remove the old deck first"
+        )
     if target.exists() and not target.is_dir():
         raise UsageError(f"'{display}' is not a folder; give -o a new folder for the cards")
     if target.is_dir() and any(target.iterdir()):
         raise UsageError(f"'{display}' is not empty; import into a new folder (-o DIR)")
 
 
-def import_deck(source: Path, target: Path, *, key: str | None = None, split_by: str = "subdeck", markdown: bool = False,
-                deck: str | None = None, strip_unsafe: bool = False, now: int | None = None) -> ImportResult:
+def import_deck(
+    source: Path,
+    target: Path,
+    *,
+    key: str | None = None,
+    split_by: str = "subdeck",
+    markdown: bool = False,
+    deck: str | None = None,
+    strip_unsafe: bool = False,
+    now: int | None = None,
+) -> ImportResult:
     if split_by not in SPLITS:
         raise UsageError(f"--split-by must be one of {', '.join(SPLITS)}")
     if key is not None and not SLUG.match(key):
@@ -117,13 +146,25 @@ def import_deck(source: Path, target: Path, *, key: str | None = None, split_by:
             plan = _validate(tmp, target, conv, sel, now)
             (tmp / LOCK_FILE).write_text(_seed(plan.lock, conv).dumps(), encoding="utf-8")
     return ImportResult(
-        target=target, source=sel.source, format=sel.format, deck=sel.name, key=conv.key, notes=len(conv.cards),
-        cards=plan.card_count, notetypes=len(conv.types), topics=len(conv.topics), media=len(conv.media),
-        unused_media=tuple(conv.unused_media), scripts=tuple(conv.scripts),
+        target=target,
+        source=sel.source,
+        format=sel.format,
+        deck=sel.name,
+        key=conv.key,
+        notes=len(conv.cards),
+        cards=plan.card_count,
+        notetypes=len(conv.types),
+        topics=len(conv.topics),
+        media=len(conv.media),
+        unused_media=tuple(conv.unused_media),
+        scripts=tuple(conv.scripts),
         warnings=tuple(p for p in conv.problems if not p.is_error),
-        stripped=tuple(c.card_id for c in conv.cards if c.stripped), normalized=conv.normalized,
+        stripped=tuple(c.card_id for c in conv.cards if c.stripped),
+        normalized=conv.normalized,
         markdown_fields=tuple(f"{t.name}: {f}" for t in conv.types for f in t.markdown),
-        renamed_types=tuple(conv.renamed_types), other_notes=sel.other_notes, cardless_notes=sel.cardless_notes,
+        renamed_types=tuple(conv.renamed_types),
+        other_notes=sel.other_notes,
+        cardless_notes=sel.cardless_notes,
         crowdanki=sel.format == "crowdanki",
         image_occlusion=tuple(t.name for t in conv.types if t.source.original_stock_kind == 6),
     )
@@ -151,7 +192,7 @@ def _validate(tmp: Path, target: Path, conv: Conversion, sel: Selected, now: int
     def moved(p: Problem) -> Problem:
         path = p.location.path
         if path.startswith(shown_tmp):
-            path = shown_target + path[len(shown_tmp):]
+            path = shown_target + path[len(shown_tmp) :]
         return replace(p, location=replace(p.location, path=path))
 
     try:
@@ -162,14 +203,30 @@ def _validate(tmp: Path, target: Path, conv: Conversion, sel: Selected, now: int
     for t in conv.types:
         nt = plan.deck.notetype_map[t.slug]
         src = t.source
-        kept = (nt.fields == src.fields, nt.templates == tuple((x.name, x.front, x.back) for x in src.templates),
-                nt.css == src.css, nt.is_cloze == (src.kind == "cloze"), nt.sort_field == src.sort_field,
-                not src.id or nt.id == src.id)
+        kept = (
+            nt.fields == src.fields,
+            nt.templates == tuple((x.name, x.front, x.back) for x in src.templates),
+            nt.css == src.css,
+            nt.is_cloze == (src.kind == "cloze"),
+            nt.sort_field == src.sort_field,
+            not src.id or nt.id == src.id,
+        )
         if not all(kept):
-            what = [w for w, ok in zip(("field names", "templates", "CSS", "kind", "sort field", "id"), kept, strict=True) if not ok]
-            problems.append(Problem(Location(sel.source), f"deckgen cannot keep its {', '.join(what)} exactly as Anki has "
-                                    "them (names with leading or trailing spaces, an empty template?); fix it in Anki and "
-                                    "export again", context=f"note type '{src.name}'", rule="import"))
+            what = [
+                w
+                for w, ok in zip(("field names", "templates", "CSS", "kind", "sort field", "id"), kept, strict=True)
+                if not ok
+            ]
+            problems.append(
+                Problem(
+                    Location(sel.source),
+                    f"deckgen cannot keep its {', '.join(what)} exactly as Anki has "
+                    "them (names with leading or trailing spaces, an empty template?); fix it in Anki and "
+                    "export again",
+                    context=f"note type '{src.name}'",
+                    rule="import",
+                )
+            )
     if problems:
         raise ContentError(problems)
     return plan

@@ -27,5 +27,12 @@ def github_command(problem: Problem) -> str:
 
 def problem_json(problem: Problem) -> dict[str, object]:
     loc = problem.location
-    return {"path": loc.path, "line": loc.line, "col": loc.col, "severity": problem.severity,
-            "context": problem.context, "message": problem.message, "rule": problem.rule}
+    return {
+        "path": loc.path,
+        "line": loc.line,
+        "col": loc.col,
+        "severity": problem.severity,
+        "context": problem.context,
+        "message": problem.message,
+        "rule": problem.rule,
+    }

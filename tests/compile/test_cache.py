@@ -27,7 +27,11 @@ def result() -> tuple[Any, ...]:
     topic, problems = parse_topic(TOPIC_YAML.encode(), PATH, "cards/basics.yaml")
     assert topic is not None
     notes, found = compile_cards(topic.cards, CTX)
-    return topic, notes, problems + found + [Problem(topic.location, "a warning kept with the entry", severity="warning")]
+    return (
+        topic,
+        notes,
+        problems + found + [Problem(topic.location, "a warning kept with the entry", severity="warning")],
+    )
 
 
 def test_an_entry_reads_back_exactly() -> None:
@@ -57,16 +61,21 @@ def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 PAYLOAD = json.loads(json.dumps({"key": "k", **encode(result())}))
 PLACES = leaves(PAYLOAD)
-json_values = st.recursive(st.none() | st.booleans() | st.integers(-3, 10**20) | st.floats() | st.text(max_size=5),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-                           max_leaves=5)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10**20) | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=5,
+)
 
 
 def well_typed(found: tuple[Any, ...]) -> None:
     topic, notes, problems = found
     for card in topic.cards:
         assert isinstance(card, Card)
-        assert all(isinstance(getattr(card, f), str) for f in ("id", "kind", "topic", "front", "back", "cloze", "extra", "source"))
+        assert all(
+            isinstance(getattr(card, f), str)
+            for f in ("id", "kind", "topic", "front", "back", "cloze", "extra", "source")
+        )
         assert isinstance(card.reverse, bool) and all(isinstance(t, str) for t in card.tags)
         assert all(isinstance(k, str) and isinstance(a, int) and isinstance(b, int) for k, a, b in card.spots)
     ids = {card.id for card in topic.cards}
@@ -81,7 +90,9 @@ def well_typed(found: tuple[Any, ...]) -> None:
 
 @settings(max_examples=300)
 @given(st.sampled_from(PLACES), json_values)
-def test_any_damaged_value_is_a_miss_or_still_well_typed(tmp_path_factory: Any, place: tuple[Any, ...], value: Any) -> None:
+def test_any_damaged_value_is_a_miss_or_still_well_typed(
+    tmp_path_factory: Any, place: tuple[Any, ...], value: Any
+) -> None:
     folder = tmp_path_factory.mktemp("cache")
     cache = Cache(folder)
     entry = folder / "k"[:2] / "k.json"
@@ -96,8 +107,15 @@ def test_damaged_and_planted_entries_are_misses(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     entry = tmp_path / "k" / "k.json"
     entry.parent.mkdir()
-    for text in ["{not json", "[]", "null", '{"key": "k"}', '{"key": "other"}', "[" * 100_000 + "]" * 100_000,
-                 json.dumps({**PAYLOAD, "key": "k", "cards": {**PAYLOAD["cards"], "b": PAYLOAD["cards"]["b"] + [True]}})]:
+    for text in [
+        "{not json",
+        "[]",
+        "null",
+        '{"key": "k"}',
+        '{"key": "other"}',
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({**PAYLOAD, "key": "k", "cards": {**PAYLOAD["cards"], "b": PAYLOAD["cards"]["b"] + [True]}}),
+    ]:
         entry.write_text(text, encoding="utf-8")
         assert cache.get("k", PATH, widths(CTX)) is None, text[:40]
     lying = json.loads(json.dumps(PAYLOAD))
@@ -139,10 +157,14 @@ def test_a_planted_entry_with_odd_values_falls_back_to_parsing(tmp_path: Path, p
 def test_an_entry_of_a_deck_note_type_and_a_subdeck_reads_back_exactly() -> None:
     from deckgen.model import NoteType
 
-    vocab = NoteType("vocab", 123456789, "Vocabulary", ("Word", "Meaning"), (("Recognise", "{{Word}}", "{{Meaning}}"),), False)
+    vocab = NoteType(
+        "vocab", 123456789, "Vocabulary", ("Word", "Meaning"), (("Recognise", "{{Word}}", "{{Meaning}}"),), False
+    )
     ctx = CompileContext("fixture-deck", "fx", "", notetypes=(vocab,))
-    text = ("topic: words\ntitle: Words\ndeck: Lesson 1\ncards:\n  - id: hao\n    type: vocab\n    guid: 'Ol5|c'\n"
-            "    fields: {Word: 好, Meaning: good}\n")
+    text = (
+        "topic: words\ntitle: Words\ndeck: Lesson 1\ncards:\n  - id: hao\n    type: vocab\n    guid: 'Ol5|c'\n"
+        "    fields: {Word: 好, Meaning: good}\n"
+    )
     topic, problems = parse_topic(text.encode(), PATH, "cards/words.yaml", {"vocab": vocab.fields})
     assert topic is not None and topic.deck == "Lesson 1"
     notes, found = compile_cards(topic.cards, ctx)

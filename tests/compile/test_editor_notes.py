@@ -62,31 +62,53 @@ def check(tmp_path: Path, cards_yaml: str, deck: str = DECK_WITH_REFS) -> tuple[
 
 CARD_ERRORS = [
     # (the card, expected problem after 'cards/t.yaml:')
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note: \"just text\"\n",
-     "7:18: error: card 'a': editor_note: expected a mapping (key: value lines), got text"),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      ref: vandersluis-2023\n",
-     "8:7: error: card 'a': editor_note: missing required key 'text'"),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n",
-     "8:7: error: card 'a': editor_note: missing required key 'ref'"),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: 42\n      ref: vandersluis-2023\n",
-     "8:13: error: card 'a': editor_note: 'text' must be text, got a number (42); put it in quotes: \"42\""),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: \"\"\n      ref: vandersluis-2023\n",
-     "8:13: error: card 'a': editor_note: 'text' is empty; give it a value or remove the key"),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: [vandersluis-2023]\n",
-     "9:12: error: card 'a': editor_note: 'ref' must be text, got a list"),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: \"Van der Sluis 2023\"\n",
-     "9:12: error: card 'a': editor_note: 'ref' must be a reference key (a slug) from 'references' in deck.yaml, got 'Van der Sluis 2023'"),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: vandersluis-2023\n      refs: x\n",
-     "10:7: error: card 'a': editor_note: unknown key 'refs' (did you mean 'ref'?)"),
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note: {text: Note, ref: vandersluis-2023, ref: locatelli-2022}\n",
-     "7:54: error: card 'a': editor_note: duplicate key 'ref' (first at line 7); keep only one"),
+    (
+        '  - id: a\n    front: Q\n    back: A\n    editor_note: "just text"\n',
+        "7:18: error: card 'a': editor_note: expected a mapping (key: value lines), got text",
+    ),
+    (
+        "  - id: a\n    front: Q\n    back: A\n    editor_note:\n      ref: vandersluis-2023\n",
+        "8:7: error: card 'a': editor_note: missing required key 'text'",
+    ),
+    (
+        "  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n",
+        "8:7: error: card 'a': editor_note: missing required key 'ref'",
+    ),
+    (
+        "  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: 42\n      ref: vandersluis-2023\n",
+        "8:13: error: card 'a': editor_note: 'text' must be text, got a number (42); put it in quotes: \"42\"",
+    ),
+    (
+        '  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: ""\n      ref: vandersluis-2023\n',
+        "8:13: error: card 'a': editor_note: 'text' is empty; give it a value or remove the key",
+    ),
+    (
+        "  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: [vandersluis-2023]\n",
+        "9:12: error: card 'a': editor_note: 'ref' must be text, got a list",
+    ),
+    (
+        '  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: "Van der Sluis 2023"\n',
+        "9:12: error: card 'a': editor_note: 'ref' must be a reference key (a slug) from 'references' in deck.yaml, got 'Van der Sluis 2023'",
+    ),
+    (
+        "  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: vandersluis-2023\n      refs: x\n",
+        "10:7: error: card 'a': editor_note: unknown key 'refs' (did you mean 'ref'?)",
+    ),
+    (
+        "  - id: a\n    front: Q\n    back: A\n    editor_note: {text: Note, ref: vandersluis-2023, ref: locatelli-2022}\n",
+        "7:54: error: card 'a': editor_note: duplicate key 'ref' (first at line 7); keep only one",
+    ),
     # the reference must exist (resolved against deck.yaml's list when the card is compiled)
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: vandersluis-2032\n",
-     "9:12: error: card 'a': editor_note cites unknown reference 'vandersluis-2032' (did you mean 'vandersluis-2023'?); "
-     "add it to 'references' in deck.yaml or fix the key (known: locatelli-2022, vandersluis-2023)"),
+    (
+        "  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: Note\n      ref: vandersluis-2032\n",
+        "9:12: error: card 'a': editor_note cites unknown reference 'vandersluis-2032' (did you mean 'vandersluis-2023'?); "
+        "add it to 'references' in deck.yaml or fix the key (known: locatelli-2022, vandersluis-2023)",
+    ),
     # the note's text is Markdown held to the same allowlist as every field
-    ("  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: \"<script>alert(1)</script>\"\n      ref: locatelli-2022\n",
-     "8:13: error: card 'a': unsafe HTML: <script> is not allowed (Anki would run or load it); remove it"),
+    (
+        '  - id: a\n    front: Q\n    back: A\n    editor_note:\n      text: "<script>alert(1)</script>"\n      ref: locatelli-2022\n',
+        "8:13: error: card 'a': unsafe HTML: <script> is not allowed (Anki would run or load it); remove it",
+    ),
 ]
 
 
@@ -98,23 +120,44 @@ def test_card_editor_note_errors(tmp_path: Path, cards_yaml: str, expected: str)
 
 
 def test_unknown_reference_in_a_deck_without_references(tmp_path: Path) -> None:
-    code, output = check(tmp_path, "  - id: a\n    front: Q\n    back: A\n    editor_note: {text: Note, ref: smith-2020}\n",
-                         deck=DECK_YAML)
+    code, output = check(
+        tmp_path,
+        "  - id: a\n    front: Q\n    back: A\n    editor_note: {text: Note, ref: smith-2020}\n",
+        deck=DECK_YAML,
+    )
     assert code == 1
-    assert ("cards/t.yaml:7:36: error: card 'a': editor_note cites unknown reference 'smith-2020'; "
-            "add it to 'references' in deck.yaml or fix the key (deck.yaml has no 'references')\n") in output
+    assert (
+        "cards/t.yaml:7:36: error: card 'a': editor_note cites unknown reference 'smith-2020'; "
+        "add it to 'references' in deck.yaml or fix the key (deck.yaml has no 'references')\n"
+    ) in output
 
 
 DECK_ERRORS = [
-    ("references: [vandersluis-2023]\n", "9:13: error: deck references: expected a mapping (key: value lines), got a list"),
+    (
+        "references: [vandersluis-2023]\n",
+        "9:13: error: deck references: expected a mapping (key: value lines), got a list",
+    ),
     ("references:\n", "9:12: error: deck references: expected a mapping (key: value lines), got nothing"),
-    ("references:\n  smith-2020: 2020\n", "10:15: error: deck references: 'smith-2020' must be text, got a number (2020); put it in quotes: \"2020\""),
-    ("references:\n  smith-2020: \"\"\n", "10:15: error: deck references: 'smith-2020' is empty; give it a value or remove the key"),
-    ("references:\n  Smith 2020: \"Smith J. A paper.\"\n",
-     "10:3: error: deck references: reference key 'Smith 2020' must be a slug; use lowercase letters, digits, '-' and '_' (e.g. 'smith-2023')"),
-    ("references:\n  smith-2020: \"A.\"\n  smith-2020: \"B.\"\n",
-     "11:3: error: deck references: duplicate key 'smith-2020' (first at line 10); keep only one"),
-    ("references: !!omap [{smith-2020: \"A.\"}]\n", "9:13: error: deck references: unsupported YAML tag '!!omap'; card files use plain YAML only"),
+    (
+        "references:\n  smith-2020: 2020\n",
+        "10:15: error: deck references: 'smith-2020' must be text, got a number (2020); put it in quotes: \"2020\"",
+    ),
+    (
+        'references:\n  smith-2020: ""\n',
+        "10:15: error: deck references: 'smith-2020' is empty; give it a value or remove the key",
+    ),
+    (
+        'references:\n  Smith 2020: "Smith J. A paper."\n',
+        "10:3: error: deck references: reference key 'Smith 2020' must be a slug; use lowercase letters, digits, '-' and '_' (e.g. 'smith-2023')",
+    ),
+    (
+        'references:\n  smith-2020: "A."\n  smith-2020: "B."\n',
+        "11:3: error: deck references: duplicate key 'smith-2020' (first at line 10); keep only one",
+    ),
+    (
+        'references: !!omap [{smith-2020: "A."}]\n',
+        "9:13: error: deck references: unsupported YAML tag '!!omap'; card files use plain YAML only",
+    ),
 ]
 
 
@@ -126,10 +169,14 @@ def test_deck_reference_errors(tmp_path: Path, references: str, expected: str) -
 
 
 def test_build_refuses_an_unknown_reference_and_writes_nothing(tmp_path: Path) -> None:
-    cards = write_deck(tmp_path, deck=DECK_WITH_REFS, topics={"t.yaml": NOTED_TOPIC.replace("ref: locatelli-2022", "ref: rialto-2022")})
+    cards = write_deck(
+        tmp_path, deck=DECK_WITH_REFS, topics={"t.yaml": NOTED_TOPIC.replace("ref: locatelli-2022", "ref: rialto-2022")}
+    )
     result = run("build", cards)
     assert result.exit_code == 1
-    assert "cards/t.yaml:14:69: error: card 'rialto': editor_note cites unknown reference 'rialto-2022'" in result.output
+    assert (
+        "cards/t.yaml:14:69: error: card 'rialto': editor_note cites unknown reference 'rialto-2022'" in result.output
+    )
     assert not (tmp_path / "output").exists() and not (cards / "deckgen.lock").exists()
 
 
@@ -138,7 +185,9 @@ def test_build_refuses_an_unknown_reference_and_writes_nothing(tmp_path: Path) -
 
 def test_check_warns_on_a_reference_no_card_cites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    only_one = NOTED_TOPIC.replace('    editor_note: {text: "RIALTO is an expanded-access study.", ref: locatelli-2022}\n', "")
+    only_one = NOTED_TOPIC.replace(
+        '    editor_note: {text: "RIALTO is an expanded-access study.", ref: locatelli-2022}\n', ""
+    )
     cards = write_deck(tmp_path, deck=DECK_WITH_REFS, topics={"t.yaml": only_one})
     assert run("build", cards).exit_code == 0
     result = run("check", cards)
@@ -203,7 +252,13 @@ def test_editor_note_reaches_anki_apart_from_the_source_quote(tmp_path: Path, an
     assert len(log.conflicting) == 0 and len(log.new) == 3
     # the frozen note types: no field was added for the note
     assert [f["name"] for f in anki.col.models.by_name("deckgen Q/A (optional reverse)")["flds"]] == [
-        "Front", "Back", "Reverse", "Extra", "Source", "Id"]
+        "Front",
+        "Back",
+        "Reverse",
+        "Extra",
+        "Source",
+        "Id",
+    ]
 
     source = anki.note_by_id_field("kmt2a-endpoints")["Source"]
     assert source == (
@@ -220,7 +275,12 @@ def test_editor_note_reaches_anki_apart_from_the_source_quote(tmp_path: Path, an
     assert LABEL not in card.question()
     answer = card.answer()
     seen = text_of(answer)
-    assert seen.index("Interfant-06研究表明") < seen.index("A fixture article") < seen.index(LABEL) < seen.index("single-arm")
+    assert (
+        seen.index("Interfant-06研究表明")
+        < seen.index("A fixture article")
+        < seen.index(LABEL)
+        < seen.index("single-arm")
+    )
     assert seen.endswith(f"{LABEL} The result comes from a single-arm phase 2 study. Reference: {VDS}")
     where = nesting(answer)
     assert "dg-source-quote" not in where["dg-editor-note"] and "dg-citation" not in where["dg-editor-note"]
@@ -229,7 +289,10 @@ def test_editor_note_reaches_anki_apart_from_the_source_quote(tmp_path: Path, an
 
     cloze = anki.col.get_card(anki.col.find_cards('"Id:rialto"')[0])
     assert LABEL not in cloze.question()
-    assert "RIALTO is an expanded-access study. Reference: Locatelli F, et al. Blood Adv 2022;6(3):1004–1014. NCT02187354." in text_of(cloze.answer())
+    assert (
+        "RIALTO is an expanded-access study. Reference: Locatelli F, et al. Blood Adv 2022;6(3):1004–1014. NCT02187354."
+        in text_of(cloze.answer())
+    )
 
 
 def test_references_are_listed_in_the_deck_description(tmp_path: Path, anki: AnkiCollection) -> None:
@@ -251,7 +314,10 @@ def test_a_deck_without_references_keeps_its_description(tmp_path: Path, anki: A
     cards = write_deck(tmp_path)
     assert run("build", cards).exit_code == 0
     anki.import_package(tmp_path / "output" / "fixture-deck.apkg")
-    assert anki.col.decks.by_name("Fixture::Immunotherapy")["desc"] == "A <em>fixture</em> deck for tests. Not medical advice."
+    assert (
+        anki.col.decks.by_name("Fixture::Immunotherapy")["desc"]
+        == "A <em>fixture</em> deck for tests. Not medical advice."
+    )
 
 
 def test_editing_a_reference_updates_the_citing_notes_and_the_deck(tmp_path: Path) -> None:
@@ -274,29 +340,51 @@ def test_editing_a_reference_updates_the_citing_notes_and_the_deck(tmp_path: Pat
 
 def test_diff_shows_added_and_changed_editor_notes(git_repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "repo"
-    cards = write_deck(root, deck=DECK_WITH_REFS, topics={"t.yaml": NOTED_TOPIC.replace(
-        '    editor_note: {text: "RIALTO is an expanded-access study.", ref: locatelli-2022}\n', "")})
+    cards = write_deck(
+        root,
+        deck=DECK_WITH_REFS,
+        topics={
+            "t.yaml": NOTED_TOPIC.replace(
+                '    editor_note: {text: "RIALTO is an expanded-access study.", ref: locatelli-2022}\n', ""
+            )
+        },
+    )
     git_repo("add", "-A")
     git_repo("commit", "-q", "-m", "deck")
     added = '  - id: added\n    front: "New?"\n    back: "Yes"\n    editor_note: {text: "Editor\'s words.", ref: vandersluis-2023}\n'
-    (cards / "t.yaml").write_text(NOTED_TOPIC.replace("a *single-arm* phase 2", "a single-arm, phase 2") + added, encoding="utf-8")
-    (cards / "deck.yaml").write_text(DECK_WITH_REFS.replace("NCT02187354.", "NCT02187354 (RIALTO).") + '  new-1: "New reference."\n',
-                                     encoding="utf-8")
+    (cards / "t.yaml").write_text(
+        NOTED_TOPIC.replace("a *single-arm* phase 2", "a single-arm, phase 2") + added, encoding="utf-8"
+    )
+    (cards / "deck.yaml").write_text(
+        DECK_WITH_REFS.replace("NCT02187354.", "NCT02187354 (RIALTO).") + '  new-1: "New reference."\n',
+        encoding="utf-8",
+    )
     monkeypatch.chdir(root)
     result = run("diff", "main")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "**1 added, 2 changed, 0 removed** in 1 topic" in out
-    assert ("#### Added `added` (question/answer)\n\n- **front:** New?\n- **back:** Yes\n"
-            "- **editor_note:** Editor's words.\n- **editor_ref:** `vandersluis-2023`\n") in out
-    assert "#### Changed `kmt2a-endpoints`\n\n- **editor_note:** The result comes from a <del>\\*</del>single-arm<del>\\*</del><ins>,</ins> phase 2 study.\n" in out
-    assert ("### Deck settings\n\n"
-            "- **references.locatelli-2022:** Locatelli F, et al. Blood Adv 2022;6(3):1004–1014. NCT02187354 <ins>(RIALTO)</ins>.\n"
-            "- **references.new-1:** <ins>New reference.</ins>\n") in out
-    assert ("#### Changed `rialto`\n\n- **editor_note:** <ins>RIALTO is an expanded-access study.</ins>\n"
-            "- **editor_ref:** (none) → `locatelli-2022`\n") in out
+    assert (
+        "#### Added `added` (question/answer)\n\n- **front:** New?\n- **back:** Yes\n"
+        "- **editor_note:** Editor's words.\n- **editor_ref:** `vandersluis-2023`\n"
+    ) in out
+    assert (
+        "#### Changed `kmt2a-endpoints`\n\n- **editor_note:** The result comes from a <del>\\*</del>single-arm<del>\\*</del><ins>,</ins> phase 2 study.\n"
+        in out
+    )
+    assert (
+        "### Deck settings\n\n"
+        "- **references.locatelli-2022:** Locatelli F, et al. Blood Adv 2022;6(3):1004–1014. NCT02187354 <ins>(RIALTO)</ins>.\n"
+        "- **references.new-1:** <ins>New reference.</ins>\n"
+    ) in out
+    assert (
+        "#### Changed `rialto`\n\n- **editor_note:** <ins>RIALTO is an expanded-access study.</ins>\n"
+        "- **editor_ref:** (none) → `locatelli-2022`\n"
+    ) in out
 
     report = json.loads(run("diff", "main", "--format", "json").stdout)
     (topic,) = report["topics"]
-    assert [(c["id"], c["editor_note"], c["editor_ref"]) for c in topic["added"]] == [("added", "Editor's words.", "vandersluis-2023")]
+    assert [(c["id"], c["editor_note"], c["editor_ref"]) for c in topic["added"]] == [
+        ("added", "Editor's words.", "vandersluis-2023")
+    ]
     assert {"field": "editor_ref", "old": "", "new": "locatelli-2022"} in topic["changed"][1]["fields"]

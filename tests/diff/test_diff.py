@@ -57,9 +57,13 @@ def diff(*args: str) -> str:
 
 
 def test_added_card(repo: Path, git_repo: Git) -> None:
-    edit(repo / "cards" / "safety.yaml", "{{c1::fever}}.\"\n", "{{c1::fever}}.\"\n"
-         "  - id: crs-grade\n    front: Which grade is CRS with hypotension?\n    back: Grade 2 or higher\n"
-         "    tags: [grading]\n")
+    edit(
+        repo / "cards" / "safety.yaml",
+        '{{c1::fever}}."\n',
+        '{{c1::fever}}."\n'
+        "  - id: crs-grade\n    front: Which grade is CRS with hypotension?\n    back: Grade 2 or higher\n"
+        "    tags: [grading]\n",
+    )
     assert diff("main") == (
         f"## Deck changes: `main` ({short(git_repo, 'main')}) → working tree\n"
         "\n"
@@ -136,8 +140,11 @@ def test_removed_card_is_listed_and_warned_about(repo: Path, git_repo: Git) -> N
 def test_renamed_card_is_paired_and_a_different_card_is_not(repo: Path, git_repo: Git) -> None:
     basics = repo / "cards" / "basics.yaml"
     edit(basics, "id: two-cloze", "id: blinatumomab-targets")  # same text, new id: a rename
-    edit(basics, "id: bite-abbreviation\n    front: BiTE\n    back: bispecific T-cell engager\n",
-         "id: car-abbreviation\n    front: CAR\n    back: chimeric antigen receptor\n")  # new id, other text
+    edit(
+        basics,
+        "id: bite-abbreviation\n    front: BiTE\n    back: bispecific T-cell engager\n",
+        "id: car-abbreviation\n    front: CAR\n    back: chimeric antigen receptor\n",
+    )  # new id, other text
     assert diff("main") == (
         f"## Deck changes: `main` ({short(git_repo, 'main')}) → working tree\n"
         "\n"
@@ -175,8 +182,11 @@ def test_renamed_card_is_paired_and_a_different_card_is_not(repo: Path, git_repo
 
 def test_rename_with_a_small_edit_shows_the_edit(repo: Path, git_repo: Git) -> None:
     safety = repo / "cards" / "safety.yaml"
-    edit(safety, "id: crs-fever\n    cloze: \"Mild CRS shows only {{c1::fever}}.\"",
-         "id: crs-grade-1\n    cloze: \"Mild CRS shows only {{c1::fever}}\"")
+    edit(
+        safety,
+        'id: crs-fever\n    cloze: "Mild CRS shows only {{c1::fever}}."',
+        'id: crs-grade-1\n    cloze: "Mild CRS shows only {{c1::fever}}"',
+    )
     out = diff("main")
     assert "- **Probable rename** `crs-fever` → `crs-grade-1` (question 99% similar): " in out
     assert out.endswith(
@@ -186,8 +196,11 @@ def test_rename_with_a_small_edit_shows_the_edit(repo: Path, git_repo: Git) -> N
 
 def test_card_moved_to_another_topic(repo: Path, git_repo: Git) -> None:
     (repo / "cards" / "safety.yaml").write_text("topic: safety\ntitle: Safety\ncards: []\n", encoding="utf-8")
-    edit(repo / "cards" / "basics.yaml", "cards:\n",
-         "cards:\n  - id: crs-fever\n    cloze: \"Mild CRS shows only {{c1::fever}}.\"\n")
+    edit(
+        repo / "cards" / "basics.yaml",
+        "cards:\n",
+        'cards:\n  - id: crs-fever\n    cloze: "Mild CRS shows only {{c1::fever}}."\n',
+    )
     assert diff("main") == (
         f"## Deck changes: `main` ({short(git_repo, 'main')}) → working tree\n"
         "\n"
@@ -206,8 +219,8 @@ def test_card_moved_to_another_topic(repo: Path, git_repo: Git) -> None:
 
 def test_chinese_text_is_diffed_per_character(repo: Path, git_repo: Git) -> None:
     basics = repo / "cards" / "basics.yaml"
-    edit(basics, "source: \"基底原始细胞比例<5%的患儿\"", "source: \"基底幼稚细胞比例<5%的儿童\"")
-    edit(basics, "extra: \"Chinese term: 基底原始细胞\"", "extra: \"Chinese term: 原始细胞\"")
+    edit(basics, 'source: "基底原始细胞比例<5%的患儿"', 'source: "基底幼稚细胞比例<5%的儿童"')
+    edit(basics, 'extra: "Chinese term: 基底原始细胞"', 'extra: "Chinese term: 原始细胞"')
     assert diff("main") == (
         f"## Deck changes: `main` ({short(git_repo, 'main')}) → working tree\n"
         "\n"
@@ -227,9 +240,12 @@ def test_chinese_text_is_diffed_per_character(repo: Path, git_repo: Git) -> None
 
 def test_card_text_cannot_break_the_comment_or_inject_html(repo: Path, git_repo: Git) -> None:
     nasty = "<img src=x onerror=alert(1)> *b* | `c` [l](http://x) ~~s~~ $x$ &lt; \\\\ _u_"
-    edit(repo / "cards" / "safety.yaml", "{{c1::fever}}.\"\n", "{{c1::fever}}.\"\n"
-         f"  - id: nasty\n    front: \"{nasty}\"\n    back: \"one\\n\\n## two\"\n    tags: [\"a`b\"]\n")
-    edit(repo / "cards" / "safety.yaml", "title: Safety", "title: \"<b>Safety</b>\"")
+    edit(
+        repo / "cards" / "safety.yaml",
+        '{{c1::fever}}."\n',
+        f'{{{{c1::fever}}}}."\n  - id: nasty\n    front: "{nasty}"\n    back: "one\\n\\n## two"\n    tags: ["a`b"]\n',
+    )
+    edit(repo / "cards" / "safety.yaml", "title: Safety", 'title: "<b>Safety</b>"')
     out = diff("main")
     assert out.endswith(
         "### `safety`: &lt;b&gt;Safety&lt;/b&gt;\n"
@@ -253,7 +269,8 @@ def test_work_tree_and_two_commits(repo: Path, git_repo: Git) -> None:
     first, second = short(git_repo, "HEAD~1"), short(git_repo, "HEAD")
     edit(basics, "Which blast fraction", "Which blast share")  # uncommitted
     (repo / "cards" / "new.yaml").write_text(  # untracked
-        "topic: extra-topic\ntitle: Extra\ncards:\n  - id: untracked\n    front: Q\n    back: A\n", encoding="utf-8")
+        "topic: extra-topic\ntitle: Extra\ncards:\n  - id: untracked\n    front: Q\n    back: A\n", encoding="utf-8"
+    )
 
     committed = diff("HEAD~1", "HEAD")
     assert committed == (
@@ -272,11 +289,13 @@ def test_work_tree_and_two_commits(repo: Path, git_repo: Git) -> None:
     )
     assert diff("HEAD~1", "main") == committed.replace("`HEAD` (", "`main` (")
     assert diff(first, second) == committed.replace(f"`HEAD~1` ({first})", f"`{first}`").replace(
-        f"`HEAD` ({second})", f"`{second}`")
+        f"`HEAD` ({second})", f"`{second}`"
+    )
 
     uncommitted = diff("HEAD")
     assert uncommitted.startswith(
-        f"## Deck changes: `HEAD` ({second}) → working tree\n\n**1 added, 1 changed, 0 removed** in 2 topics\n")
+        f"## Deck changes: `HEAD` ({second}) → working tree\n\n**1 added, 1 changed, 0 removed** in 2 topics\n"
+    )
     assert "Which blast <del>fraction</del><ins>share</ins> is" in uncommitted
     assert "#### Added `untracked` (question/answer)" in uncommitted
     assert "bite-abbreviation" not in uncommitted
@@ -292,7 +311,9 @@ def test_nothing_changed_is_one_line(repo: Path, git_repo: Git) -> None:
     assert diff("main") == f"No deck changes between `main` ({short(git_repo, 'main')}) and the working tree.\n"
 
 
-def test_cards_folder_is_relative_to_the_current_directory(repo: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cards_folder_is_relative_to_the_current_directory(
+    repo: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (repo / "docs").mkdir()
     monkeypatch.chdir(repo / "docs")
     expected = f"No deck changes between `main` ({short(git_repo, 'main')}) and the working tree.\n"
@@ -331,8 +352,11 @@ def test_deck_key_and_name_changes_are_warned_about(repo: Path, git_repo: Git) -
 
 
 def test_card_type_change_under_the_same_id_is_warned_about(repo: Path, git_repo: Git) -> None:
-    edit(repo / "cards" / "basics.yaml", "id: bite-abbreviation\n    front: BiTE\n    back: bispecific T-cell engager\n"
-         "    reverse: true\n", "id: bite-abbreviation\n    cloze: \"BiTE: {{c1::bispecific T-cell engager}}\"\n")
+    edit(
+        repo / "cards" / "basics.yaml",
+        "id: bite-abbreviation\n    front: BiTE\n    back: bispecific T-cell engager\n    reverse: true\n",
+        'id: bite-abbreviation\n    cloze: "BiTE: {{c1::bispecific T-cell engager}}"\n',
+    )
     assert diff("main") == (
         f"## Deck changes: `main` ({short(git_repo, 'main')}) → working tree\n"
         "\n"
@@ -394,8 +418,18 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     removed = {
-        "id": "crs-fever", "kind": "cloze", "topic": "safety", "front": "", "back": "", "reverse": False,
-        "cloze": "Mild CRS shows only {{c1::fever}}.", "extra": "", "source": "", "tags": [], "fields": {}, "guid": None,
+        "id": "crs-fever",
+        "kind": "cloze",
+        "topic": "safety",
+        "front": "",
+        "back": "",
+        "reverse": False,
+        "cloze": "Mild CRS shows only {{c1::fever}}.",
+        "extra": "",
+        "source": "",
+        "tags": [],
+        "fields": {},
+        "guid": None,
     }
     assert doc == {
         "base": {"revision": "main", "commit": git_repo("rev-parse", "main").strip(), "worktree": False},
@@ -403,13 +437,25 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
         "changed": True,
         "summary": {"added": 0, "changed": 1, "removed": 1, "renamed": 1, "topics": 2},
         "warnings": [
-            {"type": "rename", "ids": ["two-cloze", "blinatumomab-targets"], "old": None, "new": None, "similarity": 1.0,
-             "message": "Probable rename 'two-cloze' → 'blinatumomab-targets' (question 100% similar): a new id is a new "
-                        "note, so learners start this card from scratch and keep the old one as well. Keep the old id "
-                        "unless the card now asks something else."},
-            {"type": "removed", "ids": ["crs-fever"], "old": None, "new": None, "similarity": None,
-             "message": "Removed card 'crs-fever': a package cannot delete notes, so learners keep it (and keep reviewing "
-                        "it) until they delete it themselves."},
+            {
+                "type": "rename",
+                "ids": ["two-cloze", "blinatumomab-targets"],
+                "old": None,
+                "new": None,
+                "similarity": 1.0,
+                "message": "Probable rename 'two-cloze' → 'blinatumomab-targets' (question 100% similar): a new id is a new "
+                "note, so learners start this card from scratch and keep the old one as well. Keep the old id "
+                "unless the card now asks something else.",
+            },
+            {
+                "type": "removed",
+                "ids": ["crs-fever"],
+                "old": None,
+                "new": None,
+                "similarity": None,
+                "message": "Removed card 'crs-fever': a package cannot delete notes, so learners keep it (and keep reviewing "
+                "it) until they delete it themselves.",
+            },
         ],
         "deck": [],
         "notetypes": [],
@@ -418,11 +464,23 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
         "notetype_changes": [],
         "topics": [
             {
-                "topic": "basics", "title": "The basics", "added": [], "removed": [],
-                "changed": [{"id": "bite-abbreviation", "fields": [
-                    {"field": "back", "old": "bispecific T-cell engager", "new": "bispecific engager",
-                     "diff": [["equal", "bispecific "], ["delete", "T-cell "], ["equal", "engager"]]},
-                ]}],
+                "topic": "basics",
+                "title": "The basics",
+                "added": [],
+                "removed": [],
+                "changed": [
+                    {
+                        "id": "bite-abbreviation",
+                        "fields": [
+                            {
+                                "field": "back",
+                                "old": "bispecific T-cell engager",
+                                "new": "bispecific engager",
+                                "diff": [["equal", "bispecific "], ["delete", "T-cell "], ["equal", "engager"]],
+                            },
+                        ],
+                    }
+                ],
                 "renamed": [{"old_id": "two-cloze", "new_id": "blinatumomab-targets", "fields": [], "similarity": 1.0}],
             },
             {"topic": "safety", "title": "Safety", "added": [], "changed": [], "renamed": [], "removed": [removed]},
@@ -440,7 +498,10 @@ def test_not_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     result = run("diff", "main")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == "deckgen: error: not in a git repository: the cards folder 'cards' is not inside a git work tree\n"
+    assert (
+        result.stderr
+        == "deckgen: error: not in a git repository: the cards folder 'cards' is not inside a git work tree\n"
+    )
 
 
 @pytest.mark.parametrize("rev", ["nope", "main~5", "-x", "HEAD:cards"])
@@ -514,15 +575,18 @@ def changed(old: str, new: str) -> str:
     return inline_markdown(FieldChange("front", old, new))
 
 
-@pytest.mark.parametrize(("old", "new", "shown"), [
-    ("10", "1\u200b0", "<del>10</del><ins>1<code>U+200B</code>0</ins>"),
-    ("10", "1\r0", "<del>10</del><ins>1<code>U+000D</code>0</ins>"),
-    ("dose 10 mg", "dose \u202e10 mg", "dose <ins><code>U+202E</code></ins>10 mg"),
-    ("10 mg", "10\u00a0mg", "10<del>␣</del><ins><code>U+00A0</code></ins>mg"),
-    ("a\nb", "a\r\nb", "a<del>↵</del><ins>␍↵</ins>b"),
-    ("café", "cafe\u0301", "<del>caf<code>U+00E9</code></del><ins>cafe<code>U+0301</code></ins>"),
-    ("ﬁve", "five", "<del><code>U+FB01</code>ve</del><ins>five</ins>"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("10", "1\u200b0", "<del>10</del><ins>1<code>U+200B</code>0</ins>"),
+        ("10", "1\r0", "<del>10</del><ins>1<code>U+000D</code>0</ins>"),
+        ("dose 10 mg", "dose \u202e10 mg", "dose <ins><code>U+202E</code></ins>10 mg"),
+        ("10 mg", "10\u00a0mg", "10<del>␣</del><ins><code>U+00A0</code></ins>mg"),
+        ("a\nb", "a\r\nb", "a<del>↵</del><ins>␍↵</ins>b"),
+        ("café", "cafe\u0301", "<del>caf<code>U+00E9</code></del><ins>cafe<code>U+0301</code></ins>"),
+        ("ﬁve", "five", "<del><code>U+FB01</code>ve</del><ins>five</ins>"),
+    ],
+)
 def test_invisible_changes_are_visible(old: str, new: str, shown: str) -> None:
     assert changed(old, new) == shown
 
@@ -542,8 +606,34 @@ def views(markdown: str) -> tuple[str, str]:
     return old, new
 
 
-tricky = st.lists(st.sampled_from(["1", "0", "a", " ", "\t", "\n", "\r", "\u200b", "\u200d", "\u202e", "\u2066", "\u00a0",
-                                   "\u2028", "\ufeff", "\u0301", "é", "e", "\x1b", "ﬁ", "fi", "基"]), max_size=8).map("".join)
+tricky = st.lists(
+    st.sampled_from(
+        [
+            "1",
+            "0",
+            "a",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "\u200b",
+            "\u200d",
+            "\u202e",
+            "\u2066",
+            "\u00a0",
+            "\u2028",
+            "\ufeff",
+            "\u0301",
+            "é",
+            "e",
+            "\x1b",
+            "ﬁ",
+            "fi",
+            "基",
+        ]
+    ),
+    max_size=8,
+).map("".join)
 
 
 @given(tricky, tricky)
@@ -556,9 +646,13 @@ def test_a_real_change_never_looks_like_no_change(old: str, new: str) -> None:
 
 def test_an_added_card_with_a_given_guid_shows_it_and_is_warned_about(repo: Path, git_repo: Git) -> None:
     """Hostile review #9: a guid of another deck's note would overwrite that note in learners' Anki."""
-    edit(repo / "cards" / "safety.yaml", "{{c1::fever}}.\"\n", "{{c1::fever}}.\"\n"
-         "  - id: crs-grade\n    guid: 'Ot0&3xV!xq'\n    front: Which grade is CRS with hypotension?\n"
-         "    back: Grade 2 or higher\n")
+    edit(
+        repo / "cards" / "safety.yaml",
+        '{{c1::fever}}."\n',
+        '{{c1::fever}}."\n'
+        "  - id: crs-grade\n    guid: 'Ot0&3xV!xq'\n    front: Which grade is CRS with hypotension?\n"
+        "    back: Grade 2 or higher\n",
+    )
     assert diff("main") == (
         f"## Deck changes: `main` ({short(git_repo, 'main')}) → working tree\n"
         "\n"
@@ -600,8 +694,10 @@ def test_replaced_added_and_removed_media_are_shown(repo: Path, git_repo: Git) -
     head = short(git_repo, commit(git_repo, "replace the ECG"))
     report = diff(base, "HEAD")
     for text in (worktree, report):
-        assert ("- **Media file replaced** `ecg.png`: the file's content changed under the same name, so cards that show "
-                "it change for learners while their text does not. Open the new file and check it before merging.") in text
+        assert (
+            "- **Media file replaced** `ecg.png`: the file's content changed under the same name, so cards that show "
+            "it change for learners while their text does not. Open the new file and check it before merging."
+        ) in text
         assert "### Media\n\n- **Added:** `new.png`\n- **Replaced:** `ecg.png`\n- **Removed:** `old.png`\n" in text
     assert report.startswith(f"## Deck changes: `{base[:7]}` → `HEAD` ({head})\n\n**0 added, 0 changed, 0 removed**")
     document = json.loads(run("diff", base, "HEAD", "--format", "json").stdout)
@@ -621,7 +717,9 @@ def test_a_changed_card_that_gains_a_guid_is_warned_about(repo: Path, git_repo: 
     """A guid given to a shipped card (not only to a new one) changes which note it is for Anki."""
     edit(repo / "cards" / "basics.yaml", "  - id: threshold\n", "  - id: threshold\n    guid: 'Ot0&3xV!xq'\n")
     report = diff("main")
-    assert ("- **Card guid changed** `threshold`: Anki matches notes by guid, so the card becomes another note (learners "
-            "get a second copy without its reviews) or overwrites a note of another deck that has this guid. `deckgen "
-            "build` refuses it unless `--allow-identity-change` is given.\n") in report, report
+    assert (
+        "- **Card guid changed** `threshold`: Anki matches notes by guid, so the card becomes another note (learners "
+        "get a second copy without its reviews) or overwrites a note of another deck that has this guid. `deckgen "
+        "build` refuses it unless `--allow-identity-change` is given.\n"
+    ) in report, report
     assert "#### Changed `threshold`" in report

@@ -13,9 +13,11 @@ from tests.conftest import run, write_deck
 Git = Callable[..., str]
 ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
 FEVER = '"crs-fever": {"hash": "b8040cfbd77e7a6ed253", "kind": "cloze", "mod": 1700000000}'
-LOCK_WARNING = ("`deckgen build` writes the lock, and after a deckgen upgrade it may ship cards again; a hand edit can "
-                "instead stop updates from reaching learners or bring back a removed id. Check that the lock came from "
-                "`deckgen build`.")
+LOCK_WARNING = (
+    "`deckgen build` writes the lock, and after a deckgen upgrade it may ship cards again; a hand edit can "
+    "instead stop updates from reaching learners or bring back a removed id. Check that the lock came from "
+    "`deckgen build`."
+)
 
 
 @pytest.fixture
@@ -67,9 +69,11 @@ def test_a_mod_edited_by_hand(repo: Path, git_repo: Git) -> None:
 def test_a_far_future_mod(repo: Path, git_repo: Git) -> None:
     edit_lock(repo, git_repo, FEVER, FEVER.replace("1700000000", "2100000000"))
     out = diff("HEAD~1", "HEAD")
-    assert ("- **Lock file mod in the future** `cards/crs-fever`: more than a day after now. Learners who import such a "
-            "package never receive a later update of those notes; `deckgen build` refuses it. Restore the lock file from "
-            "the base branch and run `deckgen build`.\n") in out
+    assert (
+        "- **Lock file mod in the future** `cards/crs-fever`: more than a day after now. Learners who import such a "
+        "package never receive a later update of those notes; `deckgen build` refuses it. Restore the lock file from "
+        "the base branch and run `deckgen build`.\n"
+    ) in out
     assert "- `cards/crs-fever` mod: `1700000000` → `2100000000`\n" in out
 
 
@@ -82,15 +86,19 @@ def test_a_mod_that_goes_backwards_with_a_card_change(repo: Path, git_repo: Git)
     lock.write_text(text.replace('"mod": 1700000100}', '"mod": 1600000000}'), encoding="utf-8")
     git_repo("commit", "-qam", "edit with an old mod")
     out = diff("HEAD~1", "HEAD")
-    assert ("- **Lock file mod went backwards** `cards/crs-fever`: Anki applies an update only when its mod is newer than "
-            "the learner's, so these changes would never arrive.") in out
+    assert (
+        "- **Lock file mod went backwards** `cards/crs-fever`: Anki applies an update only when its mod is newer than "
+        "the learner's, so these changes would never arrive."
+    ) in out
     assert "Lock file changed without a card change" not in out  # the card did change
 
 
 def test_removed_entries_dropped_kinds_changed_and_created_moved(repo: Path, git_repo: Git) -> None:
     lock = repo / "cards" / "deckgen.lock"
     text = lock.read_text(encoding="utf-8")
-    text = text.replace('"removed": {}', '"removed": {\n    "old-card": {"hash": "aa", "kind": "qa", "mod": 1600000000}\n  }')
+    text = text.replace(
+        '"removed": {}', '"removed": {\n    "old-card": {"hash": "aa", "kind": "qa", "mod": 1600000000}\n  }'
+    )
     lock.write_text(text, encoding="utf-8")
     git_repo("commit", "-qam", "an earlier removal")
     text = text.replace('\n    "old-card": {"hash": "aa", "kind": "qa", "mod": 1600000000}\n  ', "")
@@ -100,8 +108,10 @@ def test_removed_entries_dropped_kinds_changed_and_created_moved(repo: Path, git
     git_repo("commit", "-qam", "lock edits")
     out = diff("HEAD~1", "HEAD")
     assert "- **Lock file changed without a card change** `created`, `cards/crs-fever`, `removed/old-card`: " in out
-    assert ("### Lock file\n\n- `created` created: `1700000000` → `1690000000`\n- `cards/crs-fever` kind: `cloze` → `qa`\n"
-            "- `removed/old-card` entry: `present` → (none)\n") in out
+    assert (
+        "### Lock file\n\n- `created` created: `1700000000` → `1690000000`\n- `cards/crs-fever` kind: `cloze` → `qa`\n"
+        "- `removed/old-card` entry: `present` → (none)\n"
+    ) in out
     document = json.loads(run("diff", "HEAD~1", "HEAD", "--format", "json", env=ENV).stdout)
     assert document["lock"]["changes"] == [
         {"section": "created", "key": None, "field": "created", "old": "1700000000", "new": "1690000000"},
@@ -121,11 +131,15 @@ def test_lock_deleted(repo: Path, git_repo: Git) -> None:
 
 def test_an_ordinary_edit_and_build_has_no_lock_warning(repo: Path, git_repo: Git) -> None:
     safety = repo / "cards" / "safety.yaml"
-    safety.write_text(safety.read_text(encoding="utf-8").replace("{{c1::fever}}", "{{c1::a fever}}") +
-                      "  - id: new-card\n    front: Q\n    back: A\n", encoding="utf-8")
+    safety.write_text(
+        safety.read_text(encoding="utf-8").replace("{{c1::fever}}", "{{c1::a fever}}")
+        + "  - id: new-card\n    front: Q\n    back: A\n",
+        encoding="utf-8",
+    )
     assert run("build", "cards", env={"SOURCE_DATE_EPOCH": "1700000100"}).exit_code == 0
-    (repo / "cards" / "basics.yaml").write_text((repo / "cards" / "basics.yaml").read_text(encoding="utf-8")
-                                                .split("  - id: two-cloze")[0], encoding="utf-8")
+    (repo / "cards" / "basics.yaml").write_text(
+        (repo / "cards" / "basics.yaml").read_text(encoding="utf-8").split("  - id: two-cloze")[0], encoding="utf-8"
+    )
     assert run("build", "cards", env={"SOURCE_DATE_EPOCH": "1700000200"}).exit_code == 0
     git_repo("commit", "-qam", "edit, add, remove")
     out = diff("HEAD~1", "HEAD")

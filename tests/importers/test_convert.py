@@ -15,32 +15,46 @@ from deckgen.render import render_html, render_markdown
 from deckgen.source.yamlfile import FLOAT, INT, STR, TIMESTAMP, compose
 
 
-@pytest.mark.parametrize("text, slug", [
-    ("Chén Yuèměi", "chen-yuemei"),
-    ("What does 你好 mean?", "what-does-mean"),
-    ("陳月美", ""),
-    ("  --  ", ""),
-    ("Ärzte & Ärztinnen", "arzte-arztinnen"),
-    ("a" * 60, "a" * 48),
-    ("one two three four five six seven eight nine ten eleven twelve", "one-two-three-four-five-six-seven-eight-nine-ten"),
-])
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("Chén Yuèměi", "chen-yuemei"),
+        ("What does 你好 mean?", "what-does-mean"),
+        ("陳月美", ""),
+        ("  --  ", ""),
+        ("Ärzte & Ärztinnen", "arzte-arztinnen"),
+        ("a" * 60, "a" * 48),
+        (
+            "one two three four five six seven eight nine ten eleven twelve",
+            "one-two-three-four-five-six-seven-eight-nine-ten",
+        ),
+    ],
+)
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
 
 
 def test_slugs_are_unique_and_fall_back() -> None:
     slugs = Slugs("note")
-    assert [slugs.take(["Cat"]), slugs.take(["cat"]), slugs.take(["陳", "Chén"]), slugs.take(["陳"]), slugs.take(["x", "ab"])] == [
-        "cat", "cat-2", "chen", "note-4", "ab"]
+    assert [
+        slugs.take(["Cat"]),
+        slugs.take(["cat"]),
+        slugs.take(["陳", "Chén"]),
+        slugs.take(["陳"]),
+        slugs.take(["x", "ab"]),
+    ] == ["cat", "cat-2", "chen", "note-4", "ab"]
     assert Slugs("t", reserved=("cloze",)).take(["Cloze"]) == "cloze-2"
 
 
-@pytest.mark.parametrize("field, text", [
-    ("{{c1::了::past}} marks {{c2::過}}", "了 marks 過"),
-    ("{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.1:oi=1}}", ""),
-    ("[sound:a.mp3]<b>cat</b>&nbsp;&amp; dog", "cat & dog"),
-    ("cat<script>alert(1)</script><style>b{}</style>", "cat"),
-])
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("{{c1::了::past}} marks {{c2::過}}", "了 marks 過"),
+        ("{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.1:oi=1}}", ""),
+        ("[sound:a.mp3]<b>cat</b>&nbsp;&amp; dog", "cat & dog"),
+        ("cat<script>alert(1)</script><style>b{}</style>", "cat"),
+    ],
+)
 def test_plain_text(field: str, text: str) -> None:
     assert plain_text(field) == text
 
@@ -60,13 +74,16 @@ def test_every_string_reads_back_exactly(value: str) -> None:
     assert tags.value[0].value == (value or "t")
 
 
-@pytest.mark.parametrize("field, names", [
-    ('<img src="a.png"> [sound:b c.mp3]', ["a.png", "b c.mp3"]),
-    ("<img src='it&#x27;s.png'><IMG SRC=plain.jpg >", ["it's.png", "plain.jpg"]),
-    ('<img alt="x" src="a &amp; b.png">', ["a & b.png"]),
-    ('<img src="https://example.com/x.png"><audio src="c.ogg"></audio><source src="d.mp4">', ["c.ogg", "d.mp4"]),
-    ("no media [sound:]", []),
-])
+@pytest.mark.parametrize(
+    "field, names",
+    [
+        ('<img src="a.png"> [sound:b c.mp3]', ["a.png", "b c.mp3"]),
+        ("<img src='it&#x27;s.png'><IMG SRC=plain.jpg >", ["it's.png", "plain.jpg"]),
+        ('<img alt="x" src="a &amp; b.png">', ["a & b.png"]),
+        ('<img src="https://example.com/x.png"><audio src="c.ogg"></audio><source src="d.mp4">', ["c.ogg", "d.mp4"]),
+        ("no media [sound:]", []),
+    ],
+)
 def test_media_references_as_anki_finds_them(field: str, names: list[str]) -> None:
     assert field_media(field) == names
 
@@ -85,17 +102,20 @@ def test_review_fast_path_agrees_with_the_sanitizer(text: str) -> None:
         assert reviewed.built == ""
 
 
-@pytest.mark.parametrize("html, markdown", [
-    ("cat", "cat"),
-    ("<strong>bold</strong> and <em>it</em>", "**bold** and *it*"),
-    ("a &amp; b", "a & b"),
-    ("<b>bold</b>", None),  # renders as <strong>: not the same HTML
-    ("x<br>y", None),
-    ("1. not a list", None),
-    ("snake_case", None),
-    ("  lead", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "html, markdown",
+    [
+        ("cat", "cat"),
+        ("<strong>bold</strong> and <em>it</em>", "**bold** and *it*"),
+        ("a &amp; b", "a & b"),
+        ("<b>bold</b>", None),  # renders as <strong>: not the same HTML
+        ("x<br>y", None),
+        ("1. not a list", None),
+        ("snake_case", None),
+        ("  lead", None),
+        ("", None),
+    ],
+)
 def test_lossless_markdown(html: str, markdown: str | None) -> None:
     assert to_markdown(html) == markdown
     if markdown is not None:

@@ -74,9 +74,13 @@ def package_with_other_ids(deck: dict[str, Any], path: Path, mod: int) -> Path:
     models = {}
     for i, m in enumerate(deck["note_models"]):
         models[m["crowdanki_uuid"]] = genanki.Model(
-            1_900_000_000 + i, m["name"], fields=[{"name": f["name"]} for f in m["flds"]],
-            templates=[{"name": t["name"], "qfmt": t["qfmt"], "afmt": t["afmt"]} for t in m["tmpls"]], css=m["css"],
-            model_type=genanki.Model.CLOZE if m["type"] == 1 else genanki.Model.FRONT_BACK)
+            1_900_000_000 + i,
+            m["name"],
+            fields=[{"name": f["name"]} for f in m["flds"]],
+            templates=[{"name": t["name"], "qfmt": t["qfmt"], "afmt": t["afmt"]} for t in m["tmpls"]],
+            css=m["css"],
+            model_type=genanki.Model.CLOZE if m["type"] == 1 else genanki.Model.FRONT_BACK,
+        )
     decks = []
 
     def add(d: dict[str, Any], parent: str) -> None:
@@ -98,7 +102,9 @@ def package_with_other_ids(deck: dict[str, Any], path: Path, mod: int) -> Path:
 
 def state(col: Any) -> dict[str, Any]:
     return {
-        "cards": col.db.all("select nid, ord, did, type, queue, due, ivl, factor, reps, lapses from cards order by nid, ord"),
+        "cards": col.db.all(
+            "select nid, ord, did, type, queue, due, ivl, factor, reps, lapses from cards order by nid, ord"
+        ),
         "notes": col.db.all("select guid, flds, tags from notes order by guid"),
         "mids": col.db.list("select distinct mid from notes order by mid"),
         "revlog": col.db.all("select * from revlog order by id"),
@@ -131,14 +137,19 @@ def test_default_options_leave_every_note_conflicting(crowd_deck: dict[str, Any]
         # the package's 7 note types are added beside the learner's, unused; the notes stay on the learner's
         assert len(after["notetypes"]) == len(before["notetypes"]) + 7
         assert after["mids"] == before["mids"]
-        assert after["notes"] == before["notes"] and after["cards"] == before["cards"] and after["revlog"] == before["revlog"]
+        assert (
+            after["notes"] == before["notes"]
+            and after["cards"] == before["cards"]
+            and after["revlog"] == before["revlog"]
+        )
     finally:
         col.close()
 
 
 @pytest.mark.parametrize("mod, updated", [(1_000_000_000, 0), (NEWER, 12)], ids=["older-mod", "newer-mod"])
-def test_merge_note_types_moves_the_notes_and_keeps_every_review(crowd_deck: dict[str, Any], tmp_path: Path, mod: int,
-                                                                 updated: int) -> None:
+def test_merge_note_types_moves_the_notes_and_keeps_every_review(
+    crowd_deck: dict[str, Any], tmp_path: Path, mod: int, updated: int
+) -> None:
     col = learner_from_crowdanki(tmp_path / "learner.anki2", crowd_deck)
     try:
         review_everything(col)

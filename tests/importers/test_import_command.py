@@ -49,16 +49,27 @@ def test_summary_and_the_folder(anki_source: Source, here: Path) -> None:
     ]
     files = tree(here / "cards")
     assert sorted(f for f in files if "/" not in f) == [
-        "chinese-reader.yaml", "deck.yaml", "deckgen.lock", "grammar-particles.yaml", "vocabulary.yaml"]
-    assert sorted(f[len("media/"):] for f in files if f.startswith("media/")) == sorted(anki_source.expected.media)
-    assert files["vocabulary.yaml"].decode().startswith("topic: vocabulary\ntitle: Vocabulary\ndeck: Vocabulary\ncards:\n")
+        "chinese-reader.yaml",
+        "deck.yaml",
+        "deckgen.lock",
+        "grammar-particles.yaml",
+        "vocabulary.yaml",
+    ]
+    assert sorted(f[len("media/") :] for f in files if f.startswith("media/")) == sorted(anki_source.expected.media)
+    assert (
+        files["vocabulary.yaml"].decode().startswith("topic: vocabulary\ntitle: Vocabulary\ndeck: Vocabulary\ncards:\n")
+    )
     deck = files["deck.yaml"].decode()
-    assert deck.startswith("key: chinese-reader\nname: Chinese Reader\ndescription: Vocabulary and grammar from "
-                           "<i>A Course in Contemporary Chinese</i>.\ntopic_tags: false\n"
-                           "order: [chinese-reader, vocabulary, grammar-particles]\nnote_types:\n")
+    assert deck.startswith(
+        "key: chinese-reader\nname: Chinese Reader\ndescription: Vocabulary and grammar from "
+        "<i>A Course in Contemporary Chinese</i>.\ntopic_tags: false\n"
+        "order: [chinese-reader, vocabulary, grammar-particles]\nnote_types:\n"
+    )
     custom = anki_source.expected.notetypes["Chinese vocabulary (7 fields)"]
-    assert (f"  chinese-vocabulary-7-fields:\n    name: Chinese vocabulary (7 fields)\n    kind: standard\n    id: {custom['id']}\n"
-            "    fields: [Hanzi, Pinyin, Zhuyin, Ruby, English, Audio, Picture, Notes]\n    sort_field: Pinyin\n") in deck
+    assert (
+        f"  chinese-vocabulary-7-fields:\n    name: Chinese vocabulary (7 fields)\n    kind: standard\n    id: {custom['id']}\n"
+        "    fields: [Hanzi, Pinyin, Zhuyin, Ruby, English, Audio, Picture, Notes]\n    sort_field: Pinyin\n"
+    ) in deck
     assert files["note-types/chinese-vocabulary-7-fields.css"].decode() == custom["css"]
     assert files["note-types/chinese-vocabulary-7-fields/listen.front.html"].decode() == custom["templates"][1][1]
     # the first build changes nothing: same lock, no new or changed card
@@ -86,7 +97,11 @@ def test_fields_tags_and_guids_are_kept_byte_for_byte(anki_source: Source, tmp_p
     for card in deck.cards:
         nt = deck.notetype_map[card.kind]
         values = dict(card.fields)
-        got[card.guid] = {"notetype": nt.name, "fields": [values.get(f, "") for f in nt.fields], "tags": list(card.tags)}
+        got[card.guid] = {
+            "notetype": nt.name,
+            "fields": [values.get(f, "") for f in nt.fields],
+            "tags": list(card.tags),
+        }
     assert got == {guid: {k: n[k] for k in ("notetype", "fields", "tags")} for guid, n in exp.notes.items()}
 
 
@@ -105,14 +120,18 @@ def test_crowdanki_folder_gives_the_same_cards_and_note_types_without_ids(anki_s
     from_apkg = imported(anki_source.apkg, tmp_path / "a")
     result = run("import", folder, "-o", tmp_path / "c", env=EPOCH)
     assert result.exit_code == 0, result.output
-    assert ("CrowdAnki folders carry no Anki note type ids: learners who got this deck through CrowdAnki must tick 'Merge "
-            "note types' (Anki 23.10 or newer) when they import the first package deckgen builds") in result.output
+    assert (
+        "CrowdAnki folders carry no Anki note type ids: learners who got this deck through CrowdAnki must tick 'Merge "
+        "note types' (Anki 23.10 or newer) when they import the first package deckgen builds"
+    ) in result.output
     from_crowd = tree(tmp_path / "c")
     assert set(from_crowd) == set(from_apkg)
     for name in from_apkg:
         if name == "deck.yaml":  # the note type ids differ: CrowdAnki has none (deckgen derives them); and the order
             # of topics: deck.json lists notes deck by deck (children in its order), a package in the order they were added
-            strip = [line for line in from_apkg[name].decode().splitlines() if not line.startswith(("    id: ", "order: "))]
+            strip = [
+                line for line in from_apkg[name].decode().splitlines() if not line.startswith(("    id: ", "order: "))
+            ]
             crowd = from_crowd[name].decode().splitlines()
             assert "order: [chinese-reader, grammar-particles, vocabulary]" in crowd
             assert [line for line in crowd if not line.startswith("order: ")] == strip
@@ -127,28 +146,39 @@ def test_a_target_with_a_deck_is_refused(anki_source: Source, here: Path) -> Non
     (here / "cards" / "deck.yaml").write_text("key: x\n")
     result = run("import", anki_source.apkg)
     assert result.exit_code == 2
-    assert result.output == ("deckgen: error: 'cards' already has a deck.yaml; import into a new folder (-o DIR), or remove "
-                             "the old deck first\n")
+    assert result.output == (
+        "deckgen: error: 'cards' already has a deck.yaml; import into a new folder (-o DIR), or remove "
+        "the old deck first\n"
+    )
     (here / "other").mkdir()
     (here / "other" / "notes.txt").write_text("mine")
     result = run("import", anki_source.apkg, "-o", "other")
-    assert (result.exit_code, result.output) == (2, "deckgen: error: 'other' is not empty; import into a new folder (-o DIR)\n")
+    assert (result.exit_code, result.output) == (
+        2,
+        "deckgen: error: 'other' is not empty; import into a new folder (-o DIR)\n",
+    )
     assert sorted(p.name for p in (here / "other").iterdir()) == ["notes.txt"]
 
 
 def test_usage_errors(anki_source: Source, here: Path) -> None:
     result = run("import", anki_source.apkg, "--key", "Not A Slug")
     assert (result.exit_code, result.output) == (
-        2, "deckgen: error: --key 'Not A Slug' is not a slug; use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')\n")
+        2,
+        "deckgen: error: --key 'Not A Slug' is not a slug; use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')\n",
+    )
     result = run("import", anki_source.apkg, "--split-by", "none")
     assert (result.exit_code, result.output) == (
-        2, "deckgen: error: the deck has subdecks ('Grammar::Particles', 'Vocabulary'); a topic file holds the cards of one "
-           "subdeck, so --split-by none cannot keep them: use --split-by subdeck or tag\n")
+        2,
+        "deckgen: error: the deck has subdecks ('Grammar::Particles', 'Vocabulary'); a topic file holds the cards of one "
+        "subdeck, so --split-by none cannot keep them: use --split-by subdeck or tag\n",
+    )
     assert not (here / "cards").exists()
 
 
 def test_deck_option_and_split_by_tag(anki_source: Source, here: Path) -> None:
-    result = run("import", anki_source.apkg, "--deck", f"{TOP}::Vocabulary", "--split-by", "none", "--key", "vocab", env=EPOCH)
+    result = run(
+        "import", anki_source.apkg, "--deck", f"{TOP}::Vocabulary", "--split-by", "none", "--key", "vocab", env=EPOCH
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (here / "cards").glob("*.yaml")) == ["cards.yaml", "deck.yaml"]
     assert "name: Chinese Reader::Vocabulary\n" in (here / "cards" / "deck.yaml").read_text()
@@ -156,9 +186,15 @@ def test_deck_option_and_split_by_tag(anki_source: Source, here: Path) -> None:
     result = run("import", anki_source.apkg, "-o", "bytag", "--split-by", "tag", env=EPOCH)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (here / "bytag").glob("*.yaml")) == [
-        "deck.yaml", "grammar-particles-grammar.yaml", "grammar-particles-particles.yaml", "greetings.yaml", "maps.yaml",
+        "deck.yaml",
+        "grammar-particles-grammar.yaml",
+        "grammar-particles-particles.yaml",
+        "greetings.yaml",
+        "maps.yaml",
         "untagged.yaml",
-        "vocabulary-animals.yaml", "vocabulary-book-1.yaml"]
+        "vocabulary-animals.yaml",
+        "vocabulary-book-1.yaml",
+    ]
     topic = (here / "bytag" / "vocabulary-animals.yaml").read_text()
     assert topic.startswith("topic: vocabulary-animals\ntitle: 'Vocabulary: animals'\ndeck: Vocabulary\n")
     assert run("build", "bytag").exit_code == 0
@@ -176,7 +212,9 @@ def unsafe_package(anki_source: Source, dst: Path) -> Path:
     db.write_bytes(members["collection.anki21"])
     conn = sqlite3.connect(db)
     conn.execute("update notes set flds = replace(flds, 'cat', 'cat<script>alert(1)</script>') where flds like '%cat%'")
-    conn.execute("update notes set flds = replace(flds, 'good', '<span onclick=\"steal()\">good</span>') where flds like '%good%'")
+    conn.execute(
+        "update notes set flds = replace(flds, 'good', '<span onclick=\"steal()\">good</span>') where flds like '%good%'"
+    )
     conn.commit()
     conn.close()
     members["collection.anki21"] = db.read_bytes()
@@ -191,11 +229,18 @@ def test_unsafe_html_stops_the_import(anki_source: Source, here: Path) -> None:
     result = run("import", "unsafe.apkg")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert any(line.startswith("unsafe.apkg: error: note '") and line.endswith(
-        "(card 'cat'): field 'Back': unsafe HTML: <script> is not allowed (Anki would run or load it); remove it")
-        for line in lines)
-    assert any("(card 'hao'): field 'English': unsafe HTML: event handler attribute 'onclick' on <span> would run script "
-               "in Anki; remove it" in line for line in lines)
+    assert any(
+        line.startswith("unsafe.apkg: error: note '")
+        and line.endswith(
+            "(card 'cat'): field 'Back': unsafe HTML: <script> is not allowed (Anki would run or load it); remove it"
+        )
+        for line in lines
+    )
+    assert any(
+        "(card 'hao'): field 'English': unsafe HTML: event handler attribute 'onclick' on <span> would run script "
+        "in Anki; remove it" in line
+        for line in lines
+    )
     assert lines[-1] == "deckgen: 2 error(s); nothing was written"
     assert not (here / "cards").exists()
 
@@ -205,8 +250,13 @@ def test_strip_unsafe_lists_the_notes_and_the_first_build_updates_them(anki_sour
     result = run("import", "unsafe.apkg", "--strip-unsafe", env=EPOCH)
     assert result.exit_code == 0, result.output
     assert "changed by --strip-unsafe: 2 notes (cat, hao); learners get them updated on the next build" in result.output
-    assert any(line.endswith("(card 'cat'): field 'Back': removed by --strip-unsafe: unsafe HTML: <script> is not allowed "
-                             "(Anki would run or load it); remove it") for line in result.output.splitlines())
+    assert any(
+        line.endswith(
+            "(card 'cat'): field 'Back': removed by --strip-unsafe: unsafe HTML: <script> is not allowed "
+            "(Anki would run or load it); remove it"
+        )
+        for line in result.output.splitlines()
+    )
     text = (here / "cards" / "vocabulary.yaml").read_text()
     assert "<script>" not in text and "Back: cat\n" in text
     result = run("build", "cards", env={"SOURCE_DATE_EPOCH": "1800000000"})
@@ -230,7 +280,8 @@ def test_media_a_note_uses_but_the_package_lacks(anki_source: Source, here: Path
     assert result.exit_code == 1
     assert result.output.splitlines()[0].endswith(
         "(card 'yixia'): field 'Picture': uses the media file 'two words.jpg', which lacking.apkg does not contain; the "
-        "deck would show nothing there: remove the reference or add the file in Anki (Tools > Check Media) and export again")
+        "deck would show nothing there: remove the reference or add the file in Anki (Tools > Check Media) and export again"
+    )
     assert not (here / "cards").exists()
 
 
@@ -246,12 +297,32 @@ def test_markdown_only_where_it_renders_back_exactly(anki_source: Source, here: 
 
 
 def small_crowdanki(here: Path, desc: str, back: str) -> Path:
-    model = {"__type__": "NoteModel", "crowdanki_uuid": "m1", "name": "Basic", "type": 0, "css": ".card {}",
-             "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
-             "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}]}
-    deck = {"__type__": "Deck", "name": "Old deck", "desc": desc, "children": [], "media_files": [], "note_models": [model],
-            "notes": [{"__type__": "Note", "guid": "g-1", "fields": ["Front one", back], "tags": ["a", "", "a"],
-                       "note_model_uuid": "m1"}]}
+    model = {
+        "__type__": "NoteModel",
+        "crowdanki_uuid": "m1",
+        "name": "Basic",
+        "type": 0,
+        "css": ".card {}",
+        "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+        "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    }
+    deck = {
+        "__type__": "Deck",
+        "name": "Old deck",
+        "desc": desc,
+        "children": [],
+        "media_files": [],
+        "note_models": [model],
+        "notes": [
+            {
+                "__type__": "Note",
+                "guid": "g-1",
+                "fields": ["Front one", back],
+                "tags": ["a", "", "a"],
+                "note_model_uuid": "m1",
+            }
+        ],
+    }
     folder = here / "old"
     folder.mkdir()
     (folder / "deck.json").write_text(json.dumps(deck), encoding="utf-8")
@@ -259,18 +330,23 @@ def small_crowdanki(here: Path, desc: str, back: str) -> Path:
 
 
 def test_html_outside_the_allow_list_and_a_description_deckgen_cannot_render(here: Path) -> None:
-    small_crowdanki(here, '<marquee>An old</marquee> deck', '<marquee>red</marquee> back')
+    small_crowdanki(here, "<marquee>An old</marquee> deck", "<marquee>red</marquee> back")
     result = run("import", "old")
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith(
-        "old: error: note 'g-1' (card 'front-one'): field 'Back': HTML tag <marquee> is not supported; use Markdown, or a tag")
+        "old: error: note 'g-1' (card 'front-one'): field 'Back': HTML tag <marquee> is not supported; use Markdown, or a tag"
+    )
     result = run("import", "old", "--strip-unsafe", env=EPOCH)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("old: warning: note 'g-1' (card 'front-one'): field 'Back': removed by --strip-unsafe: HTML "
-                               "tag <marquee> is not supported; use Markdown, or a tag")
-    assert lines[1].startswith("old: warning: deck description: written as plain text: deckgen does not allow its HTML "
-                               "(HTML tag <marquee> is not supported; use Markdown, or a tag")
+    assert lines[0].startswith(
+        "old: warning: note 'g-1' (card 'front-one'): field 'Back': removed by --strip-unsafe: HTML "
+        "tag <marquee> is not supported; use Markdown, or a tag"
+    )
+    assert lines[1].startswith(
+        "old: warning: deck description: written as plain text: deckgen does not allow its HTML "
+        "(HTML tag <marquee> is not supported; use Markdown, or a tag"
+    )
     assert "changed by --strip-unsafe: 1 notes (front-one); learners get them updated on the next build" in lines
     deck = (here / "cards" / "deck.yaml").read_text()
     assert "description: An old deck\n" in deck
@@ -286,7 +362,9 @@ def test_problems_of_the_check_build_are_reported_at_their_place_in_the_target(h
     result = run("import", "old")
     assert result.exit_code == 1
     (line, last) = result.output.splitlines()[-2:]
-    assert line.startswith("cards/note-types/basic/card-1.front.html:1:11: error: note type 'basic', template 'Card 1': ")
+    assert line.startswith(
+        "cards/note-types/basic/card-1.front.html:1:11: error: note type 'basic', template 'Card 1': "
+    )
     assert "Missing" in line
     assert last == "deckgen: 1 error(s); nothing was written"
     assert sorted(p.name for p in here.iterdir()) == ["old"]  # no cards folder, no temporary folder left
@@ -298,13 +376,20 @@ def test_a_note_type_deckgen_cannot_keep_exactly(here: Path) -> None:
     deck["note_models"][0]["tmpls"][0]["name"] = "Card 1 "  # deckgen strips names; Anki would see another template
     (folder / "deck.json").write_text(json.dumps(deck))
     result = run("import", "old")
-    assert (result.exit_code, result.output) == (1, (
-        "old: error: note type 'Basic': deckgen cannot keep its templates exactly as Anki has them (names with leading "
-        "or trailing spaces, an empty template?); fix it in Anki and export again\n"
-        "deckgen: 1 error(s); nothing was written\n"))
+    assert (result.exit_code, result.output) == (
+        1,
+        (
+            "old: error: note type 'Basic': deckgen cannot keep its templates exactly as Anki has them (names with leading "
+            "or trailing spaces, an empty template?); fix it in Anki and export again\n"
+            "deckgen: 1 error(s); nothing was written\n"
+        ),
+    )
     (here / "file").write_text("x")
     result = run("import", "old", "-o", "file")
-    assert (result.exit_code, result.output) == (2, "deckgen: error: 'file' is not a folder; give -o a new folder for the cards\n")
+    assert (result.exit_code, result.output) == (
+        2,
+        "deckgen: error: 'file' is not a folder; give -o a new folder for the cards\n",
+    )
 
 
 def test_media_deckgen_would_refuse_stops_the_import(here: Path) -> None:
@@ -319,5 +404,6 @@ def test_media_deckgen_would_refuse_stops_the_import(here: Path) -> None:
     assert result.output.splitlines()[0] == (
         "cards/old-deck.yaml:4:3: error: card 'front-one': media file 'media/x.svg': media type '.svg' is not allowed: "
         "Anki would not show it, or it could carry script; use an image (png, jpg, gif, webp, avif), audio (mp3, m4a, "
-        "ogg, opus, wav, flac), video (mp4, webm) or font (ttf, otf, woff, woff2) file")
+        "ogg, opus, wav, flac), video (mp4, webm) or font (ttf, otf, woff, woff2) file"
+    )
     assert sorted(p.name for p in here.iterdir()) == ["old"]

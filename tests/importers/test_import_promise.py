@@ -29,8 +29,10 @@ FORMATS = ["apkg", "apkg_legacy", "apkg_anki2", "colpkg", "colpkg_legacy"]
 def snapshot(col: Any) -> dict[str, Any]:
     return {
         "notes": col.db.all("select id, guid, mid, mod, tags, flds from notes order by id"),
-        "cards": col.db.all("select id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid "
-                            "from cards order by id"),
+        "cards": col.db.all(
+            "select id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid "
+            "from cards order by id"
+        ),
         "revlog": col.db.all("select * from revlog order by id"),
         "notetypes": sorted((m["id"], m["name"], m["mod"], m["css"], json.dumps(m["tmpls"])) for m in col.models.all()),
         "decks": sorted(d.name for d in col.decks.all_names_and_ids()),
@@ -52,7 +54,9 @@ def learner_with(apkg: Path, path: Path) -> AnkiCollection:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_first_build_is_a_no_op_and_an_edit_updates_only_that_note(anki_source: Source, tmp_path: Path, fmt: str) -> None:
+def test_first_build_is_a_no_op_and_an_edit_updates_only_that_note(
+    anki_source: Source, tmp_path: Path, fmt: str
+) -> None:
     # 2. the existing learner (the deck as Anki exported it, every card reviewed)
     learner = learner_with(anki_source.apkg, tmp_path / "learner.anki2")
     try:
@@ -69,14 +73,16 @@ def test_first_build_is_a_no_op_and_an_edit_updates_only_that_note(anki_source: 
         topic = cards / "vocabulary.yaml"
         text = topic.read_text(encoding="utf-8")
         assert text.count("English: a woman from Vietnam\n") == 1
-        topic.write_text(text.replace("English: a woman from Vietnam\n", "English: a woman from Vietnam (edited)\n"),
-                         encoding="utf-8")
+        topic.write_text(
+            text.replace("English: a woman from Vietnam\n", "English: a woman from Vietnam (edited)\n"),
+            encoding="utf-8",
+        )
         log = learner.import_package(build(cards, 1_800_000_100))
         assert (len(log.new), len(log.updated), len(log.conflicting), len(log.duplicate)) == (0, 1, 0, 11)
         after = snapshot(learner.col)
         changed = [(b, a) for b, a in zip(before["notes"], after["notes"], strict=True) if b != a]
         assert len(changed) == 1
-        (old, new), = changed
+        ((old, new),) = changed
         assert old[1] == new[1] and new[3] == 1_800_000_100
         assert new[5] == old[5].replace("a woman from Vietnam", "a woman from Vietnam (edited)")
         assert after["cards"] == before["cards"] and after["revlog"] == before["revlog"]
@@ -99,12 +105,20 @@ def test_a_new_learner_gets_what_the_original_package_gives(anki_source: Source,
             got[name] = {
                 # a fresh collection has the stock note types already: Anki names the deck's copies 'Basic+' etc.
                 "notes": {n.guid: (n.note_type()["name"], list(n.fields), list(n.tags)) for n in learner.notes()},
-                "cards": sorted((col.get_note(c.nid).guid, c.ord, col.decks.name(c.did))
-                                for c in (col.get_card(cid) for cid in col.find_cards(""))),
+                "cards": sorted(
+                    (col.get_note(c.nid).guid, c.ord, col.decks.name(c.did))
+                    for c in (col.get_card(cid) for cid in col.find_cards(""))
+                ),
                 "media": {p.name: p.read_bytes() for p in media.iterdir()},
-                "notetypes": sorted((m["name"], [f["name"] for f in m["flds"]], [(t["name"], t["qfmt"], t["afmt"])
-                                                                                 for t in m["tmpls"]], m["css"])
-                                    for m in col.models.all()),
+                "notetypes": sorted(
+                    (
+                        m["name"],
+                        [f["name"] for f in m["flds"]],
+                        [(t["name"], t["qfmt"], t["afmt"]) for t in m["tmpls"]],
+                        m["css"],
+                    )
+                    for m in col.models.all()
+                ),
             }
         finally:
             learner.close()
@@ -147,8 +161,12 @@ def test_crowdanki_learners_merge_note_types_once_and_keep_every_review(anki_sou
 
         # then an edit arrives with default options: exactly one note updated, reviews kept
         topic = cards / "vocabulary.yaml"
-        topic.write_text(topic.read_text(encoding="utf-8").replace("English: a woman from Vietnam\n",
-                                                                   "English: a woman from Vietnam (edited)\n"), encoding="utf-8")
+        topic.write_text(
+            topic.read_text(encoding="utf-8").replace(
+                "English: a woman from Vietnam\n", "English: a woman from Vietnam (edited)\n"
+            ),
+            encoding="utf-8",
+        )
         log = import_(col, build(cards, 1_800_000_100), merge=False)
         assert (len(log.new), len(log.updated), len(log.conflicting), len(log.duplicate)) == (0, 1, 0, 11)
         final = snapshot(col)

@@ -37,13 +37,29 @@ def read_all(path: Path, deck: str | None = None) -> dict[str, Any]:
             "format": col.format,
             "deck": chosen.name,
             "description": chosen.description,
-            "notes": {n.guid: {"notetype": next(nt.name for nt in col.notetypes if nt.source_key == n.notetype),
-                               "fields": list(n.fields), "tags": list(n.tags), "mod": n.mod, "deck": n.deck}
-                      for n in chosen.notes},
-            "notetypes": {nt.name: {"id": nt.id, "kind": nt.kind, "fields": list(nt.fields),
-                                    "templates": [(t.name, t.front, t.back) for t in nt.templates], "css": nt.css,
-                                    "sortf": nt.sort_field, "mod": nt.mod, "stock": nt.original_stock_kind}
-                          for nt in chosen.notetypes},
+            "notes": {
+                n.guid: {
+                    "notetype": next(nt.name for nt in col.notetypes if nt.source_key == n.notetype),
+                    "fields": list(n.fields),
+                    "tags": list(n.tags),
+                    "mod": n.mod,
+                    "deck": n.deck,
+                }
+                for n in chosen.notes
+            },
+            "notetypes": {
+                nt.name: {
+                    "id": nt.id,
+                    "kind": nt.kind,
+                    "fields": list(nt.fields),
+                    "templates": [(t.name, t.front, t.back) for t in nt.templates],
+                    "css": nt.css,
+                    "sortf": nt.sort_field,
+                    "mod": nt.mod,
+                    "stock": nt.original_stock_kind,
+                }
+                for nt in chosen.notetypes
+            },
             "media": {m.name: m.read() for m in chosen.media},
             "sizes": {m.name: m.size for m in chosen.media},
         }
@@ -65,8 +81,15 @@ def test_every_package_format_reads_as_the_collection_has_it(anki_source: Source
 
 def test_the_fixture_is_what_it_claims(anki_source: Source) -> None:
     exp = anki_source.expected
-    assert set(exp.notetypes) == {"Basic", "Basic (and reversed card)", "Basic (optional reversed card)",
-                                  "Basic (type in the answer)", "Cloze", "Image Occlusion", CUSTOM}
+    assert set(exp.notetypes) == {
+        "Basic",
+        "Basic (and reversed card)",
+        "Basic (optional reversed card)",
+        "Basic (type in the answer)",
+        "Cloze",
+        "Image Occlusion",
+        CUSTOM,
+    }
     assert len(exp.notetypes[CUSTOM]["fields"]) >= 6
     assert len({n["mod"] for n in exp.notes.values()}) == len(exp.notes)  # every note its own mod
     assert any("<ruby>" in f for n in exp.notes.values() for f in n["fields"])
@@ -82,8 +105,9 @@ def crowdanki_copy(anki_source: Source, tmp_path: Path) -> Path:
     return folder
 
 
-def test_crowdanki_export_of_a_file_with_ampersand_names_the_fix(anki_source: Source, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crowdanki_export_of_a_file_with_ampersand_names_the_fix(
+    anki_source: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = crowdanki_copy(anki_source, tmp_path)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ContentError) as err:
@@ -111,12 +135,18 @@ def test_crowdanki_folder_reads_as_the_collection_has_it(anki_source: Source, tm
         want = exp.notetypes[name]
         assert (nt["id"], nt["mod"], nt["stock"]) == (0, 0, want["stock"])  # no Anki id, no mod in a CrowdAnki export
         assert (nt["kind"], nt["fields"], nt["templates"], nt["css"], nt["sortf"]) == (
-            want["kind"], want["fields"], want["templates"], want["css"], want["sortf"])
+            want["kind"],
+            want["fields"],
+            want["templates"],
+            want["css"],
+            want["sortf"],
+        )
     assert set(got["notetypes"]) == set(exp.notetypes)
     assert got["media"] == exp.media
 
 
 # --- hostile and damaged packages ---------------------------------------------------------------------------------
+
 
 def zip_of(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -146,42 +176,55 @@ def test_not_a_zip(here: Path) -> None:
     (here / "notes.apkg").write_text("front,back\n")
     assert error_of(Path("notes.apkg")) == [
         "notes.apkg: error: is not a zip archive; an Anki package (.apkg, .colpkg) is a zip file: export the deck again "
-        "from Anki (File > Export)"]
+        "from Anki (File > Export)"
+    ]
 
 
 def test_a_zip_without_a_collection(here: Path) -> None:
     zip_of(here / "x.apkg", {"readme.txt": b"hi"})
-    assert error_of(Path("x.apkg")) == ["x.apkg: error: has no collection.anki2; it is not an Anki package (or it is damaged)"]
+    assert error_of(Path("x.apkg")) == [
+        "x.apkg: error: has no collection.anki2; it is not an Anki package (or it is damaged)"
+    ]
 
 
 def test_a_missing_source_is_a_usage_error(here: Path) -> None:
-    with pytest.raises(UsageError, match="^'nope.apkg' does not exist; pass an .apkg or .colpkg file, or a CrowdAnki export folder$"):
+    with pytest.raises(
+        UsageError, match="^'nope.apkg' does not exist; pass an .apkg or .colpkg file, or a CrowdAnki export folder$"
+    ):
         read_all(Path("nope.apkg"))
     (here / "empty").mkdir()
-    with pytest.raises(UsageError, match="^'empty' is a folder without deck.json; pass an .apkg or .colpkg file, or a "
-                                         "CrowdAnki export folder \\(deck.json and media/\\)$"):
+    with pytest.raises(
+        UsageError,
+        match="^'empty' is a folder without deck.json; pass an .apkg or .colpkg file, or a "
+        "CrowdAnki export folder \\(deck.json and media/\\)$",
+    ):
         read_all(Path("empty"))
 
 
-@pytest.mark.parametrize("name, why", [
-    ("../../.bashrc", "has a folder in it ('/' or '\\'): a zip-slip attempt or a damaged package"),
-    ("/etc/passwd", "has a folder in it ('/' or '\\'): a zip-slip attempt or a damaged package"),
-    ("..\\evil.png", "has a folder in it ('/' or '\\'): a zip-slip attempt or a damaged package"),
-    ("..", "is '.' or '..': a zip-slip attempt or a damaged package"),
-    ("C:evil.png", "is an absolute Windows path"),
-    ("", "is empty"),
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("../../.bashrc", "has a folder in it ('/' or '\\'): a zip-slip attempt or a damaged package"),
+        ("/etc/passwd", "has a folder in it ('/' or '\\'): a zip-slip attempt or a damaged package"),
+        ("..\\evil.png", "has a folder in it ('/' or '\\'): a zip-slip attempt or a damaged package"),
+        ("..", "is '.' or '..': a zip-slip attempt or a damaged package"),
+        ("C:evil.png", "is an absolute Windows path"),
+        ("", "is empty"),
+    ],
+)
 def test_zip_slip_and_absolute_media_names_are_refused(anki_source: Source, here: Path, name: str, why: str) -> None:
     members = members_of(anki_source.apkg_legacy)
     members["media"] = json.dumps({"0": name}).encode()
     zip_of(here / "slip.apkg", members)
-    assert error_of(Path("slip.apkg")) == [f"slip.apkg: error: its media map names the file {name!r}, which {why}; "
-                                           "deckgen refuses the package"]
+    assert error_of(Path("slip.apkg")) == [
+        f"slip.apkg: error: its media map names the file {name!r}, which {why}; deckgen refuses the package"
+    ]
     assert sorted(p.name for p in here.iterdir()) == ["slip.apkg"]  # nothing written
 
 
 def media_entries(entries: list[tuple[str, bytes]]) -> bytes:
     """A current-format media map: zstd(MediaEntries) as Anki writes it."""
+
     def field(number: int, data: bytes) -> bytes:
         return bytes([number << 3 | 2]) + varint(len(data)) + data
 
@@ -210,7 +253,8 @@ def test_zip_slip_in_a_current_format_media_map(anki_source: Source, here: Path)
     zip_of(here / "slip.apkg", members)
     assert error_of(Path("slip.apkg")) == [
         "slip.apkg: error: its media map names the file '../../../tmp/evil.png', which has a folder in it ('/' or '\\'): "
-        "a zip-slip attempt or a damaged package; deckgen refuses the package"]
+        "a zip-slip attempt or a damaged package; deckgen refuses the package"
+    ]
 
 
 def test_a_media_map_naming_a_missing_file(anki_source: Source, here: Path) -> None:
@@ -221,7 +265,8 @@ def test_a_media_map_naming_a_missing_file(anki_source: Source, here: Path) -> N
     zip_of(here / "ghost.apkg", members)
     assert error_of(Path("ghost.apkg")) == [
         "ghost.apkg: error: its media map names 'ghost.mp3' (zip member '99'), which the package does not contain; a "
-        "damaged package: export the deck again"]
+        "damaged package: export the deck again"
+    ]
 
 
 def test_a_media_file_that_does_not_match_its_checksum(anki_source: Source, here: Path) -> None:
@@ -233,8 +278,9 @@ def test_a_media_file_that_does_not_match_its_checksum(anki_source: Source, here
         (media,) = col.media
         with pytest.raises(ContentError) as err:
             media.read()
-    assert err.value.problems[0].text() == ("sum.apkg: error: media file 'a.png' does not match its checksum in the "
-                                            "media map; a damaged package")
+    assert err.value.problems[0].text() == (
+        "sum.apkg: error: media file 'a.png' does not match its checksum in the media map; a damaged package"
+    )
 
 
 def with_collection(src: Path, dst: Path, edit: str, *args: Any) -> Path:
@@ -252,29 +298,38 @@ def with_collection(src: Path, dst: Path, edit: str, *args: Any) -> Path:
 
 
 def test_duplicate_guids_are_refused(anki_source: Source, here: Path) -> None:
-    with_collection(anki_source.apkg_legacy, here / "dupes.apkg", "update notes set guid = 'same-guid' where id in "
-                    "(select id from notes order by id limit 2)")
+    with_collection(
+        anki_source.apkg_legacy,
+        here / "dupes.apkg",
+        "update notes set guid = 'same-guid' where id in (select id from notes order by id limit 2)",
+    )
     assert error_of(Path("dupes.apkg")) == [
         "dupes.apkg: error: has several notes with the GUID 'same-guid'; a GUID is a note's identity in every learner's "
-        "Anki, so deckgen cannot tell which note is meant (a damaged or hand-made package)"]
+        "Anki, so deckgen cannot tell which note is meant (a damaged or hand-made package)"
+    ]
 
 
 def test_several_top_level_decks_need_deck_name(anki_source: Source, here: Path) -> None:
-    with_collection(anki_source.apkg_legacy, here / "two.apkg",
-                    "update cards set did = 1 where nid = (select min(id) from notes)")  # one note in 'Default'
+    with_collection(
+        anki_source.apkg_legacy, here / "two.apkg", "update cards set did = 1 where nid = (select min(id) from notes)"
+    )  # one note in 'Default'
     with pytest.raises(UsageError) as err:
         read_all(Path("two.apkg"))
-    assert str(err.value) == ("two.apkg holds 2 top-level decks with notes: 'Chinese Reader' (11 notes), 'Default' (1 note); "
-                              "choose one with --deck NAME")
+    assert str(err.value) == (
+        "two.apkg holds 2 top-level decks with notes: 'Chinese Reader' (11 notes), 'Default' (1 note); "
+        "choose one with --deck NAME"
+    )
     got = read_all(Path("two.apkg"), TOP)
     assert len(got["notes"]) == 11
     sub = read_all(Path("two.apkg"), f"{TOP}::Vocabulary")  # a subdeck may be chosen too
     assert sub["deck"] == f"{TOP}::Vocabulary" and len(sub["notes"]) == 5
     with pytest.raises(UsageError) as err:
         read_all(Path("two.apkg"), "Japanese")
-    assert str(err.value) == ("two.apkg has no deck 'Japanese' with notes; its decks with notes: 'Chinese Reader', "
-                              "'Chinese Reader::Grammar', 'Chinese Reader::Grammar::Particles', 'Chinese Reader::Vocabulary', "
-                              "'Default'")
+    assert str(err.value) == (
+        "two.apkg has no deck 'Japanese' with notes; its decks with notes: 'Chinese Reader', "
+        "'Chinese Reader::Grammar', 'Chinese Reader::Grammar::Particles', 'Chinese Reader::Vocabulary', "
+        "'Default'"
+    )
 
 
 def test_a_corrupt_sqlite_file(anki_source: Source, here: Path) -> None:
@@ -282,7 +337,8 @@ def test_a_corrupt_sqlite_file(anki_source: Source, here: Path) -> None:
     members["collection.anki21"] = b"SQLite format 3\x00" + b"\x07" * 4000
     zip_of(here / "corrupt.apkg", members)
     assert error_of(Path("corrupt.apkg")) == [
-        "corrupt.apkg: error: its collection is not a valid SQLite database (file is not a database); the package is damaged"]
+        "corrupt.apkg: error: its collection is not a valid SQLite database (file is not a database); the package is damaged"
+    ]
     members["collection.anki21"] = members_of(anki_source.apkg_legacy)["collection.anki21"][:20_000]  # truncated
     zip_of(here / "truncated.apkg", members)
     (problem,) = error_of(Path("truncated.apkg"))
@@ -291,25 +347,37 @@ def test_a_corrupt_sqlite_file(anki_source: Source, here: Path) -> None:
 
 def test_tables_that_are_views_are_refused(anki_source: Source, here: Path) -> None:
     # a forged collection whose 'notes' is a view that would never finish
-    with_collection(anki_source.apkg_legacy, here / "view.apkg", """
+    with_collection(
+        anki_source.apkg_legacy,
+        here / "view.apkg",
+        """
         drop table notes;
         create view notes(id, guid, mid, mod, tags, flds) as
           with recursive r(n) as (select 1 union all select n + 1 from r) select n, n, 1, 0, '', '' from r;
-    """)
+    """,
+    )
     assert error_of(Path("view.apkg")) == [
-        "view.apkg: error: its collection has no table 'notes'; the package is damaged or was not made by Anki"]
+        "view.apkg: error: its collection has no table 'notes'; the package is damaged or was not made by Anki"
+    ]
 
 
-def test_reading_a_collection_is_bounded_in_time(anki_source: Source, here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with_collection(anki_source.apkg_legacy, here / "slow.apkg", """
+def test_reading_a_collection_is_bounded_in_time(
+    anki_source: Source, here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_collection(
+        anki_source.apkg_legacy,
+        here / "slow.apkg",
+        """
         insert into cards select id + 1000000 * r.n, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses,
           left, odue, odid, flags, data from cards, (with recursive r(n) as (select 1 union all select n + 1 from r
           where n < 3000) select n from r) as r;
-    """)
+    """,
+    )
     monkeypatch.setattr(limits, "MAX_SQL_SECONDS", 0.0)
     assert error_of(Path("slow.apkg")) == [
         "slow.apkg: error: reading its collection took longer than 0 s; deckgen stopped (a forged collection, or far "
-        "larger than a deck)"]
+        "larger than a deck)"
+    ]
 
 
 def test_a_package_from_a_newer_anki(anki_source: Source, here: Path) -> None:
@@ -318,24 +386,30 @@ def test_a_package_from_a_newer_anki(anki_source: Source, here: Path) -> None:
     zip_of(here / "future.apkg", members)
     assert error_of(Path("future.apkg")) == [
         "future.apkg: error: was written by a version of Anki newer than deckgen knows (package version 7); export it "
-        "with 'Support older Anki versions' ticked"]
+        "with 'Support older Anki versions' ticked"
+    ]
 
 
-def test_zip_bomb_member_count_and_declared_size(anki_source: Source, here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_bomb_member_count_and_declared_size(
+    anki_source: Source, here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(limits, "MAX_MEMBERS", 5)
     assert error_of(anki_source.apkg_legacy)[0].endswith(
-        "error: has 10 files, more than the 5 deckgen reads from one package")
+        "error: has 10 files, more than the 5 deckgen reads from one package"
+    )
     monkeypatch.setattr(limits, "MAX_MEMBERS", 500_000)
     monkeypatch.setattr(limits, "MAX_TOTAL_BYTES", 100_000)
     with zipfile.ZipFile(anki_source.apkg_legacy) as z:
         declared = sum(info.file_size for info in z.infolist())
     assert error_of(anki_source.apkg_legacy)[0].endswith(
         f"error: declares {declared:,} bytes of content, more than the 100,000 deckgen reads from one package; refusing "
-        "it as a zip bomb")
+        "it as a zip bomb"
+    )
     # what the zip declares may lie: zstd members are charged as they are decompressed
     monkeypatch.setattr(limits, "MAX_TOTAL_BYTES", 61_000)
     assert error_of(anki_source.apkg)[0].endswith(
-        "error: decompresses to more than 61,000 bytes in all; refusing it as a zip bomb")
+        "error: decompresses to more than 61,000 bytes in all; refusing it as a zip bomb"
+    )
 
 
 def test_zstd_bombs_stop_at_the_limit(anki_source: Source, here: Path) -> None:
@@ -349,15 +423,20 @@ def test_zstd_bombs_stop_at_the_limit(anki_source: Source, here: Path) -> None:
     with open_source(Path("bomb.apkg")) as col:
         with pytest.raises(ContentError) as err:
             col.media[0].read()
-    assert err.value.problems[0].text() == ("bomb.apkg: error: media file 'bomb.png' is larger than 104,857,600 bytes; "
-                                            "deckgen refuses it (a zip bomb, or not a deck)")
+    assert err.value.problems[0].text() == (
+        "bomb.apkg: error: media file 'bomb.png' is larger than 104,857,600 bytes; "
+        "deckgen refuses it (a zip bomb, or not a deck)"
+    )
 
 
-def test_a_compressed_collection_larger_than_the_limit(anki_source: Source, here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_compressed_collection_larger_than_the_limit(
+    anki_source: Source, here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(limits, "MAX_COLLECTION_BYTES", 10_000)
     assert error_of(anki_source.apkg) == [
         f"{anki_source.apkg}: error: collection.anki21b is larger than 10,000 bytes; deckgen refuses it (a zip bomb, "
-        "or not a deck)"]
+        "or not a deck)"
+    ]
 
 
 def test_damaged_compressed_data(anki_source: Source, here: Path) -> None:
@@ -380,6 +459,7 @@ def test_the_protobuf_reader_never_fails_otherwise(data: bytes) -> None:
 
 # --- CrowdAnki folders that are not what CrowdAnki writes ---------------------------------------------------------
 
+
 def crowd(here: Path, deck: Any, media: dict[str, bytes] | None = None) -> Path:
     folder = here / "deck"
     folder.mkdir()
@@ -390,44 +470,82 @@ def crowd(here: Path, deck: Any, media: dict[str, bytes] | None = None) -> Path:
     return Path("deck")
 
 
-MODEL = {"__type__": "NoteModel", "crowdanki_uuid": "m1", "name": "Basic", "type": 0, "css": ".card {}",
-         "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
-         "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}", "afmt": "{{Back}}"}]}
+MODEL = {
+    "__type__": "NoteModel",
+    "crowdanki_uuid": "m1",
+    "name": "Basic",
+    "type": 0,
+    "css": ".card {}",
+    "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+    "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}", "afmt": "{{Back}}"}],
+}
 
 
 def deck_json(**changes: Any) -> dict[str, Any]:
-    deck: dict[str, Any] = {"__type__": "Deck", "name": "D", "desc": "", "children": [], "media_files": [],
-                            "note_models": [MODEL], "notes": [{"__type__": "Note", "guid": "g1", "fields": ["a", "b"],
-                                                                "tags": [], "note_model_uuid": "m1"}]}
+    deck: dict[str, Any] = {
+        "__type__": "Deck",
+        "name": "D",
+        "desc": "",
+        "children": [],
+        "media_files": [],
+        "note_models": [MODEL],
+        "notes": [{"__type__": "Note", "guid": "g1", "fields": ["a", "b"], "tags": [], "note_model_uuid": "m1"}],
+    }
     deck.update(changes)
     return deck
 
 
-@pytest.mark.parametrize("deck, expected", [
-    ("{", "deck/deck.json:1:2: error: is not valid JSON (Expecting property name enclosed in double quotes)"),
-    ("[]", "deck/deck.json: error: (top): deck.json must hold one JSON object (the deck)"),
-    (deck_json(__type__="NoteModel"), "deck/deck.json: error: (top): '__type__' is 'NoteModel', not 'Deck': this is not a "
-                                      "CrowdAnki deck export"),
-    (deck_json(notes={}), "deck/deck.json: error: (top): 'notes' must be a list, got an object"),
-    (deck_json(notes=[{"fields": ["a", "b"], "tags": [], "note_model_uuid": "m1"}]),
-     "deck/deck.json: error: notes[0]: 'guid' is missing"),
-    (deck_json(notes=[{"guid": "g", "fields": ["a", 2], "tags": [], "note_model_uuid": "m1"}]),
-     "deck/deck.json: error: notes[0].fields[1]: must be text"),
-    (deck_json(notes=[{"guid": "g", "fields": ["a"], "tags": [], "note_model_uuid": "m1"}]),
-     "deck/deck.json: error: notes[0]: has 1 fields, but its note model 'Basic' has 2"),
-    (deck_json(notes=[{"guid": "g", "fields": ["a", "b"], "tags": [], "note_model_uuid": "m2"}]),
-     "deck/deck.json: error: notes[0]: 'note_model_uuid' 'm2' names no note model in 'note_models'"),
-    (deck_json(note_models=[{**MODEL, "tmpls": "x"}]), "deck/deck.json: error: note_models[0]: 'tmpls' must be a list, got text"),
-    (deck_json(note_models=[{**MODEL, "flds": []}]),
-     "deck/deck.json: error: note_models[0]: 'flds' is empty; a note model needs at least one field"),
-    (deck_json(children=[{"name": "C", "notes": [{"guid": "g1", "fields": ["a", "b"], "tags": [], "note_model_uuid": "m1"}]}]),
-     "deck/deck.json: error: two notes have the GUID 'g1'; a GUID is a note's identity in every learner's Anki, so "
-     "deckgen cannot tell which note is meant"),
-    (deck_json(children=[{"name": 5}]), "deck/deck.json: error: children[0]: 'name' must be text, got a number"),
-    (deck_json(media_files=["gone.mp3"]),
-     "deck/deck.json: error: media_files: lists the media file 'gone.mp3', which media/ does not hold; copy it from "
-     "your Anki profile's collection.media folder into media/, or export the deck again"),
-])
+@pytest.mark.parametrize(
+    "deck, expected",
+    [
+        ("{", "deck/deck.json:1:2: error: is not valid JSON (Expecting property name enclosed in double quotes)"),
+        ("[]", "deck/deck.json: error: (top): deck.json must hold one JSON object (the deck)"),
+        (
+            deck_json(__type__="NoteModel"),
+            "deck/deck.json: error: (top): '__type__' is 'NoteModel', not 'Deck': this is not a CrowdAnki deck export",
+        ),
+        (deck_json(notes={}), "deck/deck.json: error: (top): 'notes' must be a list, got an object"),
+        (
+            deck_json(notes=[{"fields": ["a", "b"], "tags": [], "note_model_uuid": "m1"}]),
+            "deck/deck.json: error: notes[0]: 'guid' is missing",
+        ),
+        (
+            deck_json(notes=[{"guid": "g", "fields": ["a", 2], "tags": [], "note_model_uuid": "m1"}]),
+            "deck/deck.json: error: notes[0].fields[1]: must be text",
+        ),
+        (
+            deck_json(notes=[{"guid": "g", "fields": ["a"], "tags": [], "note_model_uuid": "m1"}]),
+            "deck/deck.json: error: notes[0]: has 1 fields, but its note model 'Basic' has 2",
+        ),
+        (
+            deck_json(notes=[{"guid": "g", "fields": ["a", "b"], "tags": [], "note_model_uuid": "m2"}]),
+            "deck/deck.json: error: notes[0]: 'note_model_uuid' 'm2' names no note model in 'note_models'",
+        ),
+        (
+            deck_json(note_models=[{**MODEL, "tmpls": "x"}]),
+            "deck/deck.json: error: note_models[0]: 'tmpls' must be a list, got text",
+        ),
+        (
+            deck_json(note_models=[{**MODEL, "flds": []}]),
+            "deck/deck.json: error: note_models[0]: 'flds' is empty; a note model needs at least one field",
+        ),
+        (
+            deck_json(
+                children=[
+                    {"name": "C", "notes": [{"guid": "g1", "fields": ["a", "b"], "tags": [], "note_model_uuid": "m1"}]}
+                ]
+            ),
+            "deck/deck.json: error: two notes have the GUID 'g1'; a GUID is a note's identity in every learner's Anki, so "
+            "deckgen cannot tell which note is meant",
+        ),
+        (deck_json(children=[{"name": 5}]), "deck/deck.json: error: children[0]: 'name' must be text, got a number"),
+        (
+            deck_json(media_files=["gone.mp3"]),
+            "deck/deck.json: error: media_files: lists the media file 'gone.mp3', which media/ does not hold; copy it from "
+            "your Anki profile's collection.media folder into media/, or export the deck again",
+        ),
+    ],
+)
 def test_deck_json_of_the_wrong_shape(here: Path, deck: Any, expected: str) -> None:
     assert error_of(crowd(here, deck)) == [expected]
 
@@ -437,16 +555,27 @@ def test_crowdanki_media_links_are_refused(here: Path) -> None:
     secret.write_text("password")
     folder = crowd(here, deck_json())
     (here / folder / "media" / "a.png").symlink_to(secret)
-    assert error_of(folder) == ["deck/media/a.png: error: is a symbolic link; media files must be regular files (a link "
-                                "could carry any file of this computer into the deck)"]
+    assert error_of(folder) == [
+        "deck/media/a.png: error: is a symbolic link; media files must be regular files (a link "
+        "could carry any file of this computer into the deck)"
+    ]
 
 
-@pytest.mark.parametrize("media, expected", [
-    (b"{not json", "its media map ('media') is not valid JSON; a damaged package"),
-    (b'["a.png"]', "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package"),
-    (b'{"x": "a.png"}', "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package"),
-    (b'{"0": "a.png", "1": "a.png"}', "its media map names the file 'a.png' twice; a damaged package"),
-])
+@pytest.mark.parametrize(
+    "media, expected",
+    [
+        (b"{not json", "its media map ('media') is not valid JSON; a damaged package"),
+        (
+            b'["a.png"]',
+            "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package",
+        ),
+        (
+            b'{"x": "a.png"}',
+            "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package",
+        ),
+        (b'{"0": "a.png", "1": "a.png"}', "its media map names the file 'a.png' twice; a damaged package"),
+    ],
+)
 def test_damaged_legacy_media_maps(anki_source: Source, here: Path, media: bytes, expected: str) -> None:
     members = members_of(anki_source.apkg_legacy)
     members["media"] = media
@@ -474,22 +603,40 @@ def test_a_media_file_of_another_size_than_its_map_says(anki_source: Source, her
     with open_source(Path("size.apkg")) as col:
         with pytest.raises(ContentError) as err:
             col.media[0].read()
-    assert err.value.problems[0].text() == "size.apkg: error: media file 'a.png' has 7 bytes, its media map says 5; a damaged package"
+    assert (
+        err.value.problems[0].text()
+        == "size.apkg: error: media file 'a.png' has 7 bytes, its media map says 5; a damaged package"
+    )
 
 
-@pytest.mark.parametrize("sql, expected", [
-    ("update col set ver = 99", "its collection has schema version 99, which deckgen does not know (it reads 11 to 18); "
-                                "the package is damaged or was not made by Anki"),
-    ("update notes set flds = 'only one field' where id = (select min(id) from notes)",
-     "its collection has note '{guid}' with 1 fields, but its note type 'Basic' has 2; the package is damaged or was not "
-     "made by Anki"),
-    ("update notes set mid = 42 where id = (select min(id) from notes)",
-     "its collection has note '{guid}' of a note type it does not contain (id 42); the package is damaged or was not made by Anki"),
-    ("update col set models = '[1, 2'", "its collection has note types or decks that are not valid JSON (Expecting ',' "
-                                        "delimiter); the package is damaged or was not made by Anki"),
-    ("update notes set guid = x'00ff' where id = (select min(id) from notes)",
-     "its collection has a note GUID that is not text; the package is damaged or was not made by Anki"),
-])
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        (
+            "update col set ver = 99",
+            "its collection has schema version 99, which deckgen does not know (it reads 11 to 18); "
+            "the package is damaged or was not made by Anki",
+        ),
+        (
+            "update notes set flds = 'only one field' where id = (select min(id) from notes)",
+            "its collection has note '{guid}' with 1 fields, but its note type 'Basic' has 2; the package is damaged or was not "
+            "made by Anki",
+        ),
+        (
+            "update notes set mid = 42 where id = (select min(id) from notes)",
+            "its collection has note '{guid}' of a note type it does not contain (id 42); the package is damaged or was not made by Anki",
+        ),
+        (
+            "update col set models = '[1, 2'",
+            "its collection has note types or decks that are not valid JSON (Expecting ',' "
+            "delimiter); the package is damaged or was not made by Anki",
+        ),
+        (
+            "update notes set guid = x'00ff' where id = (select min(id) from notes)",
+            "its collection has a note GUID that is not text; the package is damaged or was not made by Anki",
+        ),
+    ],
+)
 def test_damaged_collections(anki_source: Source, here: Path, sql: str, expected: str) -> None:
     first = min(anki_source.expected.notes.items(), key=lambda kv: kv[1]["mod"])[0]  # the first note added
     with_collection(anki_source.apkg_legacy, here / "damaged.apkg", sql)
@@ -508,15 +655,18 @@ def test_crowdanki_files_that_are_not_what_they_seem(here: Path, monkeypatch: py
     (here / "deck.json.real").write_bytes((here / folder / "deck.json").read_bytes())
     (here / folder / "deck.json").unlink()
     (here / folder / "deck.json").symlink_to(here / "deck.json.real")
-    assert error_of(folder) == ["deck/deck.json: error: is not a regular file (a symbolic link?); copy the real deck.json "
-                                "into the folder"]
+    assert error_of(folder) == [
+        "deck/deck.json: error: is not a regular file (a symbolic link?); copy the real deck.json into the folder"
+    ]
     (here / folder / "deck.json").unlink()
     (here / folder / "deck.json").write_bytes(b'{"name": "\xff"}')
     assert error_of(folder) == ["deck/deck.json: error: is not valid UTF-8 (byte 10); CrowdAnki writes UTF-8"]
     (here / folder / "deck.json").write_text(json.dumps(deck_json()))
     shutil.rmtree(here / folder / "media")
     (here / folder / "media").write_text("not a folder")
-    assert error_of(folder) == ["deck/media: error: is not a folder (a symbolic link?); CrowdAnki writes media/ as a real folder"]
+    assert error_of(folder) == [
+        "deck/media: error: is not a folder (a symbolic link?); CrowdAnki writes media/ as a real folder"
+    ]
     (here / folder / "media").unlink()
     (here / folder / "media").mkdir()
     (here / folder / "media" / "big.png").write_bytes(b"x" * 2000)
@@ -524,5 +674,6 @@ def test_crowdanki_files_that_are_not_what_they_seem(here: Path, monkeypatch: py
     with open_source(folder) as col:
         with pytest.raises(ContentError) as err:
             col.media[0].read()
-    assert err.value.problems[0].text() == ("deck/media/big.png: error: is larger than 1,000 bytes (Anki does not sync "
-                                            "larger media files)")
+    assert err.value.problems[0].text() == (
+        "deck/media/big.png: error: is larger than 1,000 bytes (Anki does not sync larger media files)"
+    )

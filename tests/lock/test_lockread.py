@@ -52,10 +52,13 @@ def refused(cards: Path, *lines: str) -> None:
 
 def test_far_future_mod_is_an_error_naming_the_fix(cards: Path) -> None:
     lock = tamper(cards, '"kind": "cloze", "mod": 1700000000}', '"kind": "cloze", "mod": 2000000000}')
-    refused(cards, f"{lock}:11:5: error: 'cards' entry 'crs-fever' has mod 2000000000 (2033-05-18 03:33 UTC), more than a day "
-                   "after this build (2023-11-14 22:13 UTC): learners who imported it would never receive a later update of "
-                   f"it. If the lock was edited by hand, {RESTORE}; if a build machine's clock was wrong, set "
-                   "SOURCE_DATE_EPOCH past that time")
+    refused(
+        cards,
+        f"{lock}:11:5: error: 'cards' entry 'crs-fever' has mod 2000000000 (2033-05-18 03:33 UTC), more than a day "
+        "after this build (2023-11-14 22:13 UTC): learners who imported it would never receive a later update of "
+        f"it. If the lock was edited by hand, {RESTORE}; if a build machine's clock was wrong, set "
+        "SOURCE_DATE_EPOCH past that time",
+    )
 
 
 def test_a_mod_within_a_day_of_the_build_is_accepted(cards: Path) -> None:
@@ -63,14 +66,29 @@ def test_a_mod_within_a_day_of_the_build_is_accepted(cards: Path) -> None:
     assert run("build", cards, env=ENV).exit_code == 0
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    ("-5", "-5"), ("2147483648", "2147483648"), ("12.5", "12.5"), ("1e400", "1e400"), ('"1700000000"', "'1700000000'"),
-    ("true", "True"), ("null", "None"), ("NaN", "NaN"), ("Infinity", "Infinity"), ("[1]", "a list"), ("9" * 5000, "9" * 24 + "…"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("-5", "-5"),
+        ("2147483648", "2147483648"),
+        ("12.5", "12.5"),
+        ("1e400", "1e400"),
+        ('"1700000000"', "'1700000000'"),
+        ("true", "True"),
+        ("null", "None"),
+        ("NaN", "NaN"),
+        ("Infinity", "Infinity"),
+        ("[1]", "a list"),
+        ("9" * 5000, "9" * 24 + "…"),
+    ],
+)
 def test_mod_that_is_not_a_time(cards: Path, value: str, shown: str) -> None:
     lock = tamper(cards, '"kind": "cloze", "mod": 1700000000}', f'"kind": "cloze", "mod": {value}}}')
-    refused(cards, f"{lock}:11:5: error: 'cards' entry 'crs-fever': 'mod' must be a whole number of seconds from 0 to "
-                   f"2147483647, got {shown}; {RESTORE}")
+    refused(
+        cards,
+        f"{lock}:11:5: error: 'cards' entry 'crs-fever': 'mod' must be a whole number of seconds from 0 to "
+        f"2147483647, got {shown}; {RESTORE}",
+    )
 
 
 def test_removed_entry_with_quotes(cards: Path) -> None:
@@ -91,12 +109,16 @@ def test_a_name_twice(cards: Path, second: str) -> None:
 
 
 def test_a_field_twice(cards: Path) -> None:
-    lock = tamper(cards, '"kind": "cloze", "mod": 1700000000}', '"kind": "cloze", "mod": 1700000000, "mod": 1700000001}')
+    lock = tamper(
+        cards, '"kind": "cloze", "mod": 1700000000}', '"kind": "cloze", "mod": 1700000000, "mod": 1700000001}'
+    )
     refused(cards, f"{lock}:11:87: error: the lock file names 'mod' twice (a hand edit or a bad merge); {RESTORE}")
 
 
 def test_wrong_shapes_each_at_their_place(cards: Path) -> None:
-    lock = tamper(cards, '"hash": "b8040cfbd77e7a6ed253", "kind": "cloze"', '"hash": "<script>", "kind": "Clo ze", "extra": 1')
+    lock = tamper(
+        cards, '"hash": "b8040cfbd77e7a6ed253", "kind": "cloze"', '"hash": "<script>", "kind": "Clo ze", "extra": 1'
+    )
     tamper(cards, '"created": 1700000000', '"created": -1')
     refused(
         cards,
@@ -109,16 +131,21 @@ def test_wrong_shapes_each_at_their_place(cards: Path) -> None:
 
 def test_far_future_created(cards: Path) -> None:
     lock = tamper(cards, '"created": 1700000000', '"created": 2100000000')
-    refused(cards, f"{lock}:3:3: error: 'created' has mod 2100000000 (2036-07-18 13:20 UTC), more than a day after this build "
-                   "(2023-11-14 22:13 UTC): learners who imported it would never receive a later update of it. If the lock "
-                   f"was edited by hand, {RESTORE}; if a build machine's clock was wrong, set SOURCE_DATE_EPOCH past that time")
+    refused(
+        cards,
+        f"{lock}:3:3: error: 'created' has mod 2100000000 (2036-07-18 13:20 UTC), more than a day after this build "
+        "(2023-11-14 22:13 UTC): learners who imported it would never receive a later update of it. If the lock "
+        f"was edited by hand, {RESTORE}; if a build machine's clock was wrong, set SOURCE_DATE_EPOCH past that time",
+    )
 
 
 def test_lock_that_is_a_symlink_to_dev_zero_is_never_read(cards: Path) -> None:
     lock = cards / "deckgen.lock"
     lock.unlink()
     lock.symlink_to("/dev/zero")
-    refused(cards, f"{lock}: error: is a symbolic link; the lock file must be a regular file in the cards folder; {RESTORE}")
+    refused(
+        cards, f"{lock}: error: is a symbolic link; the lock file must be a regular file in the cards folder; {RESTORE}"
+    )
     assert lock.is_symlink()
 
 
@@ -141,10 +168,15 @@ def test_not_a_mapping_and_wrong_version() -> None:
 
     for text, message in [
         ("[]", f"x.lock: error: the lock file must hold a mapping, got a list; {RESTORE}"),
-        ('{"version": 7}', f"x.lock:1:2: error: unsupported lock version 7 (this deckgen reads version 2); use the deckgen "
-                           f"that wrote it; {RESTORE}"),
-        ('{"version": 1, "created": 1, "deck": null, "notetypes": {}, "cards": 5, "removed": {}, "x": 1}',
-         f"x.lock:1:61: error: 'cards' must be a mapping of entries, got 5; {RESTORE}"),
+        (
+            '{"version": 7}',
+            f"x.lock:1:2: error: unsupported lock version 7 (this deckgen reads version 2); use the deckgen "
+            f"that wrote it; {RESTORE}",
+        ),
+        (
+            '{"version": 1, "created": 1, "deck": null, "notetypes": {}, "cards": 5, "removed": {}, "x": 1}',
+            f"x.lock:1:61: error: 'cards' must be a mapping of entries, got 5; {RESTORE}",
+        ),
     ]:
         with pytest.raises(ContentError) as caught:
             parse_lock(text.encode(), "x.lock")

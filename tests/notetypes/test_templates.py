@@ -67,14 +67,21 @@ def test_field_is_empty_matches_anki() -> None:
         assert not templates.field_is_empty(html), html
 
 
-@pytest.mark.parametrize("text, offset, message", [
-    ("{{#A}}x", 0, "'{{#A}}' is never closed; add '{{/A}}'"),
-    ("ab{{/A}}", 2, "'{{/A}}' closes a section that was never opened with '{{#A}}' or '{{^A}}'"),
-    ("{{#A}}{{^B}}{{/A}}{{/B}}", 12, "'{{/A}}' found where '{{/B}}' was expected (sections must close in the reverse order they open)"),
-    ("x {{A", 2, "'{{' is never closed with '}}'"),
-    ("{{=<% %>=}}<%A%>", 0, "the legacy '{{=<% %>=}}' syntax is not supported; use {{Field}}"),
-    ("{{#A}}" * 60, 300, "sections are nested more than 50 deep"),
-])
+@pytest.mark.parametrize(
+    "text, offset, message",
+    [
+        ("{{#A}}x", 0, "'{{#A}}' is never closed; add '{{/A}}'"),
+        ("ab{{/A}}", 2, "'{{/A}}' closes a section that was never opened with '{{#A}}' or '{{^A}}'"),
+        (
+            "{{#A}}{{^B}}{{/A}}{{/B}}",
+            12,
+            "'{{/A}}' found where '{{/B}}' was expected (sections must close in the reverse order they open)",
+        ),
+        ("x {{A", 2, "'{{' is never closed with '}}'"),
+        ("{{=<% %>=}}<%A%>", 0, "the legacy '{{=<% %>=}}' syntax is not supported; use {{Field}}"),
+        ("{{#A}}" * 60, 300, "sections are nested more than 50 deep"),
+    ],
+)
 def test_syntax_errors(text: str, offset: int, message: str) -> None:
     with pytest.raises(templates.TemplateSyntaxError) as caught:
         templates.parse(text)

@@ -12,7 +12,7 @@ def test_browser_check_sees_broken_pages(tmp_path: Path) -> None:
     page_path = tmp_path / "broken.html"
     page_path.write_text(
         "<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"img-src 'self'; script-src 'unsafe-inline'\">"
-        "<p>x</p><img src=\"missing.png\"><img src=\"https://example.invalid/remote.png\">"
+        '<p>x</p><img src="missing.png"><img src="https://example.invalid/remote.png">'
         "<script>console.error('boom'); undefinedFunction();</script>",
         encoding="utf-8",
     )

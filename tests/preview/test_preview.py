@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 
 import deckgen
+from deckgen.notetypes.builtin import CSS
 from tests.browser import Chromium, make_png, make_wav, png_facts
 from tests.conftest import REPO, AnkiCollection, run
-from deckgen.notetypes.builtin import CSS
 
 MISSING_ANKI = f"deckgen preview needs the 'anki' package: pip install 'deckgen-anki[preview]=={deckgen.__version__}'"
 
-ARTICLE = re.compile(r'<article class="dgp-note" id="card-([^"]+)" data-card-id="[^"]+" data-note-type="[^"]+">(.*?)</article>', re.S)
+ARTICLE = re.compile(
+    r'<article class="dgp-note" id="card-([^"]+)" data-card-id="[^"]+" data-note-type="[^"]+">(.*?)</article>', re.S
+)
 LABEL = re.compile(r'<p class="dgp-label">([^<]*)</p>')
 SIDE = re.compile(
     r'<figure class="dgp-side dgp-(front|back)"><figcaption>(?:Front|Back)</figcaption>'
@@ -96,7 +98,7 @@ def test_site_has_every_card_in_deck_order(deck_dir: Path, monkeypatch: pytest.M
     ]
     assert sum(len(cards) for cards in notes.values()) == 6
 
-    (_, _, front, back), = notes["threshold"]
+    ((_, _, front, back),) = notes["threshold"]
     assert text(front) == "Which blast fraction is meant by <5%?"
     assert "Below five percent of BCR::ABL1 cells" in text(back)
     assert "Source: 基底原始细胞比例<5%的患儿 A fixture article, Test Press" in text(back)
@@ -139,7 +141,7 @@ def test_cards_are_exactly_what_anki_renders(deck_dir: Path, anki: AnkiCollectio
         for html in (card.question(), card.answer()):
             style = f"<style>{CSS}</style>"
             assert html.startswith(style)
-            sides.append(html[len(style):])
+            sides.append(html[len(style) :])
         from_anki.setdefault(card.note()["Id"], []).append((card.ord, sides[0], sides[1]))
     assert sum(map(len, from_anki.values())) == 6
     for card_id, cards in from_anki.items():
@@ -182,7 +184,9 @@ def test_missing_anki_is_a_clear_error_with_exit_code_2(deck_dir: Path) -> None:
     """Run the real CLI in a fresh interpreter in which importing 'anki' fails, as when the extra is not installed."""
     code = "import sys; sys.modules['anki'] = None; from deckgen.cli import main; main()"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    proc = subprocess.run([sys.executable, "-c", code, "preview", str(deck_dir)], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "preview", str(deck_dir)], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == f"deckgen: error: {MISSING_ANKI}\n"
     assert proc.stdout == ""
@@ -347,7 +351,8 @@ def test_printed_preview_puts_each_back_behind_its_front(tmp_path: Path) -> None
     assert pdftoppm, "pdftoppm is missing: scripts/test.sh installs poppler-utils"
     cards_yaml = "topic: colours\ntitle: Colours\ncards:\n" + "".join(
         f"  - id: {name}\n    front: '![front {name}](media/{name}-front.png)'\n    back: '![back {name}](media/{name}-back.png)'\n"
-        for name in COLORS)
+        for name in COLORS
+    )
     cards = write_deck(tmp_path, topics={"colours.yaml": cards_yaml})
     (cards / "media").mkdir()
     for name, rgb in COLORS.items():
@@ -359,7 +364,9 @@ def test_printed_preview_puts_each_back_behind_its_front(tmp_path: Path) -> None
         # the screen shows no print sheets
         assert page.evaluate("getComputedStyle(document.querySelector('.dgp-print')).display") == "none"
         page.print_pdf(tmp_path / "cards.pdf")
-    subprocess.run([pdftoppm, "-r", "30", "-f", "1", "-l", "3", str(tmp_path / "cards.pdf"), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [pdftoppm, "-r", "30", "-f", "1", "-l", "3", str(tmp_path / "cards.pdf"), str(tmp_path / "page")], check=True
+    )
     pages = sorted(tmp_path.glob("page-*.ppm"))
     assert len(pages) == 2, [p.name for p in pages]  # three cards: one sheet of fronts, one of backs
     front_page, back_page = (read_ppm(p.read_bytes()) for p in pages)
@@ -373,6 +380,8 @@ def test_printed_preview_puts_each_back_behind_its_front(tmp_path: Path) -> None
         assert abs(back[0] - (1 - front[0])) < 0.02, (name, front, back)
         seen.append(front)
     assert len({round(x, 1) for x, _ in seen}) == 2  # both columns are used, so the mirroring is really tested
+
+
 # ------------------------------------------------------------------------------------- rich content on the page
 
 RICH_YAML = r"""topic: rich
@@ -412,22 +421,29 @@ def test_math_and_sound_become_mathml_and_players(deck_dir: Path) -> None:
     site = rich_preview(deck_dir)
     assert sorted(p.name for p in site.iterdir()) == ["index.html", "tone 1.wav"]
     notes = page_cards((site / "index.html").read_text(encoding="utf-8"))
-    (_, _, front, back), = notes["rich-math"]
+    ((_, _, front, back),) = notes["rich-math"]
     assert front.startswith('Bazett: <math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
     assert "<mfrac>" in front and "<msqrt>" in front and "\\(" not in front
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in back and "&#x0003C;" in back
-    (_, _, front, back), = notes["rich-audio"]
-    assert front == 'Listen: <audio class="dgp-av" controls preload="metadata" src="tone%201.wav" title="tone 1.wav"></audio>'
+    ((_, _, front, back),) = notes["rich-audio"]
+    assert (
+        front
+        == 'Listen: <audio class="dgp-av" controls preload="metadata" src="tone%201.wav" title="tone 1.wav"></audio>'
+    )
     assert "<code>\\(not math in code\\)</code>" in back  # math in code stays text, as in Anki
 
 
 def test_missing_latex2mathml_is_a_clear_error_with_exit_code_2(deck_dir: Path) -> None:
     code = "import sys; sys.modules['latex2mathml'] = None; from deckgen.cli import main; main()"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    proc = subprocess.run([sys.executable, "-c", code, "preview", str(deck_dir)], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "preview", str(deck_dir)], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr == ("deckgen: error: deckgen preview needs the 'latex2mathml' package: "
-                           f"pip install 'deckgen-anki[preview]=={deckgen.__version__}'\n")
+    assert proc.stderr == (
+        "deckgen: error: deckgen preview needs the 'latex2mathml' package: "
+        f"pip install 'deckgen-anki[preview]=={deckgen.__version__}'\n"
+    )
 
 
 RICH_FACTS_JS = """

@@ -80,7 +80,10 @@ def test_rich_fields_as_anki_stores_them(tmp_path: Path, anki: AnkiCollection) -
     # math reaches Anki as written; only &, < and > are escaped, so the text MathJax reads is the TeX
     assert note("qtc")["Front"] == r"Bazett: \(QTc = QT/\sqrt{RR}\)"
     assert note("qtc")["Back"] == r"\[\frac{a}{b} + x_1 * y_2 \\ a &lt; b\]"
-    assert note("dollars")["Front"] == r"Inline \(e^{i\pi} = -1\) and display \[\int_0^1 x\,dx\], but $5 and $10 stay money"
+    assert (
+        note("dollars")["Front"]
+        == r"Inline \(e^{i\pi} = -1\) and display \[\int_0^1 x\,dx\], but $5 and $10 stay money"
+    )
     assert note("table")["Back"] == (
         '<table>\n<thead>\n<tr>\n<th align="left">Phase</th>\n<th align="right">Drug</th>\n</tr>\n</thead>\n'
         '<tbody>\n<tr>\n<td align="left">MRD+</td>\n<td align="right"><del>chemo</del> blinatumomab</td>\n</tr>\n</tbody>\n</table>'
@@ -107,8 +110,14 @@ def test_night_mode_styles_for_code_and_tables_are_in_the_note_type(tmp_path: Pa
     (card_id,) = anki.col.find_cards('"Id:code"')
     question = anki.col.get_card(card_id).answer()
     assert question.startswith(f"<style>{CSS}</style>")
-    for rule in (".nightMode .dg-code { background-color: #161b22;", ".nightMode .dg-code .k, ", ".dg-code .k, ",
-                 ".card th, .card td {", "mark {", "kbd {"):
+    for rule in (
+        ".nightMode .dg-code { background-color: #161b22;",
+        ".nightMode .dg-code .k, ",
+        ".dg-code .k, ",
+        ".card th, .card td {",
+        "mark {",
+        "kbd {",
+    ):
         assert rule in CSS
 
 
@@ -136,15 +145,21 @@ def test_every_media_name_reaches_anki_and_anki_finds_it(tmp_path: Path, anki: A
 
 def test_html_fields_reference_media_by_bare_name(tmp_path: Path, anki: AnkiCollection) -> None:
     """render_html (custom note types' HTML fields, imported decks): Anki's own reference style works as is."""
-    fields = [render_html('<div>名前 <img src="my file #1.png"> <img src="基因.png"></div>'),
-              render_html("[sound:chen yue&amp;mei.mp3]")]
+    fields = [
+        render_html('<div>名前 <img src="my file #1.png"> <img src="基因.png"></div>'),
+        render_html("[sound:chen yue&amp;mei.mp3]"),
+    ]
     assert [f.problems for f in fields] == [(), ()]
     assert fields[0].html == '<div>名前 <img src="my file #1.png"> <img src="基因.png"></div>'  # byte for byte
     assert [f.media for f in fields] == [("my file #1.png", "基因.png"), ("chen yue&mei.mp3",)]
     for name in ("my file #1.png", "基因.png", "chen yue&mei.mp3"):
         (tmp_path / name).write_bytes(MEDIA[name])
-    model = genanki.Model(1607392319, "Two fields", fields=[{"name": "A"}, {"name": "B"}],
-                          templates=[{"name": "Card", "qfmt": "{{A}}", "afmt": "{{B}}"}])
+    model = genanki.Model(
+        1607392319,
+        "Two fields",
+        fields=[{"name": "A"}, {"name": "B"}],
+        templates=[{"name": "Card", "qfmt": "{{A}}", "afmt": "{{B}}"}],
+    )
     deck = genanki.Deck(2059400110, "HTML fields")
     deck.add_note(genanki.Note(model=model, fields=[f.html for f in fields], guid="html-fields"))
     package = genanki.Package(deck)
@@ -164,12 +179,19 @@ def test_anki_renames_media_names_deckgen_refuses(tmp_path: Path, anki: AnkiColl
     for name in names:
         (tmp_path / name).write_bytes(name.encode())
         assert render_html(f'<img src="{name}">').problems  # refused by deckgen
-    model = genanki.Model(1607392322, "One field", fields=[{"name": "A"}], templates=[{"name": "C", "qfmt": "{{A}}", "afmt": "x"}])
+    model = genanki.Model(
+        1607392322, "One field", fields=[{"name": "A"}], templates=[{"name": "C", "qfmt": "{{A}}", "afmt": "x"}]
+    )
     deck = genanki.Deck(2059400113, "Renamed")
     deck.add_note(genanki.Note(model=model, fields=["".join(f'<img src="{n}">' for n in names)], guid="renamed"))
     package = genanki.Package(deck)
     package.media_files = [str(tmp_path / n) for n in names]
     package.write_to_file(str(tmp_path / "renamed.apkg"))
     anki.import_package(tmp_path / "renamed.apkg")
-    assert sorted(p.name for p in Path(anki.col.media.dir()).iterdir()) == ["CON_.png", "notes._", "q.png", "\u00e9.png"]
+    assert sorted(p.name for p in Path(anki.col.media.dir()).iterdir()) == [
+        "CON_.png",
+        "notes._",
+        "q.png",
+        "\u00e9.png",
+    ]
     assert anki.notes()[0]["A"] == '<img src="q.png"><img src="CON_.png"><img src="notes._"><img src="\u00e9.png">'

@@ -14,20 +14,30 @@ from tests.browser import Chromium
 from tests.conftest import AnkiCollection, run, write_deck
 from tests.render.test_render_security import script_vectors, yaml_quoted
 
-SPLIT = ("in cloze text Anki splits a deletion's answer from its hint at the first '::', even inside an HTML attribute, "
-         "which would cut the element open (and '\\:\\:' is a plain '::' there); remove the '::' from the attribute (image "
-         "descriptions, link titles and addresses)")
+SPLIT = (
+    "in cloze text Anki splits a deletion's answer from its hint at the first '::', even inside an HTML attribute, "
+    "which would cut the element open (and '\\:\\:' is a plain '::' there); remove the '::' from the attribute (image "
+    "descriptions, link titles and addresses)"
+)
 
 # (cloze text as written, the refusal): the hostile review's cases, each runs script in Anki's answer if stored
 HOSTILE = [
-    ('{{c1::![a::b](media/broken.png)}} x" onerror="document.body.dataset.pwned=6" <br>',
-     f"'::' inside the 'alt' attribute of <img> ('a::b'): {SPLIT}"),
-    ('{{c1::[x](https://a.example "t::u")}} y" onerror="document.body.dataset.pwned=7" <br>',
-     f"'::' inside the 'title' attribute of <a> ('t::u'): {SPLIT}"),
-    ('{{c1::<span title="a::b">s</span>}} z" onerror="document.body.dataset.pwned=8" <br>',
-     f"'::' inside the 'title' attribute of <span> ('a::b'): {SPLIT}"),
-    ('{{c1::![a\\:\\:b](media/broken.png)}} x" onerror="document.body.dataset.pwned=9" <br>',  # the escape is a plain '::' there
-     f"'::' inside the 'alt' attribute of <img> ('a::b'): {SPLIT}"),
+    (
+        '{{c1::![a::b](media/broken.png)}} x" onerror="document.body.dataset.pwned=6" <br>',
+        f"'::' inside the 'alt' attribute of <img> ('a::b'): {SPLIT}",
+    ),
+    (
+        '{{c1::[x](https://a.example "t::u")}} y" onerror="document.body.dataset.pwned=7" <br>',
+        f"'::' inside the 'title' attribute of <a> ('t::u'): {SPLIT}",
+    ),
+    (
+        '{{c1::<span title="a::b">s</span>}} z" onerror="document.body.dataset.pwned=8" <br>',
+        f"'::' inside the 'title' attribute of <span> ('a::b'): {SPLIT}",
+    ),
+    (
+        '{{c1::![a\\:\\:b](media/broken.png)}} x" onerror="document.body.dataset.pwned=9" <br>',  # the escape is a plain '::' there
+        f"'::' inside the 'alt' attribute of <img> ('a::b'): {SPLIT}",
+    ),
 ]
 
 
@@ -41,22 +51,37 @@ def test_double_colon_in_an_attribute_of_cloze_text_is_refused(text: str, refusa
 
 
 def test_double_colon_in_an_attribute_is_refused_in_cloze_fields_of_a_deck_note_type(tmp_path: Path) -> None:
-    deck = ("key: hostile-cloze\nname: H\ndescription: d\nnote_types:\n  cz:\n    name: Cz\n    kind: cloze\n"
-            "    fields: [Text, Back]\n    markdown: [Back]\n    templates:\n      - name: Cloze\n"
-            "        front: '{{cloze:Text}}'\n        back: '{{cloze:Text}}<br>{{Back}}'\n")
+    deck = (
+        "key: hostile-cloze\nname: H\ndescription: d\nnote_types:\n  cz:\n    name: Cz\n    kind: cloze\n"
+        "    fields: [Text, Back]\n    markdown: [Back]\n    templates:\n      - name: Cloze\n"
+        "        front: '{{cloze:Text}}'\n        back: '{{cloze:Text}}<br>{{Back}}'\n"
+    )
     field = '{{c1::<span title="a::b">s</span>}} z" onerror="document.body.dataset.pwned=8" <br>'
-    cards = write_deck(tmp_path, deck=deck, topics={"t.yaml": "topic: t\ntitle: T\ncards:\n  - id: c\n    type: cz\n"
-                                                   f"    fields:\n      Text: {yaml_quoted(field)}\n      Back: b\n"})
+    cards = write_deck(
+        tmp_path,
+        deck=deck,
+        topics={
+            "t.yaml": "topic: t\ntitle: T\ncards:\n  - id: c\n    type: cz\n"
+            f"    fields:\n      Text: {yaml_quoted(field)}\n      Back: b\n"
+        },
+    )
     result = run("build", cards)
     assert result.exit_code == 1
-    assert (f"{cards / 't.yaml'}:7:13: error: card 'c': field 'Text': '::' inside the 'title' attribute of <span> ('a::b'): "
-            f"{SPLIT}") in result.output.splitlines()
+    assert (
+        f"{cards / 't.yaml'}:7:13: error: card 'c': field 'Text': '::' inside the 'title' attribute of <span> ('a::b'): "
+        f"{SPLIT}"
+    ) in result.output.splitlines()
     assert not (tmp_path / "output").exists()
 
 
 def test_the_hostile_cloze_cards_are_refused_by_build(tmp_path: Path) -> None:
-    cards = write_deck(tmp_path, topics={"t.yaml": "topic: t\ntitle: T\ncards:\n" + "".join(
-        f"  - id: c{i}\n    cloze: {yaml_quoted(text)}\n" for i, (text, _) in enumerate(HOSTILE))})
+    cards = write_deck(
+        tmp_path,
+        topics={
+            "t.yaml": "topic: t\ntitle: T\ncards:\n"
+            + "".join(f"  - id: c{i}\n    cloze: {yaml_quoted(text)}\n" for i, (text, _) in enumerate(HOSTILE))
+        },
+    )
     (cards / "media").mkdir()
     (cards / "media" / "broken.png").write_bytes(b"not an image")
     result = run("build", cards)
@@ -68,8 +93,13 @@ def test_the_hostile_cloze_cards_are_refused_by_build(tmp_path: Path) -> None:
 
 
 def _cloze_model() -> genanki.Model:
-    return genanki.Model(1607392331, "Premise cloze", fields=[{"name": "Text"}], model_type=genanki.Model.CLOZE,
-                         templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}"}])
+    return genanki.Model(
+        1607392331,
+        "Premise cloze",
+        fields=[{"name": "Text"}],
+        model_type=genanki.Model.CLOZE,
+        templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}"}],
+    )
 
 
 def _no_css(page: str) -> str:
@@ -87,7 +117,9 @@ def anki_pages(tmp_path: Path, anki: AnkiCollection, texts: list[str]) -> dict[s
     pages: dict[str, list[tuple[int, str, str]]] = {}
     for cid in sorted(anki.col.find_cards("")):
         card = anki.col.get_card(cid)
-        pages.setdefault(card.note()["Text"], []).append((card.ord + 1, _no_css(card.question()), _no_css(card.answer())))
+        pages.setdefault(card.note()["Text"], []).append(
+            (card.ord + 1, _no_css(card.question()), _no_css(card.answer()))
+        )
     return {text: sorted(found) for text, found in pages.items()}
 
 
@@ -107,8 +139,9 @@ def test_anki_runs_the_approved_html_as_script_which_is_why_it_is_refused(tmp_pa
     # deckgen's own simulation of that page sees the new element even without the attribute rule
     assert [p.message for p in clozeview.problems(approved, sanitize.clean)] == [
         "Anki's cloze rendering of card c1 (answer side) cuts this field's HTML where the sanitizer did not, and the page "
-        "would hold an element the field does not have (<img src=\"broken.png\" alt=\"a&lt;/span&gt; x\">): keep '::', "
-        "'{{c', '}}' and math delimiters out of HTML attributes, and write deletions around whole elements"]
+        'would hold an element the field does not have (<img src="broken.png" alt="a&lt;/span&gt; x">): keep \'::\', '
+        "'{{c', '}}' and math delimiters out of HTML attributes, and write deletions around whole elements"
+    ]
 
 
 PORTED = [
@@ -143,7 +176,13 @@ def test_the_cloze_rendering_port_agrees_with_the_real_backend(tmp_path: Path, a
 
 def test_clozes_around_whole_elements_and_across_them_are_kept() -> None:
     """Deletions that wrap elements, sit inside them or cross them (the browser re-nests those) pass; so do hints."""
-    for text in ("{{c1::**bold**}} and **{{c2::inside}}**", "{{c1::a **b}} c**", "{{c1::a\n\nb}}", "- {{c1::a\n- b}}",
-                 "{{c1::![x](media/a.png)}} {{c2::y::a hint}}", "| a | b |\n|---|---|\n| {{c1::x}} | y |"):
+    for text in (
+        "{{c1::**bold**}} and **{{c2::inside}}**",
+        "{{c1::a **b}} c**",
+        "{{c1::a\n\nb}}",
+        "- {{c1::a\n- b}}",
+        "{{c1::![x](media/a.png)}} {{c2::y::a hint}}",
+        "| a | b |\n|---|---|\n| {{c1::x}} | y |",
+    ):
         rendered = render_markdown(text, cloze=True)
         assert not any(p.is_error for p in rendered.problems), (text, rendered.problems)

@@ -9,14 +9,14 @@ from deckgen.render import render_html, render_markdown
 
 CLEAN_FIELDS = [
     # the shapes of real shared decks' fields (written for this test)
-    '<div>Excuse me</div><div><br></div><div>Disculpe</div>',
-    '<b>bold</b> and <i>italic</i> and <u>under</u>&nbsp;text',
-    '<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp></ruby>字',
+    "<div>Excuse me</div><div><br></div><div>Disculpe</div>",
+    "<b>bold</b> and <i>italic</i> and <u>under</u>&nbsp;text",
+    "<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp></ruby>字",
     '<font color="#ff0000">r</font>ed <span style="color:rgb(0, 0, 255)">blue</span>',
     '<table border="1"><tbody><tr><th>Name</th><td rowspan="2">x</td></tr></tbody></table>',
     '<img src="paste-1a2b3c.jpg"> [sound:rec_2019-01-01.mp3]',
-    '<ul><li>one</li><li>two</li></ul><hr><sub>2</sub><sup>3</sup>',
-    'Ph+ ALL: {{c1::BCR::ABL1::fusion}} \\(x^2\\)',
+    "<ul><li>one</li><li>two</li></ul><hr><sub>2</sub><sup>3</sup>",
+    "Ph+ ALL: {{c1::BCR::ABL1::fusion}} \\(x^2\\)",
     '<a href="https://en.wikipedia.org/wiki/Anki_(software)" title="w">Anki</a>',
 ]
 
@@ -36,18 +36,28 @@ def test_form_is_normalised_by_nh3_without_a_message() -> None:
 
 
 PROBLEMS = [
-    ('<img src="https://t.example/a.png">',
-     "image 'https://t.example/a.png' is not a local file; put the image in cards/media/ and write <img src=\"NAME\">"),
-    ('<img src="//t.example/a.png">',
-     "image '//t.example/a.png' is not a local file; put the image in cards/media/ and write <img src=\"NAME\">"),
-    ('<img src="media/a.png">',
-     "image 'media/a.png' must be a file name in cards/media/ (Anki's media folder has no subfolders), e.g. <img src=\"figure.png\">"),
-    ('<img src="../../.git/config">',
-     "image '../../.git/config' must be a file name in cards/media/ (Anki's media folder has no subfolders), e.g. <img src=\"figure.png\">"),
-    ('<hl>x</hl>',
-     "HTML tag <hl> is not supported; use Markdown, or a tag from the README's list (such as <span>, <div>, <sub>, <sup>, <ruby>, <table>)"),
+    (
+        '<img src="https://t.example/a.png">',
+        "image 'https://t.example/a.png' is not a local file; put the image in cards/media/ and write <img src=\"NAME\">",
+    ),
+    (
+        '<img src="//t.example/a.png">',
+        "image '//t.example/a.png' is not a local file; put the image in cards/media/ and write <img src=\"NAME\">",
+    ),
+    (
+        '<img src="media/a.png">',
+        "image 'media/a.png' must be a file name in cards/media/ (Anki's media folder has no subfolders), e.g. <img src=\"figure.png\">",
+    ),
+    (
+        '<img src="../../.git/config">',
+        "image '../../.git/config' must be a file name in cards/media/ (Anki's media folder has no subfolders), e.g. <img src=\"figure.png\">",
+    ),
+    (
+        "<hl>x</hl>",
+        "HTML tag <hl> is not supported; use Markdown, or a tag from the README's list (such as <span>, <div>, <sub>, <sup>, <ruby>, <table>)",
+    ),
     ('<p id="qa">x</p>', "HTML attribute 'id' on <p> is not supported; remove it"),
-    ('<script>alert(1)</script>', "unsafe HTML: <script> is not allowed (Anki would run or load it); remove it"),
+    ("<script>alert(1)</script>", "unsafe HTML: <script> is not allowed (Anki would run or load it); remove it"),
 ]
 
 
@@ -60,6 +70,9 @@ def test_lone_surrogate_is_refused() -> None:
     """JSON (a CrowdAnki export) can carry one; it is not a character and cannot be stored."""
     rendered = render_html("a\ud800b")
     assert rendered.html == ""
-    assert [p.message for p in rendered.problems] == ["field has a lone surrogate (U+D800), which is not a character; remove it"]
+    assert [p.message for p in rendered.problems] == [
+        "field has a lone surrogate (U+D800), which is not a character; remove it"
+    ]
     assert [p.message for p in render_markdown("a\udc00b").problems] == [
-        "field has a lone surrogate (U+DC00), which is not a character; remove it"]
+        "field has a lone surrogate (U+DC00), which is not a character; remove it"
+    ]

@@ -70,7 +70,8 @@ def test_field_over_the_limit_is_refused_at_once() -> None:
     assert rendered.html == ""
     assert [p.message for p in rendered.problems] == [
         "field is 4,000,000 characters long; deckgen renders fields of up to 65,536 characters (a card shows one "
-        "screen of text); split it into several cards"]
+        "screen of text); split it into several cards"
+    ]
 
 
 def test_cmark_gfm_memory_is_freed() -> None:
@@ -90,17 +91,21 @@ def test_html_nested_too_deep_is_refused_before_the_sanitizer() -> None:
     assert deep.html == ""
     assert [p.message for p in deep.problems] == [
         "the field's HTML nests 65,000 elements inside each other (e.g. '>' quotes inside quotes, lists inside lists); "
-        "deckgen renders up to 100 levels: flatten it"]
+        "deckgen renders up to 100 levels: flatten it"
+    ]
     assert [p.message for p in render_html("<div>" * 13_000).problems] == [
         "the field's HTML nests 13,000 elements inside each other (e.g. '>' quotes inside quotes, lists inside lists); "
-        "deckgen renders up to 100 levels: flatten it"]
+        "deckgen renders up to 100 levels: flatten it"
+    ]
     # 100 levels are rendered; unclosed <p> and <li> (closed by their next sibling) are no depth
     assert render_markdown("> " * 100 + "x").html.count("<blockquote>") == 100
     assert len(render_markdown("> " * 101 + "x").problems) == 1
     assert render_html("<p>a" * 5_000).ok and render_html("<ul>" + "<li>a" * 5_000 + "</ul>").ok
 
 
-SPACED_DOLLARS = re.compile(r"\$(\s[^$\n]*?[\\^_{][^$\n]*?|[^$\n]*?[\\^_{][^$\n]*?\s)\$(?!\d)")  # the former, quadratic rule
+SPACED_DOLLARS = re.compile(
+    r"\$(\s[^$\n]*?[\\^_{][^$\n]*?|[^$\n]*?[\\^_{][^$\n]*?\s)\$(?!\d)"
+)  # the former, quadratic rule
 
 
 @given(st.text(alphabet="$ \n_a\\1{^\t\u0663", max_size=14))
@@ -114,4 +119,5 @@ def test_linear_spaced_dollars_find_what_the_former_regex_found(text: str) -> No
 def test_spaced_dollars_still_warn() -> None:
     assert [p.message for p in render_markdown("costs $ x_1 $ here").problems] == [
         "'$ x_1 $' is not turned into math: a '$' followed or preceded by a space is a dollar sign; write $x_1$ or "
-        "\\(x_1\\) for math, or \\$ for a dollar sign"]
+        "\\(x_1\\) for math, or \\$ for a dollar sign"
+    ]

@@ -52,10 +52,17 @@ def test_premise_text_in_one_node_is_what_mathjax_would_typeset() -> None:
 
 
 def test_hostile_excerpt_citation_and_references_are_built_as_text(tmp_path: Path, anki: AnkiCollection) -> None:
-    deck = ("key: hostile-plain\nname: H\ndescription: d\nsource:\n  title: " + repr(TITLE).replace("\\\\", "\\") +
-            "\n  publisher: P\nreferences:\n  r1: '" + REFERENCE + "'\n")
-    topic = ("topic: t\ntitle: T\ncards:\n  - id: a\n    front: Q\n    back: A\n    source: '" + EXCERPT + "'\n"
-             "    editor_note: {text: note, ref: r1}\n")
+    deck = (
+        "key: hostile-plain\nname: H\ndescription: d\nsource:\n  title: "
+        + repr(TITLE).replace("\\\\", "\\")
+        + "\n  publisher: P\nreferences:\n  r1: '"
+        + REFERENCE
+        + "'\n"
+    )
+    topic = (
+        "topic: t\ntitle: T\ncards:\n  - id: a\n    front: Q\n    back: A\n    source: '" + EXCERPT + "'\n"
+        "    editor_note: {text: note, ref: r1}\n"
+    )
     cards = write_deck(tmp_path, deck=deck, topics={"t.yaml": topic})
     result = run("build", cards)
     assert result.exit_code == 0, result.output

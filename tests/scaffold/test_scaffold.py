@@ -33,14 +33,18 @@ def env() -> dict[str, str]:
 
 
 def deckgen(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(["deckgen", *args], cwd=cwd, capture_output=True, text=True, env=env(), stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        ["deckgen", *args], cwd=cwd, capture_output=True, text=True, env=env(), stdin=subprocess.DEVNULL
+    )
     if check:
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
 
 
 def files_under(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts)
+    return sorted(
+        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts
+    )
 
 
 def test_a_new_deck_builds_passes_its_checks_and_imports(tmp_path: Path, git_repo: Git, anki: AnkiCollection) -> None:
@@ -56,12 +60,28 @@ def test_a_new_deck_builds_passes_its_checks_and_imports(tmp_path: Path, git_rep
         "  wrote .pre-commit-config.yaml",
     ]
     assert files_under(repo) == sorted(DECK_FILES + SHARED_FILES)
-    assert deckgen(repo, "build").stdout == "built output/spanish-verbs-b1.apkg: 3 notes, 5 cards, 1 topics (3 new, 0 changed, 0 removed)\n"
+    assert (
+        deckgen(repo, "build").stdout
+        == "built output/spanish-verbs-b1.apkg: 3 notes, 5 cards, 1 topics (3 new, 0 changed, 0 removed)\n"
+    )
     assert deckgen(repo, "check", "--strict").stdout == "checked 3 cards in 1 topics: 0 error(s), 0 warning(s)\n"
     git_repo("add", "-A")
     assert git_repo("status", "--porcelain").split() == [
-        "A", ".github/workflows/deck.yml", "A", ".gitignore", "A", ".pre-commit-config.yaml", "A", "README.md",
-        "A", "cards/deck.yaml", "A", "cards/deckgen.lock", "A", "cards/getting-started.yaml"]  # output/ is ignored
+        "A",
+        ".github/workflows/deck.yml",
+        "A",
+        ".gitignore",
+        "A",
+        ".pre-commit-config.yaml",
+        "A",
+        "README.md",
+        "A",
+        "cards/deck.yaml",
+        "A",
+        "cards/deckgen.lock",
+        "A",
+        "cards/getting-started.yaml",
+    ]  # output/ is ignored
     deckgen(repo, "build", "--locked")
 
     log = anki.import_package(repo / "output" / "spanish-verbs-b1.apkg")
@@ -87,12 +107,18 @@ def test_the_scaffold_is_pinned_to_this_release_and_validates_against_the_schema
     assert f"python3 -m pip install '{PINNED}'" in readme
     deck = yaml.safe_load((tmp_path / "cards/deck.yaml").read_text(encoding="utf-8"))
     major, minor = __version__.split(".")[:2]
-    assert deck == {"key": "pinned", "name": "Pinned", "requires": f">={major}.{minor},<{int(major) + 1}",
-                    "description": deck["description"]}
+    assert deck == {
+        "key": "pinned",
+        "name": "Pinned",
+        "requires": f">={major}.{minor},<{int(major) + 1}",
+        "description": deck["description"],
+    }
     for name, which in (("deck.yaml", "deck"), ("getting-started.yaml", "topic")):
         text = (tmp_path / "cards" / name).read_text(encoding="utf-8")
-        assert text.startswith("# yaml-language-server: $schema=https://raw.githubusercontent.com/deckgen-anki/deckgen/"
-                               f"v{__version__}/src/deckgen/schemas/{which}.schema.json\n")
+        assert text.startswith(
+            "# yaml-language-server: $schema=https://raw.githubusercontent.com/deckgen-anki/deckgen/"
+            f"v{__version__}/src/deckgen/schemas/{which}.schema.json\n"
+        )
         schema = json.loads((REPO / "src/deckgen/schemas" / f"{which}.schema.json").read_text(encoding="utf-8"))
         jsonschema.validate(yaml.safe_load(text), schema)
 
@@ -100,7 +126,10 @@ def test_the_scaffold_is_pinned_to_this_release_and_validates_against_the_schema
 def test_without_a_name_it_asks_on_a_terminal_and_stops_elsewhere(tmp_path: Path) -> None:
     proc = deckgen(tmp_path, "init", check=False)
     assert proc.returncode == 2
-    assert proc.stderr == "deckgen: error: deckgen init needs the deck's name: pass --name 'My deck' (it asks only on a terminal)\n"
+    assert (
+        proc.stderr
+        == "deckgen: error: deckgen init needs the deck's name: pass --name 'My deck' (it asks only on a terminal)\n"
+    )
     assert files_under(tmp_path) == []
 
     import pty
@@ -127,15 +156,23 @@ def test_without_a_name_it_asks_on_a_terminal_and_stops_elsewhere(tmp_path: Path
     assert yaml.safe_load((tmp_path / "deck/cards/deck.yaml").read_text(encoding="utf-8"))["name"] == "Ça va::Verbs"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--name", "Spanish::"], "deck name 'Spanish::' has an empty part; write subdecks as 'Parent::Child'"),
-    (["--name", "  "], "the deck name is empty; pass one with --name"),
-    (["--name", "two\nlines"], "the deck name must be one line of printable text"),
-    (["--name", "中文词汇"], "cannot make a deck key from the name '中文词汇'; pass one with --key "
-                          "(use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition'))"),
-    (["--name", "Deck", "--key", "My Deck"], "--key must be a slug, got 'My Deck'; use lowercase letters, digits, '-' and "
-                                           "'_' (e.g. 'mrd-definition')"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "Spanish::"], "deck name 'Spanish::' has an empty part; write subdecks as 'Parent::Child'"),
+        (["--name", "  "], "the deck name is empty; pass one with --name"),
+        (["--name", "two\nlines"], "the deck name must be one line of printable text"),
+        (
+            ["--name", "中文词汇"],
+            "cannot make a deck key from the name '中文词汇'; pass one with --key "
+            "(use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition'))",
+        ),
+        (
+            ["--name", "Deck", "--key", "My Deck"],
+            "--key must be a slug, got 'My Deck'; use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')",
+        ),
+    ],
+)
 def test_bad_names_and_keys_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     proc = deckgen(tmp_path, "init", *args, check=False)
     assert (proc.returncode, proc.stderr) == (2, f"deckgen: error: {message}\n")
@@ -147,10 +184,13 @@ def test_a_folder_the_workflow_would_refuse_is_a_usage_error(tmp_path: Path, git
     repo = tmp_path / "repo"
     git_repo("init", "-q")
     proc = deckgen(repo, "init", "dir with `$(id)`", "--name", "Deck", check=False)
-    assert (proc.returncode, proc.stderr) == (2, "deckgen: error: the deck's folder 'dir with `$(id)`/cards' (in the "
-                                                 "repository) has characters the deck workflow refuses (it runs deckgen on "
-                                                 "each deck folder): use letters, digits, '.', '_', '-', ' ' and '/' only, "
-                                                 "and do not start it with '-'\n")
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        "deckgen: error: the deck's folder 'dir with `$(id)`/cards' (in the "
+        "repository) has characters the deck workflow refuses (it runs deckgen on "
+        "each deck folder): use letters, digits, '.', '_', '-', ' ' and '/' only, "
+        "and do not start it with '-'\n",
+    )
     assert files_under(repo) == []
     workflow = (REPO / "src/deckgen/scaffold/templates/deck.yml").read_text(encoding="utf-8")
     assert 're.fullmatch(r"(?!-)[\\w. /-]+", d)' in workflow  # the pattern init holds folders to
@@ -176,13 +216,17 @@ def test_existing_files_are_listed_and_nothing_is_written(tmp_path: Path) -> Non
     for args in (["init", "--name", "Deck"], ["init", "--name", "Deck", "--force"]):
         proc = deckgen(tmp_path, *args, check=False)
         assert proc.returncode == 2
-        hint = ("--force replaces only files that deckgen init wrote and nobody changed since" if "--force" in args
-                else "--force replaces those that deckgen init wrote and nobody changed since")
+        hint = (
+            "--force replaces only files that deckgen init wrote and nobody changed since"
+            if "--force" in args
+            else "--force replaces those that deckgen init wrote and nobody changed since"
+        )
         assert proc.stderr == (
             "deckgen: error: deckgen init would overwrite 2 existing file(s):\n"
             "  README.md (not written by deckgen init)\n"
             "  .gitignore (not written by deckgen init)\n"
-            f"  nothing was written; move them away or init the deck into another folder ({hint})\n")
+            f"  nothing was written; move them away or init the deck into another folder ({hint})\n"
+        )
         assert files_under(tmp_path) == [".gitignore", "README.md"]
 
 
@@ -198,7 +242,8 @@ def test_force_replaces_only_what_init_wrote_and_nobody_changed(tmp_path: Path) 
         "deckgen: error: deckgen init would overwrite 1 existing file(s):\n"
         "  cards/getting-started.yaml (changed since deckgen init wrote it)\n"
         "  nothing was written; move them away or init the deck into another folder (--force replaces only files that "
-        "deckgen init wrote and nobody changed since)\n")
+        "deckgen init wrote and nobody changed since)\n"
+    )
     assert "First" in (tmp_path / "cards/deck.yaml").read_text(encoding="utf-8")  # nothing was written
 
     topic.unlink()
@@ -212,8 +257,11 @@ def test_the_marker_tells_intact_edited_and_foreign_files() -> None:
     text = "# yaml-language-server: $schema=x\nkey: a\n"
     marked = mark(text)
     assert marked.splitlines()[0] == "# yaml-language-server: $schema=x"
-    assert re.fullmatch(r"# Written by deckgen init \S+ \(checksum [0-9a-f]{16}\): 'deckgen init --force' may replace "
-                        r"this file only while it is unchanged", marked.splitlines()[1])
+    assert re.fullmatch(
+        r"# Written by deckgen init \S+ \(checksum [0-9a-f]{16}\): 'deckgen init --force' may replace "
+        r"this file only while it is unchanged",
+        marked.splitlines()[1],
+    )
     assert origin(marked) is Origin.INTACT
     assert origin(marked.replace("\n", "\r\n")) is Origin.INTACT  # a checkout with CRLF line ends
     assert origin(marked.replace("key: a", "key: b")) is Origin.EDITED
@@ -238,11 +286,13 @@ def test_an_edited_repository_file_is_kept_and_init_says_what_to_add(tmp_path: P
     before = config.read_text(encoding="utf-8")
     proc = deckgen(repo, "init", "decks/b", "--name", "B")
     assert "  kept  .pre-commit-config.yaml (changed since deckgen init wrote it)\n" in proc.stdout
-    assert ("to do: add this hook to .pre-commit-config.yaml, under the deckgen repository's 'hooks:':\n"
-            "      - id: deckgen-check\n"
-            "        name: deckgen check decks/b/cards\n"
-            '        args: [--strict, "decks/b/cards"]\n'
-            '        files: "^decks/b/cards/"\n') in proc.stdout
+    assert (
+        "to do: add this hook to .pre-commit-config.yaml, under the deckgen repository's 'hooks:':\n"
+        "      - id: deckgen-check\n"
+        "        name: deckgen check decks/b/cards\n"
+        '        args: [--strict, "decks/b/cards"]\n'
+        '        files: "^decks/b/cards/"\n'
+    ) in proc.stdout
     assert config.read_text(encoding="utf-8") == before
     assert deckgen(repo, "build", "decks/b/cards").returncode == 0
 
@@ -257,8 +307,14 @@ def test_init_adopts_a_deck_it_did_not_write(tmp_path: Path) -> None:
     proc = deckgen(tmp_path / "mydeck", "init")  # no --name, no terminal: the deck's own name is used
     assert {p.name: p.read_bytes() for p in cards.iterdir()} == before
     assert files_under(tmp_path / "mydeck") == sorted(
-        [".github/workflows/deck.yml", ".gitignore", ".pre-commit-config.yaml", "README.md",
-         *(f"cards/{name}" for name in before)])
+        [
+            ".github/workflows/deck.yml",
+            ".gitignore",
+            ".pre-commit-config.yaml",
+            "README.md",
+            *(f"cards/{name}" for name in before),
+        ]
+    )
     assert "cards/deck.yaml" in proc.stdout and "kept" in proc.stdout
     assert "fixture-deck" in (tmp_path / "mydeck" / "README.md").read_text(encoding="utf-8")
     assert deckgen(tmp_path / "mydeck", "build").returncode == 0

@@ -40,7 +40,11 @@ def test_the_scaffolds_workflow_passes_the_validator_and_is_hardened(tmp_path: P
     comment = next(s for s in steps if "gh api" in s.get("run", ""))["run"]
     assert 'select(.user.login == \\"github-actions[bot]\\" and (.body | startswith(\\"$MARKER\\")))' in comment
     env = workflow["jobs"]["review"]["env"]  # git refuses a bare repository the pull request commits, in every step
-    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == ("1", "safe.bareRepository", "explicit")
+    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == (
+        "1",
+        "safe.bareRepository",
+        "explicit",
+    )
 
 
 def replay_workflow(repo: Path, tmp_path: Path) -> list[str]:
@@ -83,13 +87,22 @@ def test_several_decks_in_one_repository(tmp_path: Path, git_repo: Git, anki: An
         "  git add -A && git commit -m 'New deck'",
     ]
     topic = repo / "decks/a/cards/getting-started.yaml"
-    topic.write_text(topic.read_text(encoding="utf-8").replace("at growing intervals", "at ever longer intervals"), encoding="utf-8")
-    assert deckgen(repo, "build", "decks/a/cards").stdout.startswith("built decks/a/output/deck-a.apkg: 3 notes, 5 cards, 1 topics (0 new, 1 changed")
-    assert deckgen(repo, "build", "decks/b/cards").stdout.startswith("built decks/b/output/deck-b.apkg: 3 notes, 5 cards, 1 topics (3 new")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("at growing intervals", "at ever longer intervals"), encoding="utf-8"
+    )
+    assert deckgen(repo, "build", "decks/a/cards").stdout.startswith(
+        "built decks/a/output/deck-a.apkg: 3 notes, 5 cards, 1 topics (0 new, 1 changed"
+    )
+    assert deckgen(repo, "build", "decks/b/cards").stdout.startswith(
+        "built decks/b/output/deck-b.apkg: 3 notes, 5 cards, 1 topics (3 new"
+    )
     for deck in ("a", "b"):  # separate keys, locks and outputs
         lock = json.loads((repo / f"decks/{deck}/cards/deckgen.lock").read_text(encoding="utf-8"))
         assert lock["deck"]["key"] == f"deck-{deck}"
-        assert deckgen(repo, "check", "--strict", f"decks/{deck}/cards").stdout == "checked 3 cards in 1 topics: 0 error(s), 0 warning(s)\n"
+        assert (
+            deckgen(repo, "check", "--strict", f"decks/{deck}/cards").stdout
+            == "checked 3 cards in 1 topics: 0 error(s), 0 warning(s)\n"
+        )
     diff_a = deckgen(repo, "diff", "main", "--cards", "decks/a/cards").stdout
     assert "**0 added, 1 changed, 0 removed" in diff_a
     assert deckgen(repo, "diff", "main", "--cards", "decks/b/cards", check=False).returncode == 2  # not at main yet
@@ -97,8 +110,10 @@ def test_several_decks_in_one_repository(tmp_path: Path, git_repo: Git, anki: An
     # the pre-commit configuration checks both decks
     config = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = config["repos"][0]["hooks"]
-    assert [(h["args"], h["files"]) for h in hooks] == [(["--strict", "decks/a/cards"], "^decks/a/cards/"),
-                                                          (["--strict", "decks/b/cards"], "^decks/b/cards/")]
+    assert [(h["args"], h["files"]) for h in hooks] == [
+        (["--strict", "decks/a/cards"], "^decks/a/cards/"),
+        (["--strict", "decks/b/cards"], "^decks/b/cards/"),
+    ]
     (definition,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     for hook in hooks:
         command = [*definition["entry"].split(), *hook["args"]]
@@ -106,14 +121,22 @@ def test_several_decks_in_one_repository(tmp_path: Path, git_repo: Git, anki: An
 
     git_repo("add", "-A")
     git_repo("commit", "-qm", "deck b, and an edit in deck a")
-    assert replay_workflow(repo, tmp_path) == ["Find the decks", "Diff against the base branch", "Job summary",
-                                               "Check the cards", "Build (the committed lock must be current)", "Preview"]
+    assert replay_workflow(repo, tmp_path) == [
+        "Find the decks",
+        "Diff against the base branch",
+        "Job summary",
+        "Check the cards",
+        "Build (the committed lock must be current)",
+        "Preview",
+    ]
     assert (repo / "decks.txt").read_text(encoding="utf-8") == "decks/a/cards\ndecks/b/cards\n"
     report = (repo / "deck-diff.md").read_text(encoding="utf-8")
     assert report.startswith("### Deck `decks/a/cards`\n\n## Deck changes: `origin/main` (")
     assert "**0 added, 1 changed, 0 removed" in report
-    assert report.endswith("### Deck `decks/b/cards`\n\nNew deck `decks/b/cards` (not in the base branch): see the "
-                           "check, the build and the preview.\n")
+    assert report.endswith(
+        "### Deck `decks/b/cards`\n\nNew deck `decks/b/cards` (not in the base branch): see the "
+        "check, the build and the preview.\n"
+    )
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == report
     assert (repo / "comment.md").read_text(encoding="utf-8") == "<!-- deckgen-diff -->\n" + report
     for deck in ("a", "b"):
@@ -133,7 +156,9 @@ def test_the_workflow_reports_a_broken_deck_and_cuts_a_huge_comment(tmp_path: Pa
     git_repo("add", "-A")
     git_repo("commit", "-qm", "base")
     git_repo("update-ref", "refs/remotes/origin/main", "main")
-    cards = "".join(f"  - id: card-{i}\n    front: Question {i} {'lorem ipsum ' * 20}\n    back: Answer {i}\n" for i in range(400))
+    cards = "".join(
+        f"  - id: card-{i}\n    front: Question {i} {'lorem ipsum ' * 20}\n    back: Answer {i}\n" for i in range(400)
+    )
     (repo / "cards/more.yaml").write_text(f"topic: more\ntitle: More\ncards:\n{cards}", encoding="utf-8")
     deckgen(repo, "build")
     git_repo("add", "-A")
@@ -146,12 +171,16 @@ def test_the_workflow_reports_a_broken_deck_and_cuts_a_huge_comment(tmp_path: Pa
     assert comment.endswith("\n\n**… truncated: see the job summary.**\n")
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == report
 
-    (repo / "cards/more.yaml").write_text("topic: more\ntitle: More\ncards:\n  - id: x\n    frnt: Q\n", encoding="utf-8")
+    (repo / "cards/more.yaml").write_text(
+        "topic: more\ntitle: More\ncards:\n  - id: x\n    frnt: Q\n", encoding="utf-8"
+    )
     git_repo("commit", "-qam", "a broken card")
     workflow = yaml.safe_load((repo / ".github/workflows/deck.yml").read_text(encoding="utf-8"))
     diff_step = next(s for s in workflow["jobs"]["review"]["steps"] if s.get("name") == "Diff against the base branch")
     step_env = {**env(), "BASE_REF": "origin/main", "MARKER": "<!-- deckgen-diff -->"}
-    proc = subprocess.run(["bash", "-e", "-c", diff_step["run"]], cwd=repo, capture_output=True, text=True, env=step_env)
+    proc = subprocess.run(
+        ["bash", "-e", "-c", diff_step["run"]], cwd=repo, capture_output=True, text=True, env=step_env
+    )
     assert proc.returncode == 0, proc.stderr  # reported, not failed: the check step fails instead
     report = (repo / "deck-diff.md").read_text(encoding="utf-8")
     assert report.startswith("**deckgen could not read the deck `cards` at one of the revisions**")
@@ -173,11 +202,19 @@ def test_a_deck_folder_name_cannot_forge_a_log_command(tmp_path: Path, git_repo:
     git_repo("commit", "-qm", "a hostile folder name")
     workflow = yaml.safe_load((repo / ".github/workflows/deck.yml").read_text(encoding="utf-8"))
     find = next(s for s in workflow["jobs"]["review"]["steps"] if s.get("name") == "Find the decks")
-    proc = subprocess.run(["bash", "-e", "-c", find["run"]], cwd=repo, capture_output=True, text=True,
-                          env={**env(), "BASE_REF": "origin/main"})
+    proc = subprocess.run(
+        ["bash", "-e", "-c", find["run"]],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**env(), "BASE_REF": "origin/main"},
+    )
     assert proc.returncode == 1
-    assert (proc.stdout, proc.stderr) == ("", "::error::1 deck folder(s) have names with characters other than letters, "
-                                              "digits, '.', '_', '-', ' ' and '/'; rename them\n")
+    assert (proc.stdout, proc.stderr) == (
+        "",
+        "::error::1 deck folder(s) have names with characters other than letters, "
+        "digits, '.', '_', '-', ' ' and '/'; rename them\n",
+    )
 
 
 def test_links_where_the_job_writes_are_removed_and_github_changes_are_flagged(tmp_path: Path, git_repo: Git) -> None:

@@ -46,10 +46,13 @@ def topic_errors(tmp_path: Path, text: str | bytes, name: str = "bad.yaml") -> t
 
 # --- YAML attacks ---------------------------------------------------------------------------------------
 
+
 def test_control_character_has_its_line_and_column(tmp_path: Path) -> None:
     output, path = topic_errors(tmp_path, 'topic: x\ntitle: y\ncards:\n  - id: a\n    front: "\x01q"\n')
-    assert f"{path.name}:5:13: error: invalid YAML: control " \
-           "character U+0001 is not allowed; remove it (inside double quotes it can be written '\\x01')" in output
+    assert (
+        f"{path.name}:5:13: error: invalid YAML: control "
+        "character U+0001 is not allowed; remove it (inside double quotes it can be written '\\x01')" in output
+    )
 
 
 def test_a_file_name_cannot_start_a_runner_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,7 +86,9 @@ def test_billion_laughs_is_refused_with_bounded_memory(tmp_path: Path) -> None:
     assert peak < 50 * 1024 * 1024  # 9^9 expanded items would need many GB
 
 
-@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/name:os.system", "!!binary", "!custom", "!!set"])
+@pytest.mark.parametrize(
+    "tag", ["!!python/object/apply:os.system", "!!python/name:os.system", "!!binary", "!custom", "!!set"]
+)
 def test_non_standard_tags_are_refused(tmp_path: Path, tag: str) -> None:
     text = f"topic: x\ntitle: y\ncards:\n  - id: a\n    front: {tag} Q\n    back: A\n"
     output, path = topic_errors(tmp_path, text)
@@ -98,7 +103,10 @@ def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
         fh.truncate(100 * 1024 * 1024)
     result = run("build", cards)
     assert result.exit_code == 1
-    assert f"{huge}: error: file is 104,857,600 bytes, over the 16,777,216-byte limit; split it into several topic files" in result.output
+    assert (
+        f"{huge}: error: file is 104,857,600 bytes, over the 16,777,216-byte limit; split it into several topic files"
+        in result.output
+    )
 
 
 @pytest.mark.parametrize("style", ["flow", "block"])
@@ -115,6 +123,7 @@ def test_deep_nesting_is_refused(tmp_path: Path, style: str) -> None:
 
 # --- files ----------------------------------------------------------------------------------------------
 
+
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cards = write_deck(tmp_path, topics={"basics.yaml": TOPIC_YAML, "locked.yaml": "topic: l\ntitle: L\ncards: []\n"})
     import deckgen.fsutil
@@ -130,7 +139,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(deckgen.source.yamlfile, "read_regular", read_regular)  # where card files are read
     result = run("build", cards)
     assert result.exit_code == 1
-    assert f"{cards / 'locked.yaml'}: error: cannot be read (permission denied); check the file's permissions" in result.output
+    assert (
+        f"{cards / 'locked.yaml'}: error: cannot be read (permission denied); check the file's permissions"
+        in result.output
+    )
 
 
 def test_dangling_symlink(tmp_path: Path) -> None:
@@ -142,6 +154,7 @@ def test_dangling_symlink(tmp_path: Path) -> None:
 
 
 # --- nothing lost -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def shipped(tmp_path: Path) -> tuple[Path, Path, str, str]:
@@ -203,6 +216,7 @@ def test_failed_build_never_touches_the_lock(shipped: tuple[Path, Path, str, str
 
 # --- interrupting a build, and the progress bar (a big deck, so that the build takes a while) ----------
 
+
 @pytest.fixture(scope="module")
 def big_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate(tmp_path_factory.mktemp("big"), 30_000)
@@ -217,16 +231,25 @@ def deckgen_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def test_sigint_leaves_output_and_lock_intact(big_deck: Path, tmp_path: Path) -> None:
     out = tmp_path / "big.apkg"
-    first = subprocess.run([sys.executable, "-m", "deckgen", "build", str(big_deck), "-o", str(out)],
-                           env=deckgen_env(tmp_path, DECKGEN_CACHE_DIR=str(tmp_path / "c1")), capture_output=True, text=True)
+    first = subprocess.run(
+        [sys.executable, "-m", "deckgen", "build", str(big_deck), "-o", str(out)],
+        env=deckgen_env(tmp_path, DECKGEN_CACHE_DIR=str(tmp_path / "c1")),
+        capture_output=True,
+        text=True,
+    )
     assert first.returncode == 0, first.stderr
     lock = big_deck / "deckgen.lock"
     before = digest(out), digest(lock)
     topic = big_deck / "topic-0000.yaml"
     topic.write_text(topic.read_text(encoding="utf-8").replace('extra: "', 'extra: "interrupted ', 1), encoding="utf-8")
 
-    proc = subprocess.Popen([sys.executable, "-m", "deckgen", "build", str(big_deck), "-o", str(out)],
-                            env=deckgen_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen", "build", str(big_deck), "-o", str(out)],
+        env=deckgen_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(0.8)  # well into reading 30,000 cards with a cold cache (the benchmark: several seconds)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
@@ -269,8 +292,12 @@ def test_progress_bar_on_a_terminal_only(big_deck: Path, tmp_path: Path) -> None
     assert code == 0
     assert "reading cards" not in screen
 
-    piped = subprocess.run([sys.executable, *args], env=deckgen_env(tmp_path, DECKGEN_CACHE_DIR=str(tmp_path / "t3")),
-                           capture_output=True, text=True)
+    piped = subprocess.run(
+        [sys.executable, *args],
+        env=deckgen_env(tmp_path, DECKGEN_CACHE_DIR=str(tmp_path / "t3")),
+        capture_output=True,
+        text=True,
+    )
     assert piped.returncode == 0
     assert "reading cards" not in piped.stdout + piped.stderr
 

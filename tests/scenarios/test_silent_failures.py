@@ -19,33 +19,57 @@ def check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cards: str) -> tuple[
 
 
 def test_text_after_a_hash_is_a_comment_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    code, lines = check(tmp_path, monkeypatch, "  - id: a\n    front: Which grade is CRS #2 in the table?\n    back: A\n")
-    assert ("cards/t.yaml:5:31: warning: card 'a': the text after ' #' is a YAML comment, not part of 'front' ('Which grade "
-            "is CRS #2 in the table?' reads as 'Which grade is CRS'); put the value in quotes to keep it, or put the comment "
-            "on a line of its own") in lines
+    code, lines = check(
+        tmp_path, monkeypatch, "  - id: a\n    front: Which grade is CRS #2 in the table?\n    back: A\n"
+    )
+    assert (
+        "cards/t.yaml:5:31: warning: card 'a': the text after ' #' is a YAML comment, not part of 'front' ('Which grade "
+        "is CRS #2 in the table?' reads as 'Which grade is CRS'); put the value in quotes to keep it, or put the comment "
+        "on a line of its own"
+    ) in lines
     # quoted, or '#' inside a word: no warning
     code, lines = check(tmp_path, monkeypatch, "  - id: a\n    front: 'Grade #2?'\n    back: C# and F#\n")
     assert not [line for line in lines if "comment" in line]
 
 
 YAML_HINTS = [
-    ("    front: *bold* question\n", "cards/t.yaml:5:17: error: invalid YAML: while scanning an alias did not find expected "
-     "alphabetic or numeric character; a value starting with '*' is read as a YAML alias: put the value in quotes"),
-    ("    front: @mention\n", "cards/t.yaml:5:12: error: invalid YAML: while scanning for the next token found character that "
-     "cannot start any token; a value cannot start with '@' in YAML: put the value in quotes"),
-    ("    front: `code`\n", "cards/t.yaml:5:12: error: invalid YAML: while scanning for the next token found character that "
-     "cannot start any token; a value cannot start with '`' in YAML: put the value in quotes"),
-    ("    front: Ratio: 2 to 1\n", "cards/t.yaml:5:17: error: invalid YAML: mapping values are not allowed in this context; "
-     "': ' inside an unquoted value starts a new key: put the value in quotes"),
-    ("\tfront: tab\n", "cards/t.yaml:5:1: error: invalid YAML: while scanning a plain scalar found a tab character that "
-     "violates indentation; indent with spaces, not tabs"),
-    ("    front: !important\n", "cards/t.yaml:5:12: error: card 'a': unsupported YAML tag '!important'; card files use plain "
-     "YAML only (a value starting with '!' is a tag: put the value in quotes)"),
+    (
+        "    front: *bold* question\n",
+        "cards/t.yaml:5:17: error: invalid YAML: while scanning an alias did not find expected "
+        "alphabetic or numeric character; a value starting with '*' is read as a YAML alias: put the value in quotes",
+    ),
+    (
+        "    front: @mention\n",
+        "cards/t.yaml:5:12: error: invalid YAML: while scanning for the next token found character that "
+        "cannot start any token; a value cannot start with '@' in YAML: put the value in quotes",
+    ),
+    (
+        "    front: `code`\n",
+        "cards/t.yaml:5:12: error: invalid YAML: while scanning for the next token found character that "
+        "cannot start any token; a value cannot start with '`' in YAML: put the value in quotes",
+    ),
+    (
+        "    front: Ratio: 2 to 1\n",
+        "cards/t.yaml:5:17: error: invalid YAML: mapping values are not allowed in this context; "
+        "': ' inside an unquoted value starts a new key: put the value in quotes",
+    ),
+    (
+        "\tfront: tab\n",
+        "cards/t.yaml:5:1: error: invalid YAML: while scanning a plain scalar found a tab character that "
+        "violates indentation; indent with spaces, not tabs",
+    ),
+    (
+        "    front: !important\n",
+        "cards/t.yaml:5:12: error: card 'a': unsupported YAML tag '!important'; card files use plain "
+        "YAML only (a value starting with '!' is a tag: put the value in quotes)",
+    ),
 ]
 
 
 @pytest.mark.parametrize("line, expected", YAML_HINTS, ids=[e[0].strip()[:20] for e in YAML_HINTS])
-def test_yaml_errors_say_how_to_fix_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, expected: str) -> None:
+def test_yaml_errors_say_how_to_fix_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, expected: str
+) -> None:
     code, lines = check(tmp_path, monkeypatch, "  - id: a\n" + line + "    back: B\n")
     assert code == 1
     assert expected in lines, lines
@@ -55,15 +79,22 @@ def test_an_empty_topic_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(tmp_path)
     write_deck(tmp_path, topics={"t.yaml": "topic: t\ntitle: T\ncards: []\n"})
     result = run("check", "cards")
-    assert "cards/t.yaml:3:8: warning: topic file: the topic has no cards ('cards: []'); add cards or delete the file" \
+    assert (
+        "cards/t.yaml:3:8: warning: topic file: the topic has no cards ('cards: []'); add cards or delete the file"
         in result.output.splitlines()
+    )
 
 
 def test_build_prints_the_warnings_check_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    cards = write_deck(tmp_path, topics={"t.yaml": HEAD + "  - id: a\n    front: Same?\n    back: A\n"
-                                                        "  - id: b\n    front: same\n    back: B\n    tags: [X]\n"
-                                                        "  - id: c\n    front: Other\n    back: C\n    tags: [x]\n"})
+    cards = write_deck(
+        tmp_path,
+        topics={
+            "t.yaml": HEAD + "  - id: a\n    front: Same?\n    back: A\n"
+            "  - id: b\n    front: same\n    back: B\n    tags: [X]\n"
+            "  - id: c\n    front: Other\n    back: C\n    tags: [x]\n"
+        },
+    )
     (cards / "media").mkdir()
     (cards / "media" / "unused.png").write_bytes(b"\x89PNG")
     checked = [line for line in run("check", "cards").output.splitlines() if ": warning: " in line]
@@ -74,7 +105,9 @@ def test_build_prints_the_warnings_check_prints(tmp_path: Path, monkeypatch: pyt
     assert warned == [line for line in checked if "deckgen.lock" not in line]
 
 
-def test_an_unclosed_deletion_is_the_only_cloze_problem_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unclosed_deletion_is_the_only_cloze_problem_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, lines = check(tmp_path, monkeypatch, "  - id: a\n    cloze: '{{c1::tuple is {{c2::list}} mutable'\n")
     assert code == 1
     cloze_lines = [line for line in lines if "card 'a'" in line]
@@ -90,14 +123,25 @@ def test_a_broken_card_does_not_make_its_image_unused(tmp_path: Path, monkeypatc
     assert not [line for line in lines if "no card uses this file" in line], lines
 
 
-@pytest.mark.parametrize("cloze, expected", [
-    ("'{{c1::\\frac{1}{2}}}'", "cards/t.yaml:5:12: error: card 'a': cloze deletion '{{c1::\\frac{1}{2}}}' ends in '}}}': Anki "
-     "closes the deletion at the first '}}', so the answer would be '\\frac{1}{2' and a '}' would follow it; put a space "
-     "before the closing braces ('... } }}')"),
-    ("'{{c1,2::both}}'", "cards/t.yaml:5:12: error: card 'a': '{{c1,2::' (one deletion for several cards) is not supported "
-     "by deckgen; write a deletion for each number"),
-])
-def test_cloze_gotchas_say_what_anki_would_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloze: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    "cloze, expected",
+    [
+        (
+            "'{{c1::\\frac{1}{2}}}'",
+            "cards/t.yaml:5:12: error: card 'a': cloze deletion '{{c1::\\frac{1}{2}}}' ends in '}}}': Anki "
+            "closes the deletion at the first '}}', so the answer would be '\\frac{1}{2' and a '}' would follow it; put a space "
+            "before the closing braces ('... } }}')",
+        ),
+        (
+            "'{{c1,2::both}}'",
+            "cards/t.yaml:5:12: error: card 'a': '{{c1,2::' (one deletion for several cards) is not supported "
+            "by deckgen; write a deletion for each number",
+        ),
+    ],
+)
+def test_cloze_gotchas_say_what_anki_would_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloze: str, expected: str
+) -> None:
     code, lines = check(tmp_path, monkeypatch, f"  - id: a\n    cloze: {cloze}\n")
     assert code == 1
     assert [line for line in lines if "card 'a'" in line] == [expected], lines

@@ -86,7 +86,11 @@ def test_python_never_imports_from_the_pull_request() -> None:
 
 def test_git_refuses_bare_repositories_in_the_whole_job() -> None:
     env = workflow()["jobs"]["review"]["env"]
-    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == ("1", "safe.bareRepository", "explicit")
+    assert (env["GIT_CONFIG_COUNT"], env["GIT_CONFIG_KEY_0"], env["GIT_CONFIG_VALUE_0"]) == (
+        "1",
+        "safe.bareRepository",
+        "explicit",
+    )
 
 
 def test_only_the_bots_own_comment_is_updated() -> None:
@@ -106,16 +110,28 @@ def test_third_party_actions_are_pinned_by_commit() -> None:
     uses = [s["uses"] for s in steps() if "uses" in s]
     assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
     text = WORKFLOW.read_text(encoding="utf-8")
-    for ref, tag in [("actions/checkout@11d5960a326750d5838078e36cf38b85af677262", "v4.4.0"),
-                     ("actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065", "v5.6.0"),
-                     ("actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2")]:
+    for ref, tag in [
+        ("actions/checkout@11d5960a326750d5838078e36cf38b85af677262", "v4.4.0"),
+        ("actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065", "v5.6.0"),
+        ("actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"),
+    ]:
         assert f"{ref} # {tag}" in text
 
 
 def git(repo: Path, *args: str, input: bytes | None = None) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env, input=input).stdout.decode().strip()
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return (
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env, input=input)
+        .stdout.decode()
+        .strip()
+    )
 
 
 def deckgen_here(repo: Path, *args: str) -> None:
@@ -143,14 +159,20 @@ def test_every_step_runs_in_a_pull_request_checkout(tmp_path: Path) -> None:
     """Replay the workflow's own `run:` scripts in a throwaway repository: base branch, then a change."""
     repo, base = base_repository(tmp_path)
     topic = repo / "cards" / "safety.yaml"
-    topic.write_text(topic.read_text(encoding="utf-8").replace("{{c1::fever}}", "{{c1::fever}} (about 80%)"), encoding="utf-8")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("{{c1::fever}}", "{{c1::fever}} (about 80%)"), encoding="utf-8"
+    )
     deckgen_here(repo, "build")
     git(repo, "commit", "-qam", "edit a card")
 
     run = run_workflow(repo, tmp_path / "work", base_sha=base)
     assert [s.returncode for s in run.steps] == [None, None, 0, 0, 0, 0, 0, 0, 0, None], run.steps
-    assert run.pip_calls == [{"args": ["-I", "-m", "pip", "install", f"{tmp_path}/work/runner-temp/deckgen-base[preview]"],
-                              "source": f"{tmp_path}/work/runner-temp/deckgen-base"}]
+    assert run.pip_calls == [
+        {
+            "args": ["-I", "-m", "pip", "install", f"{tmp_path}/work/runner-temp/deckgen-base[preview]"],
+            "source": f"{tmp_path}/work/runner-temp/deckgen-base",
+        }
+    ]
     diff = (repo / "deck-diff.md").read_text(encoding="utf-8")
     assert "**0 added, 1 changed, 0 removed" in diff
     assert run.summary == diff
@@ -202,5 +224,6 @@ def test_a_pull_request_touching_github_is_flagged_and_committed_links_are_not_w
         "<!-- deckgen-diff -->\n**⚠️ This pull request changes 1 file(s) under `.github/`**: workflows run with this "
         "repository's token, and this very check runs the pull request's own version of this workflow (which could "
         "leave out this warning). Review those files first; a CODEOWNERS rule for `/.github/` makes that review "
-        "required.\n\nNo deck changes")
+        "required.\n\nNo deck changes"
+    )
     assert "evil" not in post["body"]

@@ -28,8 +28,13 @@ def card_decks(anki: AnkiCollection) -> dict[str, str]:
 
 
 def test_a_topic_can_go_to_a_subdeck(tmp_path: Path, anki: AnkiCollection) -> None:
-    cards = write_deck(tmp_path, topics={"basics.yaml": TOPIC_YAML,
-                                         "safety.yaml": SECOND_TOPIC_YAML.replace("title: Safety\n", "title: Safety\ndeck: \"Safety :: CRS\"\n")})
+    cards = write_deck(
+        tmp_path,
+        topics={
+            "basics.yaml": TOPIC_YAML,
+            "safety.yaml": SECOND_TOPIC_YAML.replace("title: Safety\n", 'title: Safety\ndeck: "Safety :: CRS"\n'),
+        },
+    )
     anki.import_package(build(cards))
     decks = card_decks(anki)
     assert decks["crs-fever/0"] == "Fixture::Immunotherapy::Safety::CRS"
@@ -73,27 +78,43 @@ def test_new_cards_come_in_deck_order(tmp_path: Path, anki: AnkiCollection) -> N
 
 def test_order_and_subdeck_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    write_deck(tmp_path, deck=DECK_YAML + "order: [safety, basic, safety]\n",
-               topics={"basics.yaml": TOPIC_YAML.replace("title: The basics\n", "title: The basics\ndeck: 'A::'\n"),
-                       "safety.yaml": SECOND_TOPIC_YAML})
+    write_deck(
+        tmp_path,
+        deck=DECK_YAML + "order: [safety, basic, safety]\n",
+        topics={
+            "basics.yaml": TOPIC_YAML.replace("title: The basics\n", "title: The basics\ndeck: 'A::'\n"),
+            "safety.yaml": SECOND_TOPIC_YAML,
+        },
+    )
     result = run("check", "cards")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert "cards/deck.yaml:9:17: error: deck: 'order' names topic 'basic', which no topic file defines (did you mean 'basics'?)" in lines
+    assert (
+        "cards/deck.yaml:9:17: error: deck: 'order' names topic 'basic', which no topic file defines (did you mean 'basics'?)"
+        in lines
+    )
     assert "cards/deck.yaml:9:24: error: deck: 'order' lists topic 'safety' twice" in lines
-    assert ("cards/basics.yaml:3:7: error: topic file: subdeck name 'A::' has an empty part; write 'Sub' or 'Sub::Subsub' "
-            "(the deck's own name goes in front of it)") in lines
+    assert (
+        "cards/basics.yaml:3:7: error: topic file: subdeck name 'A::' has an empty part; write 'Sub' or 'Sub::Subsub' "
+        "(the deck's own name goes in front of it)"
+    ) in lines
 
 
-def test_diff_warns_about_a_topic_moved_to_another_deck(tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_warns_about_a_topic_moved_to_another_deck(
+    tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "repo"
     cards = write_deck(root)
     git_repo("add", "-A")
     git_repo("commit", "-q", "-m", "deck")
     monkeypatch.chdir(root)
-    (cards / "safety.yaml").write_text(SECOND_TOPIC_YAML.replace("title: Safety\n", "title: Safety\ndeck: Safety\n"), encoding="utf-8")
+    (cards / "safety.yaml").write_text(
+        SECOND_TOPIC_YAML.replace("title: Safety\n", "title: Safety\ndeck: Safety\n"), encoding="utf-8"
+    )
     result = run("diff", "HEAD")
     assert result.exit_code == 0
-    assert ("- **Moved to another deck** topic `safety`: `Fixture::Immunotherapy` → `Fixture::Immunotherapy::Safety`. Anki "
-            "keeps the cards learners already have where they are; only learners who import them for the first time get "
-            "them in the new deck.") in result.output
+    assert (
+        "- **Moved to another deck** topic `safety`: `Fixture::Immunotherapy` → `Fixture::Immunotherapy::Safety`. Anki "
+        "keeps the cards learners already have where they are; only learners who import them for the first time get "
+        "them in the new deck."
+    ) in result.output

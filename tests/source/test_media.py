@@ -21,14 +21,20 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
 )
-SECRET = b"[remote \"origin\"]\n\turl = https://x-access-token:ghs_SECRET@github.com/o/r\n"
+SECRET = b'[remote "origin"]\n\turl = https://x-access-token:ghs_SECRET@github.com/o/r\n'
 
 
 def image_deck(root: Path, name: str = "fig.png") -> Path:
-    cards = write_deck(root, topics={"basics.yaml": TOPIC_YAML, "img.yaml": (
-        "topic: img\ntitle: Images\ncards:\n"
-        f"  - id: figure\n    front: \"Which cells? ![a figure](media/{name})\"\n    back: B cells\n"
-    )})
+    cards = write_deck(
+        root,
+        topics={
+            "basics.yaml": TOPIC_YAML,
+            "img.yaml": (
+                "topic: img\ntitle: Images\ncards:\n"
+                f'  - id: figure\n    front: "Which cells? ![a figure](media/{name})"\n    back: B cells\n'
+            ),
+        },
+    )
     (cards / "media").mkdir()
     return cards
 
@@ -48,7 +54,9 @@ def assert_refused(cards: Path, line: str) -> None:
     assert not (cards.parent / "output").exists()
 
 
-SYMLINK = "is a symbolic link; media files must be regular files in the cards folder's media/ (copy the file in instead)"
+SYMLINK = (
+    "is a symbolic link; media files must be regular files in the cards folder's media/ (copy the file in instead)"
+)
 
 
 def test_symlink_to_a_file_outside_the_cards_folder(tmp_path: Path) -> None:
@@ -78,8 +86,11 @@ def test_media_folder_that_is_a_symlink(tmp_path: Path) -> None:
     outside.mkdir()
     (outside / "fig.png").write_bytes(SECRET)
     (cards / "media").symlink_to(outside)
-    assert_refused(cards, f"{cards / 'media'}: error: is a symbolic link; media/ must be a real folder inside the cards folder "
-                          "(copy the files in instead)")
+    assert_refused(
+        cards,
+        f"{cards / 'media'}: error: is a symbolic link; media/ must be a real folder inside the cards folder "
+        "(copy the files in instead)",
+    )
 
 
 def test_unused_symlink_in_media_is_an_error_for_check(tmp_path: Path) -> None:
@@ -96,9 +107,11 @@ def test_types_that_can_carry_script_are_refused(tmp_path: Path, name: str) -> N
     cards = image_deck(tmp_path, name)
     (cards / "media" / name).write_bytes(b"<script>alert(1)</script>")
     ext = f"'.{name.rsplit('.', 1)[1]}'" if "." in name else "without an extension"
-    message = (f"media file 'media/{name}': media type {ext} is not allowed: Anki would not show it, or it could carry "
-               "script; use an image (png, jpg, gif, webp, avif), audio (mp3, m4a, ogg, opus, wav, flac), video (mp4, "
-               "webm) or font (ttf, otf, woff, woff2) file")
+    message = (
+        f"media file 'media/{name}': media type {ext} is not allowed: Anki would not show it, or it could carry "
+        "script; use an image (png, jpg, gif, webp, avif), audio (mp3, m4a, ogg, opus, wav, flac), video (mp4, "
+        "webm) or font (ttf, otf, woff, woff2) file"
+    )
     assert_refused(cards, f"{cards / 'img.yaml'}:4:5: error: card 'figure': {message}")
 
 
@@ -110,9 +123,11 @@ def test_unused_script_file_in_media_is_an_error_for_check(tmp_path: Path) -> No
     result = run("check", cards)
     lines = result.output.splitlines()
     assert result.exit_code == 1
-    assert f"{cards / 'media' / 'x.html'}: error: media type '.html' is not allowed: Anki would not show it, or it could " \
-           "carry script; use an image (png, jpg, gif, webp, avif), audio (mp3, m4a, ogg, opus, wav, flac), video (mp4, " \
-           "webm) or font (ttf, otf, woff, woff2) file" in lines
+    assert (
+        f"{cards / 'media' / 'x.html'}: error: media type '.html' is not allowed: Anki would not show it, or it could "
+        "carry script; use an image (png, jpg, gif, webp, avif), audio (mp3, m4a, ogg, opus, wav, flac), video (mp4, "
+        "webm) or font (ttf, otf, woff, woff2) file" in lines
+    )
     assert f"{cards / 'media' / 'unused.PNG'}: warning: no card uses this file; reference it or delete it" in lines
 
 
@@ -120,22 +135,31 @@ def test_oversized_media_file(tmp_path: Path) -> None:
     cards = image_deck(tmp_path)
     with open(cards / "media" / "fig.png", "wb") as fh:  # sparse: nothing on disk
         fh.truncate(MAX_MEDIA_BYTES + 1)
-    assert_refused(cards, f"{cards / 'media' / 'fig.png'}: error: file is 104,857,601 bytes, over the 104,857,600-byte "
-                          "limit for a media file; make it smaller")
+    assert_refused(
+        cards,
+        f"{cards / 'media' / 'fig.png'}: error: file is 104,857,601 bytes, over the 104,857,600-byte "
+        "limit for a media file; make it smaller",
+    )
 
 
 def test_a_fifo_is_refused_without_waiting_on_it(tmp_path: Path) -> None:
     cards = image_deck(tmp_path)
     os.mkfifo(cards / "media" / "fig.png")
-    assert_refused(cards, f"{cards / 'media' / 'fig.png'}: error: is not a regular file (a FIFO or device); media files "
-                          "must be regular files")
+    assert_refused(
+        cards,
+        f"{cards / 'media' / 'fig.png'}: error: is not a regular file (a FIFO or device); media files "
+        "must be regular files",
+    )
 
 
 def test_a_folder_named_like_an_image(tmp_path: Path) -> None:
     cards = image_deck(tmp_path)
     (cards / "media" / "fig.png").mkdir()
-    assert_refused(cards, f"{cards / 'media' / 'fig.png'}: error: is a folder; media files must be directly in media/ "
-                          "(Anki's media folder is flat)")
+    assert_refused(
+        cards,
+        f"{cards / 'media' / 'fig.png'}: error: is a folder; media files must be directly in media/ "
+        "(Anki's media folder is flat)",
+    )
 
 
 def test_file_swapped_for_a_symlink_after_the_check_is_never_read(tmp_path: Path) -> None:
@@ -191,18 +215,47 @@ def test_file_growing_while_it_is_read_is_cut_at_the_bound(tmp_path: Path) -> No
 
 # --- names: what Anki keeps as written ----------------------------------------------------------------------
 
-KEPT = ["a b.png", "a&b.png", "a#b.png", "it's.png", "基底细胞.png", "x⋯y.png", "a%20b.png", "a+b=c;d,e!@$~`{}()-_.png",
-        "_font.ttf", "Ünïcödé.mp3", "clip.webm"]
-CHANGED = ["a?b.png", "a:b.png", "a*b.png", "a|b.png", "a?b.png", "a[1].png", 'a"b.png', "a<b>.png", "e\u0301.png",
-           "CON.png", "trail.png.", "c\u00a0d.png", "x" * 117 + ".png"]
+KEPT = [
+    "a b.png",
+    "a&b.png",
+    "a#b.png",
+    "it's.png",
+    "基底细胞.png",
+    "x⋯y.png",
+    "a%20b.png",
+    "a+b=c;d,e!@$~`{}()-_.png",
+    "_font.ttf",
+    "Ünïcödé.mp3",
+    "clip.webm",
+]
+CHANGED = [
+    "a?b.png",
+    "a:b.png",
+    "a*b.png",
+    "a|b.png",
+    "a?b.png",
+    "a[1].png",
+    'a"b.png',
+    "a<b>.png",
+    "e\u0301.png",
+    "CON.png",
+    "trail.png.",
+    "c\u00a0d.png",
+    "x" * 117 + ".png",
+]
 
 
 def test_names_anki_would_change_are_refused_with_a_reason() -> None:
     assert all(name_problem(name) is None for name in KEPT)
     rename = "; rename the file and its references"
-    assert name_problem("a?b.png") == "the name has characters that Anki does not allow in media file names (?)" + rename
+    assert (
+        name_problem("a?b.png") == "the name has characters that Anki does not allow in media file names (?)" + rename
+    )
     assert name_problem("a\u00a0b.png") == "the name has a non-breaking space, which Anki turns into a space" + rename
-    assert name_problem("e\u0301.png") == "the name is not in Unicode NFC form, which Anki renames (re-type its accents)" + rename
+    assert (
+        name_problem("e\u0301.png")
+        == "the name is not in Unicode NFC form, which Anki renames (re-type its accents)" + rename
+    )
     assert name_problem("CON.png") == "the name is a reserved Windows device name, which Anki renames" + rename
     assert name_problem("trail.png.") == "the name ends with a space or a dot, which Anki renames" + rename
     assert name_problem("x" * 117 + ".png") == "the name is longer than 120 bytes, which Anki shortens" + rename
@@ -213,15 +266,20 @@ def test_refused_name_is_reported_at_the_card(tmp_path: Path) -> None:
     cards = image_deck(tmp_path, "a?b.png")
     (cards / "media" / "a?b.png").write_bytes(PNG)
     # the card's field is where it is found (the file itself is not reported twice)
-    assert_refused(cards, f"{cards / 'img.yaml'}:5:12: error: card 'figure': media file name 'a?b.png' has characters that "
-                          "Anki does not allow in media file names (?); rename the file and its reference")
+    assert_refused(
+        cards,
+        f"{cards / 'img.yaml'}:5:12: error: card 'figure': media file name 'a?b.png' has characters that "
+        "Anki does not allow in media file names (?); rename the file and its reference",
+    )
 
 
 def test_accepted_names_land_in_ankis_media_folder_exactly_and_refused_ones_would_not(tmp_path: Path) -> None:
     """The real importer is the judge: every name deckgen accepts is stored under that exact name, with its bytes;
     every name it refuses would have been renamed by Anki (so a card pointing at it would show nothing)."""
     cards = write_deck(tmp_path)
-    plan = plan_build(cards)  # before the files: names deckgen refuses would stop the build (it reports them as check does)
+    plan = plan_build(
+        cards
+    )  # before the files: names deckgen refuses would stop the build (it reports them as check does)
     (cards / "media").mkdir()
     names = KEPT + CHANGED
     for i, name in enumerate(names):
@@ -247,6 +305,7 @@ def test_accepted_names_land_in_ankis_media_folder_exactly_and_refused_ones_woul
 
 
 # --- preview copies only what the package holds --------------------------------------------------------------
+
 
 def test_preview_refuses_a_symlinked_image(tmp_path: Path) -> None:
     cards = image_deck(tmp_path)

@@ -28,9 +28,11 @@ def test_a_met_requirement_builds(tmp_path: Path) -> None:
 
 def test_another_deckgen_refuses_to_build_and_check_naming_both_versions(tmp_path: Path) -> None:
     cards = write_deck(tmp_path, deck=deck_with('">=99.1,<100"', extra="future_key: 1\n"))
-    message = (f"error: deck: this deck requires deckgen >=99.1,<100, and this is deckgen {__version__}; a deck is built "
-               "with the deckgen it names (packages are reproducible only with the same renderer): install one, e.g. "
-               "pip install 'deckgen-anki[preview]>=99.1,<100'")
+    message = (
+        f"error: deck: this deck requires deckgen >=99.1,<100, and this is deckgen {__version__}; a deck is built "
+        "with the deckgen it names (packages are reproducible only with the same renderer): install one, e.g. "
+        "pip install 'deckgen-anki[preview]>=99.1,<100'"
+    )
     result = run("build", cards)
     assert result.exit_code == 1
     # only this problem: the unknown key is probably the newer deckgen's, so it is not reported
@@ -50,8 +52,10 @@ def test_a_requires_that_is_no_version_specifier_is_an_error_at_its_place(tmp_pa
     shown = value.strip("'")
     result = run("check", cards)
     assert result.exit_code == 1
-    assert (f"{cards / 'deck.yaml'}:4:11: error: deck: 'requires' must be a deckgen version specifier such as "
-            f"'>=0.2,<1', got '{shown}'") in result.output
+    assert (
+        f"{cards / 'deck.yaml'}:4:11: error: deck: 'requires' must be a deckgen version specifier such as "
+        f"'>=0.2,<1', got '{shown}'"
+    ) in result.output
 
 
 def test_requires_must_be_text(tmp_path: Path) -> None:
@@ -61,7 +65,9 @@ def test_requires_must_be_text(tmp_path: Path) -> None:
     assert f"{cards / 'deck.yaml'}:4:11: error: deck: 'requires' must be text, got a number (0.2)" in result.output
 
 
-def test_diff_reads_revisions_whatever_their_requires(tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_reads_revisions_whatever_their_requires(
+    tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A pull request that moves to another deckgen changes `requires`: the base revision still names the old one."""
     repo = tmp_path / "repo"
     write_deck(repo, deck=deck_with('"<0.1"'))

@@ -30,7 +30,9 @@ def errors(which: str, document: Any) -> list[str]:
 def test_the_packaged_schema_files_are_the_generated_ones() -> None:
     for which in ("deck", "topic"):
         packaged = (REPO / "src" / "deckgen" / "schemas" / f"{which}.schema.json").read_text(encoding="utf-8")
-        assert packaged == dumps(which), f"regenerate src/deckgen/schemas/{which}.schema.json with 'deckgen schema {which}'"
+        assert packaged == dumps(which), (
+            f"regenerate src/deckgen/schemas/{which}.schema.json with 'deckgen schema {which}'"
+        )
 
 
 def test_deckgen_schema_prints_it() -> None:
@@ -81,10 +83,15 @@ INVALID_DECKS = [
     ("key: k\nname: 'A::::B'\ndescription: d\n", "has an empty part"),
     ("key: k\nname: N\n", "missing required key 'description'"),
     ("key: k\nname: N\ndescription: d\nsource: {publisher: P}\n", "missing required key 'title'"),
-    ("key: k\nname: N\ndescription: d\nnote_types:\n  x:\n    name: X\n    fields: []\n    templates: [{name: T, front: a, back: b}]\n",
-     "'fields' is empty"),
-    ("key: k\nname: N\ndescription: d\nnote_types:\n  x:\n    name: X\n    kind: basic\n    fields: [A]\n"
-     "    templates: [{name: T, front: '{{A}}', back: b}]\n", "'kind' must be 'standard' or 'cloze'"),
+    (
+        "key: k\nname: N\ndescription: d\nnote_types:\n  x:\n    name: X\n    fields: []\n    templates: [{name: T, front: a, back: b}]\n",
+        "'fields' is empty",
+    ),
+    (
+        "key: k\nname: N\ndescription: d\nnote_types:\n  x:\n    name: X\n    kind: basic\n    fields: [A]\n"
+        "    templates: [{name: T, front: '{{A}}', back: b}]\n",
+        "'kind' must be 'standard' or 'cloze'",
+    ),
     ("key: k\nname: N\ndescription: d\ntopic_tags: no thanks\n", "'topic_tags' must be true or false"),
 ]
 

@@ -123,15 +123,30 @@ _CARD_S, _CARD_I, _NOTE_S, _NOTE_I, _PROBLEM_S, _PROBLEM_I = 12, 5, 5, 3, 5, 2
 
 def widths(ctx: CompileContext) -> dict[str, int]:
     """The number of fields of each note type a card may have (the built-in ones and the deck's own)."""
-    return {**{key: len(nt.fields) for key, nt in NOTE_TYPES.items()}, **{nt.key: len(nt.fields) for nt in ctx.notetypes}}
+    return {
+        **{key: len(nt.fields) for key, nt in NOTE_TYPES.items()},
+        **{nt.key: len(nt.fields) for nt in ctx.notetypes},
+    }
 
 
 def encode(result: Result) -> dict[str, Any]:
     topic, notes, problems = result
     cards: dict[str, list[Any]] = {"s": [], "i": [], "b": [], "vs": [], "vi": []}
     for c in topic.cards if topic is not None else ():
-        cards["s"] += (c.id, c.kind, c.topic, c.location.path, c.front, c.back, c.cloze, c.extra, c.source, c.guid,
-                       c.editor_note, c.editor_ref)
+        cards["s"] += (
+            c.id,
+            c.kind,
+            c.topic,
+            c.location.path,
+            c.front,
+            c.back,
+            c.cloze,
+            c.extra,
+            c.source,
+            c.guid,
+            c.editor_note,
+            c.editor_ref,
+        )
         cards["i"] += (c.location.line, c.location.col, len(c.tags), len(c.spots), len(c.fields))
         cards["b"].append(c.reverse)
         cards["vs"] += (*c.tags, *(spot[0] for spot in c.spots), *(x for field in c.fields for x in field))
@@ -143,12 +158,15 @@ def encode(result: Result) -> dict[str, Any]:
         note_pools["vs"] += (*n.fields, *n.tags, *n.media)
         note_pools["vi"] += n.ords
     return {
-        "topic": None if topic is None else [topic.slug, topic.title, topic.location.path, topic.deck, topic.location.line,
-                                             topic.location.col],
+        "topic": None
+        if topic is None
+        else [topic.slug, topic.title, topic.location.path, topic.deck, topic.location.line, topic.location.col],
         "cards": cards,
         "notes": note_pools,
-        "problems": {"s": [x for p in problems for x in (p.location.path, p.message, p.severity, p.context, p.rule)],
-                     "i": [x for p in problems for x in (p.location.line, p.location.col)]},
+        "problems": {
+            "s": [x for p in problems for x in (p.location.path, p.message, p.severity, p.context, p.rule)],
+            "i": [x for p in problems for x in (p.location.line, p.location.col)],
+        },
     }
 
 
@@ -184,49 +202,93 @@ def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Resul
         "".join(pool)  # TypeError unless every item is a str
     if not set(map(type, cb)) <= {bool}:
         raise _Odd
-    if not set(map(type, chain(header[4:], ci, cvi, ni, nvi, pi))) <= {int} or min(chain(header[4:], ci, cvi, ni, nvi, pi)) < 0:
+    if (
+        not set(map(type, chain(header[4:], ci, cvi, ni, nvi, pi))) <= {int}
+        or min(chain(header[4:], ci, cvi, ni, nvi, pi)) < 0
+    ):
         raise _Odd
     count, note_count, problem_count = len(cb), len(ns) // _NOTE_S, len(ps) // _PROBLEM_S
     if (len(cs), len(ci), len(ns), len(ni), len(ps), len(pi)) != (
-            _CARD_S * count, _CARD_I * count, _NOTE_S * note_count, _NOTE_I * note_count,
-            _PROBLEM_S * problem_count, _PROBLEM_I * problem_count):
+        _CARD_S * count,
+        _CARD_I * count,
+        _NOTE_S * note_count,
+        _NOTE_I * note_count,
+        _PROBLEM_S * problem_count,
+        _PROBLEM_I * problem_count,
+    ):
         raise _Odd
     # the counts must add up to the variable pools exactly (then no slice below is ever cut short)
-    if (sum(ci[2::5]) + sum(ci[3::5]) + 2 * sum(ci[4::5]) != len(cvs) or 2 * sum(ci[3::5]) != len(cvi)
-            or sum(map(widths.__getitem__, ns[2::5])) + sum(ni[0::3]) + sum(ni[1::3]) != len(nvs)  # KeyError: no such type
-            or sum(ni[2::3]) != len(nvi) or (nvi and max(nvi) >= MAX_NUMBER)):
+    if (
+        sum(ci[2::5]) + sum(ci[3::5]) + 2 * sum(ci[4::5]) != len(cvs)
+        or 2 * sum(ci[3::5]) != len(cvi)
+        or sum(map(widths.__getitem__, ns[2::5])) + sum(ni[0::3]) + sum(ni[1::3]) != len(nvs)  # KeyError: no such type
+        or sum(ni[2::3]) != len(nvi)
+        or (nvi and max(nvi) >= MAX_NUMBER)
+    ):
         raise _Odd
-    if not set(cs[1::_CARD_S]) <= widths.keys() or not set(ps[2::5]) <= {ERROR, WARNING} or (t is None and (count or note_count)):
+    if (
+        not set(cs[1::_CARD_S]) <= widths.keys()
+        or not set(ps[2::5]) <= {ERROR, WARNING}
+        or (t is None and (count or note_count))
+    ):
         raise _Odd
     cards = []
     vs = vi = 0
-    for (card_id, kind, slug, where, front, back, cloze, extra, source, guid, note, ref), (line, col, tag_count, spot_count, field_count), \
-            reverse in zip(_rows(cs, _CARD_S), _rows(ci, _CARD_I), cb, strict=True):
-        tags = tuple(cvs[vs:vs + tag_count])
-        keys = cvs[vs + tag_count:vs + tag_count + spot_count]
-        pairs = cvs[vs + tag_count + spot_count:vs + tag_count + spot_count + 2 * field_count]
-        places = cvi[vi:vi + 2 * spot_count]
+    for (card_id, kind, slug, where, front, back, cloze, extra, source, guid, note, ref), (
+        line,
+        col,
+        tag_count,
+        spot_count,
+        field_count,
+    ), reverse in zip(_rows(cs, _CARD_S), _rows(ci, _CARD_I), cb, strict=True):
+        tags = tuple(cvs[vs : vs + tag_count])
+        keys = cvs[vs + tag_count : vs + tag_count + spot_count]
+        pairs = cvs[vs + tag_count + spot_count : vs + tag_count + spot_count + 2 * field_count]
+        places = cvi[vi : vi + 2 * spot_count]
         vs, vi = vs + tag_count + spot_count + 2 * field_count, vi + 2 * spot_count
-        cards.append(Card(card_id, kind, slug, Location(where, line, col), front, back, reverse, cloze, extra, source, tags,
-                          tuple(zip(keys, places[0::2], places[1::2], strict=False)),  # positional: the fields' order
-                          tuple(zip(pairs[0::2], pairs[1::2], strict=False)), guid, note, ref))
+        cards.append(
+            Card(
+                card_id,
+                kind,
+                slug,
+                Location(where, line, col),
+                front,
+                back,
+                reverse,
+                cloze,
+                extra,
+                source,
+                tags,
+                tuple(zip(keys, places[0::2], places[1::2], strict=False)),  # positional: the fields' order
+                tuple(zip(pairs[0::2], pairs[1::2], strict=False)),
+                guid,
+                note,
+                ref,
+            )
+        )
     topic = None
     if t is not None:
-        topic = Topic(slug=t[0], title=t[1], path=path, location=Location(t[2], t[4], t[5]), cards=tuple(cards), deck=t[3])
+        topic = Topic(
+            slug=t[0], title=t[1], path=path, location=Location(t[2], t[4], t[5]), cards=tuple(cards), deck=t[3]
+        )
     if not set(ns[0::5]) <= {card.id for card in cards}:
         raise _Odd
     notes = []
     vs = vi = 0
     for (card_id, guid, notetype, sort_field, digest), (tag_count, media_count, ord_count) in zip(
-            _rows(ns, _NOTE_S), _rows(ni, _NOTE_I), strict=True):
+        _rows(ns, _NOTE_S), _rows(ni, _NOTE_I), strict=True
+    ):
         width = widths[notetype]
-        fields = tuple(nvs[vs:vs + width])
-        tags = tuple(nvs[vs + width:vs + width + tag_count])
-        media = tuple(nvs[vs + width + tag_count:vs + width + tag_count + media_count])
-        ords = tuple(nvi[vi:vi + ord_count])
+        fields = tuple(nvs[vs : vs + width])
+        tags = tuple(nvs[vs + width : vs + width + tag_count])
+        media = tuple(nvs[vs + width + tag_count : vs + width + tag_count + media_count])
+        ords = tuple(nvi[vi : vi + ord_count])
         vs, vi = vs + width + tag_count + media_count, vi + ord_count
         notes.append(NoteSpec(card_id, guid, notetype, fields, tags, media, sort_field, ords, digest))
-    problems = [Problem(Location(where, line, col), message, severity=severity, context=context, rule=rule)
-                for (where, message, severity, context, rule), (line, col) in zip(
-                    _rows(ps, _PROBLEM_S), _rows(pi, _PROBLEM_I), strict=True)]
+    problems = [
+        Problem(Location(where, line, col), message, severity=severity, context=context, rule=rule)
+        for (where, message, severity, context, rule), (line, col) in zip(
+            _rows(ps, _PROBLEM_S), _rows(pi, _PROBLEM_I), strict=True
+        )
+    ]
     return topic, notes, problems

@@ -19,18 +19,33 @@ def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> li
         repeats: dict[str, int] = {}  # the same mistake 60,000 times in one field is reported once, with its count
         for _, message in malformed:
             repeats[message] = repeats.get(message, 0) + 1
-        problems += [Problem(card.where(key), message if n == 1 else f"{message} ({n:,} times)", context=context, rule="cloze")
-                     for message, n in repeats.items()]
+        problems += [
+            Problem(card.where(key), message if n == 1 else f"{message} ({n:,} times)", context=context, rule="cloze")
+            for message, n in repeats.items()
+        ]
         deletions += [(d, key) for d in found]
     where = card.where(texts[0][0]) if texts else card.location
     nums = cloze.numbers([d for d, _ in deletions])
     if not deletions and not problems:
-        problems.append(Problem(where, "cloze card has no deletion; mark the answer as {{c1::answer}}", context=context, rule="cloze"))
-    elif nums and not problems:  # with a malformed deletion its number is unknown: no "skips c1" beside the real problem
+        problems.append(
+            Problem(
+                where, "cloze card has no deletion; mark the answer as {{c1::answer}}", context=context, rule="cloze"
+            )
+        )
+    elif (
+        nums and not problems
+    ):  # with a malformed deletion its number is unknown: no "skips c1" beside the real problem
         missing = sorted(set(range(1, nums[-1] + 1)) - set(nums))
         if missing:
             gaps = ", ".join(f"c{n}" for n in missing)
-            problems.append(Problem(where, f"cloze numbers skip {gaps}; number deletions c1, c2, ... without gaps", context=context, rule="cloze"))
+            problems.append(
+                Problem(
+                    where,
+                    f"cloze numbers skip {gaps}; number deletions c1, c2, ... without gaps",
+                    context=context,
+                    rule="cloze",
+                )
+            )
     for d, key in deletions:
         if cloze.looks_like_split_term(d):
             answer, hint = cloze.clip(d.answer), cloze.clip(d.hint or "")
@@ -39,7 +54,9 @@ def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> li
                     card.where(key),
                     f"'{{{{c{d.number}::{answer}::{hint}}}}}': Anki shows answer '{answer}' with hint '{hint}'. "
                     f"If '{answer}::{hint}' is one term, write {answer}\\:\\:{hint}",
-                    severity=WARNING, context=context, rule="cloze",
+                    severity=WARNING,
+                    context=context,
+                    rule="cloze",
                 )
             )
     return problems

@@ -43,7 +43,9 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
             return ""
         result = render_markdown(text, cloze=key == "cloze")
         for found in result.problems:
-            problems.append(Problem(card.where(key), found.message, severity=found.severity, context=context, rule=found.rule))
+            problems.append(
+                Problem(card.where(key), found.message, severity=found.severity, context=context, rule=found.rule)
+            )
         media.extend(result.media)
         return result.html
 
@@ -104,7 +106,11 @@ def used_notetypes(deck: Deck, notes: Sequence[NoteSpec]) -> list[NoteType]:
 def missing_media(deck: Deck, notes: list[NoteSpec]) -> list[Problem]:
     """Media files the cards use that are missing or may not be shipped (see :mod:`deckgen.source.media`)."""
     cards = {card.id: card for card in deck.cards}
-    uses = [(name, deck.location, f"note type '{nt.key}'") for nt in used_notetypes(deck, notes) for name in notetype_media(nt)]
+    uses = [
+        (name, deck.location, f"note type '{nt.key}'")
+        for nt in used_notetypes(deck, notes)
+        for name in notetype_media(nt)
+    ]
     uses += [(name, cards[note.card_id].location, f"card '{note.card_id}'") for note in notes for name in note.media]
     return media.check_referenced(deck.root, uses)
 

@@ -33,10 +33,15 @@ def editor_note(card: Card, ctx: CompileContext, text_html: str, problems: list[
     references = dict(ctx.references)
     if card.editor_ref not in references:
         known = f"known: {', '.join(sorted(references))}" if references else "deck.yaml has no 'references'"
-        problems.append(Problem(card.where("editor_note.ref"),
-                                f"editor_note cites unknown reference '{card.editor_ref}'{did_you_mean(card.editor_ref, list(references))}; "
-                                f"add it to 'references' in deck.yaml or fix the key ({known})",
-                                context=f"card '{card.id}'", rule="reference"))
+        problems.append(
+            Problem(
+                card.where("editor_note.ref"),
+                f"editor_note cites unknown reference '{card.editor_ref}'{did_you_mean(card.editor_ref, list(references))}; "
+                f"add it to 'references' in deck.yaml or fix the key ({known})",
+                context=f"card '{card.id}'",
+                rule="reference",
+            )
+        )
         return ""
     return editor_note_html(text_html, references[card.editor_ref])
 
@@ -52,7 +57,13 @@ def references_html(deck: Deck) -> str:
 def unused_references(deck: Deck) -> list[Problem]:
     cited = {card.editor_ref for card in deck.cards if card.editor_note}
     return [
-        Problem(ref.location, "no card's editor_note cites it; cite it (editor_note: {text: ..., ref: " + ref.key + "}) or remove it",
-                severity=WARNING, context=f"reference '{ref.key}'", rule="reference")
-        for ref in deck.references if ref.key not in cited
+        Problem(
+            ref.location,
+            "no card's editor_note cites it; cite it (editor_note: {text: ..., ref: " + ref.key + "}) or remove it",
+            severity=WARNING,
+            context=f"reference '{ref.key}'",
+            rule="reference",
+        )
+        for ref in deck.references
+        if ref.key not in cited
     ]

@@ -48,7 +48,7 @@ def _without_cloze_markup(text: str) -> str:
     parts: list[str] = []
     last = 0
     for d in deletions:
-        parts += [text[last:d.offset], d.answer]
+        parts += [text[last : d.offset], d.answer]
         last = d.end
     parts.append(text[last:])
     return "".join(parts)
@@ -69,23 +69,40 @@ def duplicate_prompts(deck: Deck) -> list[Problem]:
     locations = {card.id: card.location for card in deck.cards}
     for card in deck.cards:
         key = _prompt_key(card.prompt)
-        field = card.prompt_key if card.kind in BUILTIN_KINDS else f"fields.{card.fields[0][0]}" if card.fields else "fields"
+        field = (
+            card.prompt_key
+            if card.kind in BUILTIN_KINDS
+            else f"fields.{card.fields[0][0]}"
+            if card.fields
+            else "fields"
+        )
         what = {CLOZE: "cloze text", QA: "front"}.get(card.kind, "first field")
         if key in exact:
             other = exact[key]
-            problems.append(Problem(card.where(field),
-                                    f"same {what} as card '{other}' ({locations[other]}); merge them or make them distinct",
-                                    severity=WARNING, context=f"card '{card.id}'", rule="duplicate"))
+            problems.append(
+                Problem(
+                    card.where(field),
+                    f"same {what} as card '{other}' ({locations[other]}); merge them or make them distinct",
+                    severity=WARNING,
+                    context=f"card '{card.id}'",
+                    rule="duplicate",
+                )
+            )
             continue
         exact[key] = card.id
         bag = frozenset(key.split())
         if len(bag) >= 4:
             if bag in words:
                 other = words[bag]
-                problems.append(Problem(card.where(field),
-                                        f"{what} has the same words as card '{other}' ({locations[other]}); "
-                                        "is it a near-duplicate?", severity=WARNING, context=f"card '{card.id}'",
-                                        rule="duplicate"))
+                problems.append(
+                    Problem(
+                        card.where(field),
+                        f"{what} has the same words as card '{other}' ({locations[other]}); is it a near-duplicate?",
+                        severity=WARNING,
+                        context=f"card '{card.id}'",
+                        rule="duplicate",
+                    )
+                )
             else:
                 words[bag] = card.id
     return problems
@@ -99,9 +116,16 @@ def tag_case(deck: Deck) -> list[Problem]:
         for tag in (deck.topic_tag(card.topic), *card.tags):
             first = spelled.setdefault(tag.casefold(), tag)
             if first != tag:
-                problems.append(Problem(card.where("tags"), f"tag '{tag}' differs from '{first}' only in case; "
-                                        "Anki treats them as one tag, so spell it one way", severity=WARNING,
-                                        context=f"card '{card.id}'", rule="tags"))
+                problems.append(
+                    Problem(
+                        card.where("tags"),
+                        f"tag '{tag}' differs from '{first}' only in case; "
+                        "Anki treats them as one tag, so spell it one way",
+                        severity=WARNING,
+                        context=f"card '{card.id}'",
+                        rule="tags",
+                    )
+                )
     return problems
 
 

@@ -59,18 +59,28 @@ class CompileContext:
     citation_line: str
     topic_tags: bool = True
     notetypes: tuple[NoteType, ...] = ()  # the deck's own note types (the built-in ones are constants)
-    references: tuple[tuple[str, str], ...] | None = None  # (key, text) that editor's notes cite; None: deck.yaml unusable
+    references: tuple[tuple[str, str], ...] | None = (
+        None  # (key, text) that editor's notes cite; None: deck.yaml unusable
+    )
 
     @classmethod
     def of(cls, manifest: Manifest) -> CompileContext:
-        return cls(manifest.key, manifest.tag, manifest.citation.line() if manifest.citation else "", manifest.topic_tags,
-                   tuple(nt for nt in manifest.notetypes if not nt.builtin),
-                   tuple((ref.key, ref.text) for ref in manifest.references))
+        return cls(
+            manifest.key,
+            manifest.tag,
+            manifest.citation.line() if manifest.citation else "",
+            manifest.topic_tags,
+            tuple(nt for nt in manifest.notetypes if not nt.builtin),
+            tuple((ref.key, ref.text) for ref in manifest.references),
+        )
 
     @cached_property
     def digest(self) -> str:
         """Identifies everything here that can change a compiled note (CSS cannot), for the per-file cache."""
-        types = [(nt.key, nt.id, nt.fields, nt.templates, sorted(nt.markdown), nt.is_cloze, nt.sort_field) for nt in self.notetypes]
+        types = [
+            (nt.key, nt.id, nt.fields, nt.templates, sorted(nt.markdown), nt.is_cloze, nt.sort_field)
+            for nt in self.notetypes
+        ]
         return content_hash(self.key, self.tag, self.citation_line, self.topic_tags, types, self.references)
 
     def notetype(self, key: str) -> NoteType:

@@ -110,7 +110,9 @@ def load_and_compile(
         if hit is None:
             todo.append((len(results) - 1, (data, path, display, ctx, cache.folder if cache else None, key)))
 
-    for done, ((index, _), result) in enumerate(zip(todo, _run([work for _, work in todo], jobs), strict=True), start=1):
+    for done, ((index, _), result) in enumerate(
+        zip(todo, _run([work for _, work in todo], jobs), strict=True), start=1
+    ):
         results[index] = result
         if progress:
             progress("reading cards", done, len(todo))
@@ -142,11 +144,20 @@ def load_and_compile(
 def render_description(deck: Deck) -> tuple[str, list[Problem]]:
     """The deck description's HTML (Markdown, like a card field) and its problems, placed at deck.yaml."""
     result = render_markdown(deck.description)
-    problems = [Problem(deck.location, p.message, severity=p.severity, context="deck description", rule=p.rule)
-                for p in result.problems]
+    problems = [
+        Problem(deck.location, p.message, severity=p.severity, context="deck description", rule=p.rule)
+        for p in result.problems
+    ]
     if result.media:
-        problems.append(Problem(deck.location, "the deck description cannot show images or sounds (Anki does not take media "
-                                "files along with a deck's description); remove them", context="deck description", rule="media"))
+        problems.append(
+            Problem(
+                deck.location,
+                "the deck description cannot show images or sounds (Anki does not take media "
+                "files along with a deck's description); remove them",
+                context="deck description",
+                rule="media",
+            )
+        )
     return result.html, problems
 
 
@@ -159,7 +170,9 @@ def _run(work: Sequence[Work], jobs: int | None) -> Iterator[Result]:
         return
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint
+    )
     try:
         chunk = max(1, len(work) // (workers * 8))
         yield from pool.map(_unit_args, work, chunksize=chunk)

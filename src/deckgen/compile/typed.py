@@ -24,8 +24,11 @@ def _parsed(template: str) -> tuple[templates.Node, ...]:
 
 def _cloze_fields(nt: NoteType) -> tuple[str, ...]:
     """The fields a cloze note type's templates show through ``{{cloze:Field}}``, each once (none for a standard one)."""
-    return templates.shown_cloze_fields(tuple(side for _, front, back in nt.templates for side in (front, back))) \
-        if nt.is_cloze else ()
+    return (
+        templates.shown_cloze_fields(tuple(side for _, front, back in nt.templates for side in (front, back)))
+        if nt.is_cloze
+        else ()
+    )
 
 
 def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
@@ -41,10 +44,19 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
             html.append("")
             continue
         render = render_markdown if name in nt.markdown else render_html
-        result = render(text, cloze=name in cloze_shown)  # Anki strips tags inside math in cloze fields: stricter checks
+        result = render(
+            text, cloze=name in cloze_shown
+        )  # Anki strips tags inside math in cloze fields: stricter checks
         for found in result.problems:
-            problems.append(Problem(card.where(f"fields.{name}"), f"field '{name}': {found.message}", severity=found.severity,
-                                    context=context, rule=found.rule))
+            problems.append(
+                Problem(
+                    card.where(f"fields.{name}"),
+                    f"field '{name}': {found.message}",
+                    severity=found.severity,
+                    context=context,
+                    rule=found.rule,
+                )
+            )
         media.extend(result.media)
         html.append(result.html)
     tags = ctx.tags(card)
@@ -62,13 +74,27 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
             nonempty.add("Tags")
         ords = tuple(i for i, (_, front, _) in enumerate(nt.templates) if templates.renders(_parsed(front), nonempty))
         if not ords:
-            problems.append(Problem(card.where("fields"), "makes no card: the front of every template of note type "
-                                    f"'{nt.key}' is empty with these fields; fill in a field that a front shows", context=context,
-                                    rule="notetype"))
+            problems.append(
+                Problem(
+                    card.where("fields"),
+                    "makes no card: the front of every template of note type "
+                    f"'{nt.key}' is empty with these fields; fill in a field that a front shows",
+                    context=context,
+                    rule="notetype",
+                )
+            )
     if any(p.is_error for p in problems):
         return None, problems
     fields = tuple(html)
-    spec = NoteSpec(card_id=card.id, guid=ctx.guid(card), notetype=nt.key, fields=fields, tags=tags,
-                    media=tuple(dict.fromkeys(media)), sort_field=fields[nt.sort_field], ords=ords,
-                    hash=note_hash(nt.id, fields, tags))
+    spec = NoteSpec(
+        card_id=card.id,
+        guid=ctx.guid(card),
+        notetype=nt.key,
+        fields=fields,
+        tags=tags,
+        media=tuple(dict.fromkeys(media)),
+        sort_field=fields[nt.sort_field],
+        ords=ords,
+        hash=note_hash(nt.id, fields, tags),
+    )
     return spec, problems

@@ -95,8 +95,14 @@ def _description(sel: Selected, out: Conversion) -> str:
     if not problems:
         return text
     plain = plain_text(text) or f"Imported from {Path(sel.source).name}."
-    out.problems.append(Problem(Location(sel.source), "written as plain text: deckgen does not allow its HTML ("
-                                + "; ".join(problems) + ")", WARNING, "deck description"))
+    out.problems.append(
+        Problem(
+            Location(sel.source),
+            "written as plain text: deckgen does not allow its HTML (" + "; ".join(problems) + ")",
+            WARNING,
+            "deck description",
+        )
+    )
     return plain
 
 
@@ -108,4 +114,3 @@ def _card_yaml(out: Conversion, card: CardOut) -> dict[str, object]:
     if tags:
         doc["tags"] = Flow(tags)
     return doc
-

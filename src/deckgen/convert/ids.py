@@ -33,8 +33,8 @@ def slugify(text: str) -> str:
     ascii_text = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
     slug = _NON_SLUG.sub("-", ascii_text).strip("-")
     if len(slug) > MAX_SLUG:
-        cut = slug[:MAX_SLUG + 1]
-        slug = cut[:cut.rfind("-")] if "-" in cut[MAX_SLUG // 2:] else slug[:MAX_SLUG]
+        cut = slug[: MAX_SLUG + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut[MAX_SLUG // 2 :] else slug[:MAX_SLUG]
         slug = slug.strip("-")
     return slug if SLUG.match(slug) else ""
 
@@ -51,7 +51,9 @@ class Slugs:
 
     def take(self, candidates: Iterable[str]) -> str:
         self.count += 1
-        base = next((s for s in (slugify(c) for c in candidates) if len(s) >= self.min_len), f"{self.fallback}-{self.count}")
+        base = next(
+            (s for s in (slugify(c) for c in candidates) if len(s) >= self.min_len), f"{self.fallback}-{self.count}"
+        )
         slug = base
         n = 2
         while slug in self.taken:

@@ -49,11 +49,19 @@ def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, st
             if rv.problems and strip_unsafe:
                 values[i] = rv.built
                 stripped.append(nt.fields[i])
-                out.problems.append(Problem(where, f"field '{nt.fields[i]}': removed by --strip-unsafe: "
-                                            + "; ".join(rv.problems), WARNING, context))
+                out.problems.append(
+                    Problem(
+                        where,
+                        f"field '{nt.fields[i]}': removed by --strip-unsafe: " + "; ".join(rv.problems),
+                        WARNING,
+                        context,
+                    )
+                )
             elif rv.problems:
                 for message in rv.problems:
-                    out.problems.append(Problem(where, f"field '{nt.fields[i]}': {message}", context=context, rule="html"))
+                    out.problems.append(
+                        Problem(where, f"field '{nt.fields[i]}': {message}", context=context, rule="html")
+                    )
             elif rv.built != value:
                 out.normalized += 1
             for message in rv.warnings:  # the build says the same; the field stays as Anki had it in the YAML
@@ -68,8 +76,11 @@ def convert(sel: Selected, *, key: str | None, split_by: str, markdown: bool, st
 
 def _cloze_fields(nt: SourceNoteType) -> tuple[str, ...]:
     """The fields the build renders as cloze text: those a cloze note type shows through ``{{cloze:Field}}``."""
-    return templates.shown_cloze_fields(tuple(side for t in nt.templates for side in (t.front, t.back))) \
-        if nt.kind == CLOZE else ()
+    return (
+        templates.shown_cloze_fields(tuple(side for t in nt.templates for side in (t.front, t.back)))
+        if nt.kind == CLOZE
+        else ()
+    )
 
 
 def _types(sel: Selected, out: Conversion) -> list[TypeOut]:
@@ -98,8 +109,10 @@ def _topics(sel: Selected, split_by: str) -> Callable[[Note], str]:
     subdecks = list(dict.fromkeys(sel.subdeck(n) for n in sel.notes))
     if split_by == "none":
         if subdecks != [""]:
-            raise UsageError(f"the deck has subdecks ({', '.join(repr(s) for s in sorted(subdecks) if s)}); a topic file holds "
-                             "the cards of one subdeck, so --split-by none cannot keep them: use --split-by subdeck or tag")
+            raise UsageError(
+                f"the deck has subdecks ({', '.join(repr(s) for s in sorted(subdecks) if s)}); a topic file holds "
+                "the cards of one subdeck, so --split-by none cannot keep them: use --split-by subdeck or tag"
+            )
         return lambda note: "\x1e"
     if split_by == "subdeck":
         return sel.subdeck
@@ -137,9 +150,15 @@ def _markdown(out: Conversion, types: list[TypeOut]) -> None:
 
 def _deck_type(t: TypeOut) -> DeckNoteType:
     nt = t.source
-    return DeckNoteType(key=t.slug, id=nt.id, name=t.name, fields=nt.fields,
-                        templates=tuple((x.name, x.front, x.back) for x in nt.templates), is_cloze=nt.kind == CLOZE,
-                        css=nt.css)
+    return DeckNoteType(
+        key=t.slug,
+        id=nt.id,
+        name=t.name,
+        fields=nt.fields,
+        templates=tuple((x.name, x.front, x.back) for x in nt.templates),
+        is_cloze=nt.kind == CLOZE,
+        css=nt.css,
+    )
 
 
 def _media(sel: Selected, out: Conversion, types: list[TypeOut]) -> None:
@@ -149,21 +168,30 @@ def _media(sel: Selected, out: Conversion, types: list[TypeOut]) -> None:
     for t in types:
         for name in notetype_media(_deck_type(t)):
             if name not in available:
-                out.problems.append(Problem(where, f"uses the media file '{name}', which {sel.source} does not contain; "
-                                            "add it to the note type's media in Anki and export again",
-                                            context=f"note type '{t.source.name}'", rule="media"))
+                out.problems.append(
+                    Problem(
+                        where,
+                        f"uses the media file '{name}', which {sel.source} does not contain; "
+                        "add it to the note type's media in Anki and export again",
+                        context=f"note type '{t.source.name}'",
+                        rule="media",
+                    )
+                )
             used[name] = None
     for card in out.cards:
         for f, value in enumerate(card.note.fields):
             for name in field_media(value):
                 if name not in available:
-                    out.problems.append(Problem(
-                        where, f"field '{out.type_of(card).source.fields[f]}': uses the media file '{name}', which "
-                        f"{sel.source} does not contain; the deck would show nothing there: remove the reference or add "
-                        "the file in Anki (Tools > Check Media) and export again",
-                        context=f"note '{card.note.guid}' (card '{card.card_id}')", rule="media"))
+                    out.problems.append(
+                        Problem(
+                            where,
+                            f"field '{out.type_of(card).source.fields[f]}': uses the media file '{name}', which "
+                            f"{sel.source} does not contain; the deck would show nothing there: remove the reference or add "
+                            "the file in Anki (Tools > Check Media) and export again",
+                            context=f"note '{card.note.guid}' (card '{card.card_id}')",
+                            rule="media",
+                        )
+                    )
                 used[name] = None
     out.media = [available[name] for name in used if name in available]
     out.unused_media = sorted(name for name in available if name not in used)
-
-

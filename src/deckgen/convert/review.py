@@ -49,8 +49,11 @@ def review(text: str, *, cloze: bool = False) -> FieldReview:
             found = FieldReview(text, ())  # text without markup: the sanitizer keeps it as it is (a property test)
         else:
             result = render_html(text, cloze=cloze)
-            found = FieldReview(result.html, tuple(p.message for p in result.problems if p.is_error),
-                                tuple(p.message for p in result.problems if not p.is_error))
+            found = FieldReview(
+                result.html,
+                tuple(p.message for p in result.problems if p.is_error),
+                tuple(p.message for p in result.problems if not p.is_error),
+            )
         if len(_cache) < 200_000:
             _cache[(text, cloze)] = found
     return found

@@ -41,6 +41,7 @@ _Dumper.add_representer(Flow, _flow)
 
 def dump(data: Any) -> str:
     """``data`` (dicts, lists, strings, ints, bools) as YAML text, keys in the order given."""
-    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000, indent=2,
-                          default_flow_style=False)
+    text: str = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000, indent=2, default_flow_style=False
+    )
     return text

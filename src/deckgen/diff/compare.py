@@ -22,7 +22,20 @@ from deckgen.identity.renames import find_renames
 from deckgen.model import CLOZE, QA, Card, Deck
 
 # Fields compared for a card present at both revisions, in the order they are reported.
-CARD_FIELDS = ("kind", "topic", "guid", "front", "back", "reverse", "cloze", "extra", "source", "editor_note", "editor_ref", "tags")
+CARD_FIELDS = (
+    "kind",
+    "topic",
+    "guid",
+    "front",
+    "back",
+    "reverse",
+    "cloze",
+    "extra",
+    "source",
+    "editor_note",
+    "editor_ref",
+    "tags",
+)
 TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source", "editor_note"})
 DECK_FIELDS = ("key", "name", "tag", "description")
 CITATION_FIELDS = ("title", "publisher", "authors", "date", "url", "language", "note")
@@ -137,8 +150,15 @@ class DeckDiff:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.deck or self.topics or self.notetypes or self.notetype_changes or self.moved or not self.lock.is_empty
-                    or not self.media.is_empty)
+        return not (
+            self.deck
+            or self.topics
+            or self.notetypes
+            or self.notetype_changes
+            or self.moved
+            or not self.lock.is_empty
+            or not self.media.is_empty
+        )
 
     def hazards(self) -> list[Hazard]:
         """Most severe first."""
@@ -149,7 +169,9 @@ class DeckDiff:
                 change = by_field[field]
                 out.append(Hazard(kind, old=str(change.old), new=str(change.new)))
         if self.lock.future:
-            out.append(Hazard("lock-future", ids=tuple(_entry_name(section, key) for section, key, _ in self.lock.future)))
+            out.append(
+                Hazard("lock-future", ids=tuple(_entry_name(section, key) for section, key, _ in self.lock.future))
+            )
         if self.lock.backwards:
             out.append(Hazard("lock-backwards", ids=tuple(_entry_name(c.section, c.key) for c in self.lock.backwards)))
         for nt in self.notetype_changes:
@@ -172,7 +194,8 @@ class DeckDiff:
                         out.append(Hazard("kind", ids=(card.new.id,), old=str(change.old), new=str(change.new)))
         out += [
             Hazard("rename", ids=(pair.old.id, pair.new.id), similarity=pair.similarity)
-            for topic in self.topics for pair in topic.renamed
+            for topic in self.topics
+            for pair in topic.renamed
         ]
         if self.rename_skipped:
             out.append(Hazard("rename-skipped", new=self.rename_skipped))
@@ -181,17 +204,26 @@ class DeckDiff:
         if self.media.skipped:
             out.append(Hazard("media-skipped", new=self.media.skipped))
         given = tuple(card.id for topic in self.topics for card in topic.added if card.guid)
-        given += tuple(pair.new.id for topic in self.topics for pair in topic.renamed if pair.new.guid and pair.new.guid != pair.old.guid)
+        given += tuple(
+            pair.new.id
+            for topic in self.topics
+            for pair in topic.renamed
+            if pair.new.guid and pair.new.guid != pair.old.guid
+        )
         if given:
             out.append(Hazard("guid", ids=given))
-        regiven = tuple(c.new.id for topic in self.topics for c in topic.changed if any(f.field == "guid" for f in c.fields))
+        regiven = tuple(
+            c.new.id for topic in self.topics for c in topic.changed if any(f.field == "guid" for f in c.fields)
+        )
         if regiven:
             out.append(Hazard("guid-changed", ids=regiven))
         removed = tuple(card.id for topic in self.topics for card in topic.removed)
         if removed:
             out.append(Hazard("removed", ids=removed))
         if self.lock.by_hand:
-            out.append(Hazard("lock", ids=tuple(dict.fromkeys(_entry_name(c.section, c.key) for c in self.lock.by_hand))))
+            out.append(
+                Hazard("lock", ids=tuple(dict.fromkeys(_entry_name(c.section, c.key) for c in self.lock.by_hand)))
+            )
         return out
 
 
@@ -202,7 +234,11 @@ def _entry_name(section: str, key: str) -> str:
 
 def is_text_field(field: str) -> bool:
     """Whether a field's change is shown as an inline word diff (rather than "old -> new")."""
-    return field in TEXT_FIELDS or field in ("name", "description") or field.startswith(("source.", "fields.", "references."))
+    return (
+        field in TEXT_FIELDS
+        or field in ("name", "description")
+        or field.startswith(("source.", "fields.", "references."))
+    )
 
 
 def _value(card: Card, field: str) -> object:
@@ -295,11 +331,21 @@ def compare(base: Snapshot, head: Snapshot) -> DeckDiff:
     from deckgen.build import build_time
 
     cards_changed = {*added_ids, *removed_ids, *changed, *renamed, *renamed_old}
-    lock = compare_locks(base.lock, head.lock, cards_changed, any(c.field in ("name", "description", "key") for c in deck), build_time())
-    return DeckDiff(base=base, head=head, deck=deck, topics=tuple(topics), notetypes=notetypes, lock=lock,
-                    notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes, head.deck.key),
-                    moved=_moved(base.deck, head.deck), rename_skipped=renames.skipped,
-                    media=compare_media(base.media, head.media))
+    lock = compare_locks(
+        base.lock, head.lock, cards_changed, any(c.field in ("name", "description", "key") for c in deck), build_time()
+    )
+    return DeckDiff(
+        base=base,
+        head=head,
+        deck=deck,
+        topics=tuple(topics),
+        notetypes=notetypes,
+        lock=lock,
+        notetype_changes=compare_notetypes(base.deck.notetypes, head.deck.notetypes, head.deck.key),
+        moved=_moved(base.deck, head.deck),
+        rename_skipped=renames.skipped,
+        media=compare_media(base.media, head.media),
+    )
 
 
 def _moved(old: Deck, new: Deck) -> tuple[Hazard, ...]:

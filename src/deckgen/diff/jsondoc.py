@@ -12,9 +12,18 @@ from deckgen.model import Card
 
 def card_json(card: Card) -> dict[str, object]:
     return {
-        "id": card.id, "kind": card.kind, "topic": card.topic, "front": card.front, "back": card.back,
-        "reverse": card.reverse, "cloze": card.cloze, "extra": card.extra, "source": card.source, "tags": list(card.tags),
-        "fields": dict(card.fields), "guid": card.guid or None,
+        "id": card.id,
+        "kind": card.kind,
+        "topic": card.topic,
+        "front": card.front,
+        "back": card.back,
+        "reverse": card.reverse,
+        "cloze": card.cloze,
+        "extra": card.extra,
+        "source": card.source,
+        "tags": list(card.tags),
+        "fields": dict(card.fields),
+        "guid": card.guid or None,
         **({"editor_note": card.editor_note, "editor_ref": card.editor_ref} if card.editor_note else {}),
     }
 
@@ -43,26 +52,50 @@ def to_json(diff: DeckDiff) -> str:
         "changed": not diff.is_empty,
         "summary": {**summary_counts(diff), "topics": len(diff.topics)},
         "warnings": [
-            {"type": h.type, "ids": list(h.ids), "old": h.old or None, "new": h.new or None,
-             "similarity": None if h.similarity is None else round(h.similarity, 3),
-             "message": hazard_text(h, plain_quote, str)}
+            {
+                "type": h.type,
+                "ids": list(h.ids),
+                "old": h.old or None,
+                "new": h.new or None,
+                "similarity": None if h.similarity is None else round(h.similarity, 3),
+                "message": hazard_text(h, plain_quote, str),
+            }
             for h in diff.hazards()
         ],
         "deck": [field_json(change) for change in diff.deck],
         "notetypes": list(diff.notetypes),
         "lock": {
-            "changes": [{"section": c.section, "key": c.key or None, "field": c.field, "old": c.old or None,
-                         "new": c.new or None} for c in diff.lock.by_hand],
+            "changes": [
+                {
+                    "section": c.section,
+                    "key": c.key or None,
+                    "field": c.field,
+                    "old": c.old or None,
+                    "new": c.new or None,
+                }
+                for c in diff.lock.by_hand
+            ],
             "future": [{"section": section, "key": key or None, "mod": mod} for section, key, mod in diff.lock.future],
-            "backwards": [{"section": c.section, "key": c.key or None, "old": int(c.old), "new": int(c.new)}
-                          for c in diff.lock.backwards],
+            "backwards": [
+                {"section": c.section, "key": c.key or None, "old": int(c.old), "new": int(c.new)}
+                for c in diff.lock.backwards
+            ],
         },
-        "media": {"added": list(diff.media.added), "replaced": list(diff.media.replaced), "removed": list(diff.media.removed),
-                  "skipped": diff.media.skipped or None},
+        "media": {
+            "added": list(diff.media.added),
+            "replaced": list(diff.media.replaced),
+            "removed": list(diff.media.removed),
+            "skipped": diff.media.skipped or None,
+        },
         "notetype_changes": [
-            {"key": c.key, "added": c.old is None, "removed": c.new is None,
-             "settings": [{"what": w, "old": o, "new": n} for w, o, n in c.settings],
-             "texts": [{"what": t.what, "diff": t.unified()} for t in c.texts], "new_code": list(c.new_code)}
+            {
+                "key": c.key,
+                "added": c.old is None,
+                "removed": c.new is None,
+                "settings": [{"what": w, "old": o, "new": n} for w, o, n in c.settings],
+                "texts": [{"what": t.what, "diff": t.unified()} for t in c.texts],
+                "new_code": list(c.new_code),
+            }
             for c in diff.notetype_changes
         ],
         "topics": [

@@ -43,15 +43,20 @@ def _entry_changes(section: str, key: str, old: Entry | None, new: Entry | None)
         if old is new:
             return []
         return [LockChange(section, key, "entry", "" if old is None else "present", "" if new is None else "present")]
-    return [LockChange(section, key, name, str(getattr(old, name)), str(getattr(new, name)))
-            for name in _FIELDS if getattr(old, name) != getattr(new, name)]
+    return [
+        LockChange(section, key, name, str(getattr(old, name)), str(getattr(new, name)))
+        for name in _FIELDS
+        if getattr(old, name) != getattr(new, name)
+    ]
 
 
 _FIELDS = ("hash", "mod", "kind", "guid", "key", "id", "schema")
 _RECORDED_SINCE_V2 = ("key", "id", "schema")  # a version-1 lock lacks them: the first version-2 build records them
 
 
-def compare_locks(old: Lock | None, new: Lock | None, cards_changed: set[str], deck_changed: bool, now: int) -> LockReport:
+def compare_locks(
+    old: Lock | None, new: Lock | None, cards_changed: set[str], deck_changed: bool, now: int
+) -> LockReport:
     """``cards_changed``: ids added, changed, removed or renamed in the cards (their lock entries may change);
     ``deck_changed``: the deck's name or description changed (its entry may change)."""
     if new is None:
@@ -73,22 +78,31 @@ def compare_locks(old: Lock | None, new: Lock | None, cards_changed: set[str], d
     return LockReport(by_hand=by_hand, future=future, backwards=backwards)
 
 
-def _explained(change: LockChange, old: Lock, cards_changed: set[str], deck_changed: bool,
-               rehashed: set[tuple[str, str]]) -> bool:
+def _explained(
+    change: LockChange, old: Lock, cards_changed: set[str], deck_changed: bool, rehashed: set[tuple[str, str]]
+) -> bool:
     """Whether a build after the card changes in this diff makes this lock change."""
     if change.field in _RECORDED_SINCE_V2 and change.old in ("", "0"):
         return True
     if change.section == "cards":
         return change.key in cards_changed
     if change.section == "removed":  # a removed card is recorded; a build never drops or edits such an entry
-        if change.field == "entry" and change.old == "" and change.key not in old.cards and change.key not in old.removed:
+        if (
+            change.field == "entry"
+            and change.old == ""
+            and change.key not in old.cards
+            and change.key not in old.removed
+        ):
             return True  # a card added and removed between the two revisions (e.g. added, then renamed)
         return change.field == "entry" and change.old == "" and change.key in old.cards and change.key in cards_changed
     if change.section == "deck":
         return deck_changed
     if change.section == "notetypes":  # comes with deckgen itself (a hash change is reported as a note type change)
-        return change.field == "hash" or (change.field in ("mod", "id", "schema") and ("notetypes", change.key) in rehashed) or (
-            change.field == "entry" and change.old == "")
+        return (
+            change.field == "hash"
+            or (change.field in ("mod", "id", "schema") and ("notetypes", change.key) in rehashed)
+            or (change.field == "entry" and change.old == "")
+        )
     return False
 
 

@@ -4,7 +4,17 @@ at GitHub's size limit keeps them), the topic table, deck settings, note types i
 from __future__ import annotations
 
 from deckgen.diff.compare import DeckDiff
-from deckgen.diff.report import code, escape, field_markdown, hazard_text, lock_markdown, plural, revision_markdown, summary_counts, topic_markdown
+from deckgen.diff.report import (
+    code,
+    escape,
+    field_markdown,
+    hazard_text,
+    lock_markdown,
+    plural,
+    revision_markdown,
+    summary_counts,
+    topic_markdown,
+)
 from deckgen.model import NoteType
 
 
@@ -21,18 +31,29 @@ MAX_SHOWN = 20_000  # characters of one template side or CSS shown for an added 
 def _added_texts(nt: NoteType) -> list[str]:
     """An added note type's templates and CSS in full (up to MAX_SHOWN characters each): they run in every
     learner's Anki, and a reviewer must read them."""
-    sides = [(f"template '{name}' {side}", text) for name, front, back in nt.templates
-             for side, text in (("front", front), ("back", back))]
+    sides = [
+        (f"template '{name}' {side}", text)
+        for name, front, back in nt.templates
+        for side, text in (("front", front), ("back", back))
+    ]
     lines: list[str] = []
     for what, text in [*sides, ("css", nt.css)]:
         if not text.strip():
             continue
         shown = text[:MAX_SHOWN]
         fence = _fence(shown)
-        lines += [f"- **{escape(what)}:**", "", f"{fence}{'css' if what == 'css' else 'html'}", shown.rstrip("\n"), fence]
+        lines += [
+            f"- **{escape(what)}:**",
+            "",
+            f"{fence}{'css' if what == 'css' else 'html'}",
+            shown.rstrip("\n"),
+            fence,
+        ]
         if len(text) > MAX_SHOWN:
-            lines.append(f"- **{escape(what)}:** {len(text) - MAX_SHOWN:,} more characters not shown; read the whole "
-                         "file in the pull request")
+            lines.append(
+                f"- **{escape(what)}:** {len(text) - MAX_SHOWN:,} more characters not shown; read the whole "
+                "file in the pull request"
+            )
         lines.append("")
     return lines
 
@@ -49,7 +70,10 @@ def notetypes_markdown(diff: DeckDiff) -> list[str]:
             lines += ["- its notes stay in learners' collections with it", ""]
             continue
         if change.old is None:
-            lines += [f"- **fields:** {escape(', '.join(nt.fields))}", f"- **templates:** {escape(', '.join(t[0] for t in nt.templates))}"]
+            lines += [
+                f"- **fields:** {escape(', '.join(nt.fields))}",
+                f"- **templates:** {escape(', '.join(t[0] for t in nt.templates))}",
+            ]
             if change.explicit_id:
                 lines.append(f"- **id:** {code(str(nt.id))} (given in deck.yaml)")
             lines.append("")
@@ -97,7 +121,11 @@ def markdown(diff: DeckDiff) -> str:
         lines += lock_markdown(diff.lock.by_hand)
     if not diff.media.is_empty:
         lines += ["### Media", ""]
-        for what, names in (("Added", diff.media.added), ("Replaced", diff.media.replaced), ("Removed", diff.media.removed)):
+        for what, names in (
+            ("Added", diff.media.added),
+            ("Replaced", diff.media.replaced),
+            ("Removed", diff.media.removed),
+        ):
             if names:
                 lines.append(f"- **{what}:** " + ", ".join(code(name) for name in names))
         lines.append("")

@@ -47,7 +47,11 @@ class NoteTypeChange:
 
 
 def _sides(nt: NoteType) -> dict[str, str]:
-    out = {f"template '{name}' {side}": text for name, front, back in nt.templates for side, text in (("front", front), ("back", back))}
+    out = {
+        f"template '{name}' {side}": text
+        for name, front, back in nt.templates
+        for side, text in (("front", front), ("back", back))
+    }
     out["css"] = nt.css
     return out
 
@@ -60,7 +64,9 @@ def _code(texts: dict[str, str]) -> dict[str, int]:
     return out
 
 
-def compare_notetypes(old: tuple[NoteType, ...], new: tuple[NoteType, ...], deck_key: str) -> tuple[NoteTypeChange, ...]:
+def compare_notetypes(
+    old: tuple[NoteType, ...], new: tuple[NoteType, ...], deck_key: str
+) -> tuple[NoteTypeChange, ...]:
     before = {nt.key: nt for nt in old}
     after = {nt.key: nt for nt in new}
     out: list[NoteTypeChange] = []
@@ -77,14 +83,21 @@ def compare_notetypes(old: tuple[NoteType, ...], new: tuple[NoteType, ...], deck
             out.append(NoteTypeChange(key, a, b, new_code=gained, explicit_id=explicit))
             continue
         settings = []
-        for what, x, y in (("name", a.name, b.name), ("kind", a.kind_name, b.kind_name), ("id", str(a.id), str(b.id)),
-                           ("fields", ", ".join(a.fields), ", ".join(b.fields)),
-                           ("templates", ", ".join(t[0] for t in a.templates), ", ".join(t[0] for t in b.templates)),
-                           ("sort field", a.fields[a.sort_field], b.fields[b.sort_field]),
-                           ("markdown fields", ", ".join(sorted(a.markdown)), ", ".join(sorted(b.markdown)))):
+        for what, x, y in (
+            ("name", a.name, b.name),
+            ("kind", a.kind_name, b.kind_name),
+            ("id", str(a.id), str(b.id)),
+            ("fields", ", ".join(a.fields), ", ".join(b.fields)),
+            ("templates", ", ".join(t[0] for t in a.templates), ", ".join(t[0] for t in b.templates)),
+            ("sort field", a.fields[a.sort_field], b.fields[b.sort_field]),
+            ("markdown fields", ", ".join(sorted(a.markdown)), ", ".join(sorted(b.markdown))),
+        ):
             if x != y:
                 settings.append((what, x, y))
-        texts = tuple(TextChange(where, old_sides.get(where, ""), text) for where, text in new_sides.items()
-                      if old_sides.get(where, "") != text)
+        texts = tuple(
+            TextChange(where, old_sides.get(where, ""), text)
+            for where, text in new_sides.items()
+            if old_sides.get(where, "") != text
+        )
         out.append(NoteTypeChange(key, a, b, tuple(settings), texts, gained))
     return tuple(out)

@@ -67,9 +67,11 @@ def find_repo(cards_dir: Path) -> Repo:
     if result.returncode != 0:
         message = first_line(result.stderr)
         if "cannot use bare repository" in message:  # a folder above the cards folder looks like one (see _SAFE_CONFIG)
-            raise UsageError(f"git refuses a folder that looks like a bare git repository on the way from the cards folder "
-                             f"'{file_display(cards_dir)}' up to the repository ({message.removeprefix('fatal: ')}); "
-                             "remove its HEAD, objects/ and refs/")
+            raise UsageError(
+                f"git refuses a folder that looks like a bare git repository on the way from the cards folder "
+                f"'{file_display(cards_dir)}' up to the repository ({message.removeprefix('fatal: ')}); "
+                "remove its HEAD, objects/ and refs/"
+            )
         if "not a git repository" in message or "must be run in a work tree" in message:
             raise UsageError(
                 f"not in a git repository: the cards folder '{file_display(cards_dir)}' is not inside a git work tree"
@@ -108,8 +110,9 @@ def _cards_tree(repo: Repo, commit: str, label: str) -> str:
     raise UsageError(f"revision '{label}' has no cards folder '{repo.cards_display}'")
 
 
-def read_revision(repo: Repo, commit: str, label: str, *, media: bool = False) -> tuple[dict[str, bytes], list[Problem], Reader,
-                                                                                  MediaFiles]:
+def read_revision(
+    repo: Repo, commit: str, label: str, *, media: bool = False
+) -> tuple[dict[str, bytes], list[Problem], Reader, MediaFiles]:
     """The top-level files of the cards folder at ``commit`` that the loader reads (deck.yaml, topic files, the lock),
     as bytes, read from git's object store into memory: nothing is written to disk, so a crafted tree (a link and a
     folder of one name, '..', names equal but for case) cannot make deckgen write anywhere. Only the folders needed
@@ -118,15 +121,21 @@ def read_revision(repo: Repo, commit: str, label: str, *, media: bool = False) -
     prefix = f"{label}:{repo.cards}/" if repo.cards else f"{label}:"
     tree = Tree(repo.top, _cards_tree(repo, commit, label), label, prefix)
     top = tree.listing("")
-    link_ids = sorted({entry.object_id for entry in top.values() if entry.mode == "120000" and 0 <= entry.size <= MAX_LINK_BYTES})
-    link_text = {object_id: data.decode("utf-8", "replace") for object_id, data in read_blobs(repo.top, link_ids, label).items()}
+    link_ids = sorted(
+        {entry.object_id for entry in top.values() if entry.mode == "120000" and 0 <= entry.size <= MAX_LINK_BYTES}
+    )
+    link_text = {
+        object_id: data.decode("utf-8", "replace") for object_id, data in read_blobs(repo.top, link_ids, label).items()
+    }
 
     def read_link(path: str, entry: Blob) -> str:
         """A link's target; "/" (read as leaving the cards folder) for a "link" too long to be a path."""
         if not 0 <= entry.size <= MAX_LINK_BYTES:
             return "/"
         if entry.object_id not in link_text:
-            link_text[entry.object_id] = read_blobs(repo.top, [entry.object_id], label)[entry.object_id].decode("utf-8", "replace")
+            link_text[entry.object_id] = read_blobs(repo.top, [entry.object_id], label)[entry.object_id].decode(
+                "utf-8", "replace"
+            )
         return link_text[entry.object_id]
 
     problems: list[Problem] = []
@@ -136,7 +145,9 @@ def read_revision(repo: Repo, commit: str, label: str, *, media: bool = False) -
             continue
         where = Location(prefix + name)
         if top[name].kind == "tree":
-            problems.append(Problem(where, "is a folder, not a YAML file; rename it or move it out of the cards folder"))
+            problems.append(
+                Problem(where, "is a folder, not a YAML file; rename it or move it out of the cards folder")
+            )
             continue
         if name == LOCK_FILE and top[name].mode == "120000":
             problems.append(Problem(where, f"{LINKED_LOCK}; {RESTORE}", rule="lock"))
@@ -152,12 +163,22 @@ def read_revision(repo: Repo, commit: str, label: str, *, media: bool = False) -
         entry = tree.entry(target)
         assert entry is not None
         if entry.size > MAX_FILE_BYTES and name != LOCK_FILE:
-            problems.append(Problem(where, f"file is {entry.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
-                                           "several topic files"))
+            problems.append(
+                Problem(
+                    where,
+                    f"file is {entry.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
+                    "several topic files",
+                )
+            )
             continue
         if entry.size > MAX_LOCK_BYTES:
-            problems.append(Problem(where, f"is {entry.size:,} bytes, over the {MAX_LOCK_BYTES:,}-byte limit for a lock file; "
-                                           f"{RESTORE}", rule="lock"))
+            problems.append(
+                Problem(
+                    where,
+                    f"is {entry.size:,} bytes, over the {MAX_LOCK_BYTES:,}-byte limit for a lock file; {RESTORE}",
+                    rule="lock",
+                )
+            )
             continue
         wanted[name] = entry.object_id
     blobs = read_blobs(repo.top, sorted(set(wanted.values())), label)
@@ -171,7 +192,11 @@ def read_revision(repo: Repo, commit: str, label: str, *, media: bool = False) -
         if entry is None:
             return None, prefix + name, f"file '{name}' does not exist in the cards folder; create it or fix the path"
         if entry.mode == "120000":
-            return None, prefix + name, f"'{name}' is a symbolic link or leads outside the cards folder; copy the file in instead"
+            return (
+                None,
+                prefix + name,
+                f"'{name}' is a symbolic link or leads outside the cards folder; copy the file in instead",
+            )
         if entry.kind != "blob" or not 0 <= entry.size <= MAX_INCLUDE_BYTES:
             return None, prefix + name, f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes or not a regular file"
         return read_blobs(repo.top, [entry.object_id], label)[entry.object_id], prefix + name, None
@@ -193,8 +218,9 @@ def snapshot_at(repo: Repo, rev: str, *, media: bool = False) -> Snapshot:
     commit = resolve_commit(repo, rev)
     files, problems, include, media_files = read_revision(repo, commit, rev, media=media)
     prefix = f"{rev}:{repo.cards}/" if repo.cards else f"{rev}:"
-    deck, found = deck_from_files(Path(repo.cards or "."), {k: v for k, v in files.items() if k != LOCK_FILE},
-                                  lambda name: prefix + name, include)
+    deck, found = deck_from_files(
+        Path(repo.cards or "."), {k: v for k, v in files.items() if k != LOCK_FILE}, lambda name: prefix + name, include
+    )
     problems += found
     if deck is None or any(p.is_error for p in problems):
         raise ContentError(problems)

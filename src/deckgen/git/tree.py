@@ -39,8 +39,13 @@ def list_folder(top: Path, tree: str, label: str, limit: int) -> list[tuple[str,
     """The entries of one folder (``git ls-tree`` of ``tree``, never recursive), as git stores them (a crafted tree may
     name an entry twice). More than ``limit`` entries: git is stopped and OverflowError raised, so that a folder
     of a million entries costs neither the time nor the memory of listing it."""
-    proc = subprocess.Popen([git_exe(), "ls-tree", "-z", "--long", tree], cwd=top, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=git_env())
+    proc = subprocess.Popen(
+        [git_exe(), "ls-tree", "-z", "--long", tree],
+        cwd=top,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=git_env(),
+    )
     assert proc.stdout is not None and proc.stderr is not None
     out: list[tuple[str, Blob]] = []
     pending = b""
@@ -91,7 +96,9 @@ def folder_problems(folder: str, entries: list[tuple[str, Blob]]) -> list[tuple[
         kinds[name] = is_folder
         spelled = first.setdefault(name.casefold(), name)
         if spelled != name:
-            problems.append((path, f"differs only in case from '{spelled}' (they collide on case-insensitive disks); rename one"))
+            problems.append(
+                (path, f"differs only in case from '{spelled}' (they collide on case-insensitive disks); rename one")
+            )
     return problems
 
 
@@ -110,15 +117,27 @@ class Tree:
         """The entries of ``folder`` ("" for the cards folder). ContentError for a folder with too many entries, or
         with names no checkout could hold (nothing in it is read then)."""
         if folder not in self._listings:
-            where = Location(self.prefix + folder if folder else self.prefix.removesuffix("/") if self.prefix.endswith("/")
-                             else self.prefix + ".")
+            where = Location(
+                self.prefix + folder
+                if folder
+                else self.prefix.removesuffix("/")
+                if self.prefix.endswith("/")
+                else self.prefix + "."
+            )
             try:
                 entries = list_folder(self.top, self._ids[folder], self.label, min(MAX_FOLDER_ENTRIES, self._budget))
             except OverflowError:
                 limit = "folder" if self._budget >= MAX_FOLDER_ENTRIES else "revision"
                 count = MAX_FOLDER_ENTRIES if limit == "folder" else MAX_LISTED_ENTRIES
-                raise ContentError([Problem(where, f"has more than {count:,} entries (in one {limit}), more than deckgen "
-                                                  "diff lists; keep the cards folder's own files fewer")]) from None
+                raise ContentError(
+                    [
+                        Problem(
+                            where,
+                            f"has more than {count:,} entries (in one {limit}), more than deckgen "
+                            "diff lists; keep the cards folder's own files fewer",
+                        )
+                    ]
+                ) from None
             self._budget -= len(entries)
             problems = folder_problems(folder, entries)
             if problems:
@@ -176,7 +195,11 @@ def read_blobs(top: Path, object_ids: list[str], label: str) -> dict[str, bytes]
         return {}
     proc = subprocess.Popen(
         [git_exe(), "cat-file", "--batch"],
-        cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env(),
+        cwd=top,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=git_env(),
     )
     assert proc.stdin is not None and proc.stdout is not None
     request = "".join(f"{object_id}\n" for object_id in object_ids).encode()

@@ -61,8 +61,7 @@ def _near_pairs(old: list[str], new: list[str], candidates: list[tuple[float, in
     """Add (-ratio, i, j) to ``candidates`` for different questions at least RENAME_RATIO alike; or leave them and
     say why not."""
     if len(old) * len(new) > MAX_PAIRS:
-        return (f"{len(old):,} removed x {len(new):,} added cards are more than the {MAX_PAIRS:,} pairs deckgen "
-                "compares")
+        return f"{len(old):,} removed x {len(new):,} added cards are more than the {MAX_PAIRS:,} pairs deckgen compares"
     letters_new = [Counter(prompt) for prompt in new]
     near: list[tuple[int, int]] = []
     cost = 0
@@ -77,11 +76,12 @@ def _near_pairs(old: list[str], new: list[str], candidates: list[tuple[float, in
             near.append((i, j))
             cost += len(a) * len(b)
             if cost > MAX_COMPARED:
-                return (f"the questions of {len(old):,} removed and {len(new):,} added cards are too long and too alike "
-                        f"to compare (over {MAX_COMPARED:,} character pairs)")
+                return (
+                    f"the questions of {len(old):,} removed and {len(new):,} added cards are too long and too alike "
+                    f"to compare (over {MAX_COMPARED:,} character pairs)"
+                )
     for i, j in near:
         ratio = difflib.SequenceMatcher(None, old[i], new[j], autojunk=False).ratio()
         if ratio >= RENAME_RATIO:
             candidates.append((-ratio, i, j))
     return ""
-

@@ -30,8 +30,10 @@ def open_source(path: Path) -> Iterator[Collection]:
         from deckgen.importers.crowdanki import DECK_JSON, read_crowdanki
 
         if not (path / DECK_JSON).exists() and not (path / DECK_JSON).is_symlink():
-            raise UsageError(f"'{display}' is a folder without deck.json; pass an .apkg or .colpkg file, or a CrowdAnki "
-                             "export folder (deck.json and media/)")
+            raise UsageError(
+                f"'{display}' is a folder without deck.json; pass an .apkg or .colpkg file, or a CrowdAnki "
+                "export folder (deck.json and media/)"
+            )
         yield read_crowdanki(path, display)
         return
     if not path.exists():

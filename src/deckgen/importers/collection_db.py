@@ -63,8 +63,11 @@ def read_collection(path: Path, display: str, fmt: str, media: tuple[MediaFile, 
         notes = _notes(conn, {nt.source_key: nt for nt in notetypes}, {d.id: d.name for d in decks})
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
-            fail(display, f"reading its collection took longer than {limits.MAX_SQL_SECONDS:g} s; deckgen stopped "
-                          "(a forged collection, or far larger than a deck)")
+            fail(
+                display,
+                f"reading its collection took longer than {limits.MAX_SQL_SECONDS:g} s; deckgen stopped "
+                "(a forged collection, or far larger than a deck)",
+            )
         fail(display, f"its collection is not a readable Anki collection ({exc})")
     except sqlite3.DatabaseError as exc:
         fail(display, f"its collection is not a valid SQLite database ({exc}); the package is damaged")
@@ -75,8 +78,9 @@ def read_collection(path: Path, display: str, fmt: str, media: tuple[MediaFile, 
     finally:
         conn.close()
     _check_guids(notes, display)
-    return Collection(source=display, format=fmt, decks=tuple(decks), notetypes=tuple(notetypes), notes=tuple(notes),
-                      media=media)
+    return Collection(
+        source=display, format=fmt, decks=tuple(decks), notetypes=tuple(notetypes), notes=tuple(notes), media=media
+    )
 
 
 def _version(conn: sqlite3.Connection, tables: dict[str, str]) -> int:
@@ -112,6 +116,7 @@ def _json_int(value: Any, what: str) -> int:
 
 # --- schema 11: JSON in the col row -------------------------------------------------------------------------------
 
+
 def _legacy_col(conn: sqlite3.Connection) -> tuple[list[NoteType], list[Deck]]:
     row = conn.execute("SELECT models, decks FROM col").fetchone()
     try:
@@ -127,8 +132,13 @@ def _legacy_col(conn: sqlite3.Connection) -> tuple[list[NoteType], list[Deck]]:
         if not isinstance(deck, dict):
             raise _Damaged(f"has deck {key!r} that is not a JSON object")
         desc = deck.get("desc", "")
-        out_decks.append(Deck(_json_int(deck.get("id"), "a deck id"), _text(deck.get("name"), "a deck name"),
-                              desc if isinstance(desc, str) else ""))
+        out_decks.append(
+            Deck(
+                _json_int(deck.get("id"), "a deck id"),
+                _text(deck.get("name"), "a deck name"),
+                desc if isinstance(desc, str) else "",
+            )
+        )
     return notetypes, out_decks
 
 
@@ -143,16 +153,30 @@ def _legacy_notetype(key: str, model: Any) -> NoteType:
     if not isinstance(flds, list) or not isinstance(tmpls, list) or not all(isinstance(x, dict) for x in flds + tmpls):
         raise _Damaged(f"has {what} without a list of fields and templates")
     fields = tuple(_text(f.get("name"), f"{what}: a field name") for f in sorted(flds, key=_ord))
-    templates = tuple(Template(_text(t.get("name"), f"{what}: a template name"), _text(t.get("qfmt"), f"{what}: a front"),
-                               _text(t.get("afmt"), f"{what}: a back")) for t in sorted(tmpls, key=_ord))
+    templates = tuple(
+        Template(
+            _text(t.get("name"), f"{what}: a template name"),
+            _text(t.get("qfmt"), f"{what}: a front"),
+            _text(t.get("afmt"), f"{what}: a back"),
+        )
+        for t in sorted(tmpls, key=_ord)
+    )
     kind = CLOZE if model.get("type") == 1 else STANDARD
     sortf = model.get("sortf", 0)
     stock = model.get("originalStockKind", 0)
     css = model.get("css", "")
-    return NoteType(id=nt_id, name=name, kind=kind, fields=fields, templates=templates, css=css if isinstance(css, str) else "",
-                    sort_field=sortf if isinstance(sortf, int) and 0 <= sortf < len(fields) else 0,
-                    mod=_json_int(model.get("mod", 0), f"{what}: a modification time"),
-                    original_stock_kind=stock if isinstance(stock, int) else 0, source_key=str(nt_id))
+    return NoteType(
+        id=nt_id,
+        name=name,
+        kind=kind,
+        fields=fields,
+        templates=templates,
+        css=css if isinstance(css, str) else "",
+        sort_field=sortf if isinstance(sortf, int) and 0 <= sortf < len(fields) else 0,
+        mod=_json_int(model.get("mod", 0), f"{what}: a modification time"),
+        original_stock_kind=stock if isinstance(stock, int) else 0,
+        source_key=str(nt_id),
+    )
 
 
 def _ord(item: dict[str, Any]) -> int:
@@ -162,26 +186,39 @@ def _ord(item: dict[str, Any]) -> int:
 
 # --- schema 18: tables with protobuf configs ----------------------------------------------------------------------
 
+
 def _v18_notetypes(conn: sqlite3.Connection) -> list[NoteType]:
     fields: dict[int, list[tuple[int, str]]] = {}
     for ntid, ord_, name in conn.execute("SELECT ntid, ord, name FROM fields"):
-        fields.setdefault(_int(ntid, "a field's note type"), []).append((_int(ord_, "a field order"), _text(name, "a field name")))
+        fields.setdefault(_int(ntid, "a field's note type"), []).append(
+            (_int(ord_, "a field order"), _text(name, "a field name"))
+        )
     templates: dict[int, list[tuple[int, Template]]] = {}
     for ntid, ord_, name, config in conn.execute("SELECT ntid, ord, name, config FROM templates"):
         msg = _proto(config, "a template")
         templates.setdefault(_int(ntid, "a template's note type"), []).append(
-            (_int(ord_, "a template order"), Template(_text(name, "a template name"), _pstr(msg, 1), _pstr(msg, 2))))
+            (_int(ord_, "a template order"), Template(_text(name, "a template name"), _pstr(msg, 1), _pstr(msg, 2)))
+        )
     out = []
     for ntid, name, mtime, config in conn.execute("SELECT id, name, mtime_secs, config FROM notetypes"):
         nt_id = _int(ntid, "a note type id")
         msg = _proto(config, "a note type")
         names = tuple(n for _, n in sorted(fields.get(nt_id, [])))
         sortf = _pint(msg, 2)
-        out.append(NoteType(id=nt_id, name=_text(name, "a note type name"), kind=CLOZE if _pint(msg, 1) == 1 else STANDARD,
-                            fields=names, templates=tuple(t for _, t in sorted(templates.get(nt_id, []), key=lambda x: x[0])),
-                            css=_pstr(msg, 3), sort_field=sortf if sortf < len(names) else 0,
-                            mod=_int(mtime, "a note type's modification time"), original_stock_kind=_pint(msg, 9),
-                            source_key=str(nt_id)))
+        out.append(
+            NoteType(
+                id=nt_id,
+                name=_text(name, "a note type name"),
+                kind=CLOZE if _pint(msg, 1) == 1 else STANDARD,
+                fields=names,
+                templates=tuple(t for _, t in sorted(templates.get(nt_id, []), key=lambda x: x[0])),
+                css=_pstr(msg, 3),
+                sort_field=sortf if sortf < len(names) else 0,
+                mod=_int(mtime, "a note type's modification time"),
+                original_stock_kind=_pint(msg, 9),
+                source_key=str(nt_id),
+            )
+        )
     return out
 
 
@@ -226,6 +263,7 @@ def _pint(msg: dict[int, list[int | bytes]], number: int) -> int:
 
 # --- notes and cards ----------------------------------------------------------------------------------------------
 
+
 def _notes(conn: sqlite3.Connection, notetypes: dict[str, NoteType], decks: dict[int, str]) -> list[Note]:
     first_card: dict[int, int] = {}
     for nid, did, odid in conn.execute("SELECT nid, did, odid FROM cards ORDER BY nid, ord, id"):
@@ -241,11 +279,22 @@ def _notes(conn: sqlite3.Connection, notetypes: dict[str, NoteType], decks: dict
             raise _Damaged(f"has note '{guid}' of a note type it does not contain (id {mid})")
         fields = tuple(_text(flds, f"note '{guid}': fields").split("\x1f"))
         if len(fields) != len(nt.fields):
-            raise _Damaged(f"has note '{guid}' with {len(fields)} fields, but its note type '{nt.name}' has {len(nt.fields)}")
+            raise _Damaged(
+                f"has note '{guid}' with {len(fields)} fields, but its note type '{nt.name}' has {len(nt.fields)}"
+            )
         did = first_card.get(nid)
         deck = decks.get(did, "") if did is not None else ""
-        out.append(Note(guid=guid, notetype=nt.source_key, fields=fields, tags=tuple(_text(tags, "tags").split()),
-                        mod=_int(mod, "a note's modification time"), deck=deck, id=nid))
+        out.append(
+            Note(
+                guid=guid,
+                notetype=nt.source_key,
+                fields=fields,
+                tags=tuple(_text(tags, "tags").split()),
+                mod=_int(mod, "a note's modification time"),
+                deck=deck,
+                id=nid,
+            )
+        )
     return out
 
 
@@ -258,5 +307,8 @@ def _check_guids(notes: list[Note], display: str) -> None:
             dupes.append(note.guid)
     if dupes:
         shown = ", ".join(repr(g) for g in dupes[:5]) + (f" and {len(dupes) - 5} more" if len(dupes) > 5 else "")
-        fail(display, f"has several notes with the GUID {shown}; a GUID is a note's identity in every learner's Anki, "
-                      "so deckgen cannot tell which note is meant (a damaged or hand-made package)")
+        fail(
+            display,
+            f"has several notes with the GUID {shown}; a GUID is a note's identity in every learner's Anki, "
+            "so deckgen cannot tell which note is meant (a damaged or hand-made package)",
+        )

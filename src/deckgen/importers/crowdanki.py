@@ -95,8 +95,14 @@ def read_crowdanki(folder: Path, display: str) -> Collection:
         fail(deck_display, "subdecks are nested too deeply")
     _check_guids(notes, deck_display)
     media = _media(folder, display, listed, deck_display, budget)
-    return Collection(source=display, format="crowdanki", decks=tuple(decks), notetypes=tuple(models.values()),
-                      notes=tuple(notes), media=media)
+    return Collection(
+        source=display,
+        format="crowdanki",
+        decks=tuple(decks),
+        notetypes=tuple(models.values()),
+        notes=tuple(notes),
+        media=media,
+    )
 
 
 def _load(path: Path, display: str) -> Any:
@@ -162,10 +168,18 @@ def _note_model(model: Any, where: str) -> NoteType:
     kind = _get(model, "type", int, where, default=0)
     sortf = _get(model, "sortf", int, where, default=0)
     stock = model.get("originalStockKind", 0)
-    return NoteType(id=0, name=name, kind=CLOZE if kind == 1 else STANDARD, fields=tuple(fields), templates=tuple(templates),
-                    css=_get(model, "css", str, where, default=""), sort_field=sortf if 0 <= sortf < len(fields) else 0,
-                    mod=0, original_stock_kind=stock if isinstance(stock, int) and not isinstance(stock, bool) else 0,
-                    source_key=uuid)
+    return NoteType(
+        id=0,
+        name=name,
+        kind=CLOZE if kind == 1 else STANDARD,
+        fields=tuple(fields),
+        templates=tuple(templates),
+        css=_get(model, "css", str, where, default=""),
+        sort_field=sortf if 0 <= sortf < len(fields) else 0,
+        mod=0,
+        original_stock_kind=stock if isinstance(stock, int) and not isinstance(stock, bool) else 0,
+        source_key=uuid,
+    )
 
 
 def _dicts(obj: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
@@ -181,8 +195,15 @@ def _ord(item: dict[str, Any]) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _deck(data: dict[str, Any], parent: str, where: str, models: dict[str, NoteType], decks: list[Deck], notes: list[Note],
-          listed: list[tuple[str, str]]) -> None:
+def _deck(
+    data: dict[str, Any],
+    parent: str,
+    where: str,
+    models: dict[str, NoteType],
+    decks: list[Deck],
+    notes: list[Note],
+    listed: list[tuple[str, str]],
+) -> None:
     name = _get(data, "name", str, where)
     if not name.strip():
         _bad(where, "'name' is empty")
@@ -203,8 +224,9 @@ def _deck(data: dict[str, Any], parent: str, where: str, models: dict[str, NoteT
         fields = tuple(_strings(note, "fields", w))
         if len(fields) != len(nt.fields):
             _bad(w, f"has {len(fields)} fields, but its note model '{nt.name}' has {len(nt.fields)}")
-        notes.append(Note(guid=guid, notetype=model_uuid, fields=fields, tags=tuple(_strings(note, "tags", w)), mod=0,
-                          deck=full))
+        notes.append(
+            Note(guid=guid, notetype=model_uuid, fields=fields, tags=tuple(_strings(note, "tags", w)), mod=0, deck=full)
+        )
     for j, child in enumerate(_get(data, "children", list, where, default=[])):
         w = f"{prefix}children[{j}]"
         if not isinstance(child, dict):
@@ -216,12 +238,17 @@ def _check_guids(notes: list[Note], display: str) -> None:
     seen: set[str] = set()
     for note in notes:
         if note.guid in seen:
-            fail(display, f"two notes have the GUID '{note.guid}'; a GUID is a note's identity in every learner's Anki, "
-                          "so deckgen cannot tell which note is meant")
+            fail(
+                display,
+                f"two notes have the GUID '{note.guid}'; a GUID is a note's identity in every learner's Anki, "
+                "so deckgen cannot tell which note is meant",
+            )
         seen.add(note.guid)
 
 
-def _media(folder: Path, display: str, listed: list[tuple[str, str]], deck_display: str, budget: Budget) -> tuple[MediaFile, ...]:
+def _media(
+    folder: Path, display: str, listed: list[tuple[str, str]], deck_display: str, budget: Budget
+) -> tuple[MediaFile, ...]:
     media_dir = folder / MEDIA
     media_display = os.path.join(display, MEDIA)
     files: dict[str, int] = {}
@@ -238,8 +265,11 @@ def _media(folder: Path, display: str, listed: list[tuple[str, str]], deck_displ
                     fail(media_display, f"holds more than {limits.MAX_MEMBERS:,} files")
                 est = entry.stat(follow_symlinks=False)
                 if stat.S_ISLNK(est.st_mode):
-                    fail(os.path.join(media_display, entry.name), "is a symbolic link; media files must be regular files "
-                                                                  "(a link could carry any file of this computer into the deck)")
+                    fail(
+                        os.path.join(media_display, entry.name),
+                        "is a symbolic link; media files must be regular files "
+                        "(a link could carry any file of this computer into the deck)",
+                    )
                 if stat.S_ISREG(est.st_mode):
                     files[entry.name] = est.st_size
     for name, where in listed:
@@ -249,13 +279,23 @@ def _media(folder: Path, display: str, listed: list[tuple[str, str]], deck_displ
         if decoded != name and decoded in files:
             continue  # CrowdAnki lists a name with '&' as written in the HTML ('&amp;'); the file has the real name
         if decoded != name:
-            fail(deck_display, f"lists the media file '{name}', and media/ has no file '{decoded}': CrowdAnki does not "
-                               "export files whose names have '&' (it looks for the name as written in the HTML); copy "
-                               f"'{decoded}' from your Anki profile's collection.media folder into media/", context=where)
-        fail(deck_display, f"lists the media file '{name}', which media/ does not hold; copy it from your Anki profile's "
-                           "collection.media folder into media/, or export the deck again", context=where)
-    return tuple(MediaFile(name, size, _reader(media_dir, name, os.path.join(media_display, name), budget))
-                 for name, size in sorted(files.items()))
+            fail(
+                deck_display,
+                f"lists the media file '{name}', and media/ has no file '{decoded}': CrowdAnki does not "
+                "export files whose names have '&' (it looks for the name as written in the HTML); copy "
+                f"'{decoded}' from your Anki profile's collection.media folder into media/",
+                context=where,
+            )
+        fail(
+            deck_display,
+            f"lists the media file '{name}', which media/ does not hold; copy it from your Anki profile's "
+            "collection.media folder into media/, or export the deck again",
+            context=where,
+        )
+    return tuple(
+        MediaFile(name, size, _reader(media_dir, name, os.path.join(media_display, name), budget))
+        for name, size in sorted(files.items())
+    )
 
 
 def _reader(media_dir: Path, name: str, display: str, budget: Budget) -> Callable[[], bytes]:

@@ -14,8 +14,15 @@ STANDARD = "standard"
 CLOZE = "cloze"
 
 # Anki's StockNotetype.OriginalStockKind (proto/anki/notetypes.proto): which stock note type a note type was made from
-STOCK_KINDS = {0: "", 1: "Basic", 2: "Basic (and reversed card)", 3: "Basic (optional reversed card)",
-               4: "Basic (type in the answer)", 5: "Cloze", 6: "Image Occlusion"}
+STOCK_KINDS = {
+    0: "",
+    1: "Basic",
+    2: "Basic (and reversed card)",
+    3: "Basic (optional reversed card)",
+    4: "Basic (type in the answer)",
+    5: "Cloze",
+    6: "Image Occlusion",
+}
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,11 @@ def open_package(path: Path, display: str) -> Iterator[Collection]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        fail(display, "is not a zip archive; an Anki package (.apkg, .colpkg) is a zip file: export the deck again "
-                      "from Anki (File > Export)")
+        fail(
+            display,
+            "is not a zip archive; an Anki package (.apkg, .colpkg) is a zip file: export the deck again "
+            "from Anki (File > Export)",
+        )
     except OSError as exc:
         fail(display, f"cannot be read ({exc.strerror or exc})")
     tmpdir = Path(tempfile.mkdtemp(prefix="deckgen-import-"))
@@ -77,8 +80,16 @@ def open_package(path: Path, display: str) -> Iterator[Collection]:
                 fail(display, f"has no {col_name}; it is not an Anki package (or it is damaged)")
             db_path = tmpdir / "collection.sqlite"
             with open(db_path, "wb") as out:
-                _copy_member(archive, members[col_name], out, display, limits.MAX_COLLECTION_BYTES,
-                             zstd=version == LATEST, budget=budget, what=col_name)
+                _copy_member(
+                    archive,
+                    members[col_name],
+                    out,
+                    display,
+                    limits.MAX_COLLECTION_BYTES,
+                    zstd=version == LATEST,
+                    budget=budget,
+                    what=col_name,
+                )
             media = _media(archive, members, version, display, budget)
             kind = "colpkg" if path.suffix.lower() == ".colpkg" else "apkg"
             fmt = f"{kind}-{col_name.split('.', 1)[1]}"
@@ -101,8 +112,11 @@ def _members(archive: zipfile.ZipFile, display: str) -> dict[str, zipfile.ZipInf
         members[info.filename] = info
         total += info.file_size
     if total > limits.MAX_TOTAL_BYTES:
-        fail(display, f"declares {total:,} bytes of content, more than the {limits.MAX_TOTAL_BYTES:,} deckgen reads "
-                      "from one package; refusing it as a zip bomb")
+        fail(
+            display,
+            f"declares {total:,} bytes of content, more than the {limits.MAX_TOTAL_BYTES:,} deckgen reads "
+            "from one package; refusing it as a zip bomb",
+        )
     return members
 
 
@@ -115,17 +129,28 @@ def _version(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], disp
     except protobuf.ProtobufError as exc:
         fail(display, f"has a damaged 'meta' file ({exc})")
     if version not in COLLECTION_FILES:
-        fail(display, f"was written by a version of Anki newer than deckgen knows (package version {version}); "
-                      "export it with 'Support older Anki versions' ticked")
+        fail(
+            display,
+            f"was written by a version of Anki newer than deckgen knows (package version {version}); "
+            "export it with 'Support older Anki versions' ticked",
+        )
     return version
 
 
-def _media(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], version: int, display: str,
-           budget: Budget) -> tuple[MediaFile, ...]:
+def _media(
+    archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], version: int, display: str, budget: Budget
+) -> tuple[MediaFile, ...]:
     if "media" not in members:
         return ()  # older AnkiDroid versions wrote colpkg files without a media map
-    data = _read_member(archive, members["media"], display, limits.MAX_MAP_BYTES, zstd=version == LATEST,
-                        budget=budget, what="the media map")
+    data = _read_member(
+        archive,
+        members["media"],
+        display,
+        limits.MAX_MAP_BYTES,
+        zstd=version == LATEST,
+        budget=budget,
+        what="the media map",
+    )
     entries = _entries_latest(data, display) if version == LATEST else _entries_legacy(data, display)
     out: list[MediaFile] = []
     seen: set[str] = set()
@@ -138,11 +163,27 @@ def _media(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], versio
         seen.add(name)
         info = members.get(member)
         if info is None:
-            fail(display, f"its media map names '{name}' (zip member '{member}'), which the package does not contain; "
-                          "a damaged package: export the deck again")
-        out.append(MediaFile(name, size if sha1 else info.file_size,
-                             _reader(archive, info, display, zstd=version == LATEST, budget=budget, name=name,
-                                     size=size if sha1 else None, sha1=sha1)))
+            fail(
+                display,
+                f"its media map names '{name}' (zip member '{member}'), which the package does not contain; "
+                "a damaged package: export the deck again",
+            )
+        out.append(
+            MediaFile(
+                name,
+                size if sha1 else info.file_size,
+                _reader(
+                    archive,
+                    info,
+                    display,
+                    zstd=version == LATEST,
+                    budget=budget,
+                    name=name,
+                    size=size if sha1 else None,
+                    sha1=sha1,
+                ),
+            )
+        )
     return tuple(out)
 
 
@@ -151,9 +192,12 @@ def _entries_legacy(data: bytes, display: str) -> list[tuple[str, str, int, byte
         mapping = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         fail(display, "its media map ('media') is not valid JSON; a damaged package")
-    if not isinstance(mapping, dict) or not all(isinstance(k, str) and k.isdigit() and k.isascii() and isinstance(v, str)
-                                                for k, v in mapping.items()):
-        fail(display, "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package")
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and k.isdigit() and k.isascii() and isinstance(v, str) for k, v in mapping.items()
+    ):
+        fail(
+            display, "its media map ('media') is not a mapping of numbered zip members to file names; a damaged package"
+        )
     return [(key, name, 0, b"") for key, name in sorted(mapping.items(), key=lambda kv: int(kv[0]))]
 
 
@@ -173,13 +217,25 @@ def _entries_latest(data: bytes, display: str) -> list[tuple[str, str, int, byte
     return out
 
 
-def _reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, *, zstd: bool, budget: Budget, name: str,
-            size: int | None, sha1: bytes) -> Callable[[], bytes]:
+def _reader(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    display: str,
+    *,
+    zstd: bool,
+    budget: Budget,
+    name: str,
+    size: int | None,
+    sha1: bytes,
+) -> Callable[[], bytes]:
     def read() -> bytes:
-        data = _read_member(archive, info, display, limits.MAX_MEDIA_BYTES, zstd=zstd, budget=budget,
-                            what=f"media file '{name}'")
+        data = _read_member(
+            archive, info, display, limits.MAX_MEDIA_BYTES, zstd=zstd, budget=budget, what=f"media file '{name}'"
+        )
         if size is not None and len(data) != size:
-            fail(display, f"media file '{name}' has {len(data):,} bytes, its media map says {size:,}; a damaged package")
+            fail(
+                display, f"media file '{name}' has {len(data):,} bytes, its media map says {size:,}; a damaged package"
+            )
         if sha1 and hashlib.sha1(data).digest() != sha1:
             fail(display, f"media file '{name}' does not match its checksum in the media map; a damaged package")
         return data
@@ -187,8 +243,9 @@ def _reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, *, zs
     return read
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, limit: int, *, zstd: bool,
-                 budget: Budget, what: str) -> bytes:
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, limit: int, *, zstd: bool, budget: Budget, what: str
+) -> bytes:
     chunks: list[bytes] = []
 
     class Sink:
@@ -200,8 +257,17 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, 
     return b"".join(chunks)
 
 
-def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: IO[bytes], display: str, limit: int, *,
-                 zstd: bool, budget: Budget, what: str) -> None:
+def _copy_member(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    out: IO[bytes],
+    display: str,
+    limit: int,
+    *,
+    zstd: bool,
+    budget: Budget,
+    what: str,
+) -> None:
     """Copy one member (zstd-decompressed if asked) into ``out``, stopping at ``limit`` bytes."""
     too_big = f"{what} is larger than {limit:,} bytes; deckgen refuses it (a zip bomb, or not a deck)"
     if info.file_size > limit and not zstd:

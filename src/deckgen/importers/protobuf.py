@@ -47,18 +47,18 @@ def fields(buf: bytes) -> Iterator[tuple[int, int, int | bytes]]:
         elif wire == I64:
             if pos + 8 > end:
                 raise ProtobufError("truncated 64-bit field")
-            value = int.from_bytes(buf[pos:pos + 8], "little")
+            value = int.from_bytes(buf[pos : pos + 8], "little")
             pos += 8
         elif wire == I32:
             if pos + 4 > end:
                 raise ProtobufError("truncated 32-bit field")
-            value = int.from_bytes(buf[pos:pos + 4], "little")
+            value = int.from_bytes(buf[pos : pos + 4], "little")
             pos += 4
         elif wire == LEN:
             length, pos = _varint(buf, pos)
             if length > end - pos:
                 raise ProtobufError("length-delimited field runs past the end")
-            value = buf[pos:pos + length]
+            value = buf[pos : pos + length]
             pos += length
         else:
             raise ProtobufError(f"unsupported wire type {wire}")

@@ -24,7 +24,7 @@ class Selected:
 
     def subdeck(self, note: Note) -> str:
         """The note's deck below the chosen one ("" for the deck itself)."""
-        return note.deck[len(self.name) + 2:] if note.deck != self.name else ""
+        return note.deck[len(self.name) + 2 :] if note.deck != self.name else ""
 
 
 def _in(deck: str, name: str) -> bool:
@@ -41,21 +41,32 @@ def select(col: Collection, deck: str | None) -> Selected:
             raise UsageError(f"{col.source} holds no notes in any deck; nothing to import")
         if len(tops) > 1:
             listed = ", ".join(f"'{name}' ({n} note{'s' if n != 1 else ''})" for name, n in sorted(tops.items()))
-            raise UsageError(f"{col.source} holds {len(tops)} top-level decks with notes: {listed}; choose one with --deck NAME")
+            raise UsageError(
+                f"{col.source} holds {len(tops)} top-level decks with notes: {listed}; choose one with --deck NAME"
+            )
         deck = next(iter(tops))
     else:
         deck = deck.strip()
         if not any(_in(name, deck) for name in counts):
             names = sorted({part for name in counts for part in _prefixes(name)})
-            raise UsageError(f"{col.source} has no deck '{deck}' with notes; its decks with notes: "
-                             + ", ".join(f"'{n}'" for n in names))
+            raise UsageError(
+                f"{col.source} has no deck '{deck}' with notes; its decks with notes: "
+                + ", ".join(f"'{n}'" for n in names)
+            )
     notes = tuple(note for note in col.notes if note.deck and _in(note.deck, deck))
     used = {note.notetype for note in notes}
     description = next((d.description for d in col.decks if d.name == deck), "")
-    return Selected(source=col.source, format=col.format, name=deck, description=description,
-                    notetypes=tuple(nt for nt in col.notetypes if nt.source_key in used), notes=notes, media=col.media,
-                    other_notes=sum(1 for note in col.notes if note.deck) - len(notes),
-                    cardless_notes=sum(1 for note in col.notes if not note.deck))
+    return Selected(
+        source=col.source,
+        format=col.format,
+        name=deck,
+        description=description,
+        notetypes=tuple(nt for nt in col.notetypes if nt.source_key in used),
+        notes=notes,
+        media=col.media,
+        other_notes=sum(1 for note in col.notes if note.deck) - len(notes),
+        cardless_notes=sum(1 for note in col.notes if not note.deck),
+    )
 
 
 def _prefixes(name: str) -> list[str]:

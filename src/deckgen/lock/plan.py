@@ -34,9 +34,18 @@ def kind_words(kind: str) -> str:
     return f"a note of note type '{kind}'"
 
 
-def plan_lock(deck: Deck, notes: list[NoteSpec], description_html: str, old: Lock | None, now: int, lock_display: str,
-              *, allow_schema_change: bool = False, allow_identity_change: bool = False,
-              committed: Callable[[], Lock | None] = lambda: None) -> LockPlan:
+def plan_lock(
+    deck: Deck,
+    notes: list[NoteSpec],
+    description_html: str,
+    old: Lock | None,
+    now: int,
+    lock_display: str,
+    *,
+    allow_schema_change: bool = False,
+    allow_identity_change: bool = False,
+    committed: Callable[[], Lock | None] = lambda: None,
+) -> LockPlan:
     """``committed`` gives the lock as last committed, if any: an id that a build removed but that removal was
     never committed is free again (ids are reserved by committed removals only)."""
     problems: list[Problem] = []
@@ -49,8 +58,13 @@ def plan_lock(deck: Deck, notes: list[NoteSpec], description_html: str, old: Loc
             if last is not None and card_id not in last.removed:  # removed by a build that was never committed
                 old_cards[card_id] = old_removed.pop(card_id)
     cards_by_id = {card.id: card for card in deck.cards}
-    identity = "" if allow_identity_change else (
-        " If that is really meant (learners keep the old notes and get new ones), build with --allow-identity-change")
+    identity = (
+        ""
+        if allow_identity_change
+        else (
+            " If that is really meant (learners keep the old notes and get new ones), build with --allow-identity-change"
+        )
+    )
 
     cards: dict[str, Entry] = {}
     new: list[str] = []
@@ -60,21 +74,40 @@ def plan_lock(deck: Deck, notes: list[NoteSpec], description_html: str, old: Loc
         card = cards_by_id[note.card_id]
         context = f"card '{note.card_id}'"
         if note.card_id in old_removed and prev is None:
-            problems.append(Problem(card.where("id"), f"id '{note.card_id}' belonged to a card removed earlier (see 'removed' in "
-                                    f"{lock_display}); ids are never reused: pick a new id, or delete that entry to "
-                                    "bring the old card back on purpose", context=context, rule="lock"))
+            problems.append(
+                Problem(
+                    card.where("id"),
+                    f"id '{note.card_id}' belonged to a card removed earlier (see 'removed' in "
+                    f"{lock_display}); ids are never reused: pick a new id, or delete that entry to "
+                    "bring the old card back on purpose",
+                    context=context,
+                    rule="lock",
+                )
+            )
             continue
         if prev is not None and prev.kind and prev.kind != note.notetype:
-            problems.append(Problem(card.location, f"this card was shipped as {kind_words(prev.kind)}; Anki cannot change a "
-                                    "note's type on re-import (it would skip the update). Give the new card a new id",
-                                    context=context, rule="lock"))
+            problems.append(
+                Problem(
+                    card.location,
+                    f"this card was shipped as {kind_words(prev.kind)}; Anki cannot change a "
+                    "note's type on re-import (it would skip the update). Give the new card a new id",
+                    context=context,
+                    rule="lock",
+                )
+            )
             continue
         if prev is not None and prev.guid != card.guid and not allow_identity_change:
             was = f"GUID '{prev.guid}'" if prev.guid else "a GUID derived from its id"
             now_is = f"'{card.guid}'" if card.guid else "one derived from its id"
-            problems.append(Problem(card.where("guid") if card.guid else card.location,
-                                    f"this card was shipped with {was}, now {now_is}: every learner would get it as a new "
-                                    f"note and keep the old one. Restore the GUID.{identity}", context=context, rule="identity"))
+            problems.append(
+                Problem(
+                    card.where("guid") if card.guid else card.location,
+                    f"this card was shipped with {was}, now {now_is}: every learner would get it as a new "
+                    f"note and keep the old one. Restore the GUID.{identity}",
+                    context=context,
+                    rule="identity",
+                )
+            )
             continue
         cards[note.card_id] = Entry(note.hash, next_mod(prev, note.hash, now), note.notetype, guid=card.guid)
         if prev is None:
@@ -82,10 +115,23 @@ def plan_lock(deck: Deck, notes: list[NoteSpec], description_html: str, old: Loc
         elif prev.hash != note.hash:
             changed.append(note.card_id)
 
-    if old is not None and old.deck is not None and old.deck.key and old.deck.key != deck.key and not allow_identity_change:
-        problems.append(Problem(deck.location, f"the deck key changed from '{old.deck.key}' to '{deck.key}': every learner "
-                                f"would get a second copy of all {len(notes)} notes (a note's identity comes from the key). "
-                                f"Put the key back.{identity}", context="deck", rule="identity"))
+    if (
+        old is not None
+        and old.deck is not None
+        and old.deck.key
+        and old.deck.key != deck.key
+        and not allow_identity_change
+    ):
+        problems.append(
+            Problem(
+                deck.location,
+                f"the deck key changed from '{old.deck.key}' to '{deck.key}': every learner "
+                f"would get a second copy of all {len(notes)} notes (a note's identity comes from the key). "
+                f"Put the key back.{identity}",
+                context="deck",
+                rule="identity",
+            )
+        )
 
     notetypes: dict[str, Entry] = {}
     schema_changes: list[str] = []
@@ -95,18 +141,32 @@ def plan_lock(deck: Deck, notes: list[NoteSpec], description_html: str, old: Loc
         prev = old.notetypes.get(nt.key) if old else None
         count = sum(1 for note in notes if note.notetype == nt.key)
         if prev is not None and prev.id and prev.id != nt.id and not allow_identity_change:
-            problems.append(Problem(deck.location, f"note type '{nt.key}' was shipped with Anki id {prev.id}, now {nt.id}: "
-                                    f"every learner would get a second note type and a second copy of all {count} of its notes. "
-                                    f"Put the id back (note_types.{nt.key}.id).{identity}", context="deck", rule="identity"))
+            problems.append(
+                Problem(
+                    deck.location,
+                    f"note type '{nt.key}' was shipped with Anki id {prev.id}, now {nt.id}: "
+                    f"every learner would get a second note type and a second copy of all {count} of its notes. "
+                    f"Put the id back (note_types.{nt.key}.id).{identity}",
+                    context="deck",
+                    rule="identity",
+                )
+            )
         elif prev is not None and prev.schema and prev.schema != schema and nt.key in used | old_types_used(old):
             if allow_schema_change:
                 schema_changes.append(nt.key)
             else:
-                problems.append(Problem(deck.location, f"note type '{nt.key}' changed its fields or templates since the lock: "
-                                        "Anki cannot change the fields or templates of a note type its learners have; every "
-                                        f"learner's Anki would add a copy named '{nt.name}+' and skip the updates of all "
-                                        f"{count} of its notes. Add a new note type (a new slug) and give its cards new ids; "
-                                        f"or, if {MERGE_HINT}, build with --allow-schema-change", context="deck", rule="schema"))
+                problems.append(
+                    Problem(
+                        deck.location,
+                        f"note type '{nt.key}' changed its fields or templates since the lock: "
+                        "Anki cannot change the fields or templates of a note type its learners have; every "
+                        f"learner's Anki would add a copy named '{nt.name}+' and skip the updates of all "
+                        f"{count} of its notes. Add a new note type (a new slug) and give its cards new ids; "
+                        f"or, if {MERGE_HINT}, build with --allow-schema-change",
+                        context="deck",
+                        rule="schema",
+                    )
+                )
         notetypes[nt.key] = Entry(h, next_mod(prev, h, now), id=nt.id, schema=schema)
 
     removed_now = sorted(set(old_cards) - set(cards))  # (with problems the build stops: no lock is written)

@@ -75,7 +75,9 @@ def _well_formed(section: dict[str, object], now: int | None) -> dict[str, Entry
     kinds = list(map(methodcaller("get", "kind", ""), items))
     guids = list(map(methodcaller("get", "guid", ""), items))
     limit = MAX_MOD if now is None else min(MAX_MOD, now + FUTURE_SLACK)
-    if not set(map(type, hashes)) | set(map(type, kinds)) | set(map(type, guids)) <= {str} or not set(map(type, mods)) <= {int}:
+    if not set(map(type, hashes)) | set(map(type, kinds)) | set(map(type, guids)) <= {str} or not set(
+        map(type, mods)
+    ) <= {int}:
         return None
     if mods and (min(mods) < 0 or max(mods) > limit):
         return None
@@ -90,7 +92,9 @@ def _well_formed(section: dict[str, object], now: int | None) -> dict[str, Entry
 
 
 def _shown(value: object) -> str:
-    text = repr(value) if not isinstance(value, (dict, list)) else ("a mapping" if isinstance(value, dict) else "a list")
+    text = (
+        repr(value) if not isinstance(value, (dict, list)) else ("a mapping" if isinstance(value, dict) else "a list")
+    )
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -105,15 +109,25 @@ def _check_hash(value: object) -> str | None:
 
 
 def _check_kind(value: object) -> str | None:
-    return None if isinstance(value, str) and (not value or _SLUG.match(value)) else f"must be a note kind, got {_shown(value)}"
+    return (
+        None
+        if isinstance(value, str) and (not value or _SLUG.match(value))
+        else f"must be a note kind, got {_shown(value)}"
+    )
 
 
 def _check_guid(value: object) -> str | None:
-    return None if isinstance(value, str) and _GUID.match(value) else f"must be an Anki GUID (printable ASCII), got {_shown(value)}"
+    return (
+        None
+        if isinstance(value, str) and _GUID.match(value)
+        else f"must be an Anki GUID (printable ASCII), got {_shown(value)}"
+    )
 
 
 def _check_key(value: object) -> str | None:
-    return None if isinstance(value, str) and _SLUG.match(value) else f"must be a deck key (a slug), got {_shown(value)}"
+    return (
+        None if isinstance(value, str) and _SLUG.match(value) else f"must be a deck key (a slug), got {_shown(value)}"
+    )
 
 
 def _check_id(value: object) -> str | None:
@@ -124,7 +138,12 @@ def _check_id(value: object) -> str | None:
 # The fields an entry may have, each with its check. To add one (a newer lock version): add it here, to Entry, to
 # Entry construction in _LockReader.entry (and _well_formed, the bulk path, if card entries carry it), and to Lock.dumps.
 ENTRY_FIELDS: dict[str, Callable[[object], str | None]] = {
-    "hash": _check_hash, "mod": _check_mod, "kind": _check_kind, "guid": _check_guid, "key": _check_key, "id": _check_id,
+    "hash": _check_hash,
+    "mod": _check_mod,
+    "kind": _check_kind,
+    "guid": _check_guid,
+    "key": _check_key,
+    "id": _check_id,
     "schema": _check_hash,
 }
 _FAST_FIELDS = frozenset({"hash", "mod", "kind", "guid"})  # what card entries hold; the bulk path reads those only
@@ -156,11 +175,15 @@ class _LockReader:
 
     def future(self, keys: tuple[str, ...], what: str, mod: int) -> None:
         if self.now is not None and mod > self.now + FUTURE_SLACK:
-            self.problems.append(Problem(
-                self.where(*keys),
-                f"{what} has mod {mod} ({_date(mod)}), more than a day after this build ({_date(self.now)}): learners who "
-                "imported it would never receive a later update of it. If the lock was edited by hand, "
-                f"{_RESTORE}; if a build machine's clock was wrong, set SOURCE_DATE_EPOCH past that time", rule="lock"))
+            self.problems.append(
+                Problem(
+                    self.where(*keys),
+                    f"{what} has mod {mod} ({_date(mod)}), more than a day after this build ({_date(self.now)}): learners who "
+                    "imported it would never receive a later update of it. If the lock was edited by hand, "
+                    f"{_RESTORE}; if a build machine's clock was wrong, set SOURCE_DATE_EPOCH past that time",
+                    rule="lock",
+                )
+            )
 
     def entry(self, value: object, keys: tuple[str, ...], what: str) -> Entry | None:
         if not isinstance(value, dict):
@@ -183,8 +206,15 @@ class _LockReader:
         assert isinstance(mod, int)
         self.future(keys, what, mod)
         nt_id = value.get("id", 0)
-        return Entry(hash=str(value["hash"]), mod=mod, kind=str(value.get("kind", "")), guid=str(value.get("guid", "")),
-                     key=str(value.get("key", "")), id=nt_id if isinstance(nt_id, int) else 0, schema=str(value.get("schema", "")))
+        return Entry(
+            hash=str(value["hash"]),
+            mod=mod,
+            kind=str(value.get("kind", "")),
+            guid=str(value.get("guid", "")),
+            key=str(value.get("key", "")),
+            id=nt_id if isinstance(nt_id, int) else 0,
+            schema=str(value.get("schema", "")),
+        )
 
     def section(self, data: dict[str, object], name: str) -> dict[str, Entry]:
         value = data.get(name)
@@ -213,8 +243,11 @@ class _LockReader:
             self.fail((), f"the lock file must hold a mapping, got {_shown(data)}")
             return None
         if data.get("version") not in READABLE_VERSIONS:
-            self.fail(("version",), f"unsupported lock version {_shown(data.get('version'))} (this deckgen reads version "
-                                   f"{LOCK_VERSION}); use the deckgen that wrote it")
+            self.fail(
+                ("version",),
+                f"unsupported lock version {_shown(data.get('version'))} (this deckgen reads version "
+                f"{LOCK_VERSION}); use the deckgen that wrote it",
+            )
             return None
         self.keys += len(data)
         if isinstance(data.get("deck"), dict):
@@ -278,8 +311,15 @@ def read_lock(path: Path, now: int | None = None) -> Lock | None:
             message = "is not a regular file (a folder, FIFO or device)"
         raise ContentError([Problem(Location(display), f"{message}; {_RESTORE}", rule="lock")]) from None
     except OSError as exc:
-        raise ContentError([Problem(Location(display), f"cannot read the lock file ({exc.strerror or exc}); restore it from git",
-                                    rule="lock")]) from None
+        raise ContentError(
+            [
+                Problem(
+                    Location(display),
+                    f"cannot read the lock file ({exc.strerror or exc}); restore it from git",
+                    rule="lock",
+                )
+            ]
+        ) from None
     return parse_lock(data, display, now)
 
 
@@ -288,21 +328,32 @@ def parse_lock(data: bytes, display: str, now: int | None = None) -> Lock:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError([Problem(Location(display), f"the lock file is not valid UTF-8 (byte {exc.start}); {_RESTORE}",
-                                    rule="lock")]) from None
+        raise ContentError(
+            [
+                Problem(
+                    Location(display), f"the lock file is not valid UTF-8 (byte {exc.start}); {_RESTORE}", rule="lock"
+                )
+            ]
+        ) from None
     try:
         document = _load_json(text)
     except json.JSONDecodeError as exc:
         loc = Location(display, exc.lineno, exc.colno)
-        message = (f"the lock file is not valid JSON ({exc.msg}); after a merge conflict take either side "
-                   "(git checkout --theirs -- <lock>) and run 'deckgen build'; otherwise restore it from git")
+        message = (
+            f"the lock file is not valid JSON ({exc.msg}); after a merge conflict take either side "
+            "(git checkout --theirs -- <lock>) and run 'deckgen build'; otherwise restore it from git"
+        )
         raise ContentError([Problem(loc, message, rule="lock")]) from None
     except RecursionError:
-        raise ContentError([Problem(Location(display), f"the lock file is nested too deeply; {_RESTORE}", rule="lock")]) from None
+        raise ContentError(
+            [Problem(Location(display), f"the lock file is nested too deeply; {_RESTORE}", rule="lock")]
+        ) from None
     reader = _LockReader(text, display, now)
     lock = reader.lock(document)
     if lock is None or (reader.keys != text.count('":') and reader.keys != sum(1 for _ in _KEY.finditer(text))):
-        duplicate = _duplicate(text, display)  # the decoder keeps the last of a key written twice; a reviewer reads the first
+        duplicate = _duplicate(
+            text, display
+        )  # the decoder keeps the last of a key written twice; a reviewer reads the first
         if duplicate is not None:
             raise ContentError([duplicate])
     if lock is None:
@@ -326,8 +377,11 @@ def _duplicate(text: str, display: str) -> Problem | None:
         elif m.group(2) and stack:
             key = json.loads(f'"{m.group(1)}"')
             if key in stack[-1]:
-                return Problem(_place(text, display, m.start()), f"the lock file names {_shown(key)} twice (a hand edit or "
-                               f"a bad merge); {_RESTORE}", rule="lock")
+                return Problem(
+                    _place(text, display, m.start()),
+                    f"the lock file names {_shown(key)} twice (a hand edit or a bad merge); {_RESTORE}",
+                    rule="lock",
+                )
             stack[-1].add(key)
     return None
 

@@ -20,7 +20,8 @@ from dataclasses import replace
 from deckgen.model import CLOZE, QA, NoteType
 from deckgen.render import FIELD_CSS
 
-CSS = """\
+CSS = (
+    """\
 .card {
   font-family: -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif;
   font-size: 20px;
@@ -61,11 +62,13 @@ hr#answer { margin: 1em 0; }
 .dg-editor-note-label { font-weight: bold; }
 .dg-editor-note-ref { margin-top: 0.3em; font-style: italic; }
 img { max-width: 100%; height: auto; }
-""" + FIELD_CSS
+"""
+    + FIELD_CSS
+)
 
 _BACK_TAIL = (
-    "{{#Extra}}<div class=\"dg-extra\">{{Extra}}</div>{{/Extra}}\n"
-    "{{#Source}}<div class=\"dg-source\">{{Source}}</div>{{/Source}}"
+    '{{#Extra}}<div class="dg-extra">{{Extra}}</div>{{/Extra}}\n'
+    '{{#Source}}<div class="dg-source">{{Source}}</div>{{/Source}}'
 )
 
 QA_TYPE = NoteType(
@@ -74,8 +77,8 @@ QA_TYPE = NoteType(
     name="deckgen Q/A (optional reverse)",
     fields=("Front", "Back", "Reverse", "Extra", "Source", "Id"),
     templates=(
-        ("Forward", "{{Front}}", "{{FrontSide}}\n<hr id=\"answer\">\n{{Back}}\n" + _BACK_TAIL),
-        ("Reverse", "{{#Reverse}}{{Back}}{{/Reverse}}", "{{FrontSide}}\n<hr id=\"answer\">\n{{Front}}\n" + _BACK_TAIL),
+        ("Forward", "{{Front}}", '{{FrontSide}}\n<hr id="answer">\n{{Back}}\n' + _BACK_TAIL),
+        ("Reverse", "{{#Reverse}}{{Back}}{{/Reverse}}", '{{FrontSide}}\n<hr id="answer">\n{{Front}}\n' + _BACK_TAIL),
     ),
     is_cloze=False,
     css=CSS,

@@ -59,10 +59,12 @@ def parse(text: str) -> tuple[list[Deletion], list[tuple[int, str]]]:
         if close == -1:
             problems.append((start, f"cloze deletion '{{{{{shown}::' is not closed with '}}}}'"))
             break
-        body = text[m.end():close]
+        body = text[m.end() : close]
         pos = close + 2
         if len(digits) > len(str(MAX_NUMBER)) or int(digits) > MAX_NUMBER:
-            problems.append((start, f"cloze number {shown} is too large; number deletions c1, c2, ... up to c{MAX_NUMBER} at most"))
+            problems.append(
+                (start, f"cloze number {shown} is too large; number deletions c1, c2, ... up to c{MAX_NUMBER} at most")
+            )
             continue
         number = int(digits)
         parts = body.split("::", 2)  # (a third part is an error; Anki shows the second as the hint)
@@ -70,23 +72,38 @@ def parse(text: str) -> tuple[list[Deletion], list[tuple[int, str]]]:
             problems.append((start, "cloze numbers start at c1, not c0"))
         if len(parts) > 2:
             problems.append(
-                (start, f"cloze deletion '{{{{c{number}::{clip(body)}}}}}' has more than one '::'; Anki reads the first '::' as "
-                        "the start of the hint. Write '\\:\\:' for a literal '::' in the answer")
+                (
+                    start,
+                    f"cloze deletion '{{{{c{number}::{clip(body)}}}}}' has more than one '::'; Anki reads the first '::' as "
+                    "the start of the hint. Write '\\:\\:' for a literal '::' in the answer",
+                )
             )
         answer, hint = parts[0], (parts[1] if len(parts) > 1 else None)
         if text.startswith("}", pos) and body.count("{") > body.count("}"):  # Anki's '}}}' gotcha
-            problems.append((start, f"cloze deletion '{{{{c{number}::{clip(body)}}}}}}}' ends in '}}}}}}': Anki closes the deletion at "
-                                    f"the first '}}}}', so the answer would be '{clip(body)}' and a '}}' would follow it; put a "
-                                    "space before the closing braces ('... } }}')"))
+            problems.append(
+                (
+                    start,
+                    f"cloze deletion '{{{{c{number}::{clip(body)}}}}}}}' ends in '}}}}}}': Anki closes the deletion at "
+                    f"the first '}}}}', so the answer would be '{clip(body)}' and a '}}' would follow it; put a "
+                    "space before the closing braces ('... } }}')",
+                )
+            )
         if not answer.strip():
             problems.append((start, f"cloze deletion c{number} has an empty answer"))
         deletions.append(Deletion(number, answer, hint, start, pos))
     for m in _MULTI.finditer(text):
-        problems.append((m.start(), f"'{clip(m.group(0), 20)}' (one deletion for several cards) is not supported by deckgen; "
-                                    "write a deletion for each number"))
+        problems.append(
+            (
+                m.start(),
+                f"'{clip(m.group(0), 20)}' (one deletion for several cards) is not supported by deckgen; "
+                "write a deletion for each number",
+            )
+        )
     # a stray closing or opening brace pair that belongs to no deletion
     for m in _MALFORMED.finditer(text):
-        problems.append((m.start(), f"malformed cloze '{clip(m.group(0), 20)}'; write {{{{c1::answer}}}} (lowercase c, two colons)"))
+        problems.append(
+            (m.start(), f"malformed cloze '{clip(m.group(0), 20)}'; write {{{{c1::answer}}}} (lowercase c, two colons)")
+        )
     return deletions, problems
 
 

@@ -65,14 +65,16 @@ def _analysis(nt: NoteType) -> _Analysis:
         for side, text in (("front", front), ("back", back)):
             nodes = templates.parse(text)  # checked when deck.yaml was read
             placed = {p.offset: p for p in template_html.placements(text, nodes)}
-            ordered = sorted((n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)), key=lambda n: n.offset)
+            ordered = sorted(
+                (n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)), key=lambda n: n.offset
+            )
             previous: _Use | None = None
             for node in ordered:
                 use = _Use(name, side, node, placed.get(node.offset))
                 uses.setdefault(node.key, []).append(use)
                 if previous is not None:
                     start = text.find("}}", previous.node.offset) + 2
-                    between = re.sub(r"\{\{[#^/][^}]*\}\}", "", text[start:node.offset])
+                    between = re.sub(r"\{\{[#^/][^}]*\}\}", "", text[start : node.offset])
                     joins.append(_Join(previous, _TAG.sub("", between), use))
                 previous = use
     return _Analysis({k: tuple(v) for k, v in uses.items()}, tuple(joins))
@@ -107,10 +109,15 @@ def problems(nt: NoteType, values: dict[str, str], tags: tuple[str, ...]) -> lis
                 bad = rule.first_problem(inserted)
                 if bad is not None:
                     what = "the note's tags are" if name == "Tags" else f"field '{name}' is"
-                    out.append((name, f"{what} shown inside {use.placement.where} by template '{use.template}' ({use.side}: "
-                                      f"'{use.placement.excerpt}'), where Anki inserts the text as it is and {rule.why}: "
-                                      f"remove {_character(inserted, bad)} from the {'tags' if name == 'Tags' else 'field'}, or move "
-                                      f"'{_shown(use.node)}' out of it in the template"))
+                    out.append(
+                        (
+                            name,
+                            f"{what} shown inside {use.placement.where} by template '{use.template}' ({use.side}: "
+                            f"'{use.placement.excerpt}'), where Anki inserts the text as it is and {rule.why}: "
+                            f"remove {_character(inserted, bad)} from the {'tags' if name == 'Tags' else 'field'}, or move "
+                            f"'{_shown(use.node)}' out of it in the template",
+                        )
+                    )
                     break
     out += _join_problems(analysis.joins, values)
     return list(dict.fromkeys(out))
@@ -124,14 +131,18 @@ def _filter_problems(name: str, value: str, uses: tuple[_Use, ...]) -> list[str]
             continue
         shown = _shown(use.node)
         if "text" in rewriting and re.search(r"[<>]", anki_filters.strip_html(value)):
-            out.append(f"field '{name}' is shown through '{shown}', which turns escaped text such as '&lt;' back into markup "
-                       "in Anki (the sanitizer's work would be undone): remove the '<' or '>' from the field's text, or the "
-                       "filter from the template")
+            out.append(
+                f"field '{name}' is shown through '{shown}', which turns escaped text such as '&lt;' back into markup "
+                "in Anki (the sanitizer's work would be undone): remove the '<' or '>' from the field's text, or the "
+                "filter from the template"
+            )
         ruby = next((f for f in rewriting if f != "text"), None)
         if ruby and ("<" in value or '"' in value):
-            out.append(f"field '{name}' is shown through '{shown}': Anki's {ruby} filter reads the field's HTML as text (its "
-                       "pattern 'base[reading]' can cut a tag or an attribute apart), so the field may hold no HTML tags and "
-                       "no '\"'; write it as plain text, e.g. 漢字[かんじ]")
+            out.append(
+                f"field '{name}' is shown through '{shown}': Anki's {ruby} filter reads the field's HTML as text (its "
+                "pattern 'base[reading]' can cut a tag or an attribute apart), so the field may hold no HTML tags and "
+                "no '\"'; write it as plain text, e.g. 漢字[かんじ]"
+            )
         rewritten = anki_filters.apply(use.node.filters, value)
         if ("\\" in rewritten or "&" in rewritten) and rewritten != value:  # (the page decodes '&#92;' to '\\')
             out += [f"field '{name}' as Anki shows it through '{shown}': {p.message}" for p in math_problems(rewritten)]
@@ -157,7 +168,12 @@ def _join_problems(joins: tuple[_Join, ...], values: dict[str, str]) -> list[tup
         apart = set(unsafe_commands(tail)) | set(unsafe_commands(join.between + head))
         for message in unsafe_commands(tail + join.between + head):
             if message not in apart:
-                out.append((join.first.node.key, f"'{_shown(join.first.node)}' and '{_shown(join.second.node)}' stand side by "
-                                                 f"side in template '{join.first.template}' ({join.first.side}), and MathJax "
-                                                 f"reads their text as one: {message}"))
+                out.append(
+                    (
+                        join.first.node.key,
+                        f"'{_shown(join.first.node)}' and '{_shown(join.second.node)}' stand side by "
+                        f"side in template '{join.first.template}' ({join.first.side}), and MathJax "
+                        f"reads their text as one: {message}",
+                    )
+                )
     return out

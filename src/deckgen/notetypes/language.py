@@ -57,12 +57,18 @@ def parse(text: str) -> tuple[Node, ...]:
             key = inner[1:].lstrip()
             if inner[0] == "/":
                 if not stack:
-                    raise TemplateSyntaxError(offset, f"'{{{{/{key}}}}}' closes a section that was never opened with "
-                                                      f"'{{{{#{key}}}}}' or '{{{{^{key}}}}}'")
+                    raise TemplateSyntaxError(
+                        offset,
+                        f"'{{{{/{key}}}}}' closes a section that was never opened with "
+                        f"'{{{{#{key}}}}}' or '{{{{^{key}}}}}'",
+                    )
                 open_key, negated, open_offset, children = stack.pop()
                 if open_key != key:
-                    raise TemplateSyntaxError(offset, f"'{{{{/{key}}}}}' found where '{{{{/{open_key}}}}}' was expected "
-                                                      "(sections must close in the reverse order they open)")
+                    raise TemplateSyntaxError(
+                        offset,
+                        f"'{{{{/{key}}}}}' found where '{{{{/{open_key}}}}}' was expected "
+                        "(sections must close in the reverse order they open)",
+                    )
                 node: Node = Conditional(key, negated, tuple(children), open_offset)
                 (stack[-1][3] if stack else nodes).append(node)
             else:
@@ -74,7 +80,9 @@ def parse(text: str) -> tuple[Node, ...]:
         (stack[-1][3] if stack else nodes).append(Replacement(key, tuple(filters), offset))
     if stack:
         key, negated, offset, _ = stack[-1]
-        raise TemplateSyntaxError(offset, f"'{{{{{'^' if negated else '#'}{key}}}}}' is never closed; add '{{{{/{key}}}}}'")
+        raise TemplateSyntaxError(
+            offset, f"'{{{{{'^' if negated else '#'}{key}}}}}' is never closed; add '{{{{/{key}}}}}'"
+        )
     return tuple(nodes)
 
 
@@ -99,7 +107,7 @@ def _handlebars(text: str) -> list[tuple[int, str]]:
         end = text.find("}}", start + 2)
         if end == -1:
             raise TemplateSyntaxError(start, "'{{' is never closed with '}}'")
-        out.append((start, text[start + 2:end]))
+        out.append((start, text[start + 2 : end]))
         pos = end + 2
 
 
@@ -120,19 +128,34 @@ def problems(nodes: tuple[Node, ...], fields: tuple[str, ...], *, is_cloze: bool
         key = node.key
         if isinstance(node, Conditional):
             if key not in known and key not in SPECIAL_FIELDS and not (is_cloze and _CLOZE_CONDITIONAL.match(key)):
-                out.append((node.offset, f"section '{{{{{'^' if node.negated else '#'}{key}}}}}' names no field of this note type; "
-                                         f"the fields are: {', '.join(fields)}"))
+                out.append(
+                    (
+                        node.offset,
+                        f"section '{{{{{'^' if node.negated else '#'}{key}}}}}' names no field of this note type; "
+                        f"the fields are: {', '.join(fields)}",
+                    )
+                )
             continue
         if key == "FrontSide" and front:
             out.append((node.offset, "'{{FrontSide}}' only works on the back of a card"))
         elif key not in known and key not in SPECIAL_FIELDS:
-            out.append((node.offset, f"'{{{{{':'.join((*node.filters, key))}}}}}' names no field of this note type; "
-                                     f"the fields are: {', '.join(fields)}"))
+            out.append(
+                (
+                    node.offset,
+                    f"'{{{{{':'.join((*node.filters, key))}}}}}' names no field of this note type; "
+                    f"the fields are: {', '.join(fields)}",
+                )
+            )
         for name in node.filters:
             base = name.split(" ", 1)[0]
             if base not in FILTERS:
-                out.append((node.offset, f"unknown filter '{name}' in '{{{{{':'.join((*node.filters, key))}}}}}'; "
-                                         f"Anki's filters are: {', '.join(sorted(FILTERS))}"))
+                out.append(
+                    (
+                        node.offset,
+                        f"unknown filter '{name}' in '{{{{{':'.join((*node.filters, key))}}}}}'; "
+                        f"Anki's filters are: {', '.join(sorted(FILTERS))}",
+                    )
+                )
         if "cloze" in node.filters and not is_cloze:
             out.append((node.offset, "'{{cloze:...}}' only works in a note type of kind: cloze"))
     return out

@@ -10,7 +10,9 @@ import re
 from deckgen.model import NoteType
 
 # src="x" / href="x" / src='x' in templates, url(x) / url("x") in CSS or style attributes, [sound:x] in templates
-_REFS = re.compile(r"""\b(?:src|href)\s*=\s*(?:"([^"{}]*)"|'([^'{}]*)')|\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|\[sound:([^\]{}]+)\]""")
+_REFS = re.compile(
+    r"""\b(?:src|href)\s*=\s*(?:"([^"{}]*)"|'([^'{}]*)')|\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|\[sound:([^\]{}]+)\]"""
+)
 
 
 def notetype_media(nt: NoteType) -> list[str]:

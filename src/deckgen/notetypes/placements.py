@@ -22,7 +22,8 @@ from deckgen.notetypes import language as templates
 MARKUP_FILTERS = frozenset({"cloze", "type", "hint"})
 URL_ATTRIBUTES = frozenset(
     "href src action formaction poster background cite data srcset ping longdesc codebase archive lowsrc dynsrc "
-    "usemap manifest icon profile classid xlink:href".split())
+    "usemap manifest icon profile classid xlink:href".split()
+)
 _RAW_TEXT = frozenset({"script", "style"})
 _SPACE = " \t\n\r\f"
 
@@ -64,20 +65,46 @@ def _attribute(quote: str) -> Rule:
     return Rule("attribute", f"a {kind} quote would end the attribute (and a tag would show as text)", quote + "<>")
 
 
-UNQUOTED = Rule("unquoted attribute", "a space, '=' or a quote would end the unquoted attribute value and start another "
-                "one", "\"'<>`=" + _SPACE)
-SCRIPT_STRING = Rule("script", "a quote, '<', '>', '&', backslash, backtick, '$' or line break could end the script's "
-                     "string and run the rest as code", "\"'<>&\\`$\n\r\u2028\u2029")
-SCRIPT_CODE = Rule("script code", "it is code there, not a string: only letters, digits, spaces, '.' and ',' are harmless",
-                   allowed=re.compile(r"[\w .,]"))
-STYLE = Rule("style", "it is CSS there: quotes, brackets, ';', ':', '@', '/', '&' or a backslash could add rules or load "
-             "files", "\"'<>&\\`$\n\r(){};:@/")
-TAG = Rule("tag", "it would become the tag's name or attributes: only letters, digits, '-' and '_' are harmless",
-           allowed=re.compile(r"[A-Za-z0-9_-]"), no_handler=True)
-URL = Rule("URL", "it starts the address: it may not give it a scheme (such as 'javascript:') or another host", "<>",
-           scheme_free=True)
-LINK = Rule("URL", "it starts the link's address: it may only be a web address (http:// or https://) or a relative one",
-            "<>", scheme_free=True, link=True)
+UNQUOTED = Rule(
+    "unquoted attribute",
+    "a space, '=' or a quote would end the unquoted attribute value and start another one",
+    "\"'<>`=" + _SPACE,
+)
+SCRIPT_STRING = Rule(
+    "script",
+    "a quote, '<', '>', '&', backslash, backtick, '$' or line break could end the script's "
+    "string and run the rest as code",
+    "\"'<>&\\`$\n\r\u2028\u2029",
+)
+SCRIPT_CODE = Rule(
+    "script code",
+    "it is code there, not a string: only letters, digits, spaces, '.' and ',' are harmless",
+    allowed=re.compile(r"[\w .,]"),
+)
+STYLE = Rule(
+    "style",
+    "it is CSS there: quotes, brackets, ';', ':', '@', '/', '&' or a backslash could add rules or load files",
+    "\"'<>&\\`$\n\r(){};:@/",
+)
+TAG = Rule(
+    "tag",
+    "it would become the tag's name or attributes: only letters, digits, '-' and '_' are harmless",
+    allowed=re.compile(r"[A-Za-z0-9_-]"),
+    no_handler=True,
+)
+URL = Rule(
+    "URL",
+    "it starts the address: it may not give it a scheme (such as 'javascript:') or another host",
+    "<>",
+    scheme_free=True,
+)
+LINK = Rule(
+    "URL",
+    "it starts the link's address: it may only be a web address (http:// or https://) or a relative one",
+    "<>",
+    scheme_free=True,
+    link=True,
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +147,9 @@ def regions(text: str) -> list[Region]:
             continue
         closing = nxt == "/"
         start = i + (2 if closing else 1)
-        if not (text[start:start + 1].isascii() and text[start:start + 1].isalpha()) and not text.startswith("{{", start):
+        if not (text[start : start + 1].isascii() and text[start : start + 1].isalpha()) and not text.startswith(
+            "{{", start
+        ):
             i += 1  # '<' followed by anything else is text
             continue
         j = start
@@ -204,7 +233,7 @@ def _js_in_string(code: str) -> bool:
         elif c in "'\"`":
             state = c
         elif code.startswith("//", i) or code.startswith("/*", i):
-            state, i = code[i:i + 2], i + 1
+            state, i = code[i : i + 2], i + 1
         i += 1
     return state in ("'", '"', "`")
 
@@ -220,13 +249,13 @@ def _rules(text: str, region: Region, offset: int) -> tuple[tuple[Rule, ...], st
         where = f"a {tag} element"
         if region.tag == "style":
             return (STYLE,), where
-        return (_script_rule(text[region.start:offset]),), where
+        return (_script_rule(text[region.start : offset]),), where
     if region.kind == "name":
         return (TAG,), f"the name or attributes of {tag}"
     where = f"the '{region.attribute}' attribute of {tag}"
     name = region.attribute.lower()
     rules = [_attribute(region.quote) if region.quote else UNQUOTED]
-    prefix = text[region.start:offset]
+    prefix = text[region.start : offset]
     if "{{" in name:
         rules.append(SCRIPT_CODE)  # an attribute whose name a field gives could be anything
     elif name.startswith("on"):
@@ -245,7 +274,9 @@ def _rules(text: str, region: Region, offset: int) -> tuple[tuple[Rule, ...], st
 
 def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
     """Every field placeholder of a template (``text``, parsed into ``nodes``) that is not in text."""
-    replacements = sorted((n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)), key=lambda n: n.offset)
+    replacements = sorted(
+        (n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)), key=lambda n: n.offset
+    )
     if not replacements or "<" not in text:
         return []
     found = regions(text)
@@ -274,10 +305,17 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
     out: list[tuple[int, str]] = []
     for p in placements(text, nodes):
         node = p.node
-        markup = node.key == "FrontSide" or any(f.split(" ", 1)[0] in MARKUP_FILTERS or f.startswith("tts") for f in node.filters)
+        markup = node.key == "FrontSide" or any(
+            f.split(" ", 1)[0] in MARKUP_FILTERS or f.startswith("tts") for f in node.filters
+        )
         if markup:
             shown = "{{" + ":".join((*node.filters, node.key)) + "}}"
-            out.append((p.offset, f"'{shown}' inserts HTML (the front side, cloze spans, a type-in box, a hint link or a "
-                                  f"play button), but here it is inside {p.where}, where HTML breaks the page; move it "
-                                  "out into the text"))
+            out.append(
+                (
+                    p.offset,
+                    f"'{shown}' inserts HTML (the front side, cloze spans, a type-in box, a hint link or a "
+                    f"play button), but here it is inside {p.where}, where HTML breaks the page; move it "
+                    "out into the text",
+                )
+            )
     return out

@@ -42,8 +42,13 @@ _ODD_COMMENT = re.compile(r"<!---?>|--!>|<!(?!--)|<\?|</(?![A-Za-z])")
 def _markup_problems(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for m in _ODD_COMMENT.finditer(text):
-        out.append((m.start(), f"'{m.group(0)}' is not supported in templates: the browser reads it as a comment that "
-                               "ends elsewhere than it seems to; write comments as <!-- ... -->"))
+        out.append(
+            (
+                m.start(),
+                f"'{m.group(0)}' is not supported in templates: the browser reads it as a comment that "
+                "ends elsewhere than it seems to; write comments as <!-- ... -->",
+            )
+        )
     start = text.find("<!--")
     while start != -1:
         end = text.find("-->", start + 4)
@@ -63,7 +68,7 @@ def _whole_sections(code: str) -> bool:
     removed ('<{{#A}}{{/A}}/style>' is '</style>' in the card)."""
     stack: list[str] = []
     for m in _MARKER.finditer(code):
-        if "<" in code[max(0, m.start() - 9):m.start()]:  # '</script' is 8 characters: a join could complete it
+        if "<" in code[max(0, m.start() - 9) : m.start()]:  # '</script' is 8 characters: a join could complete it
             return False
         if m.group(1) != "/":
             stack.append(m.group(2))
@@ -76,8 +81,13 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
     """(offset, message) for each shape of ``text`` (a template, parsed into ``nodes``) deckgen refuses."""
     out: list[tuple[int, str]] = []
     for m in _OPAQUE.finditer(text):
-        out.append((m.start(), f"<{m.group(1).lower()}> is not supported in templates: the browser reads its content by "
-                               "other rules than the rest of the page, so deckgen cannot check the fields in it"))
+        out.append(
+            (
+                m.start(),
+                f"<{m.group(1).lower()}> is not supported in templates: the browser reads its content by "
+                "other rules than the rest of the page, so deckgen cannot check the fields in it",
+            )
+        )
     for m in _CDATA.finditer(text):
         out.append((m.start(), "a CDATA section is not supported in templates: deckgen cannot check the fields in it"))
     out += _markup_problems(text)
@@ -85,39 +95,74 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
         return sorted(out)
     parts = regions(text)
     for r in parts:
-        if r.kind == "raw" and "<!--" in text[r.start:r.end]:
-            out.append((text.index("<!--", r.start), f"'<!--' inside <{r.tag}> is not supported in templates: the browser "
-                                                     f"then reads a '</{r.tag}>' after it as part of the code"))
+        if r.kind == "raw" and "<!--" in text[r.start : r.end]:
+            out.append(
+                (
+                    text.index("<!--", r.start),
+                    f"'<!--' inside <{r.tag}> is not supported in templates: the browser "
+                    f"then reads a '</{r.tag}>' after it as part of the code",
+                )
+            )
         found = _PLACEHOLDER.search(text, r.start, r.end) if r.kind == "name" and r.start > 0 else None
         if found and text[r.start - 1] in "</":  # the tag's name
-            out.append((found.start(), "a field in the name of a tag would let the field choose the element (e.g. "
-                                       "'script'); write the element's name, and use a class for what varies"))
+            out.append(
+                (
+                    found.start(),
+                    "a field in the name of a tag would let the field choose the element (e.g. "
+                    "'script'); write the element's name, and use a class for what varies",
+                )
+            )
         elif found:  # an attribute's name
-            out.append((found.start(), "a field in a tag's attributes, not in an attribute's value, would let the field "
-                                       "write attributes of its own (two fields side by side can spell 'onerror'); put it "
-                                       "inside a quoted value"))
+            out.append(
+                (
+                    found.start(),
+                    "a field in a tag's attributes, not in an attribute's value, would let the field "
+                    "write attributes of its own (two fields side by side can spell 'onerror'); put it "
+                    "inside a quoted value",
+                )
+            )
     for p in placements(text, nodes):
         if p.node.key in NAMES_SHOWN_RAW:
-            out.append((p.offset, f"'{{{{{p.node.key}}}}}' inside {p.where}: Anki inserts the name there as it is, and names "
-                                  "are checked for text only; move it out into the text"))
+            out.append(
+                (
+                    p.offset,
+                    f"'{{{{{p.node.key}}}}}' inside {p.where}: Anki inserts the name there as it is, and names "
+                    "are checked for text only; move it out into the text",
+                )
+            )
     for m in _CLOSING_FIELD.finditer(text):
         out.append((m.start(), "a field inside a closing tag is not supported: deckgen cannot check it there"))
     for m in _FOREIGN.finditer(text):
         end = text.lower().find(f"</{m.group(1).lower()}", m.end())
-        inner = text[m.start():len(text) if end == -1 else end]
+        inner = text[m.start() : len(text) if end == -1 else end]
         bad = re.search(r"\{\{|<(?:style|script)\b|<!--", inner, re.I)
         if bad:
-            out.append((m.start() + bad.start(), f"inside <{m.group(1).lower()}> the browser reads <style>, <script> and "
-                                                 "comments by other rules than in HTML: a field, a section, <style>, "
-                                                 "<script> or a comment there is not supported; keep the drawing static"))
+            out.append(
+                (
+                    m.start() + bad.start(),
+                    f"inside <{m.group(1).lower()}> the browser reads <style>, <script> and "
+                    "comments by other rules than in HTML: a field, a section, <style>, "
+                    "<script> or a comment there is not supported; keep the drawing static",
+                )
+            )
     if any(r.start <= len(text) < r.end for r in regions(text + "\ue000")):
-        out.append((len(text), "the template ends inside a tag, an attribute or a <script>/<style>: what follows it "
-                               "(the back after {{FrontSide}}) would be read as part of it; close it in the template"))
+        out.append(
+            (
+                len(text),
+                "the template ends inside a tag, an attribute or a <script>/<style>: what follows it "
+                "(the back after {{FrontSide}}) would be read as part of it; close it in the template",
+            )
+        )
     for m in _MARKER.finditer(text):
         inside = next((r for r in parts if r.start <= m.start() < r.end), None)
-        if inside is not None and not (inside.kind == "raw" and _whole_sections(text[inside.start:inside.end])):
+        if inside is not None and not (inside.kind == "raw" and _whole_sections(text[inside.start : inside.end])):
             where = {"raw": f"a <{inside.tag}> element", "value": "an attribute value"}.get(inside.kind, "a tag")
-            out.append((m.start(), f"a section marker inside {where}: Anki removes the section before the page is read, "
-                                   "so what the template shows as an attribute or code can become text or the other way "
-                                   "round; put the section around the whole tag instead"))
+            out.append(
+                (
+                    m.start(),
+                    f"a section marker inside {where}: Anki removes the section before the page is read, "
+                    "so what the template shows as an attribute or code can become text or the other way "
+                    "round; put the section around the whole tag instead",
+                )
+            )
     return sorted(out)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.build import Plan
-from deckgen.model import CLOZE, Card, NoteType, Topic
 from deckgen.compile.note import NoteSpec
-from deckgen.preview.side import page_side
+from deckgen.model import CLOZE, Card, NoteType, Topic
 from deckgen.preview.printing import PRINT_CSS, PrintCard, print_section
+from deckgen.preview.side import page_side
 
 GENERATOR = "deckgen preview"
 
@@ -36,8 +36,6 @@ class Rendering:
 
     cards: dict[str, list[AnkiCard]]
     anki_version: str
-
-
 
 
 PAGE_CSS = """\
@@ -145,8 +143,10 @@ def _note_type_styles(plan: Plan, rendering: Rendering) -> list[str]:
             by_type[note.notetype] = found[0].css
     if len(set(by_type.values())) <= 1:
         return [f'<style class="dgp-anki-css">\n{css}</style>' for css in dict.fromkeys(by_type.values())]
-    return [f'<style class="dgp-anki-css">\n@scope (article[data-note-type="{key}"]) {{\n{css}\n}}</style>'
-            for key, css in by_type.items()]
+    return [
+        f'<style class="dgp-anki-css">\n@scope (article[data-note-type="{key}"]) {{\n{css}\n}}</style>'
+        for key, css in by_type.items()
+    ]
 
 
 def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
@@ -156,7 +156,8 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
     card_total = sum(len(rendering.cards.get(note.guid, ())) for note in plan.notes)
     topics = [topic for topic in deck.topics if any(card.id in tags for card in topic.cards)]
     toc = "".join(
-        f'<li><a href="#topic-{_e(t.slug)}">{_e(t.title)} · {sum(1 for c in t.cards if c.id in tags)}</a></li>' for t in topics
+        f'<li><a href="#topic-{_e(t.slug)}">{_e(t.title)} · {sum(1 for c in t.cards if c.id in tags)}</a></li>'
+        for t in topics
     )
     body = []
     for topic in topics:
@@ -166,9 +167,7 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
             if card.id in tags:
                 body.append(_note_html(plan, rendering, cards_dir, topic, card, tags[card.id]))
         body.append("</section>")
-    stats = (
-        f"{len(plan.notes)} notes · {card_total} cards · {len(topics)} topics · rendered by Anki {rendering.anki_version}"
-    )
+    stats = f"{len(plan.notes)} notes · {card_total} cards · {len(topics)} topics · rendered by Anki {rendering.anki_version}"
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -196,9 +195,17 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
             *body,
             '<p class="dgp-foot">Each card is shown as Anki renders it: front on the left, back on the right.</p>',
             "</main>",
-            print_section([PrintCard(note.notetype, page_side(card.front, card.question_files, card.answer_files),
-                                     page_side(card.back, card.question_files, card.answer_files))
-                           for note in plan.notes for card in rendering.cards.get(note.guid, ())]),
+            print_section(
+                [
+                    PrintCard(
+                        note.notetype,
+                        page_side(card.front, card.question_files, card.answer_files),
+                        page_side(card.back, card.question_files, card.answer_files),
+                    )
+                    for note in plan.notes
+                    for card in rendering.cards.get(note.guid, ())
+                ]
+            ),
             "</body>",
             "</html>",
             "",

@@ -42,15 +42,17 @@ def answer_part(back: str) -> str:
     """The back of a printed card shows the answer only: what Anki's back shows after ``<hr id=answer>`` (the
     front is on the other side of the paper)."""
     match = _ANSWER.search(back)
-    return back[match.end():] if match else back
+    return back[match.end() :] if match else back
 
 
 def _cell(card: PrintCard | None, side: str) -> str:
     if card is None:
         return '<div class="dgp-cell dgp-blank"></div>'
     content = card.front if side == "front" else answer_part(card.back)
-    return (f'<article class="dgp-cell dgp-print-{side}" data-note-type="{html.escape(card.notetype, quote=True)}">'
-            f'<div class="card">{content}</div></article>')
+    return (
+        f'<article class="dgp-cell dgp-print-{side}" data-note-type="{html.escape(card.notetype, quote=True)}">'
+        f'<div class="card">{content}</div></article>'
+    )
 
 
 def print_section(cards: Sequence[PrintCard]) -> str:
@@ -58,9 +60,9 @@ def print_section(cards: Sequence[PrintCard]) -> str:
     per_sheet = COLUMNS * ROWS
     sheets: list[str] = []
     for start in range(0, len(cards), per_sheet):
-        chunk: list[PrintCard | None] = list(cards[start:start + per_sheet])
+        chunk: list[PrintCard | None] = list(cards[start : start + per_sheet])
         chunk += [None] * (per_sheet - len(chunk))
-        rows = [chunk[r * COLUMNS:(r + 1) * COLUMNS] for r in range(ROWS)]
+        rows = [chunk[r * COLUMNS : (r + 1) * COLUMNS] for r in range(ROWS)]
         fronts = "".join(_cell(card, "front") for row in rows for card in row)
         backs = "".join(_cell(card, "back") for row in rows for card in reversed(row))
         sheets.append(f'<div class="dgp-sheet dgp-fronts">{fronts}</div>')

@@ -34,7 +34,9 @@ def page_side(side_html: str, question_files: Sequence[str], answer_files: Seque
     """``side_html``: Anki's rendering of one side; ``question_files``/``answer_files``: the file names of its
     play tags (``card.question_av_tags()`` / ``card.answer_av_tags()``)."""
     if "[anki:play:" in side_html:
-        side_html = _PLAY.sub(lambda m: _player(question_files if m.group(1) == "q" else answer_files, int(m.group(2))), side_html)
+        side_html = _PLAY.sub(
+            lambda m: _player(question_files if m.group(1) == "q" else answer_files, int(m.group(2))), side_html
+        )
     if "\\(" in side_html or "\\[" in side_html:
         side_html = _typeset(side_html)
     return side_html
@@ -57,7 +59,7 @@ def _typeset(side_html: str) -> str:
     pos = 0
     skipping = 0
     for tag in _TAG.finditer(side_html):
-        text = side_html[pos:tag.start()]
+        text = side_html[pos : tag.start()]
         out.append(text if skipping else _typeset_text(text))
         raw = tag.group(0)
         name = raw[1:].lstrip("/").split(None, 1)[0].rstrip(">/").lower() if len(raw) > 2 else ""

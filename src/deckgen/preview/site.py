@@ -21,9 +21,9 @@ from deckgen.build import Plan, plan_build, write_package
 from deckgen.distribution import pip_requirement
 from deckgen.errors import MissingDependency, UsageError
 from deckgen.fsutil import atomic_dir, refuse_linked_output
-from deckgen.source.media import copy_folder
 from deckgen.preview.page import GENERATOR, AnkiCard, Rendering, render_page
 from deckgen.preview.side import MISSING_LATEX2MATHML
+from deckgen.source.media import copy_folder
 from deckgen.source.yamlfile import file_display
 
 INDEX = "index.html"
@@ -67,7 +67,7 @@ def split_style(rendered: str) -> tuple[str, str]:
     match = _STYLE.match(rendered)
     if not match:
         return "", rendered
-    return match.group(1), rendered[match.end():]
+    return match.group(1), rendered[match.end() :]
 
 
 def render_with_anki(apkg: Path, media_out: Path) -> Rendering:
@@ -87,9 +87,15 @@ def render_with_anki(apkg: Path, media_out: Path) -> Rendering:
                 css, front = split_style(card.question())
                 back_css, back = split_style(card.answer())
                 cards.setdefault(note.guid, []).append(
-                    AnkiCard(ord=card.ord, template=str(card.template()["name"]), front=front, back=back, css=css or back_css,
-                             question_files=tuple(str(getattr(t, "filename", "")) for t in card.question_av_tags()),
-                             answer_files=tuple(str(getattr(t, "filename", "")) for t in card.answer_av_tags()))
+                    AnkiCard(
+                        ord=card.ord,
+                        template=str(card.template()["name"]),
+                        front=front,
+                        back=back,
+                        css=css or back_css,
+                        question_files=tuple(str(getattr(t, "filename", "")) for t in card.question_av_tags()),
+                        answer_files=tuple(str(getattr(t, "filename", "")) for t in card.answer_av_tags()),
+                    )
                 )
             copy_folder(Path(col.media.dir()), media_out)
         finally:
@@ -118,13 +124,17 @@ def check_output(cards_dir: Path, output: Path) -> None:
         raise UsageError(f"output '{shown}' is a file; give a folder for the preview site (default: preview/)")
     real_out, real_cards = output.resolve(), cards_dir.resolve()
     if real_out == real_cards or real_out in real_cards.parents:
-        raise UsageError(f"output '{shown}' holds the cards folder; the preview replaces its folder as a whole, "
-                         "choose another folder with -o")
+        raise UsageError(
+            f"output '{shown}' holds the cards folder; the preview replaces its folder as a whole, "
+            "choose another folder with -o"
+        )
     if real_cards in real_out.parents:
         raise UsageError("the preview must not be written into the cards folder; choose another folder with -o")
     if output.is_dir() and not _is_preview_dir(output):
-        raise UsageError(f"output '{shown}' is a folder that deckgen preview did not write (it would be replaced as a "
-                         "whole); choose another folder with -o, or empty it first")
+        raise UsageError(
+            f"output '{shown}' is a folder that deckgen preview did not write (it would be replaced as a "
+            "whole); choose another folder with -o, or empty it first"
+        )
 
 
 def preview(cards_dir: Path, output: Path | None = None) -> PreviewResult:

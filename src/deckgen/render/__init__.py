@@ -44,4 +44,6 @@ def render_plain(text: str) -> str:
     """A verbatim quotation (the ``source`` excerpt, a citation, a reference): escaped, never interpreted; it reads
     exactly as written, and math delimiters or Anki tags in it stay text (see ``_ACTIVE``)."""
     escaped = _html.escape(" ".join(text.split()), quote=False)
-    return _ACTIVE.sub(lambda m: m.group(0) + "<span></span>", escaped) if ("\\" in escaped or "[" in escaped) else escaped
+    return (
+        _ACTIVE.sub(lambda m: m.group(0) + "<span></span>", escaped) if ("\\" in escaped or "[" in escaped) else escaped
+    )

@@ -58,14 +58,16 @@ def parse(text: str) -> list[str | _Cloze]:
     pos = 0
     for token in _TOKEN.finditer(text):
         if token.group(1) is not None:
-            ordinals = frozenset(int(n) for n in token.group(1).split(",") if n and len(n) <= 5 and int(n) <= _ORDINAL_MAX)
+            ordinals = frozenset(
+                int(n) for n in token.group(1).split(",") if n and len(n) <= 5 and int(n) <= _ORDINAL_MAX
+            )
             if not ordinals:
                 continue  # not an opening: stays in the text
-            add_text(text[pos:token.start()])
+            add_text(text[pos : token.start()])
             if len(open_clozes) < MAX_OPEN:
                 open_clozes.append(_Cloze(ordinals))
         else:
-            add_text(text[pos:token.start()])
+            add_text(text[pos : token.start()])
             if open_clozes:
                 cloze = open_clozes.pop()
                 (open_clozes[-1].nodes if open_clozes else output).append(cloze)
@@ -132,9 +134,13 @@ def problems(field_html: str, clean: Callable[[str], str]) -> list[FieldProblem]
             new = next((tag for tag in START_TAG.findall(clean(view)) if tag not in known), None)
             if new is not None:
                 side = "question" if question else "answer"
-                return [FieldProblem(
-                    f"Anki's cloze rendering of card c{ordinal} ({side} side) cuts this field's HTML where the "
-                    f"sanitizer did not, and the page would hold an element the field does not have ({new[:80]}): "
-                    "keep '::', '{{c', '}}' and math delimiters out of HTML attributes, and write deletions "
-                    "around whole elements", rule="cloze")]
+                return [
+                    FieldProblem(
+                        f"Anki's cloze rendering of card c{ordinal} ({side} side) cuts this field's HTML where the "
+                        f"sanitizer did not, and the page would hold an element the field does not have ({new[:80]}): "
+                        "keep '::', '{{c', '}}' and math delimiters out of HTML attributes, and write deletions "
+                        "around whole elements",
+                        rule="cloze",
+                    )
+                ]
     return []

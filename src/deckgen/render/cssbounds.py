@@ -16,15 +16,35 @@ import re
 from deckgen.render.tex import MAX_SHIFT_EM, MAX_SIZE_EM
 
 # CSS units in em (16px an em; viewport units as on a wide screen). A percentage: see _percent.
-_EM_PER_UNIT = {"em": 1.0, "rem": 1.0, "ex": 0.5, "ch": 0.5, "cap": 0.7, "ic": 1.0, "lh": 1.2, "rlh": 1.2,
-                "px": 1 / 16, "pt": 1 / 12, "pc": 1.0, "in": 6.0, "cm": 6 / 2.54, "mm": 0.6 / 2.54, "q": 0.15 / 2.54,
-                "%": 0.0}  # (a percentage: _percent)
+_EM_PER_UNIT = {
+    "em": 1.0,
+    "rem": 1.0,
+    "ex": 0.5,
+    "ch": 0.5,
+    "cap": 0.7,
+    "ic": 1.0,
+    "lh": 1.2,
+    "rlh": 1.2,
+    "px": 1 / 16,
+    "pt": 1 / 12,
+    "pc": 1.0,
+    "in": 6.0,
+    "cm": 6 / 2.54,
+    "mm": 0.6 / 2.54,
+    "q": 0.15 / 2.54,
+    "%": 0.0,
+}  # (a percentage: _percent)
 # viewport and container units, in every variant (dynamic, small, large): 1 unit = 1% of a wide screen or card
 _EM_PER_UNIT.update({f"{p}{a}": 1.2 for p in ("v", "dv", "sv", "lv", "cq") for a in ("w", "h", "i", "b", "min", "max")})
-_LENGTH = re.compile(r"(?<![\w.#-])([-+]?)(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})(e[-+]?\d+)?(" +
-                     "|".join(sorted(map(re.escape, _EM_PER_UNIT), key=len, reverse=True)) + r")(?![\w%])", re.I)
-_FUNCTION = re.compile(r"\b(calc|min|max|clamp|env|attr|round|mod|rem|sin|cos|tan|pow|sqrt|hypot|exp|abs|sign)\s*\(",
-                       re.I)
+_LENGTH = re.compile(
+    r"(?<![\w.#-])([-+]?)(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})(e[-+]?\d+)?("
+    + "|".join(sorted(map(re.escape, _EM_PER_UNIT), key=len, reverse=True))
+    + r")(?![\w%])",
+    re.I,
+)
+_FUNCTION = re.compile(
+    r"\b(calc|min|max|clamp|env|attr|round|mod|rem|sin|cos|tan|pow|sqrt|hypot|exp|abs|sign)\s*\(", re.I
+)
 
 
 def _percent(prop: str) -> float:
@@ -47,6 +67,8 @@ def length_problem(prop: str, value: str) -> str | None:
         limit = MAX_SHIFT_EM if m.group(1) == "-" else MAX_SIZE_EM
         if size > limit:
             what = "a negative length" if limit == MAX_SHIFT_EM else "a length"
-            return (f"'{m.group(0)}' is too large: {what} in a style is limited to {limit}em (about {limit * 16}px), so "
-                    "that it cannot cover the rest of the card; use a smaller value")
+            return (
+                f"'{m.group(0)}' is too large: {what} in a style is limited to {limit}em (about {limit * 16}px), so "
+                "that it cannot cover the rest of the card; use a smaller value"
+            )
     return None

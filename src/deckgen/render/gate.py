@@ -49,10 +49,13 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
     if "[" in field_html:
         latex = _anki_latex(field_html)
         if latex:
-            problems.append(FieldProblem(
-                f"Anki's LaTeX tags ({latex[:12]}...) are not supported: Anki runs LaTeX on each learner's "
-                "computer to draw them (and shows nothing where it is not installed); write math as \\(...\\) or \\[...\\]",
-                rule="math"))
+            problems.append(
+                FieldProblem(
+                    f"Anki's LaTeX tags ({latex[:12]}...) are not supported: Anki runs LaTeX on each learner's "
+                    "computer to draw them (and shows nothing where it is not installed); write math as \\(...\\) or \\[...\\]",
+                    rule="math",
+                )
+            )
     if "{{c" in field_html:
         problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
@@ -69,7 +72,7 @@ def _anki_latex(field_html: str) -> str | None:
         if start != -1:
             end = lowered.find(closing, start + len(opening) + 1)
             if end != -1:
-                return field_html[start:end + len(closing)]
+                return field_html[start : end + len(closing)]
     return None
 
 
@@ -96,33 +99,51 @@ def cloze_problems(field_html: str, cloze: bool) -> list[FieldProblem]:
     if opener is None:
         return []
     if not cloze:
-        return [FieldProblem(f"cloze syntax '{opener.group(0)}' in a field that is not cloze text: Anki shows it as "
-                             "typed; make it a cloze card ('cloze:') to hide the answer", severity=WARNING, rule="cloze")]
+        return [
+            FieldProblem(
+                f"cloze syntax '{opener.group(0)}' in a field that is not cloze text: Anki shows it as "
+                "typed; make it a cloze card ('cloze:') to hide the answer",
+                severity=WARNING,
+                rule="cloze",
+            )
+        ]
     problems = []
     for tag in _TAG.finditer(field_html) if "<" in field_html else ():
         for attribute in _ATTRIBUTE.finditer(tag.group(2)):
             value = attribute.group(2)
             if CLOZE_OPEN.search(value) or "}}" in value:
-                problems.append(FieldProblem(
-                    f"cloze deletion inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> "
-                    f"({html.unescape(value)!r}): Anki would write its cloze HTML into the attribute; "
-                    "keep the deletion out of HTML attributes (and image descriptions)", rule="cloze"))
+                problems.append(
+                    FieldProblem(
+                        f"cloze deletion inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> "
+                        f"({html.unescape(value)!r}): Anki would write its cloze HTML into the attribute; "
+                        "keep the deletion out of HTML attributes (and image descriptions)",
+                        rule="cloze",
+                    )
+                )
             elif "::" in value:
-                problems.append(FieldProblem(
-                    f"'::' inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> ({html.unescape(value)!r}): "
-                    "in cloze text Anki splits a deletion's answer from its hint at the first '::', even inside an "
-                    "HTML attribute, which would cut the element open (and '\\:\\:' is a plain '::' there); remove the "
-                    "'::' from the attribute (image descriptions, link titles and addresses)", rule="cloze"))
+                problems.append(
+                    FieldProblem(
+                        f"'::' inside the '{attribute.group(1)}' attribute of <{tag.group(1)}> ({html.unescape(value)!r}): "
+                        "in cloze text Anki splits a deletion's answer from its hint at the first '::', even inside an "
+                        "HTML attribute, which would cut the element open (and '\\:\\:' is a plain '::' there); remove the "
+                        "'::' from the attribute (image descriptions, link titles and addresses)",
+                        rule="cloze",
+                    )
+                )
     if "<" in field_html and not problems:
         problems += clozeview.problems(field_html, sanitize.clean)
     for occlusion in _IMAGE_OCCLUSION.finditer(field_html) if "image-occlusion:" in field_html else ():
         end = field_html.find("}}", occlusion.end())
-        body = field_html[occlusion.end():end if end != -1 else len(field_html)]
+        body = field_html[occlusion.end() : end if end != -1 else len(field_html)]
         if not _OCCLUSION_SAFE.fullmatch(body):
-            problems.append(FieldProblem(
-                f"'{occlusion.group(0)}' (Anki's image occlusion) may hold only shapes and numbers "
-                "(e.g. 'rect:left=.1:top=.2:width=.3:height=.1:oi=1'): Anki copies these values into HTML attributes "
-                "without escaping them", rule="cloze"))
+            problems.append(
+                FieldProblem(
+                    f"'{occlusion.group(0)}' (Anki's image occlusion) may hold only shapes and numbers "
+                    "(e.g. 'rect:left=.1:top=.2:width=.3:height=.1:oi=1'): Anki copies these values into HTML attributes "
+                    "without escaping them",
+                    rule="cloze",
+                )
+            )
             break
     return problems
 
@@ -135,7 +156,9 @@ class _MathJaxStrings(HTMLParser):
     <br> (a newline) and <wbr>; nothing inside skipped elements unless their class asks MathJax to process it."""
 
     SKIP = frozenset({"script", "noscript", "style", "textarea", "pre", "code", "annotation", "annotation-xml"})
-    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -158,7 +181,9 @@ class _MathJaxStrings(HTMLParser):
         if tag in self.VOID:
             return
         classes = " ".join(v or "" for k, v in attrs if k == "class")
-        if self._skipping or (tag in self.SKIP and "mathjax_process" not in classes and "tex2jax_process" not in classes):
+        if self._skipping or (
+            tag in self.SKIP and "mathjax_process" not in classes and "tex2jax_process" not in classes
+        ):
             self._skipping.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -192,7 +217,7 @@ def cloze_views(text: str) -> tuple[str, str]:
     stack: list[list[str]] = []  # per open deletion: [where we are: 'answer' or 'hint', hint text]
     pos = 0
     for token in re.finditer(r"\{\{c[\d,]*\d[\d,]*::|\}\}", text):
-        _add_text(text[pos:token.start()], stack, answers, hints)
+        _add_text(text[pos : token.start()], stack, answers, hints)
         if token.group(0) == "}}":
             if stack:
                 _, hint = stack.pop()

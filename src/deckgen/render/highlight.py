@@ -42,7 +42,7 @@ def _stylesheet() -> str:
     lines = [
         ".dg-code { background-color: #f6f8fa; color: #1f2328; padding: 0.6em 0.8em; border-radius: 6px;",
         "  overflow-x: auto; font-size: 0.85em; line-height: 1.4; text-align: left; }",
-        ".dg-code code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, \"Liberation Mono\", monospace; }",
+        '.dg-code code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }',
         ".nightMode .dg-code { background-color: #161b22; color: #e6edf3; }",
         ".dg-code .ge { font-style: italic; } .dg-code .gs { font-weight: bold; }",
         ".dg-code .ges { font-style: italic; font-weight: bold; }",
@@ -82,12 +82,22 @@ def _highlight(language: str, code: str, problems: list[FieldProblem]) -> str | 
     try:
         lexer = get_lexer_by_name(language)
     except ClassNotFound:
-        problems.append(FieldProblem(f"code language '{language}' is not known to Pygments, so the code block is shown "
-                                     "without colours; see https://pygments.org/languages/ for the names",
-                                     severity=WARNING, rule="code"))
+        problems.append(
+            FieldProblem(
+                f"code language '{language}' is not known to Pygments, so the code block is shown "
+                "without colours; see https://pygments.org/languages/ for the names",
+                severity=WARNING,
+                rule="code",
+            )
+        )
         return None
     if len(code) > MAX_HIGHLIGHTED:
-        problems.append(FieldProblem(f"code block longer than {MAX_HIGHLIGHTED:,} characters is shown without colours",
-                                     severity=WARNING, rule="code"))
+        problems.append(
+            FieldProblem(
+                f"code block longer than {MAX_HIGHLIGHTED:,} characters is shown without colours",
+                severity=WARNING,
+                rule="code",
+            )
+        )
         return None
     return str(highlight(code, lexer, HtmlFormatter(nowrap=True)))

@@ -25,7 +25,9 @@ from deckgen.render.result import MAX_FIELD_CHARS, WARNING, FieldProblem, Render
 
 # Text with none of these renders to itself as one paragraph, and nh3 leaves it as it is (a property test holds
 # both): no Markdown, no sanitizer needed. '{' is not here: cloze text takes the fast path; gate.py checks it.
-MARKDOWN_CHARS = re.compile(r"[\\`*_\[\]<>&$~\x00-\x1f\x7f\u00a0\u2028\u2029\ufeff\ud800-\udfff]|^[-+=#>\s]|\s$|^\d+[.)]")
+MARKDOWN_CHARS = re.compile(
+    r"[\\`*_\[\]<>&$~\x00-\x1f\x7f\u00a0\u2028\u2029\ufeff\ud800-\udfff]|^[-+=#>\s]|\s$|^\d+[.)]"
+)
 
 _INTERESTING = re.compile(r"[\\`$]|\[sound:|\[(?:\$\$?|latex)\]", re.I)
 _ANKI_LATEX_END = {"[$]": "[/$]", "[$$]": "[/$$]", "[latex]": "[/latex]"}
@@ -195,16 +197,16 @@ def spaced_dollars(text: str, i: int) -> str | None:
         end = _DOLLAR_OR_NEWLINE.search(text, k + 1)
         j = end.start() if end else n
         if closes(j) and _MATH_LOOKING.search(text, k + 1, j):
-            return text[i:j + 1]
+            return text[i : j + 1]
     end = _DOLLAR_OR_NEWLINE.search(text, k)
     if end is None:
         return None
     j = end.start()
     if text[j] == "\n":  # the space before the closing '$' is this newline
         if closes(j + 1) and _MATH_LOOKING.search(text, k, j):
-            return text[i:j + 2]
+            return text[i : j + 2]
     elif j - 1 > k and _SPACE.match(text, j - 1) and closes(j) and _MATH_LOOKING.search(text, k, j - 1):
-        return text[i:j + 1]
+        return text[i : j + 1]
     return None
 
 
@@ -244,7 +246,7 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
         if code_end != -1:
             i = code_end
             continue
-        two = text[i:i + 2]
+        two = text[i : i + 2]
         latex = m.group(0).lower()
         if latex in _ANKI_LATEX_END:  # Anki's own LaTeX tags: left as written, for gate.py to refuse
             end = t.lowered.find(_ANKI_LATEX_END[latex], i)
@@ -255,12 +257,15 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
             if end == -1:
                 unclosed = FieldProblem(
                     f"'{two}' starts math but has no matching '{close}', so Markdown shows '{two[1]}'; close the math, "
-                    f"or write '{two[1]}' without the backslash", severity=WARNING, rule="math")
+                    f"or write '{two[1]}' without the backslash",
+                    severity=WARNING,
+                    rule="math",
+                )
                 if unclosed not in problems:
                     problems.append(unclosed)
                 i += 2
                 continue
-            tex = text[i + 2:end]
+            tex = text[i + 2 : end]
             cut(i, end + 2, f"{two}{html.escape(tex, quote=False)}{close}")
             i = pos
         elif two == "\\:":
@@ -273,16 +278,16 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
             if end == -1:
                 i = len(text)
                 continue
-            cut(i, end + 1, f"[sound:{html.escape(text[i + 7:end], quote=False)}]")
+            cut(i, end + 1, f"[sound:{html.escape(text[i + 7 : end], quote=False)}]")
             i = pos
         elif text.startswith("$$", i):
             end = text.find("$$", i + 2) if t.budget > 0 else -1
             if end != -1:
                 t.budget -= end - i
-            if end == -1 or not text[i + 2:end].strip():
+            if end == -1 or not text[i + 2 : end].strip():
                 i += 2
                 continue
-            cut(i, end + 2, f"\\[{html.escape(text[i + 2:end], quote=False)}\\]")
+            cut(i, end + 2, f"\\[{html.escape(text[i + 2 : end], quote=False)}\\]")
             i = pos
         elif text[i] == "$":
             end = t.dollar_end(i + 1) if t.budget > 0 else -1
@@ -290,13 +295,17 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
                 spaced = spaced_dollars(text, i)
                 if spaced:  # '$ x_1 $': not math by the rule, but it looks like it, and Markdown would eat the '_'
                     inner = spaced[1:-1].strip()
-                    problems.append(FieldProblem(
-                        f"'{spaced}' is not turned into math: a '$' followed or preceded by a space is a dollar "
-                        f"sign; write ${inner}$ or \\({inner}\\) for math, or \\$ for a dollar sign", severity=WARNING,
-                        rule="math"))
+                    problems.append(
+                        FieldProblem(
+                            f"'{spaced}' is not turned into math: a '$' followed or preceded by a space is a dollar "
+                            f"sign; write ${inner}$ or \\({inner}\\) for math, or \\$ for a dollar sign",
+                            severity=WARNING,
+                            rule="math",
+                        )
+                    )
                 i += 1
                 continue
-            cut(i, end + 1, f"\\({html.escape(text[i + 1:end], quote=False)}\\)")
+            cut(i, end + 1, f"\\({html.escape(text[i + 1 : end], quote=False)}\\)")
             i = pos
         else:  # a backtick outside any code span: literal
             i += 1
@@ -319,7 +328,7 @@ def _restore(fragment: str, slots: list[_Slot], prefix: str) -> str:
         return token.sub(lambda t: slots[int(t.group(1))].html, part)
 
     for tag in _TAG.finditer(fragment):
-        out.append(text_part(fragment[pos:tag.start()]))
+        out.append(text_part(fragment[pos : tag.start()]))
         raw = tag.group(0)
         out.append(token.sub(lambda t: slots[int(t.group(1))].attribute, raw))
         name = raw[1:].lstrip("/").split(None, 1)[0].rstrip(">").lower() if len(raw) > 2 else ""

@@ -55,6 +55,6 @@ def references(field_html: str) -> list[tuple[str, str]]:
         end = field_html.find("]", start + 8)  # Anki's '.+?': the name has at least one character
         if end == -1:
             break
-        found.append((start, "sound", html.unescape(field_html[start + 7:end])))
+        found.append((start, "sound", html.unescape(field_html[start + 7 : end])))
         start = field_html.find("[sound:", end + 1)
     return [(kind, name) for _, kind, name in sorted(found)]

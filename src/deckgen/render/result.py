@@ -47,8 +47,10 @@ def unusable(text: str) -> Rendered | None:
     """A field that is refused before any work: longer than MAX_FIELD_CHARS (bounded time on any input), or
     with a lone UTF-16 surrogate (JSON can carry one; it is no character and cannot be stored)."""
     if len(text) > MAX_FIELD_CHARS:
-        message = (f"field is {len(text):,} characters long; deckgen renders fields of up to {MAX_FIELD_CHARS:,} characters "
-                   "(a card shows one screen of text); split it into several cards")
+        message = (
+            f"field is {len(text):,} characters long; deckgen renders fields of up to {MAX_FIELD_CHARS:,} characters "
+            "(a card shows one screen of text); split it into several cards"
+        )
     elif (bad := _SURROGATE.search(text)) is not None:
         message = f"field has a lone surrogate (U+{ord(bad.group(0)):04X}), which is not a character; remove it"
     else:

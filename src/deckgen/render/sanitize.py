@@ -21,7 +21,15 @@ from urllib.parse import unquote
 
 import nh3
 
-from deckgen.render.allowlist import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, COVERING_PROPERTIES, STYLE_PROPERTIES, UNSAFE_SCHEMES, UNSAFE_TAGS, URL_SCHEMES
+from deckgen.render.allowlist import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    COVERING_PROPERTIES,
+    STYLE_PROPERTIES,
+    UNSAFE_SCHEMES,
+    UNSAFE_TAGS,
+    URL_SCHEMES,
+)
 from deckgen.render.cssbounds import length_problem
 from deckgen.render.media import name_problem
 from deckgen.render.result import WARNING, FieldProblem
@@ -57,7 +65,8 @@ _START_OR_END = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 # <li> or <p> for depth)
 _NOT_NESTING = frozenset(
     "area base br col embed hr img input link meta source track wbr p li dt dd tr td th thead tbody tfoot rp rt "
-    "option optgroup colgroup caption".split())
+    "option optgroup colgroup caption".split()
+)
 
 
 def clean(fragment: str) -> str:
@@ -77,8 +86,17 @@ def _exposed(fragment: str) -> str:
     """The fragment as nh3 parses it, with every attribute and URL of the allowed tags kept (other tags
     dropped, their text kept; the contents of raw-text elements such as <script> dropped)."""
     schemes = {m.group(1).lower() for m in _SCHEME_CANDIDATE.finditer(_TAB_NEWLINE.sub("", html.unescape(fragment)))}
-    return str(nh3.clean(fragment, tags=set(ALLOWED_TAGS), clean_content_tags=_RAW_TEXT, generic_attribute_prefixes={""},
-                         url_schemes=schemes | URL_SCHEMES, link_rel=None, strip_comments=True))
+    return str(
+        nh3.clean(
+            fragment,
+            tags=set(ALLOWED_TAGS),
+            clean_content_tags=_RAW_TEXT,
+            generic_attribute_prefixes={""},
+            url_schemes=schemes | URL_SCHEMES,
+            link_rel=None,
+            strip_comments=True,
+        )
+    )
 
 
 class Scanner(HTMLParser):
@@ -98,15 +116,19 @@ class Scanner(HTMLParser):
         if tag in UNSAFE_TAGS:
             self.error(f"unsafe HTML: <{tag}> is not allowed (Anki would run or load it); remove it")
         elif tag not in ALLOWED_TAGS:
-            self.error(f"HTML tag <{tag}> is not supported; use Markdown, or a tag from the README's list (such as <span>, "
-                       "<div>, <sub>, <sup>, <ruby>, <table>)")
+            self.error(
+                f"HTML tag <{tag}> is not supported; use Markdown, or a tag from the README's list (such as <span>, "
+                "<div>, <sub>, <sup>, <ruby>, <table>)"
+            )
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         allowed = ALLOWED_ATTRIBUTES.get(tag, frozenset())
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
-                self.error(f"unsafe HTML: event handler attribute '{name}' on <{tag}> would run script in Anki; remove it")
+                self.error(
+                    f"unsafe HTML: event handler attribute '{name}' on <{tag}> would run script in Anki; remove it"
+                )
             elif name not in allowed:
                 self.error(f"HTML attribute '{name}' on <{tag}> is not supported; remove it")
             elif name == "href":
@@ -136,19 +158,29 @@ class Scanner(HTMLParser):
         if self._unsafe_url("img", "src", value):
             return
         if url_scheme(value) or value.startswith("//"):
-            where = "put the image in the media/ folder and write ![...](media/NAME)" if self.markdown \
-                else "put the image in cards/media/ and write <img src=\"NAME\">"
+            where = (
+                "put the image in the media/ folder and write ![...](media/NAME)"
+                if self.markdown
+                else 'put the image in cards/media/ and write <img src="NAME">'
+            )
             self.error(f"image '{value}' is not a local file; {where}", rule="media")
         elif self.markdown:
-            name = value[len(MEDIA_PREFIX):]
+            name = value[len(MEDIA_PREFIX) :]
             if not value.startswith(MEDIA_PREFIX) or not name or "/" in name or "\\" in name:
-                self.error(f"image path '{value}' must name a file directly in the cards folder's media/ (e.g. media/figure.png)",
-                           rule="media")
+                self.error(
+                    f"image path '{value}' must name a file directly in the cards folder's media/ (e.g. media/figure.png)",
+                    rule="media",
+                )
             elif (reason := name_problem(unquote(name))) is not None:  # found here: a ':' would make nh3 drop the src
-                self.error(f"media file name '{unquote(name)}' {reason}; rename the file and its reference", rule="media")
+                self.error(
+                    f"media file name '{unquote(name)}' {reason}; rename the file and its reference", rule="media"
+                )
         elif "/" in value or "\\" in value:
-            self.error(f"image '{value}' must be a file name in cards/media/ (Anki's media folder has no subfolders), "
-                       "e.g. <img src=\"figure.png\">", rule="media")
+            self.error(
+                f"image '{value}' must be a file name in cards/media/ (Anki's media folder has no subfolders), "
+                'e.g. <img src="figure.png">',
+                rule="media",
+            )
 
     def _style(self, tag: str, value: str) -> None:
         for declaration in value.split(";"):
@@ -160,13 +192,19 @@ class Scanner(HTMLParser):
             if "\\" in css or any(f in squashed for f in _LOADING_CSS):
                 self.error(f"unsafe HTML: the style '{declaration.strip()}' on <{tag}> could load a file; remove it")
             elif prop in COVERING_PROPERTIES:
-                self.error(f"unsafe HTML: the CSS property '{prop}' on <{tag}> could move it over the card or hide it; remove it")
+                self.error(
+                    f"unsafe HTML: the CSS property '{prop}' on <{tag}> could move it over the card or hide it; remove it"
+                )
             elif prop in STYLE_PROPERTIES and (too_large := length_problem(prop, css)):
                 self.error(f"unsafe HTML: the style '{declaration.strip()}' on <{tag}>: {too_large}")
             elif prop not in STYLE_PROPERTIES:
-                self.problems.append(FieldProblem(
-                    f"CSS property '{prop}' in a style attribute on <{tag}> is not allowed and is removed "
-                    "(allowed: colours, fonts, text alignment, borders, padding)", severity=WARNING))
+                self.problems.append(
+                    FieldProblem(
+                        f"CSS property '{prop}' in a style attribute on <{tag}> is not allowed and is removed "
+                        "(allowed: colours, fonts, text alignment, borders, padding)",
+                        severity=WARNING,
+                    )
+                )
 
 
 def scan(fragment: str, *, markdown: bool) -> Scanner:
@@ -189,8 +227,8 @@ def _bare_name(match: re.Match[str]) -> str:
     value = html.unescape(src.group(2))
     if not value.startswith(MEDIA_PREFIX):
         return tag
-    name = html.escape(unquote(value[len(MEDIA_PREFIX):]), quote=True)
-    return tag[:src.start(2)] + name + tag[src.end(2):]
+    name = html.escape(unquote(value[len(MEDIA_PREFIX) :]), quote=True)
+    return tag[: src.start(2)] + name + tag[src.end(2) :]
 
 
 def nesting_depth(fragment: str) -> int:
@@ -217,9 +255,13 @@ def approve(fragment: str, *, markdown: bool, scanned: bool = True) -> tuple[str
     nh3 reads it."""
     depth = nesting_depth(fragment)
     if depth > MAX_NESTING:
-        return "", [FieldProblem(
-            f"the field's HTML nests {depth:,} elements inside each other (e.g. '>' quotes inside quotes, lists inside "
-            f"lists); deckgen renders up to {MAX_NESTING} levels: flatten it", rule="size")]
+        return "", [
+            FieldProblem(
+                f"the field's HTML nests {depth:,} elements inside each other (e.g. '>' quotes inside quotes, lists inside "
+                f"lists); deckgen renders up to {MAX_NESTING} levels: flatten it",
+                rule="size",
+            )
+        ]
     problems = scan(fragment, markdown=markdown).problems if scanned else []
     cleaned = clean(fragment)
     if markdown and "<img" in cleaned:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from deckgen.render.highlight import CODE_CSS
 
-FIELD_CSS = CODE_CSS + """\
+FIELD_CSS = (
+    CODE_CSS
+    + """\
 .card table { border-collapse: collapse; margin: 0.4em 0; }
 .card th, .card td { border: 1px solid #c8c8cc; padding: 0.2em 0.6em; }
 .card th { background-color: #f2f2f5; }
@@ -16,3 +18,4 @@ kbd { border: 1px solid #b0b0b5; border-bottom-width: 2px; border-radius: 4px; p
 mark { background-color: #fff3a3; color: inherit; }
 .nightMode mark { background-color: #6b5a00; }
 """
+)

@@ -23,22 +23,47 @@ _DEFINES = "it defines a macro that would stay defined on the learner's other ca
 _SETTING = "it changes MathJax settings for the learner's other cards"
 
 UNSAFE: dict[str, str] = {
-    "href": _LINKS, "ref": _LINKS, "eqref": _LINKS,
-    "style": _STYLE, "class": _STYLE, "cssId": _STYLE, "data": _STYLE,
+    "href": _LINKS,
+    "ref": _LINKS,
+    "eqref": _LINKS,
+    "style": _STYLE,
+    "class": _STYLE,
+    "cssId": _STYLE,
+    "data": _STYLE,
     "mmlToken": "it can give MathML elements any attribute (href, style, class)",
     "unicode": "it can load a font and insert any character",
     "require": "it loads MathJax extensions",
-    "toggle": "it makes an interactive element", "mathtip": "it makes an interactive element",
+    "toggle": "it makes an interactive element",
+    "mathtip": "it makes an interactive element",
     "texttip": "it makes an interactive element",
-    "newcommand": _DEFINES, "renewcommand": _DEFINES, "newenvironment": _DEFINES, "renewenvironment": _DEFINES,
-    "def": _DEFINES, "let": _DEFINES, "DeclareMathOperator": _DEFINES, "Newextarrow": _DEFINES,
-    "definecolor": _DEFINES, "DeclarePairedDelimiter": _DEFINES, "DeclarePairedDelimiterX": _DEFINES,
-    "DeclarePairedDelimiterXPP": _DEFINES, "DeclarePairedDelimiters": _DEFINES, "DeclarePairedDelimitersX": _DEFINES,
-    "newtagform": _SETTING, "renewtagform": _SETTING, "usetagform": _SETTING, "mathtoolsset": _SETTING,
+    "newcommand": _DEFINES,
+    "renewcommand": _DEFINES,
+    "newenvironment": _DEFINES,
+    "renewenvironment": _DEFINES,
+    "def": _DEFINES,
+    "let": _DEFINES,
+    "DeclareMathOperator": _DEFINES,
+    "Newextarrow": _DEFINES,
+    "definecolor": _DEFINES,
+    "DeclarePairedDelimiter": _DEFINES,
+    "DeclarePairedDelimiterX": _DEFINES,
+    "DeclarePairedDelimiterXPP": _DEFINES,
+    "DeclarePairedDelimiters": _DEFINES,
+    "DeclarePairedDelimitersX": _DEFINES,
+    "newtagform": _SETTING,
+    "renewtagform": _SETTING,
+    "usetagform": _SETTING,
+    "mathtoolsset": _SETTING,
 }
 
 COLOUR_COMMANDS = {  # command -> how many colour arguments come first (after an optional [model])
-    "color": 1, "textcolor": 1, "colorbox": 1, "fcolorbox": 2, "cellcolor": 1, "rowcolor": 1, "columncolor": 1,
+    "color": 1,
+    "textcolor": 1,
+    "colorbox": 1,
+    "fcolorbox": 2,
+    "cellcolor": 1,
+    "rowcolor": 1,
+    "columncolor": 1,
 }
 
 ALLOWED = frozenset(set().union(*COMMANDS.values()) - set(UNSAFE))
@@ -81,13 +106,13 @@ class _Reader:
             elif c == "}":
                 if depth == 0 and close == "}":
                     self.pos += 1
-                    return tex[start:self.pos - 1]
+                    return tex[start : self.pos - 1]
                 depth -= 1
             elif c == close and depth == 0:
                 self.pos += 1
-                return tex[start:self.pos - 1]
+                return tex[start : self.pos - 1]
             self.pos += 1
-        return tex[start:self.pos]
+        return tex[start : self.pos]
 
     def optional(self) -> str | None:
         self._skip_spaces()
@@ -137,20 +162,26 @@ def _checked_arguments(name: str, reader: _Reader) -> str | None:
         options = reader.optional() or ""
         for part in (p.strip() for p in options.split(",")):
             if part and not (_BBOX_PADDING.match(part) or _BBOX_COLOUR.match(part) or _BBOX_BORDER.match(part)):
-                return (f"\\bbox[{options}]: '{part}' is not allowed; \\bbox takes a colour, a padding and a border "
-                        "(e.g. \\bbox[yellow,5px,border:1px solid red]{x}), not CSS styles")
+                return (
+                    f"\\bbox[{options}]: '{part}' is not allowed; \\bbox takes a colour, a padding and a border "
+                    "(e.g. \\bbox[yellow,5px,border:1px solid red]{x}), not CSS styles"
+                )
             large = _too_large(part) if part else None
             if large:
-                return (f"\\bbox[{options}]: '{large[0]}' is too large: a padding or border in math is limited to "
-                        f"{large[1]}em (about {large[1] * 16}px), so that it cannot cover the rest of the card; use a "
-                        "smaller value")
+                return (
+                    f"\\bbox[{options}]: '{large[0]}' is too large: a padding or border in math is limited to "
+                    f"{large[1]}em (about {large[1] * 16}px), so that it cannot cover the rest of the card; use a "
+                    "smaller value"
+                )
     elif name in DIMENSION_COMMANDS:
         return _dimension_problem(name, reader)
     elif name == "enclose":
         reader.argument()
         attributes = reader.optional()
         if attributes is not None and not _ENCLOSE_OPTIONS.match(attributes):
-            return f"\\enclose options '[{attributes}]' are not allowed; use plain key=value pairs such as mathcolor=red"
+            return (
+                f"\\enclose options '[{attributes}]' are not allowed; use plain key=value pairs such as mathcolor=red"
+            )
     return None
 
 
@@ -160,13 +191,42 @@ def _checked_arguments(name: str, reader: _Reader) -> str | None:
 # MAX_SHIFT_EM (MathJax's units converted to em).
 MAX_SIZE_EM = 20
 MAX_SHIFT_EM = 5
-_EM_PER_UNIT = {"em": 1.0, "ex": 0.43, "pt": 0.1, "pc": 1.2, "in": 7.2, "cm": 7.2 / 2.54, "mm": 0.72 / 2.54,
-                "mu": 1 / 18, "px": 1 / 16}
-_DIMENSION = re.compile(r"([-+\s]*)(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})\s*(?:true\s*)?(pt|em|ex|mu|px|mm|cm|in|pc)", re.I)
+_EM_PER_UNIT = {
+    "em": 1.0,
+    "ex": 0.43,
+    "pt": 0.1,
+    "pc": 1.2,
+    "in": 7.2,
+    "cm": 7.2 / 2.54,
+    "mm": 0.72 / 2.54,
+    "mu": 1 / 18,
+    "px": 1 / 16,
+}
+_DIMENSION = re.compile(
+    r"([-+\s]*)(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})\s*(?:true\s*)?(pt|em|ex|mu|px|mm|cm|in|pc)", re.I
+)
 # command -> how many dimension arguments follow (braced or not), after an optional '*' and '[...]'
-DIMENSION_COMMANDS = {"kern": 1, "mkern": 1, "hskip": 1, "mskip": 1, "hspace": 1, "mspace": 1, "raise": 1, "lower": 1,
-                      "moveleft": 1, "moveright": 1, "rule": 2, "Rule": 3, "Space": 3, "\\": 0, "mathmakebox": 0,
-                      "makebox": 0, "mathclap": 0, "mathllap": 0, "mathrlap": 0}
+DIMENSION_COMMANDS = {
+    "kern": 1,
+    "mkern": 1,
+    "hskip": 1,
+    "mskip": 1,
+    "hspace": 1,
+    "mspace": 1,
+    "raise": 1,
+    "lower": 1,
+    "moveleft": 1,
+    "moveright": 1,
+    "rule": 2,
+    "Rule": 3,
+    "Space": 3,
+    "\\": 0,
+    "mathmakebox": 0,
+    "makebox": 0,
+    "mathclap": 0,
+    "mathllap": 0,
+    "mathrlap": 0,
+}
 _SHIFTS = frozenset({"raise", "lower", "moveleft", "moveright"})
 
 
@@ -222,8 +282,10 @@ def _dimension_problem(name: str, reader: _Reader) -> str | None:
     if found is None:
         return None
     what = "a shift or a negative space" if found[1] == MAX_SHIFT_EM else "a size"
-    return (f"\\{name}: '{found[0]}' is too large: {what} in math is limited to {found[1]}em (about {found[1] * 16}px), "
-            "so that math cannot cover or push away the rest of the card; use a smaller value")
+    return (
+        f"\\{name}: '{found[0]}' is too large: {what} in math is limited to {found[1]}em (about {found[1] * 16}px), "
+        "so that math cannot cover or push away the rest of the card; use a smaller value"
+    )
 
 
 CHECKED = frozenset({*COLOUR_COMMANDS, "bbox", "enclose", *DIMENSION_COMMANDS})
@@ -248,18 +310,24 @@ def check_math(tex: str) -> list[str]:
     problems = unsafe_commands(tex)
     total = negative_total(tex)
     if total > MAX_SHIFT_EM and not any("is too large" in p for p in problems):
-        problems.append(f"unsafe math: negative spaces and shifts add up to {total:.4g}em in one formula; together they are "
-                        f"limited to {MAX_SHIFT_EM}em (about {MAX_SHIFT_EM * 16}px), so that math cannot cover the rest of "
-                        "the card; use fewer or smaller ones")
+        problems.append(
+            f"unsafe math: negative spaces and shifts add up to {total:.4g}em in one formula; together they are "
+            f"limited to {MAX_SHIFT_EM}em (about {MAX_SHIFT_EM * 16}px), so that math cannot cover the rest of "
+            "the card; use fewer or smaller ones"
+        )
     for m in _CS.finditer(tex):
         name = m.group(1)
         if name in ("begin", "end"):
             env = _Reader(tex, m.end()).argument().strip()
             if env not in ALLOWED_ENVIRONMENTS:
-                problems.append(f"math: environment '{env}' is not available in Anki's MathJax; see the README for what math supports")
+                problems.append(
+                    f"math: environment '{env}' is not available in Anki's MathJax; see the README for what math supports"
+                )
         elif name not in ALLOWED and name not in UNSAFE:
             shown = {"\n": "\\n", "\t": "\\t", " ": "\\ (backslash space)"}.get(name, name)
-            problems.append(f"math: \\{shown} is not a command of Anki's MathJax; check the spelling (see the README for what math supports)")
+            problems.append(
+                f"math: \\{shown} is not a command of Anki's MathJax; check the spelling (see the README for what math supports)"
+            )
     return problems
 
 
@@ -292,5 +360,5 @@ def find_math(text: str) -> list[tuple[int, int, str]]:
         if end_match is None:
             pos = start.end()
             continue
-        found.append((start.start(), end_match.end(), text[start.end():end_match.start()]))
+        found.append((start.start(), end_match.end(), text[start.end() : end_match.start()]))
         pos = end_match.end()

@@ -103,8 +103,10 @@ def existing_deck(target: Path) -> tuple[str, str] | None:
 
     manifest, _ = read_manifest(target / files.CARDS_DIR)
     if manifest is None:
-        raise UsageError(f"'{file_display(manifest_path)}' exists but has errors (see 'deckgen check'); fix it before "
-                         "deckgen init adds the repository files around it")
+        raise UsageError(
+            f"'{file_display(manifest_path)}' exists but has errors (see 'deckgen check'); fix it before "
+            "deckgen init adds the repository files around it"
+        )
     return manifest.key, manifest.name
 
 
@@ -126,9 +128,11 @@ def init(target: Path, name: str | None, key: str | None = None, *, force: bool 
     cards_dir = target / files.CARDS_DIR
     cards = PurePosixPath(Path(os.path.abspath(cards_dir)).relative_to(root).as_posix())
     if not _WORKFLOW_SAFE.fullmatch(str(cards)):
-        raise UsageError(f"the deck's folder '{cards}' (in the repository) has characters the deck workflow refuses "
-                         "(it runs deckgen on each deck folder): use letters, digits, '.', '_', '-', ' ' and '/' only, "
-                         "and do not start it with '-'")
+        raise UsageError(
+            f"the deck's folder '{cards}' (in the repository) has characters the deck workflow refuses "
+            "(it runs deckgen on each deck folder): use letters, digits, '.', '_', '-', ' ' and '/' only, "
+            "and do not start it with '-'"
+        )
     deck = files.DeckInfo(key=key, name=name, cards=cards)
     plan = _Plan({}, [], [], [])
     if adopted is None:
@@ -145,8 +149,15 @@ def init(target: Path, name: str | None, key: str | None = None, *, force: bool 
     if plan.conflicts:
         raise UsageError(_conflict_message(plan.conflicts, force))
     _write(plan.writes)
-    return InitResult(root=root, cards_dir=cards_dir, key=key, name=name, written=tuple(plan.writes),
-                      kept=tuple(plan.kept), todo=tuple(plan.todo))
+    return InitResult(
+        root=root,
+        cards_dir=cards_dir,
+        key=key,
+        name=name,
+        written=tuple(plan.writes),
+        kept=tuple(plan.kept),
+        todo=tuple(plan.todo),
+    )
 
 
 def _read(path: Path) -> str | None:
@@ -194,8 +205,10 @@ def _pre_commit(plan: _Plan, path: Path, cards: PurePosixPath, force: bool) -> N
         plan.writes[path] = mark(files.pre_commit_config([*(f for f in folders if f != cards), cards]))
     elif cards not in folders:  # edited by hand: say what to add
         plan.kept.append((path, state.value))
-        plan.todo.append(f"add this hook to {file_display(path)}, under the deckgen repository's 'hooks:':\n"
-                         + files.pre_commit_hook(cards).rstrip("\n"))
+        plan.todo.append(
+            f"add this hook to {file_display(path)}, under the deckgen repository's 'hooks:':\n"
+            + files.pre_commit_hook(cards).rstrip("\n")
+        )
     else:
         plan.kept.append((path, "already checks this deck"))
 
@@ -216,10 +229,15 @@ def _hooked_folders(text: str) -> list[PurePosixPath]:
 
 def _conflict_message(conflicts: list[tuple[Path, Origin]], force: bool) -> str:
     listing = "\n".join(f"  {file_display(path)} ({state.value})" for path, state in conflicts)
-    hint = ("--force replaces only files that deckgen init wrote and nobody changed since" if force else
-            "--force replaces those that deckgen init wrote and nobody changed since")
-    return (f"deckgen init would overwrite {len(conflicts)} existing file(s):\n{listing}\nnothing was written; move "
-            f"them away or init the deck into another folder ({hint})")
+    hint = (
+        "--force replaces only files that deckgen init wrote and nobody changed since"
+        if force
+        else "--force replaces those that deckgen init wrote and nobody changed since"
+    )
+    return (
+        f"deckgen init would overwrite {len(conflicts)} existing file(s):\n{listing}\nnothing was written; move "
+        f"them away or init the deck into another folder ({hint})"
+    )
 
 
 def _write(writes: dict[Path, str]) -> None:
@@ -238,8 +256,10 @@ def summary(result: InitResult) -> str:
     lines += [f"  wrote {file_display(path)}" for path in result.written]
     lines += [f"  kept  {file_display(path)} ({why})" for path, why in result.kept]
     lines += [f"to do: {item}" for item in result.todo]
-    lines += ["next:",
-              f"  deckgen build {cards}            # the package, and the lock file to commit",
-              f"  deckgen check --strict {cards}   # what pull requests and the pre-commit hook run",
-              "  git add -A && git commit -m 'New deck'"]
+    lines += [
+        "next:",
+        f"  deckgen build {cards}            # the package, and the lock file to commit",
+        f"  deckgen check --strict {cards}   # what pull requests and the pre-commit hook run",
+        "  git add -A && git commit -m 'New deck'",
+    ]
     return "\n".join(lines)

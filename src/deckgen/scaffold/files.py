@@ -55,9 +55,15 @@ def _common() -> dict[str, str]:
 
 
 def deck_yaml(deck: DeckInfo) -> str:
-    return fill(template("deck.yaml"), {"DECK_SCHEMA": schema_url("deck"), "KEY": deck.key,
-                                        "NAME_YAML": json.dumps(deck.name, ensure_ascii=False),
-                                        "REQUIRES": requires_range()})
+    return fill(
+        template("deck.yaml"),
+        {
+            "DECK_SCHEMA": schema_url("deck"),
+            "KEY": deck.key,
+            "NAME_YAML": json.dumps(deck.name, ensure_ascii=False),
+            "REQUIRES": requires_range(),
+        },
+    )
 
 
 def topic_yaml() -> str:
@@ -67,8 +73,17 @@ def topic_yaml() -> str:
 def readme(deck: DeckInfo) -> str:
     name_md = re.sub(r"([\\`*_{}\[\]<>#|!])", r"\\\1", deck.name)
     output = deck.cards.parent / "output" / f"{deck.key}.apkg"
-    return fill(template("README.md"), {**_common(), "NAME_MD": name_md, "KEY": deck.key, "CARDS": str(deck.cards),
-                                        "CARDS_LINK": CARDS_DIR, "OUTPUT": str(output)})
+    return fill(
+        template("README.md"),
+        {
+            **_common(),
+            "NAME_MD": name_md,
+            "KEY": deck.key,
+            "CARDS": str(deck.cards),
+            "CARDS_LINK": CARDS_DIR,
+            "OUTPUT": str(output),
+        },
+    )
 
 
 def gitignore() -> str:
@@ -86,5 +101,7 @@ def pre_commit_config(cards_folders: list[PurePosixPath]) -> str:
 
 def pre_commit_hook(cards: PurePosixPath) -> str:
     files = "^" + re.escape(f"{cards}/")
-    return fill(template("pre-commit-hook.yaml"), {"CARDS": str(cards), "CARDS_YAML": json.dumps(str(cards)),
-                                                   "FILES_YAML": json.dumps(files)})
+    return fill(
+        template("pre-commit-hook.yaml"),
+        {"CARDS": str(cards), "CARDS_YAML": json.dumps(str(cards)), "FILES_YAML": json.dumps(files)},
+    )

@@ -28,8 +28,10 @@ def checksum(body: str) -> str:
 
 
 def marker_line(body: str, markdown: bool = False) -> str:
-    text = (f"Written by deckgen init {__version__} (checksum {checksum(body)}): 'deckgen init --force' may replace "
-            "this file only while it is unchanged")
+    text = (
+        f"Written by deckgen init {__version__} (checksum {checksum(body)}): 'deckgen init --force' may replace "
+        "this file only while it is unchanged"
+    )
     return f"<!-- {text} -->" if markdown else f"# {text}"
 
 
@@ -46,6 +48,6 @@ def origin(text: str) -> Origin:
     for index, line in enumerate(lines[:_SEARCHED_LINES]):
         found = _MARKER.match(line)
         if found:
-            body = "".join(lines[:index] + lines[index + 1:])
+            body = "".join(lines[:index] + lines[index + 1 :])
             return Origin.INTACT if checksum(body) == found.group(2) else Origin.EDITED
     return Origin.FOREIGN

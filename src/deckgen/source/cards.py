@@ -48,11 +48,22 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
         kind, values = _typed(r, node, fields, context, types)
         if r.errors_since(before) or card_id is None or kind is None:
             return None
-        field_spots = tuple((f"fields.{name}", value.start_mark.line + 1, value.start_mark.column + 1)
-                            for key, value in fields["fields"][1].value if isinstance(key, yaml.ScalarNode)
-                            for name in (key.value,))
-        return Card(id=card_id, kind=kind, topic=topic, location=loc, tags=tuple(tags), spots=spots + field_spots,
-                    fields=values, guid=guid)
+        field_spots = tuple(
+            (f"fields.{name}", value.start_mark.line + 1, value.start_mark.column + 1)
+            for key, value in fields["fields"][1].value
+            if isinstance(key, yaml.ScalarNode)
+            for name in (key.value,)
+        )
+        return Card(
+            id=card_id,
+            kind=kind,
+            topic=topic,
+            location=loc,
+            tags=tuple(tags),
+            spots=spots + field_spots,
+            fields=values,
+            guid=guid,
+        )
     text: dict[str, str | None] = {}
     for key in ("front", "back", "cloze", "extra", "source"):
         if key in fields:
@@ -75,20 +86,34 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
             if key not in has:
                 r.error(node, f"missing required key '{key}' (a question/answer card needs front and back)", context)
     else:
-        r.error(node, "needs either 'front' and 'back' (question/answer), 'cloze', or 'type' and 'fields' "
-                      "(a note type of the deck)", context)
+        r.error(
+            node,
+            "needs either 'front' and 'back' (question/answer), 'cloze', or 'type' and 'fields' "
+            "(a note type of the deck)",
+            context,
+        )
     if r.errors_since(before) or card_id is None:
         return None
     common = dict(
-        id=card_id, topic=topic, location=loc, extra=text.get("extra") or "", source=text.get("source") or "",
-        tags=tuple(tags), spots=spots + note_spots, guid=guid, editor_note=editor_note, editor_ref=editor_ref,
+        id=card_id,
+        topic=topic,
+        location=loc,
+        extra=text.get("extra") or "",
+        source=text.get("source") or "",
+        tags=tuple(tags),
+        spots=spots + note_spots,
+        guid=guid,
+        editor_note=editor_note,
+        editor_ref=editor_ref,
     )
     if "cloze" in has:
         return Card(kind=CLOZE, cloze=text["cloze"] or "", **common)  # type: ignore[arg-type]
     return Card(kind=QA, front=text["front"] or "", back=text["back"] or "", reverse=reverse, **common)  # type: ignore[arg-type]
 
 
-def _read_editor_note(r: NodeReader, node: yaml.Node, context: str) -> tuple[str, str, tuple[tuple[str, int, int], ...]]:
+def _read_editor_note(
+    r: NodeReader, node: yaml.Node, context: str
+) -> tuple[str, str, tuple[tuple[str, int, int], ...]]:
     """``editor_note: {text: Markdown, ref: reference key}`` -> (text, ref, spots of 'editor_note.text/.ref').
     Whether the reference exists is decided when the card is compiled (the deck's list is needed)."""
     where = f"{context}: editor_note"
@@ -98,17 +123,31 @@ def _read_editor_note(r: NodeReader, node: yaml.Node, context: str) -> tuple[str
     text = r.text(fields["text"][1], where, "text") if "text" in fields else None
     ref = r.text(fields["ref"][1], where, "ref") if "ref" in fields else None
     if ref is not None and not SLUG.match(ref):
-        r.error(fields["ref"][1], f"'ref' must be a reference key (a slug) from 'references' in deck.yaml, got '{ref}'", where)
-    spots = tuple((f"editor_note.{key}", value.start_mark.line + 1, value.start_mark.column + 1) for key, (_, value) in fields.items())
+        r.error(
+            fields["ref"][1],
+            f"'ref' must be a reference key (a slug) from 'references' in deck.yaml, got '{ref}'",
+            where,
+        )
+    spots = tuple(
+        (f"editor_note.{key}", value.start_mark.line + 1, value.start_mark.column + 1)
+        for key, (_, value) in fields.items()
+    )
     return text or "", (ref or "").strip(), spots
 
 
-def _typed(r: NodeReader, node: yaml.Node, fields: dict[str, tuple[yaml.Node, yaml.Node]], context: str,
-           types: FieldsByType | None) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+def _typed(
+    r: NodeReader,
+    node: yaml.Node,
+    fields: dict[str, tuple[yaml.Node, yaml.Node]],
+    context: str,
+    types: FieldsByType | None,
+) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """The note type slug and the field values, in the note type's order."""
     for key in ("type", "fields"):
         if key not in fields:
-            r.error(node, f"missing required key '{key}' (a card of a deck note type needs 'type' and 'fields')", context)
+            r.error(
+                node, f"missing required key '{key}' (a card of a deck note type needs 'type' and 'fields')", context
+            )
     if "type" not in fields or "fields" not in fields:
         return None, ()
     type_node = fields["type"][1]
@@ -116,15 +155,23 @@ def _typed(r: NodeReader, node: yaml.Node, fields: dict[str, tuple[yaml.Node, ya
     if slug is None:
         return None, ()
     if slug in (QA, CLOZE):
-        r.error(type_node, f"'type: {slug}' names a built-in card kind; write the card with "
-                           f"{'front/back' if slug == QA else 'cloze'} and no 'type'", context)
+        r.error(
+            type_node,
+            f"'type: {slug}' names a built-in card kind; write the card with "
+            f"{'front/back' if slug == QA else 'cloze'} and no 'type'",
+            context,
+        )
         return None, ()
     if types is None:  # the manifest has problems of its own (reported there): the fields cannot be checked
         return None, ()
     if slug not in types:
         known = ", ".join(sorted(types)) or "none"
-        r.error(type_node, f"unknown note type '{slug}'{did_you_mean(slug, tuple(types))}; the deck's note types "
-                           f"(note_types in deck.yaml): {known}", context)
+        r.error(
+            type_node,
+            f"unknown note type '{slug}'{did_you_mean(slug, tuple(types))}; the deck's note types "
+            f"(note_types in deck.yaml): {known}",
+            context,
+        )
         return None, ()
     names = types[slug]
     given = r.mapping(fields["fields"][1], context, names)
@@ -142,9 +189,17 @@ def _typed(r: NodeReader, node: yaml.Node, fields: dict[str, tuple[yaml.Node, ya
     first = names[0]
     got = dict(values)
     if first not in given:
-        r.error(fields["fields"][1], f"field '{first}' is missing; it is the note type's first field, which Anki requires", context)
+        r.error(
+            fields["fields"][1],
+            f"field '{first}' is missing; it is the note type's first field, which Anki requires",
+            context,
+        )
     elif first in got and not got[first].strip():
-        r.error(given[first][1], f"field '{first}' is empty; it is the note type's first field, which Anki requires", context)
+        r.error(
+            given[first][1],
+            f"field '{first}' is empty; it is the note type's first field, which Anki requires",
+            context,
+        )
     return slug, tuple(values)
 
 
@@ -166,7 +221,11 @@ def _guid(r: NodeReader, node: yaml.Node, context: str) -> str:
     if value is None:
         return ""
     if len(value) > MAX_GUID or not value.isascii() or not value.isprintable() or any(ch.isspace() for ch in value):
-        r.error(node, f"'guid' must be printable ASCII without spaces, at most {MAX_GUID} characters (an Anki note GUID)", context)
+        r.error(
+            node,
+            f"'guid' must be printable ASCII without spaces, at most {MAX_GUID} characters (an Anki note GUID)",
+            context,
+        )
         return ""
     return value
 
@@ -175,10 +234,18 @@ def _tags(r: NodeReader, node: yaml.Node, context: str) -> list[str]:
     tags: dict[str, None] = {}  # a dict: ordered, and a repeated tag is found at once (100,000 tags took minutes)
     for tag, tag_node in r.text_list(node, context, "tags") or ():
         if _SPACE.search(tag):
-            r.error(tag_node, f"tag '{tag}' contains whitespace; use '-' or '_' instead (Anki splits tags on spaces)", context)
+            r.error(
+                tag_node,
+                f"tag '{tag}' contains whitespace; use '-' or '_' instead (Anki splits tags on spaces)",
+                context,
+            )
         elif (char := name_markup(tag, tag=True)) is not None:
-            r.error(tag_node, f"tag '{tag}' contains '{char}'; tags may not hold < > \" ' & (Anki shows {{{{Tags}}}} as "
-                              "HTML, so they could add markup to a card)", context)
+            r.error(
+                tag_node,
+                f"tag '{tag}' contains '{char}'; tags may not hold < > \" ' & (Anki shows {{{{Tags}}}} as "
+                "HTML, so they could add markup to a card)",
+                context,
+            )
         elif tag in tags:
             r.error(tag_node, f"tag '{tag}' is listed twice", context)
         else:

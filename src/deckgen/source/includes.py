@@ -72,12 +72,20 @@ def disk_reader(root: Path) -> Reader:
         if not path.exists() and not path.is_symlink():
             return None, display, f"file '{name}' does not exist in the cards folder; create it or fix the path"
         if outside(root, path.parent) or path.is_symlink():
-            return None, display, f"'{name}' is a symbolic link or leads outside the cards folder; copy the file in instead"
+            return (
+                None,
+                display,
+                f"'{name}' is a symbolic link or leads outside the cards folder; copy the file in instead",
+            )
         try:
             return read_regular(path, MAX_INCLUDE_BYTES), display, None
         except UnsafeFile as exc:
             if exc.reason == "size":
-                return None, display, f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes; templates and CSS are much smaller than that"
+                return (
+                    None,
+                    display,
+                    f"'{name}' is over {MAX_INCLUDE_BYTES:,} bytes; templates and CSS are much smaller than that",
+                )
             return None, display, f"'{name}' is not a regular file"
         except OSError as exc:
             return None, display, f"'{name}' cannot be read ({exc.strerror or exc})"
@@ -85,7 +93,9 @@ def disk_reader(root: Path) -> Reader:
     return read
 
 
-def text_or_file(r: NodeReader, node: yaml.Node, read: Reader, context: str, key: str, *, allow_empty: bool = False) -> Text | None:
+def text_or_file(
+    r: NodeReader, node: yaml.Node, read: Reader, context: str, key: str, *, allow_empty: bool = False
+) -> Text | None:
     """``key: text`` or ``key: {file: path inside the cards folder}``."""
     if isinstance(node, yaml.ScalarNode) and node.tag == STR:
         if not node.value.strip() and not allow_empty:
@@ -104,7 +114,11 @@ def text_or_file(r: NodeReader, node: yaml.Node, read: Reader, context: str, key
         return None
     rel = PurePosixPath(name)
     if rel.is_absolute() or "\\" in name or ".." in rel.parts or not rel.parts:
-        r.error(file_node, f"'{name}' must be a relative path inside the cards folder, without '..' (e.g. note-types/back.html)", context)
+        r.error(
+            file_node,
+            f"'{name}' must be a relative path inside the cards folder, without '..' (e.g. note-types/back.html)",
+            context,
+        )
         return None
     data, display, message = read(rel.as_posix())
     if data is None:

@@ -26,16 +26,28 @@ CITATION: Keys = {
 }
 
 TEMPLATE: Keys = {
-    "name": Key("text", "The card template's name (part of the note type's schema: never rename it once shipped).", required=True),
-    "front": Key("text-or-file", "The front template, in Anki's template syntax, inline or {file: path inside cards/}.", required=True),
+    "name": Key(
+        "text",
+        "The card template's name (part of the note type's schema: never rename it once shipped).",
+        required=True,
+    ),
+    "front": Key(
+        "text-or-file",
+        "The front template, in Anki's template syntax, inline or {file: path inside cards/}.",
+        required=True,
+    ),
     "back": Key("text-or-file", "The back template, inline or {file: path inside cards/}.", required=True),
 }
 
 NOTETYPE: Keys = {
     "name": Key("text", "The note type's name in Anki.", required=True),
     "kind": Key("kind", "standard (a card per template) or cloze (a card per cloze number)."),
-    "id": Key("id", "The note type's Anki id (for note types learners already have); default: derived from key and slug."),
-    "fields": Key("field-names", "Field names in Anki's order; the first is required (fixed once shipped).", required=True),
+    "id": Key(
+        "id", "The note type's Anki id (for note types learners already have); default: derived from key and slug."
+    ),
+    "fields": Key(
+        "field-names", "Field names in Anki's order; the first is required (fixed once shipped).", required=True
+    ),
     "sort_field": Key("text", "The field Anki's browser sorts by (default: the first)."),
     "markdown": Key("texts", "Fields written in Markdown; the others are HTML."),
     "templates": Key("templates", "Card templates (fixed names once shipped; cloze: exactly one).", required=True),
@@ -43,8 +55,12 @@ NOTETYPE: Keys = {
 }
 
 DECK: Keys = {
-    "key": Key("slug", "The deck's permanent identity: every note's GUID derives from it. Never change it.", required=True),
-    "requires": Key("specifier", "The deckgen versions that build this deck, e.g. '>=0.2,<1' (PEP 440); any other refuses to."),
+    "key": Key(
+        "slug", "The deck's permanent identity: every note's GUID derives from it. Never change it.", required=True
+    ),
+    "requires": Key(
+        "specifier", "The deckgen versions that build this deck, e.g. '>=0.2,<1' (PEP 440); any other refuses to."
+    ),
     "name": Key("deck-name", "The Anki deck name; '::' makes subdecks.", required=True),
     "tag": Key("slug", "Prefix of every topic tag (default: the key)."),
     "description": Key("text", "Markdown, shown on the deck's overview screen in Anki.", required=True),
@@ -68,7 +84,9 @@ _CARD_COMMON: Keys = {
     "guid": Key("guid", "The note's Anki GUID, kept from an existing deck (default: derived from key and id)."),
 }
 EDITOR_NOTE: Keys = {
-    "text": Key("text", "The editor's note (Markdown): outside knowledge, shown apart from the source's words.", required=True),
+    "text": Key(
+        "text", "The editor's note (Markdown): outside knowledge, shown apart from the source's words.", required=True
+    ),
     "ref": Key("slug", "The key of the reference it cites, from 'references' in deck.yaml.", required=True),
 }
 QA_CARD: Keys = {

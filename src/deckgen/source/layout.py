@@ -39,5 +39,9 @@ def outside(root: Path, path: Path) -> bool:
 def read_file_bytes(root: Path, path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
     """A file of the cards folder; a symbolic link that leaves the folder is refused."""
     if path.is_symlink() and outside(root, path):
-        return None, [Problem(Location(display), "is a symbolic link to a file outside the cards folder; copy the file in instead")]
+        return None, [
+            Problem(
+                Location(display), "is a symbolic link to a file outside the cards folder; copy the file in instead"
+            )
+        ]
     return read_bytes(path, display)

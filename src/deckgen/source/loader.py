@@ -51,8 +51,9 @@ def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
     return deck, problems + found
 
 
-def deck_from_files(root: Path, files: dict[str, bytes], display: Callable[[str], str],
-                    include: Reader) -> tuple[Deck | None, list[Problem]]:
+def deck_from_files(
+    root: Path, files: dict[str, bytes], display: Callable[[str], str], include: Reader
+) -> tuple[Deck | None, list[Problem]]:
     """Like :func:`read_deck`, from the bytes of the cards folder's top-level files (``{"deck.yaml": b"...", ...}``)
     and a reader for the files deck.yaml names (templates, CSS) instead of the disk: used for git revisions, which
     are never written out. ``display`` places a file name."""
@@ -85,8 +86,13 @@ def order_topics(manifest: Manifest, topics: list[Topic]) -> tuple[list[Topic], 
     first: list[Topic] = []
     for slug, where in manifest.order:
         if slug not in by_slug:
-            problems.append(Problem(where, f"'order' names topic '{slug}', which no topic file defines"
-                                           f"{did_you_mean(slug, tuple(by_slug))}", context="deck"))
+            problems.append(
+                Problem(
+                    where,
+                    f"'order' names topic '{slug}', which no topic file defines{did_you_mean(slug, tuple(by_slug))}",
+                    context="deck",
+                )
+            )
         elif by_slug[slug] in first:
             problems.append(Problem(where, f"'order' lists topic '{slug}' twice", context="deck"))
         else:
@@ -122,7 +128,9 @@ def read_topic(root: Path, path: Path, types: FieldsByType | None) -> tuple[Topi
     return parse_topic(data, path, display, types)
 
 
-def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | None = None) -> tuple[Topic | None, list[Problem]]:
+def parse_topic(
+    data: bytes, path: Path, display: str, types: FieldsByType | None = None
+) -> tuple[Topic | None, list[Problem]]:
     """A topic from a file's bytes (no file system access: safe to run in a worker process)."""
     text, node, problems = load(data, display)
     if node is None:
@@ -140,25 +148,45 @@ def parse_topic(data: bytes, path: Path, display: str, types: FieldsByType | Non
     if "deck" in fields:
         subdeck = (r.text(fields["deck"][1], "topic file", "deck") or "").strip()
         if any(not part.strip() for part in subdeck.split("::")):
-            r.error(fields["deck"][1], f"subdeck name '{subdeck}' has an empty part; write 'Sub' or 'Sub::Subsub' "
-                                       "(the deck's own name goes in front of it)", "topic file")
+            r.error(
+                fields["deck"][1],
+                f"subdeck name '{subdeck}' has an empty part; write 'Sub' or 'Sub::Subsub' "
+                "(the deck's own name goes in front of it)",
+                "topic file",
+            )
         elif (char := name_markup(subdeck)) is not None:
-            r.error(fields["deck"][1], f"subdeck name '{subdeck}' contains '{char}'; deck names may not hold < > \" or an "
-                                       "'&' that starts an entity (Anki shows {{Deck}} as HTML)", "topic file")
+            r.error(
+                fields["deck"][1],
+                f"subdeck name '{subdeck}' contains '{char}'; deck names may not hold < > \" or an "
+                "'&' that starts an entity (Anki shows {{Deck}} as HTML)",
+                "topic file",
+            )
     cards: list[Card] = []
     if "cards" in fields:
         items = r.sequence(fields["cards"][1], "topic file", "cards")
         if items == []:
-            r.problems.append(Problem(r.loc(fields["cards"][1]), "the topic has no cards ('cards: []'); add cards or delete "
-                                      "the file", severity=WARNING, context="topic file"))
+            r.problems.append(
+                Problem(
+                    r.loc(fields["cards"][1]),
+                    "the topic has no cards ('cards: []'); add cards or delete the file",
+                    severity=WARNING,
+                    context="topic file",
+                )
+            )
         for index, item in enumerate(items or (), start=1):
             card = read_card(r, item, index, slug or "", types)
             if card is not None:
                 cards.append(card)
     if slug is None or title is None:
         return None, r.problems
-    topic = Topic(slug=slug, title=title.strip(), path=path, location=Location(display, 1, 1), cards=tuple(cards),
-                  deck="::".join(part.strip() for part in subdeck.split("::")))
+    topic = Topic(
+        slug=slug,
+        title=title.strip(),
+        path=path,
+        location=Location(display, 1, 1),
+        cards=tuple(cards),
+        deck="::".join(part.strip() for part in subdeck.split("::")),
+    )
     return topic, r.problems
 
 
@@ -170,7 +198,10 @@ def cross_file_problems(topics: list[Topic]) -> list[Problem]:
     for topic in topics:
         if topic.slug in seen_topics:
             problems.append(
-                Problem(topic.location, f"topic '{topic.slug}' is also defined in {seen_topics[topic.slug].path}; topic slugs must be unique")
+                Problem(
+                    topic.location,
+                    f"topic '{topic.slug}' is also defined in {seen_topics[topic.slug].path}; topic slugs must be unique",
+                )
             )
         else:
             seen_topics[topic.slug] = topic.location
@@ -178,13 +209,23 @@ def cross_file_problems(topics: list[Topic]) -> list[Problem]:
             if card.id in seen_ids:
                 first = seen_ids[card.id]
                 problems.append(
-                    Problem(card.location, f"duplicate id; first used at {first}; ids must be unique in the deck", context=f"card '{card.id}'")
+                    Problem(
+                        card.location,
+                        f"duplicate id; first used at {first}; ids must be unique in the deck",
+                        context=f"card '{card.id}'",
+                    )
                 )
             else:
                 seen_ids[card.id] = card.location
             if card.guid and card.guid in seen_guids:
-                problems.append(Problem(card.where("guid"), f"GUID '{card.guid}' is also the GUID of card '{seen_guids[card.guid]}'; "
-                                        "a GUID is one note's identity", context=f"card '{card.id}'"))
+                problems.append(
+                    Problem(
+                        card.where("guid"),
+                        f"GUID '{card.guid}' is also the GUID of card '{seen_guids[card.guid]}'; "
+                        "a GUID is one note's identity",
+                        context=f"card '{card.id}'",
+                    )
+                )
             elif card.guid:
                 seen_guids[card.guid] = card.id
     return problems

@@ -80,10 +80,16 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
             values[key] = None
     deck_name = values.get("name")
     if deck_name is not None and any(not part.strip() for part in deck_name.split("::")):
-        r.error(fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck")
+        r.error(
+            fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck"
+        )
     elif deck_name is not None and (char := name_markup(deck_name)) is not None:
-        r.error(fields["name"][1], f"deck name '{deck_name}' contains '{char}'; deck names may not hold < > \" or an '&' that "
-                                   "starts an entity (Anki shows {{Deck}} as HTML)", "deck")
+        r.error(
+            fields["name"][1],
+            f"deck name '{deck_name}' contains '{char}'; deck names may not hold < > \" or an '&' that "
+            "starts an entity (Anki shows {{Deck}} as HTML)",
+            "deck",
+        )
     citation = _read_citation(r, fields["source"][1]) if "source" in fields else None
     if "requires" in fields:  # whether this deckgen meets it: requires.version_problem, before anything else
         wanted = r.text(fields["requires"][1], "deck", "requires")
@@ -110,21 +116,39 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
     name, description = values.get("name"), values.get("description")
     if r.errors_since(0) or deck_key is None or name is None or description is None:
         return None
-    return Manifest(key=deck_key, name=name.strip(), tag=values.get("tag") or deck_key, description=description, citation=citation,
-                    location=Location(display), notetypes=notetypes, css=css, topic_tags=topic_tags,
-                    order=tuple(order), references=references)
+    return Manifest(
+        key=deck_key,
+        name=name.strip(),
+        tag=values.get("tag") or deck_key,
+        description=description,
+        citation=citation,
+        location=Location(display),
+        notetypes=notetypes,
+        css=css,
+        topic_tags=topic_tags,
+        order=tuple(order),
+        references=references,
+    )
 
 
 def _read_references(r: NodeReader, node: yaml.Node) -> tuple[Reference, ...]:
     """``references:``: reference key (a slug, cited by editor's notes) -> the full reference, as text."""
     context = "deck references"
-    keys = tuple(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)) if isinstance(node, yaml.MappingNode) else ()
+    keys = (
+        tuple(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode))
+        if isinstance(node, yaml.MappingNode)
+        else ()
+    )
     fields = r.mapping(node, context, keys)  # any key is allowed; this reports tags, duplicates and non-text keys
     references = []
     for key, (key_node, value_node) in (fields or {}).items():
         text = r.text(value_node, context, key)
         if not SLUG.match(key):
-            r.error(key_node, f"reference key '{key}' must be a slug; use lowercase letters, digits, '-' and '_' (e.g. 'smith-2023')", context)
+            r.error(
+                key_node,
+                f"reference key '{key}' must be a slug; use lowercase letters, digits, '-' and '_' (e.g. 'smith-2023')",
+                context,
+            )
         elif text is not None:
             references.append(Reference(key, " ".join(text.split()), r.loc(key_node)))
     return tuple(references)

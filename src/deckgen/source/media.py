@@ -46,7 +46,9 @@ FONT_EXTENSIONS = frozenset({"ttf", "otf", "woff", "woff2"})
 EXTENSIONS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | FONT_EXTENSIONS
 
 
-SYMLINK = "is a symbolic link; media files must be regular files in the cards folder's media/ (copy the file in instead)"
+SYMLINK = (
+    "is a symbolic link; media files must be regular files in the cards folder's media/ (copy the file in instead)"
+)
 MEDIA_SYMLINK = "is a symbolic link; media/ must be a real folder inside the cards folder (copy the files in instead)"
 
 
@@ -60,9 +62,11 @@ def type_problem(name: str) -> str | None:
     if ext in EXTENSIONS:
         return None
     shown = f"'.{ext}'" if ext else "without an extension"
-    return (f"media type {shown} is not allowed: Anki would not show it, or it could carry script; use an image "
-            "(png, jpg, gif, webp, avif), audio (mp3, m4a, ogg, opus, wav, flac), video (mp4, webm) or font "
-            "(ttf, otf, woff, woff2) file")
+    return (
+        f"media type {shown} is not allowed: Anki would not show it, or it could carry script; use an image "
+        "(png, jpg, gif, webp, avif), audio (mp3, m4a, ogg, opus, wav, flac), video (mp4, webm) or font "
+        "(ttf, otf, woff, woff2) file"
+    )
 
 
 def name_problem(name: str) -> str | None:
@@ -89,15 +93,21 @@ class MediaFile:
         try:
             folder = open_dir_nofollow(self.root / MEDIA_DIR)
         except UnsafeFile:
-            raise ContentError([Problem(Location(file_display(self.root / MEDIA_DIR)), MEDIA_SYMLINK, rule="media")]) from None
+            raise ContentError(
+                [Problem(Location(file_display(self.root / MEDIA_DIR)), MEDIA_SYMLINK, rule="media")]
+            ) from None
         except OSError as exc:
-            raise ContentError([Problem(Location(self.display), f"cannot be read ({exc.strerror or exc})", rule="media")]) from None
+            raise ContentError(
+                [Problem(Location(self.display), f"cannot be read ({exc.strerror or exc})", rule="media")]
+            ) from None
         try:
             return read_regular(self.name, MAX_MEDIA_BYTES, dir_fd=folder)
         except UnsafeFile as exc:
             raise ContentError([Problem(Location(self.display), _unsafe_message(exc), rule="media")]) from None
         except OSError as exc:
-            raise ContentError([Problem(Location(self.display), f"cannot be read ({exc.strerror or exc})", rule="media")]) from None
+            raise ContentError(
+                [Problem(Location(self.display), f"cannot be read ({exc.strerror or exc})", rule="media")]
+            ) from None
         finally:
             os.close(folder)
 
@@ -151,12 +161,19 @@ def _file_problem(root: Path, folder: int, name: str) -> tuple[bool, Problem | N
     if kind == "symlink":
         return True, Problem(where, SYMLINK, rule="media")
     if kind == "folder":
-        return True, Problem(where, "is a folder; media files must be directly in media/ (Anki's media folder is flat)", rule="media")
+        return True, Problem(
+            where, "is a folder; media files must be directly in media/ (Anki's media folder is flat)", rule="media"
+        )
     if kind == "special":
-        return True, Problem(where, "is not a regular file (a FIFO or device); media files must be regular files", rule="media")
+        return True, Problem(
+            where, "is not a regular file (a FIFO or device); media files must be regular files", rule="media"
+        )
     if size > MAX_MEDIA_BYTES:
-        return True, Problem(where, f"file is {size:,} bytes, over the {MAX_MEDIA_BYTES:,}-byte limit for a media file; "
-                             "make it smaller", rule="media")
+        return True, Problem(
+            where,
+            f"file is {size:,} bytes, over the {MAX_MEDIA_BYTES:,}-byte limit for a media file; make it smaller",
+            rule="media",
+        )
     return True, None
 
 
@@ -219,8 +236,15 @@ def folder_problems(root: Path, used: set[str]) -> list[Problem]:
             message = None if problem else type_problem(name)  # a name only matters once a card uses the file
             if problem is None and message is not None:
                 problem = Problem(Location(file_display(root / MEDIA_DIR / name)), message, rule="media")
-            problems.append(problem or Problem(Location(file_display(root / MEDIA_DIR / name)),
-                                               "no card uses this file; reference it or delete it", severity=WARNING, rule="media"))
+            problems.append(
+                problem
+                or Problem(
+                    Location(file_display(root / MEDIA_DIR / name)),
+                    "no card uses this file; reference it or delete it",
+                    severity=WARNING,
+                    rule="media",
+                )
+            )
     finally:
         os.close(folder)
     return problems

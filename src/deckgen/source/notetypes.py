@@ -55,22 +55,32 @@ def read_notetypes(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, 
             continue
         for other, what in ((names.get(nt.name.casefold()), "name"), (ids.get(nt.id), "id")):
             if other is not None:
-                r.error(value_node, f"note types '{other}' and '{slug}' have the same {what}; Anki needs them distinct", context)
+                r.error(
+                    value_node,
+                    f"note types '{other}' and '{slug}' have the same {what}; Anki needs them distinct",
+                    context,
+                )
         names[nt.name.casefold()] = slug
         ids[nt.id] = slug
         out.append(nt)
     return None if r.errors_since(before) else out
 
 
-def _read_one(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_css: str, slug: str, context: str) -> NoteType | None:
+def _read_one(
+    r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_css: str, slug: str, context: str
+) -> NoteType | None:
     before = len(r.problems)
     m = r.mapping(node, context, NOTETYPE_KEYS, required=spec.required(spec.NOTETYPE))
     if m is None:
         return None
     name = r.text(m["name"][1], context, "name") if "name" in m else None
     if name is not None and (char := name_markup(name)) is not None:
-        r.error(m["name"][1], f"note type name '{name}' contains '{char}'; names may not hold < > \" or an '&' that starts "
-                              "an entity (Anki shows {{Type}} as HTML)", context)
+        r.error(
+            m["name"][1],
+            f"note type name '{name}' contains '{char}'; names may not hold < > \" or an '&' that starts "
+            "an entity (Anki shows {{Type}} as HTML)",
+            context,
+        )
     kind = "standard"
     if "kind" in m:
         kind = r.text(m["kind"][1], context, "kind") or kind
@@ -83,7 +93,11 @@ def _read_one(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_
         if not isinstance(id_node, yaml.ScalarNode) or id_node.tag != INT:
             r.error(id_node, f"'id' must be a whole number (the note type's Anki id), got {r.kind(id_node)}", context)
         else:
-            value = int(id_node.value) if id_node.value.isascii() and id_node.value.isdigit() and len(id_node.value) < 20 else -1
+            value = (
+                int(id_node.value)
+                if id_node.value.isascii() and id_node.value.isdigit() and len(id_node.value) < 20
+                else -1
+            )
             if not 1 <= value <= MAX_ID:
                 r.error(id_node, f"'id' must be between 1 and {MAX_ID}, got {id_node.value}", context)
             else:
@@ -95,14 +109,22 @@ def _read_one(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_
     if "sort_field" in m:
         sort_name = r.text(m["sort_field"][1], context, "sort_field")
         if sort_name is not None and sort_name not in fields:
-            r.error(m["sort_field"][1], f"'sort_field' '{sort_name}' is not one of the fields{did_you_mean(sort_name, fields)}", context)
+            r.error(
+                m["sort_field"][1],
+                f"'sort_field' '{sort_name}' is not one of the fields{did_you_mean(sort_name, fields)}",
+                context,
+            )
         elif sort_name is not None:
             sort_field = fields.index(sort_name)
     markdown: set[str] = set()
     if "markdown" in m:
         for field, item in r.text_list(m["markdown"][1], context, "markdown") or ():
             if field not in fields:
-                r.error(item, f"'markdown' names '{field}', which is not one of the fields{did_you_mean(field, fields)}", context)
+                r.error(
+                    item,
+                    f"'markdown' names '{field}', which is not one of the fields{did_you_mean(field, fields)}",
+                    context,
+                )
             markdown.add(field)
     tmpls = _templates(r, m["templates"][1], read, fields, is_cloze, context) if "templates" in m else None
     css = CSS + (f"\n/* the deck's CSS */\n{deck_css.rstrip()}\n" if deck_css else "")
@@ -111,8 +133,17 @@ def _read_one(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_
         css = text.value if text is not None else css
     if r.errors_since(before) or name is None or tmpls is None:
         return None
-    return NoteType(key=slug, id=nt_id, name=name.strip(), fields=tuple(fields), templates=tuple(tmpls), is_cloze=is_cloze,
-                    css=css, markdown=frozenset(markdown), sort_field=sort_field)
+    return NoteType(
+        key=slug,
+        id=nt_id,
+        name=name.strip(),
+        fields=tuple(fields),
+        templates=tuple(tmpls),
+        is_cloze=is_cloze,
+        css=css,
+        markdown=frozenset(markdown),
+        sort_field=sort_field,
+    )
 
 
 def _field_names(r: NodeReader, node: yaml.Node, context: str) -> list[str] | None:
@@ -127,19 +158,28 @@ def _field_names(r: NodeReader, node: yaml.Node, context: str) -> list[str] | No
     for value, item in items:
         name = value.strip()
         if set(name) & _FIELD_FORBIDDEN or name[:1] in ("#", "/", "^"):
-            r.error(item, f"field name '{name}' cannot contain ':', '{{', '}}' or '\"', nor start with '#', '/' or '^' "
-                          "(Anki's template syntax uses them)", context)
+            r.error(
+                item,
+                f"field name '{name}' cannot contain ':', '{{', '}}' or '\"', nor start with '#', '/' or '^' "
+                "(Anki's template syntax uses them)",
+                context,
+            )
         elif name.casefold() in folded:
             r.error(item, f"field '{name}' is listed twice (Anki compares field names without case)", context)
         elif name in templates.SPECIAL_FIELDS:
-            r.error(item, f"'{name}' is a name Anki fills in itself ({{{{{name}}}}}); call the field something else", context)
+            r.error(
+                item,
+                f"'{name}' is a name Anki fills in itself ({{{{{name}}}}}); call the field something else",
+                context,
+            )
         names.append(name)
         folded.add(name.casefold())
     return names
 
 
-def _templates(r: NodeReader, node: yaml.Node, read: Reader, fields: list[str], is_cloze: bool,
-               context: str) -> list[tuple[str, str, str]] | None:
+def _templates(
+    r: NodeReader, node: yaml.Node, read: Reader, fields: list[str], is_cloze: bool, context: str
+) -> list[tuple[str, str, str]] | None:
     items = r.sequence(node, context, "templates")
     if items is None:
         return None
@@ -147,7 +187,11 @@ def _templates(r: NodeReader, node: yaml.Node, read: Reader, fields: list[str], 
         r.error(node, "'templates' is empty; a note type needs at least one card template", context)
         return None
     if is_cloze and len(items) != 1:
-        r.error(node, f"a cloze note type has exactly one template (Anki makes one card per cloze number), got {len(items)}", context)
+        r.error(
+            node,
+            f"a cloze note type has exactly one template (Anki makes one card per cloze number), got {len(items)}",
+            context,
+        )
         return None
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
@@ -160,8 +204,12 @@ def _templates(r: NodeReader, node: yaml.Node, read: Reader, fields: list[str], 
             continue
         where = f"{context}, template '{name}'"
         if (char := name_markup(name)) is not None:
-            r.error(m["name"][1], f"template name '{name}' contains '{char}'; names may not hold < > \" or an '&' that "
-                                  "starts an entity (Anki shows {{Card}} as HTML)", context)
+            r.error(
+                m["name"][1],
+                f"template name '{name}' contains '{char}'; names may not hold < > \" or an '&' that "
+                "starts an entity (Anki shows {{Card}} as HTML)",
+                context,
+            )
         if name.casefold() in seen:
             r.error(m["name"][1], f"template '{name}' is listed twice", context)
         seen.add(name.casefold())
@@ -172,13 +220,16 @@ def _templates(r: NodeReader, node: yaml.Node, read: Reader, fields: list[str], 
         front_nodes = _check_template(r, front, fields, is_cloze, where, is_front=True)
         _check_template(r, back, fields, is_cloze, where, is_front=False)
         if front_nodes is not None and is_cloze and not templates.cloze_fields(front_nodes):
-            r.problems.append(_problem(front, 0, "a cloze note type's front must show a field with '{{cloze:Field}}'", where))
+            r.problems.append(
+                _problem(front, 0, "a cloze note type's front must show a field with '{{cloze:Field}}'", where)
+            )
         out.append((name.strip(), front.value, back.value))
     return out
 
 
-def _check_template(r: NodeReader, text: Text, fields: list[str], is_cloze: bool, where: str,
-                    *, is_front: bool) -> tuple[templates.Node, ...] | None:
+def _check_template(
+    r: NodeReader, text: Text, fields: list[str], is_cloze: bool, where: str, *, is_front: bool
+) -> tuple[templates.Node, ...] | None:
     try:
         nodes = templates.parse(text.value)
     except templates.TemplateSyntaxError as exc:

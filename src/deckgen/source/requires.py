@@ -60,7 +60,12 @@ def version_problem(root: Path, version: str = __version__) -> Problem | None:
             if not spec or invalid(spec) is not None or not unmet(spec, version):
                 return None
             where = Location(display, value.start_mark.line + 1, value.start_mark.column + 1)
-            return Problem(where, f"this deck requires deckgen {spec}, and this is deckgen {version}; a deck is built "
-                           "with the deckgen it names (packages are reproducible only with the same renderer): install "
-                           f"one, e.g. pip install '{DISTRIBUTION}[preview]{spec}'", context="deck", rule="requires")
+            return Problem(
+                where,
+                f"this deck requires deckgen {spec}, and this is deckgen {version}; a deck is built "
+                "with the deckgen it names (packages are reproducible only with the same renderer): install "
+                f"one, e.g. pip install '{DISTRIBUTION}[preview]{spec}'",
+                context="deck",
+                rule="requires",
+            )
     return None

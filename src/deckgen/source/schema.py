@@ -23,7 +23,10 @@ _TYPES: dict[str, dict[str, Any]] = {
     "scalar": _SCALAR,
     "slug": _SLUG,
     "boolean": {"type": "boolean"},
-    "specifier": {"type": "string", "pattern": r"^\s*(?:(?:===|==|!=|~=|<=|>=|<|>)\s*[0-9A-Za-z.*+!_-]+\s*(?:,\s*|$))+$"},
+    "specifier": {
+        "type": "string",
+        "pattern": r"^\s*(?:(?:===|==|!=|~=|<=|>=|<|>)\s*[0-9A-Za-z.*+!_-]+\s*(?:,\s*|$))+$",
+    },
     "deck-name": {"type": "string", "pattern": r"^(?!\s*::)(?!.*::\s*$)(?!.*::\s*::).*\S"},
     "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
     "kind": {"enum": ["standard", "cloze"]},
@@ -31,14 +34,26 @@ _TYPES: dict[str, dict[str, Any]] = {
     "texts": {"type": "array", "items": _SCALAR},
     "slugs": {"type": "array", "items": _SLUG},
     "tags": {"type": "array", "items": {"type": ["string", "number"], "pattern": r"^\S+$"}, "uniqueItems": True},
-    "field-names": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r'^(?![#/^])[^:{}"]*\S[^:{}"]*$'}},
+    "field-names": {
+        "type": "array",
+        "minItems": 1,
+        "items": {"type": "string", "pattern": r'^(?![#/^])[^:{}"]*\S[^:{}"]*$'},
+    },
     "field-values": {"type": "object", "additionalProperties": {"type": ["string", "number", "null"]}},
-    "text-or-file": {"oneOf": [_TEXT, {"type": "object", "properties": {"file": _TEXT}, "required": ["file"],
-                                       "additionalProperties": False}]},
+    "text-or-file": {
+        "oneOf": [
+            _TEXT,
+            {"type": "object", "properties": {"file": _TEXT}, "required": ["file"], "additionalProperties": False},
+        ]
+    },
     "citation": {"$ref": "#/definitions/citation"},
     "references": {"type": "object", "propertyNames": _SLUG, "additionalProperties": _TEXT},
     "editor-note": {"$ref": "#/definitions/editor_note"},
-    "note-types": {"type": "object", "propertyNames": _SLUG, "additionalProperties": {"$ref": "#/definitions/note_type"}},
+    "note-types": {
+        "type": "object",
+        "propertyNames": _SLUG,
+        "additionalProperties": {"$ref": "#/definitions/note_type"},
+    },
     "templates": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/template"}},
     "cards": {"type": "array", "items": {"$ref": "#/definitions/card"}},
 }
@@ -74,8 +89,13 @@ def topic_schema() -> dict[str, Any]:
         **_object(spec.TOPIC),
         "definitions": {
             "editor_note": _object(spec.EDITOR_NOTE),
-            "card": {"oneOf": [_object(spec.QA_CARD, "question/answer card"), _object(spec.CLOZE_CARD, "cloze card"),
-                               _object(spec.TYPED_CARD, "card of one of the deck's note types")]},
+            "card": {
+                "oneOf": [
+                    _object(spec.QA_CARD, "question/answer card"),
+                    _object(spec.CLOZE_CARD, "cloze card"),
+                    _object(spec.TYPED_CARD, "card of one of the deck's note types"),
+                ]
+            },
         },
     }
 

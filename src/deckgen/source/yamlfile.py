@@ -52,8 +52,13 @@ def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
         data = read_regular(path.resolve() if path.is_symlink() else path, MAX_FILE_BYTES)
     except UnsafeFile as exc:
         if exc.reason == "size":
-            return None, [Problem(where, f"file is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
-                                         "several topic files")]
+            return None, [
+                Problem(
+                    where,
+                    f"file is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it into "
+                    "several topic files",
+                )
+            ]
         return None, [Problem(where, "is not a regular file (a FIFO or device); card files must be regular files")]
     except PermissionError:
         return None, [Problem(where, "cannot be read (permission denied); check the file's permissions")]
@@ -105,8 +110,13 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        return None, [Problem(Location(display, line, col), f"invalid YAML: control character U+{code:04X} is not allowed; remove "
-                                                            f"it (inside double quotes it can be written '\\x{code:02x}')")]
+        return None, [
+            Problem(
+                Location(display, line, col),
+                f"invalid YAML: control character U+{code:04X} is not allowed; remove "
+                f"it (inside double quotes it can be written '\\x{code:02x}')",
+            )
+        ]
     except yaml.YAMLError as exc:  # e.g. a second document
         return None, [Problem(Location(display), f"invalid YAML: {exc}")]
     except RecursionError:  # pure-Python composer on absurdly deep input
@@ -115,8 +125,10 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         return None, [Problem(Location(display), "file holds no YAML content; add content or delete the file")]
     if "*" in text and "&" in text:  # only a document with an anchor can hold an alias
         aliases = [
-            Problem(Location(display, e.start_mark.line + 1, e.start_mark.column + 1),
-                    f"YAML alias '*{e.anchor}' is not allowed in card files; write the value out")
+            Problem(
+                Location(display, e.start_mark.line + 1, e.start_mark.column + 1),
+                f"YAML alias '*{e.anchor}' is not allowed in card files; write the value out",
+            )
             for e in yaml.parse(text, Loader=_Loader)
             if isinstance(e, yaml.AliasEvent) and e.start_mark is not None
         ]
@@ -193,7 +205,11 @@ class NodeReader:
         """Refuse non-core tags on every node that is read (aliases were refused by :func:`compose`)."""
         if node.tag not in _PLAIN_TAGS:
             hint = f" (a value starting with '!' is a tag: {QUOTE_HINT})" if not node.tag.startswith(_TAG) else ""
-            self.error(node, f"unsupported YAML tag '{node.tag.replace(_TAG, '!!')}'; card files use plain YAML only{hint}", context)
+            self.error(
+                node,
+                f"unsupported YAML tag '{node.tag.replace(_TAG, '!!')}'; card files use plain YAML only{hint}",
+                context,
+            )
             return False
         return True
 
@@ -267,13 +283,18 @@ class NodeReader:
         if not isinstance(node, yaml.ScalarNode) or node.style not in (None, "") or not self.source:
             return
         end = node.end_mark
-        rest = self.line(end.line)[end.column:]
+        rest = self.line(end.line)[end.column :]
         if rest.strip().startswith("#"):
-            self.problems.append(Problem(
-                Location(self.display, end.line + 1, end.column + 1 + len(rest) - len(rest.lstrip())),
-                f"the text after ' #' is a YAML comment, not part of '{key}' ('{node.value} {rest.strip()}' reads as "
-                f"'{node.value}'); {QUOTE_HINT} to keep it, or put the comment on a line of its own",
-                severity=WARNING, context=context, rule="yaml"))
+            self.problems.append(
+                Problem(
+                    Location(self.display, end.line + 1, end.column + 1 + len(rest) - len(rest.lstrip())),
+                    f"the text after ' #' is a YAML comment, not part of '{key}' ('{node.value} {rest.strip()}' reads as "
+                    f"'{node.value}'); {QUOTE_HINT} to keep it, or put the comment on a line of its own",
+                    severity=WARNING,
+                    context=context,
+                    rule="yaml",
+                )
+            )
 
     def boolean(self, node: yaml.Node, context: str, key: str) -> bool | None:
         if not self.plain(node, context):
