@@ -17,8 +17,9 @@ import yaml
 from tests.conftest import REPO, AnkiCollection, run
 
 CARDS = REPO / "cards"
+CHANGED = 25  # kept cards whose content changed in the third edition (issue 19)
 REQUIRED_TOPICS = {"bite-mechanism", "mrd", "ph-like", "lineage-switch"}
-PREVIOUS_RELEASE = "5c2daf4"  # main before the second edition (issue 12): 111 cards
+PREVIOUS_RELEASE = "a088cba"  # main with the second edition (issue 12), before the third (issue 19): 98 cards
 EDITOR_NOTE_LABEL = "Editor's note — not from the source article"
 
 
@@ -100,11 +101,35 @@ def test_description_repeats_the_articles_notice() -> None:
     assert "academic exchange" in deck["description"]
 
 
-def test_the_editor_notes_are_the_two_of_issue_12_and_cite_listed_references() -> None:
+def test_the_editor_notes_are_those_of_issues_12_and_19_and_cite_listed_references() -> None:
     deck = yaml.safe_load((CARDS / "deck.yaml").read_text(encoding="utf-8"))
     noted = {card["id"]: card["editor_note"]["ref"] for card in yaml_cards() if "editor_note" in card}
-    assert noted == {"interfant-06-endpoints": "vandersluis-2023", "rialto-blast-threshold": "locatelli-2022"}
+    assert noted == {
+        "interfant-06-endpoints": "vandersluis-2023",
+        "rialto-blast-threshold": "locatelli-2022",  # issue 12
+        # issue 19: adult figures and an adult trial that the article presents as pediatric
+        "rr-blinatumomab-cr-rate": "rr-blinatumomab-trials",
+        "rr-blinatumomab-median-os": "rr-blinatumomab-trials",
+        "rr-chemo-cr-rate": "rr-chemo-sources",
+        "rr-chemo-median-os": "rr-chemo-sources",
+        "chemo-free-combination-partner": "nct04530565",
+    }
     assert set(deck["references"]) == set(noted.values())
+    # every note says which population the outside source is about
+    for cid in (
+        "rr-blinatumomab-cr-rate",
+        "rr-blinatumomab-median-os",
+        "rr-chemo-cr-rate",
+        "rr-chemo-median-os",
+        "chemo-free-combination-partner",
+    ):
+        text = next(card for card in yaml_cards() if card["id"] == cid)["editor_note"]["text"]
+        assert "**adults**" in text or "**adult**" in text, cid
+    # no question makes the learner rehearse a study name or a trial number the article got wrong
+    fronts = {card["id"]: card.get("front", card.get("cloze", "")) for card in yaml_cards()}
+    assert not [cid for cid, front in fronts.items() if "Interfant" in front or "NCT0" in front]
+    # reviewer provenance stays out of learner-facing fields
+    assert not [card["id"] for card in yaml_cards() if "no heading" in card.get("extra", "")]
     # the RIALTO note states what its reference states, no inference beyond it (second reader, item A9)
     rialto = next(card for card in yaml_cards() if card["id"] == "rialto-blast-threshold")["editor_note"]["text"]
     assert rialto == (
@@ -180,23 +205,26 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(
         old_yaml.keys() - new_yaml.keys(),
         new_yaml.keys() - old_yaml.keys(),
     )
-    assert (len(old_yaml), len(kept), len(removed), len(added)) == (111, 93, 18, 5)
-    # kept cloze notes that gained a deletion (two cards merged into one note; the kept card keeps c1)
+    assert (len(old_yaml), len(kept), len(removed), len(added)) == (98, 82, 16, 1)
+    # a kept cloze note that gained a deletion (debulking-strategy merged into it: the kept cards keep c1 and c2),
+    # and one that lost its c2 (the '80%' of crs-mild-presentation)
     grown = {cid for cid in kept if anki_card_count([new_yaml[cid]]) > anki_card_count([old_yaml[cid]])}
-    assert grown == {"crs-mild-presentation", "rialto-blast-threshold"}
+    assert grown == {"debulking-benefits"}
+    shrunk = {cid for cid in kept if anki_card_count([new_yaml[cid]]) < anki_card_count([old_yaml[cid]])}
+    assert shrunk == {"crs-mild-presentation"}
 
     # The previous release, rebuilt at its own time from its own lock: every note exactly as it was shipped.
     old_apkg = tmp_path / "previous.apkg"
-    result = run("build", old_cards_dir, "-o", old_apkg, env={"SOURCE_DATE_EPOCH": "1795687048"})
+    result = run("build", old_cards_dir, "-o", old_apkg, env={"SOURCE_DATE_EPOCH": "1795728498"})
     assert result.exit_code == 0, result.output
-    assert "111 notes, 116 cards, 16 topics (0 new, 0 changed, 0 removed)" in result.output
+    assert "98 notes, 109 cards, 16 topics (0 new, 0 changed, 0 removed)" in result.output
     log = anki.import_package(old_apkg)
-    assert (len(log.new), len(log.conflicting)) == (111, 0)
-    assert review_everything(anki, deck_name) == anki_card_count(list(old_yaml.values())) == 116
+    assert (len(log.new), len(log.conflicting)) == (98, 0)
+    assert review_everything(anki, deck_name) == anki_card_count(list(old_yaml.values())) == 109
     types_before = anki.col.db.all("select id, name from notetypes order by id")
     cards_before = cards_by_id_field(anki)
     revlog_before = revlog_by_card(anki)
-    assert set(cards_before) == set(old_yaml) and sum(len(v) for v in revlog_before.values()) == 116
+    assert set(cards_before) == set(old_yaml) and sum(len(v) for v in revlog_before.values()) == 109
     assert all(row[3] == 2 and row[5] > 0 for rows in cards_before.values() for row in rows)  # all in review, ivl > 0
 
     # This edition, as committed (--locked: the lock is current), imported over it.
@@ -207,11 +235,10 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(
     lock = json.loads((CARDS / "deckgen.lock").read_text(encoding="utf-8"))
     old_lock = json.loads((old_cards_dir / "deckgen.lock").read_text(encoding="utf-8"))
     changed = {cid for cid in kept if lock["cards"][cid]["hash"] != old_lock["cards"][cid]["hash"]}
-    assert len(changed) == 51
-    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (5, 51, 93 - 51, 0)
-    # recorded as removed, the ids cannot be reused: the released ones, and one card the unreleased second edition
-    # added and the second reader's fixes removed again
-    assert set(lock["removed"]) == removed | {"tregs-suppress-via-il10"}
+    assert len(changed) == CHANGED
+    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (1, CHANGED, 82 - CHANGED, 0)
+    # recorded as removed, the ids cannot be reused: this edition's removals and every earlier one
+    assert set(lock["removed"]) == removed | set(old_lock["removed"])
 
     # no forked note type: same ids and names, and the new styling arrived in place
     assert anki.col.db.all("select id, name from notetypes order by id") == types_before
@@ -220,31 +247,36 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(
     cards_after = cards_by_id_field(anki)
     revlog_after = revlog_by_card(anki)
     for cid in kept | removed:  # every reviewed card keeps its scheduling (due, ivl, ...) and its review log
-        if cid in grown:  # c1 as it was, and the new deletion's card is new (ord 1, never seen)
+        if cid in grown:  # c1 and c2 as they were, and the new deletion's card is new (ord 2, never seen)
             by_ord = {row[1]: row for row in cards_after[cid]}
-            assert sorted(by_ord) == [0, 1] and [by_ord[0]] == cards_before[cid], cid
-            assert by_ord[1][2] == 0, cid
-        else:
+            assert sorted(by_ord) == [0, 1, 2] and [by_ord[0], by_ord[1]] == cards_before[cid], cid
+            assert by_ord[2][2] == 0, cid
+        else:  # crs-mild-presentation too: Anki keeps the card of the dropped c2 (an empty card), reviews intact
             assert cards_after[cid] == cards_before[cid], cid
         for row in cards_before[cid]:
             assert revlog_after[row[0]] == revlog_before[row[0]], cid
     assert revlog_after == revlog_before  # nothing added or lost: the new cards are unreviewed
     for cid in added:
         assert all(row[2] == 0 for row in cards_after[cid]), cid  # new, never seen
-    # removed cards stay (a package cannot delete): 111 + 5 notes; 9 cards of the added notes, 2 new deletions
-    assert anki.col.note_count() == 116
-    assert anki_card_count([new_yaml[cid] for cid in added]) == 9
-    assert anki.col.card_count() == 116 + 9 + 2
+    # removed cards stay (a package cannot delete): 98 + 1 notes; 1 card of the added note, 1 new deletion
+    assert anki.col.note_count() == 99
+    assert anki_card_count([new_yaml[cid] for cid in added]) == 1
+    assert anki.col.card_count() == 109 + 1 + 1
 
-    # the edits arrived: rewritten cards, a merged cloze note and the editor's notes
-    assert anki.note_by_id_field("bite-brings-t-cells-to-b-cells")["Back"] == "The malignant B lymphocytes"
-    assert (
-        anki.note_by_id_field("bite-cd19-arm")["Front"]
-        == "Which antigen on B cells does blinatumomab recognize and bind?"
-    )
-    assert "{{c1::fever}} (incidence about {{c2::80%}})" in anki.note_by_id_field("crs-mild-presentation")["Text"]
-    rialto = anki.note_by_id_field("rialto-blast-threshold")["Source"]
-    assert "expanded-access study" in rialto and "not a study of Ph+ ALL" not in rialto
+    # the edits arrived: recued and merged cards and the editor's notes
+    assert "Interfant" not in anki.note_by_id_field("interfant-06-endpoints")["Front"]
     source = anki.note_by_id_field("interfant-06-endpoints")["Source"]
     assert source.index("Interfant-06研究表明") < source.index(EDITOR_NOTE_LABEL) < source.index("van der Sluis IM")
-    assert "van der Sluis IM" in anki.col.decks.by_name(deck_name)["desc"]
+    assert anki.note_by_id_field("crs-mild-presentation")["Text"] == "Mild CRS presents only as {{c1::fever}}."
+    assert (
+        "does not depend on hepatic or renal metabolism, and it does not worsen myelosuppression"
+        in anki.note_by_id_field("bridging-no-hepatorenal-metabolism")["Back"]
+    )
+    tower = anki.note_by_id_field("rr-chemo-median-os")["Source"]
+    assert tower.index("不足4个月") < tower.index(EDITOR_NOTE_LABEL) < tower.index("NEJMoa1609783")
+    trial = anki.note_by_id_field("chemo-free-combination-partner")
+    assert "NCT04530565" not in trial["Front"] and "newly diagnosed BCR-ABL-positive" in trial["Source"]
+    rialto = anki.note_by_id_field("rialto-blast-threshold")["Source"]
+    assert "expanded-access study" in rialto and "RIALTO expanded access study final analysis" in rialto
+    desc = anki.col.decks.by_name(deck_name)["desc"]
+    assert "van der Sluis IM" in desc and "Kantarjian H" in desc and "NCT04530565" in desc
