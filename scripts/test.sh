@@ -94,7 +94,7 @@ if [ -z "${DECKGEN_SKIP_ANKI_CLIENTS:-}" ]; then
   anki_client 2.1.36 anki==2.1.36 protobuf==3.20.3
   anki_client 2.1.66 anki==2.1.66 protobuf==7.36.2
 fi
-.venv/bin/ruff check src tests bench scripts
-.venv/bin/ruff format --check src tests bench scripts  # the formatter owns layout
+.venv/bin/ruff check src tests bench scripts addon
+.venv/bin/ruff format --check src tests bench scripts addon  # the formatter owns layout
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"
