@@ -1,11 +1,13 @@
 """``deckgen release``: the package and its manifest, the update channel of learners who subscribe from Anki.
 
-A release is two files in one folder: ``<key>.apkg`` (built from the committed lock, as ``build --locked``) and
-``<key>.manifest.json`` beside it. The manifest says what the deck subscription add-on (``addon/``) checks before it
-imports anything: which deck this is, which package (its sha256 and size), the note types it owns (id, name and the
-schema hash whose change would fork a learner's note type), and the GUIDs the deck removed since its first release
-(from the lock's ``removed``), which the add-on deletes or tags by the learner's choice. Published as release assets
-at a stable URL (GitHub's ``releases/latest/download/<key>.manifest.json``), it needs no server of ours.
+A release is files in one folder: ``<key>.apkg`` (built from the committed lock, as ``build --locked``) and
+``<key>.manifest.json`` beside it, plus the same manifest as ``deckgen.manifest.json``: the name the add-on looks
+for when a learner pastes a repository's URL (``releases/latest/download/deckgen.manifest.json``). The manifest
+says what the deck subscription add-on (``addon/``) checks before it imports anything: which deck this is, which
+package (its sha256 and size), the note types it owns (id, name and the schema hash whose change would fork a
+learner's note type), and the GUIDs the deck removed since its first release (from the lock's ``removed``),
+which the add-on deletes or tags by the learner's choice. Published as release assets at a stable URL, it needs
+no server of ours.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from deckgen.build import Plan
 
 MANIFEST_FORMAT = 1
+DEFAULT_MANIFEST = "deckgen.manifest.json"  # the same manifest, under the name the add-on tries for a repository URL
 MIN_ADDON_VERSION = "0.1.0"  # the oldest add-on that reads this manifest format
 MAX_CHANGELOG_CHARS = 20_000
 _TAG = re.compile(r"[\w.+-]{1,100}", re.ASCII)
@@ -65,10 +68,14 @@ def release(
     refuse_linked_output(manifest, cards_dir)
     if output_dir.resolve() == cards_dir.resolve():
         raise UsageError("the release must not be written into the cards folder; choose another folder with -o")
-    with staged([package, manifest]) as (tmp_package, tmp_manifest):
+    default = output_dir / DEFAULT_MANIFEST
+    refuse_linked_output(default, cards_dir)
+    with staged([package, manifest, default]) as (tmp_package, tmp_manifest, tmp_default):
         write_planned_apkg(plan, tmp_package, None)
         data = manifest_data(plan, tmp_package, package.name, tag=tag, commit=commit, changelog=changelog)
-        tmp_manifest.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        tmp_manifest.write_text(text, encoding="utf-8")
+        tmp_default.write_text(text, encoding="utf-8")
     return Release(package, manifest, data)
 
 
