@@ -263,12 +263,12 @@ def preview(cards_dir: Path, output: Path | None) -> None:
 )
 @click.option("--commit", default="", help="The commit released (the workflow passes $GITHUB_SHA).")
 @click.option(
-    "--changelog",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A file whose text goes into the manifest as the changelog (e.g. 'deckgen diff PREVIOUS_TAG --format text').",
+    "--since",
+    metavar="REV",
+    help="The previous release's tag: the manifest's changelog lists the cards added, changed and removed since.",
 )
 @handle_errors
-def release(cards_dir: Path, tag: str, output: Path, commit: str, changelog: Path | None) -> None:
+def release(cards_dir: Path, tag: str, output: Path, commit: str, since: str | None) -> None:
     """Write a release of CARDS_DIR (default: cards) into OUTPUT: the package, built from the committed lock
     as 'build --locked' builds it, and its manifest (deck key, tag, commit, the package's sha256, the note
     types with their schema hashes, the GUIDs of removed cards, the changelog). Publish both as release
@@ -277,9 +277,10 @@ def release(cards_dir: Path, tag: str, output: Path, commit: str, changelog: Pat
     Exit codes: 0 written; 1 problems in the deck, or a lock that is not current; 2 usage errors.
     Nothing is written unless both files are.
     """
+    from deckgen.release import changelog_since
     from deckgen.release import release as run_release
 
-    text = changelog.read_text(encoding="utf-8", errors="replace") if changelog else ""
+    text = changelog_since(since, cards_dir) if since else ""
     result = run_release(cards_dir, output, tag=tag, commit=commit, changelog=text)
     click.echo(
         f"released {result.data['deck']['key']} {tag}: {result.package} ({result.data['notes']} notes, "

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from deckgen.build import plan_build, write_planned_apkg
 from deckgen.compile.note import note_guid
+from deckgen.diff.compare import DeckDiff, diff_revisions
 from deckgen.errors import ContentError, UsageError
 from deckgen.fsutil import refuse_linked_output, staged
 from deckgen.notetypes.builtin import schema_hash
@@ -45,6 +46,27 @@ class Release:
 
 def manifest_name(deck_key: str) -> str:
     return f"{deck_key}.manifest.json"
+
+
+def changelog_since(base: str, cards_dir: Path) -> str:
+    """The cards added, changed and removed since revision ``base`` (the previous release's tag), as plain text."""
+    return changelog_text(diff_revisions(base, None, cards_dir), base)
+
+
+def changelog_text(diff: DeckDiff, base: str) -> str:
+    def cards(label: str, ids: list[str]) -> str:
+        return f"{label} {', '.join(ids)}" if ids else ""
+
+    counts = [sum(len(getattr(t, part)) for t in diff.topics) for part in ("added", "changed", "removed")]
+    lines = [f"Since {base}: {counts[0]} cards added, {counts[1]} changed, {counts[2]} removed."]
+    for topic in diff.topics:
+        parts = [
+            cards("added", [c.id for c in topic.added]),
+            cards("changed", [c.new.id for c in (*topic.changed, *topic.renamed)]),
+            cards("removed", [c.id for c in topic.removed]),
+        ]
+        lines.append(f"- {topic.title}: " + "; ".join(p for p in parts if p))
+    return "\n".join(lines) + "\n"
 
 
 def release(
