@@ -250,7 +250,7 @@ def preview(cards_dir: Path, output: Path | None) -> None:
     )
 
 
-@main.command(short_help="Write a release: the package and the manifest subscribers' Anki reads.")
+@main.command(short_help="Write a release: the package and its manifest for subscribers.")
 @CARDS_DIR
 @click.option("--tag", required=True, help="The release's tag, e.g. v1.2.0 (the deck workflow passes the git tag).")
 @click.option(
