@@ -93,8 +93,16 @@ anki_client() {  # version, then the exact requirements
 if [ -z "${DECKGEN_SKIP_ANKI_CLIENTS:-}" ]; then
   anki_client 2.1.36 anki==2.1.36 protobuf==3.20.3
   anki_client 2.1.66 anki==2.1.66 protobuf==7.36.2
+  # the real Anki desktop for the subscription add-on's tier (tests/addon/test_desktop.py), offscreen; its Qt
+  # libraries need what Chromium's packages bring (installed above) plus these, where missing
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+     && ! dpkg -s libdbus-1-3 libpulse0 libegl1 libgl1 libxkbcommon0 libnss3 >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdbus-1-3 libpulse0 libegl1 libgl1 libxkbcommon0 libnss3 >/dev/null
+  fi
+  anki_client desktop-26.9.3 "aqt[qt6]==26.9.3"
 fi
-.venv/bin/ruff check src tests bench scripts
-.venv/bin/ruff format --check src tests bench scripts  # the formatter owns layout
+.venv/bin/ruff check src tests bench scripts addon
+.venv/bin/ruff format --check src tests bench scripts addon  # the formatter owns layout
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -187,10 +187,10 @@ def write_package(plan: Plan, output: Path, *, progress: Progress | None = None)
     from deckgen.fsutil import staged
 
     with staged([output]) as (tmp,):
-        _write_apkg(plan, tmp, progress)
+        write_planned_apkg(plan, tmp, progress)
 
 
-def _write_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
+def write_planned_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
     from deckgen.apkg import write_apkg
 
     lock = plan.lock
@@ -254,7 +254,7 @@ def build(
         raise ContentError([stale])
     targets = [output] if stale is None else [output, plan.lock_path]
     with staged(targets) as temps:
-        _write_apkg(plan, temps[0], progress)
+        write_planned_apkg(plan, temps[0], progress)
         if len(temps) > 1:
             temps[1].write_text(plan.lock_text, encoding="utf-8")
     return plan, output

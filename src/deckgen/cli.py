@@ -250,6 +250,44 @@ def preview(cards_dir: Path, output: Path | None) -> None:
     )
 
 
+@main.command(short_help="Write a release: the package and its manifest for subscribers.")
+@CARDS_DIR
+@click.option("--tag", required=True, help="The release's tag, e.g. v1.2.0 (the deck workflow passes the git tag).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("release"),
+    show_default=True,
+    help="The folder for <deck key>.apkg and <deck key>.manifest.json.",
+)
+@click.option("--commit", default="", help="The commit released (the workflow passes $GITHUB_SHA).")
+@click.option(
+    "--since",
+    metavar="REV",
+    help="The previous release's tag: the manifest's changelog lists the cards added, changed and removed since.",
+)
+@handle_errors
+def release(cards_dir: Path, tag: str, output: Path, commit: str, since: str | None) -> None:
+    """Write a release of CARDS_DIR (default: cards) into OUTPUT: the package, built from the committed lock
+    as 'build --locked' builds it, and its manifest (deck key, tag, commit, the package's sha256, the note
+    types with their schema hashes, the GUIDs of removed cards, the changelog). Publish both as release
+    assets: the deckgen subscription add-on in learners' Anki reads the manifest and applies the update.
+
+    Exit codes: 0 written; 1 problems in the deck, or a lock that is not current; 2 usage errors.
+    Nothing is written unless both files are.
+    """
+    from deckgen.release import changelog_since
+    from deckgen.release import release as run_release
+
+    text = changelog_since(since, cards_dir) if since else ""
+    result = run_release(cards_dir, output, tag=tag, commit=commit, changelog=text)
+    click.echo(
+        f"released {result.data['deck']['key']} {tag}: {result.package} ({result.data['notes']} notes, "
+        f"{len(result.data['removed'])} removed since the first release), {result.manifest}"
+    )
+
+
 @main.command(short_help="Print the JSON Schema of deck.yaml or of a topic file.")
 @click.argument("which", type=click.Choice(["deck", "topic"]))
 def schema(which: str) -> None:
