@@ -101,7 +101,7 @@ def apply_release(
         _check_schema(col, content)
     kept = _learner_state(col, content, sub)
     outcome = Outcome(manifest.version)
-    _import(col, package, outcome)
+    _import(col, package, outcome, merge_notetypes=allow_schema_change)
     outcome.kept_fields = _restore(col, content, kept)
     _remove(col, manifest, content, sub, outcome)
     sub.version = manifest.version
@@ -197,13 +197,14 @@ def _check_ownership(col: Any, manifest: Manifest, content: _Package) -> None:
 
 
 def _check_schema(col: Any, content: _Package) -> None:
-    """A note type whose fields or templates changed would make Anki fork it and force a full sync: ask first."""
+    """A note type whose fields or templates changed would make Anki fork it and force a full sync: ask first.
+    Read from the database (pylib's note type cache can predate an import)."""
     for nt in content.notetypes.values():
-        have = col.models.get(nt.id)
-        if have is None:
+        if not col.db.scalar("select count() from notetypes where id = ?", nt.id):
             continue
-        mine = (tuple(f["name"] for f in have["flds"]), tuple(t["name"] for t in have["tmpls"]), have["type"] == 1)
-        if mine != (nt.fields, nt.templates, nt.is_cloze):
+        fields = tuple(n for (n,) in col.db.all("select name from fields where ntid = ? order by ord", nt.id))
+        templates = tuple(n for (n,) in col.db.all("select name from templates where ntid = ? order by ord", nt.id))
+        if (fields, templates) != (nt.fields, nt.templates):
             raise UpdateRefused(
                 "schema",
                 f"the release changes the fields or card types of '{nt.name}': applying it needs a full sync "
@@ -250,12 +251,12 @@ def _learner_state(col: Any, content: _Package, sub: Subscription) -> dict[str, 
     return kept
 
 
-def _import(col: Any, package: Path, outcome: Outcome) -> None:
+def _import(col: Any, package: Path, outcome: Outcome, *, merge_notetypes: bool) -> None:
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
     from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Condition
 
     options = ImportAnkiPackageOptions(
-        merge_notetypes=False,
+        merge_notetypes=merge_notetypes,  # only for a schema change the learner confirmed (else Anki forks it)
         update_notes=Condition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS,  # the learner's own edits: protect them
         update_notetypes=Condition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
         with_scheduling=False,

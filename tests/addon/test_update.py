@@ -158,6 +158,12 @@ def test_a_schema_change_stops_and_asks(tmp_path: Path, learner: AnkiCollection)
     with pytest.raises(UpdateRefused) as refused:
         apply_release(learner.col, v2, tmp_path / "v2" / "fixture-deck.apkg", sub)
     assert refused.value.kind == "schema" and sub.version == "v1"
+    confirmed = apply_release(learner.col, v2, tmp_path / "v2" / "fixture-deck.apkg", sub, allow_schema_change=True)
+    assert confirmed.updated == 1 and sub.version == "v2"
+    db = learner.col.db  # (pylib's note type cache can predate the import)
+    assert db.list("select name from notetypes where name like 'Own%'") == ["Own"]  # merged, no fork
+    fields = "select f.name from fields f join notetypes n on n.id = f.ntid where n.name = 'Own' order by f.ord"
+    assert db.list(fields) == ["Front", "Back", "Note"]
 
 
 @pytest.mark.parametrize(
