@@ -20,23 +20,11 @@ from deckgen.git.media import MediaChanges, compare_media
 from deckgen.git.repo import Snapshot, find_repo, snapshot_at, snapshot_worktree
 from deckgen.identity.renames import find_renames
 from deckgen.model import CLOZE, QA, Card, Deck
+from deckgen.source import keys
 
-# Fields compared for a card present at both revisions, in the order they are reported.
-CARD_FIELDS = (
-    "kind",
-    "topic",
-    "guid",
-    "front",
-    "back",
-    "reverse",
-    "cloze",
-    "extra",
-    "source",
-    "editor_note",
-    "editor_ref",
-    "tags",
-)
-TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source", "editor_note"})
+# Fields compared for a card present at both revisions, in the order they are reported (then 'fields.<name>').
+CARD_FIELDS = tuple(row.name for row in keys.CARD_FIELDS if row.compare and row.shape != "pairs")
+TEXT_FIELDS = frozenset(row for row in CARD_FIELDS if keys.CARD_FIELD[row].compare == "text")
 DECK_FIELDS = ("key", "name", "tag", "description")
 CITATION_FIELDS = ("title", "publisher", "authors", "date", "url", "language", "note")
 

@@ -25,7 +25,8 @@ from deckgen.diff.compare import (
 )
 from deckgen.diff.lock import LockChange
 from deckgen.git.repo import Snapshot
-from deckgen.model import QA, Card
+from deckgen.model import Card
+from deckgen.source.keys import CARD_FIELDS
 
 _ESCAPE = {
     "&": "&amp;",
@@ -138,25 +139,25 @@ def field_markdown(change: FieldChange) -> str:
 
 
 def card_fields(card: Card) -> list[tuple[str, str]]:
-    """(field, Markdown) for each field a card has, in reading order."""
-    rows: list[tuple[str, str]] = [("guid", code(card.guid))] if card.guid else []
-    if card.fields:
-        rows += [(f"fields.{name}", escape(value.strip())) for name, value in card.fields if value.strip()]
-    elif card.kind == QA:
-        rows += [("front", escape(card.front.strip())), ("back", escape(card.back.strip()))]
-        if card.reverse:
-            rows.append(("reverse", "yes"))
-    else:
-        rows.append(("cloze", escape(card.cloze.strip())))
-    rows += [
-        (name, escape(getattr(card, name).strip()))
-        for name in ("extra", "source", "editor_note")
-        if getattr(card, name).strip()
-    ]
-    if card.editor_ref:
-        rows.append(("editor_ref", code(card.editor_ref)))
-    if card.tags:
-        rows.append(("tags", _tags(card.tags)))
+    """(field, Markdown) for each field a card has, in the order of the card-field table (kind and topic are said
+    elsewhere)."""
+    rows: list[tuple[str, str]] = []
+    for field in CARD_FIELDS:
+        value = getattr(card, field.name)
+        if (
+            not field.compare
+            or field.name in ("kind", "topic")
+            or not (value.strip() if field.shape == "str" else value)
+        ):
+            continue
+        if field.shape == "pairs":
+            rows += [(f"fields.{name}", escape(text.strip())) for name, text in value if text.strip()]
+        elif field.shape == "bool":
+            rows.append((field.name, "yes"))
+        elif field.shape == "strs":
+            rows.append((field.name, _tags(value)))
+        else:
+            rows.append((field.name, escape(value.strip()) if field.compare == "text" else code(value)))
     return rows
 
 

@@ -65,7 +65,7 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
             guid=guid,
         )
     text: dict[str, str | None] = {}
-    for key in ("front", "back", "cloze", "extra", "source"):
+    for key in spec.TEXT_KEYS:
         if key in fields:
             text[key] = r.text(fields[key][1], context, key)
             r.comment_after(fields[key][1], context, key)
@@ -94,21 +94,20 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
         )
     if r.errors_since(before) or card_id is None:
         return None
-    common = dict(
+    texts = {key: value or "" for key, value in text.items()}  # the text keys of the card's form only
+    return Card(
         id=card_id,
+        kind=CLOZE if "cloze" in has else QA,
         topic=topic,
         location=loc,
-        extra=text.get("extra") or "",
-        source=text.get("source") or "",
         tags=tuple(tags),
         spots=spots + note_spots,
         guid=guid,
         editor_note=editor_note,
         editor_ref=editor_ref,
+        reverse=reverse,
+        **texts,  # type: ignore[arg-type]  # only str fields: spec.TEXT_KEYS
     )
-    if "cloze" in has:
-        return Card(kind=CLOZE, cloze=text["cloze"] or "", **common)  # type: ignore[arg-type]
-    return Card(kind=QA, front=text["front"] or "", back=text["back"] or "", reverse=reverse, **common)  # type: ignore[arg-type]
 
 
 def _read_editor_note(
