@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.compile.pipeline import gc_paused
+from deckgen.diff.hazards import Hazard, HazardKind
 from deckgen.diff.lock import LockReport, compare_locks
 from deckgen.diff.notetypes import NoteTypeChange, compare_notetypes
 from deckgen.git.media import MediaChanges, compare_media
@@ -107,20 +108,6 @@ class TopicChanges:
 
 
 @dataclass(frozen=True)
-class Hazard:
-    """Something in the change that hurts people who already study the deck."""
-
-    type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
-    #            "notetype-explicit-id",
-    #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "guid", "removed",
-    #            "guid-changed", "media-replaced", "media-skipped", "lock"
-    ids: tuple[str, ...] = ()  # the cards (or note type) concerned
-    old: str = ""
-    new: str = ""
-    similarity: float | None = None
-
-
-@dataclass(frozen=True)
 class DeckDiff:
     base: Snapshot
     head: Snapshot
@@ -152,7 +139,8 @@ class DeckDiff:
         """Most severe first."""
         out: list[Hazard] = []
         by_field = {change.field: change for change in self.deck}
-        for field, kind in (("key", "deck-key"), ("name", "deck-name")):
+        deck_kinds: tuple[tuple[str, HazardKind], ...] = (("key", "deck-key"), ("name", "deck-name"))
+        for field, kind in deck_kinds:
             if field in by_field:
                 change = by_field[field]
                 out.append(Hazard(kind, old=str(change.old), new=str(change.new)))
