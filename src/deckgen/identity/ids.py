@@ -30,6 +30,16 @@ def note_guid(deck_key: str, card_id: str) -> str:
     return base64.b64encode(digest[:12]).decode("ascii")
 
 
+MAX_GUID = 100
+GUID_RULE = f"printable ASCII without spaces, at most {MAX_GUID} characters"
+"""What a note GUID may be, in a cards folder and in an imported deck (Anki writes 10 such characters)."""
+
+
+def valid_guid(guid: str) -> bool:
+    """Whether ``guid`` follows :data:`GUID_RULE` (and is not empty)."""
+    return 0 < len(guid) <= MAX_GUID and guid.isascii() and guid.isprintable() and not any(c.isspace() for c in guid)
+
+
 def derived_id(deck_key: str, slug: str) -> int:
     """A deck note type's permanent Anki id, from the deck key and its slug (unless deck.yaml gives one)."""
     digest = hashlib.sha256(f"deckgen-notetype\x1f{deck_key}\x1f{slug}".encode()).digest()

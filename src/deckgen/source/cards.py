@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from deckgen.identity.ids import GUID_RULE, valid_guid
 from deckgen.model import CLOZE, QA, Card
 from deckgen.source import keys as spec
 from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
@@ -13,7 +14,6 @@ from deckgen.source.yamlfile import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader
 
 CARD_KEYS = spec.CARD_KEYS
 TYPED_CARD_KEYS = spec.names(spec.TYPED_CARD)
-MAX_GUID = 100
 _SPACE = re.compile(r"\s")
 
 FieldsByType = dict[str, tuple[str, ...]]
@@ -219,12 +219,8 @@ def _guid(r: NodeReader, node: yaml.Node, context: str) -> str:
     value = r.text(node, context, "guid", any_scalar=True)
     if value is None:
         return ""
-    if len(value) > MAX_GUID or not value.isascii() or not value.isprintable() or any(ch.isspace() for ch in value):
-        r.error(
-            node,
-            f"'guid' must be printable ASCII without spaces, at most {MAX_GUID} characters (an Anki note GUID)",
-            context,
-        )
+    if not valid_guid(value):
+        r.error(node, f"'guid' must be {GUID_RULE} (an Anki note GUID)", context)
         return ""
     return value
 
