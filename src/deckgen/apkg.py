@@ -14,7 +14,6 @@ genanki provides the collection schema, the ``col`` row and the note type and de
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import tempfile
@@ -28,6 +27,7 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from deckgen.compile.note import NoteSpec
+from deckgen.identity.ids import deck_id
 from deckgen.model import NoteType
 from deckgen.notetypes import language as templates
 from deckgen.source.media import MediaFile
@@ -55,12 +55,6 @@ def genanki_model(nt: NoteType) -> genanki.Model:
         for ord_, (_, front, _) in enumerate(nt.templates)
     ]
     return model
-
-
-def deck_id(key: str, subdeck: str = "") -> int:
-    """The deck's id (Anki matches decks by name; the id only has to be stable and distinct)."""
-    name = f"{key}\x1f{subdeck}" if subdeck else key
-    return int.from_bytes(hashlib.sha256(f"deckgen-deck\x1f{name}".encode()).digest()[:5], "big") + (1 << 31)
 
 
 def write_apkg(

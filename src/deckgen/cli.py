@@ -12,9 +12,8 @@ from typing import Any, TypeVar
 import click
 
 from deckgen import __version__
-from deckgen.errors import ContentError, DeckgenError, Problem, UsageError, printable
+from deckgen.errors import ContentError, DeckgenError, Problem, UsageError, github_command, printable, problem_json
 from deckgen.progress import TerminalProgress
-from deckgen.reporting import github_command, problem_json
 from deckgen.rules import help_text
 
 F = TypeVar("F", bound=Callable[..., Any])

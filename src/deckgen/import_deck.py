@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deckgen.build import Plan, build_time, plan_build
-from deckgen.compile.note import note_hash
 from deckgen.convert.model import Conversion
 from deckgen.convert.plan import SPLITS, convert
 from deckgen.errors import ContentError, Location, Problem, UsageError
+from deckgen.identity.ids import note_hash
 from deckgen.importers import open_source, select
 from deckgen.importers.select import Selected
 from deckgen.lock.model import Lock

@@ -39,6 +39,9 @@ class NoteType:
 
 @dataclass(frozen=True)
 class Card:
+    """One card as written in a topic file. Every field is also a row of the card-field table,
+    :data:`deckgen.source.keys.CARD_FIELDS`, which the loader, the schema, the cache and ``deckgen diff`` follow."""
+
     id: str
     kind: str  # QA, CLOZE, or the slug of one of the deck's own note types
     topic: str

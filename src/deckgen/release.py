@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deckgen.build import plan_build, write_planned_apkg
-from deckgen.compile.note import note_guid
 from deckgen.diff.compare import DeckDiff, diff_revisions
 from deckgen.errors import ContentError, UsageError
 from deckgen.fsutil import refuse_linked_output, staged
-from deckgen.notetypes.builtin import schema_hash
+from deckgen.identity.ids import note_guid, schema_hash
 
 if TYPE_CHECKING:
     from deckgen.build import Plan

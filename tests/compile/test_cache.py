@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from deckgen.compile.cache import Cache, decode, encode, widths
 from deckgen.compile.deck import compile_cards
 from deckgen.compile.note import CompileContext
-from deckgen.errors import Problem
+from deckgen.errors import Location, Problem
 from deckgen.model import Card
+from deckgen.source.keys import CARD_FIELDS
 from deckgen.source.loader import parse_topic
 from tests.conftest import TOPIC_YAML, run, write_deck
 
@@ -72,11 +73,11 @@ def well_typed(found: tuple[Any, ...]) -> None:
     topic, notes, problems = found
     for card in topic.cards:
         assert isinstance(card, Card)
-        assert all(
-            isinstance(getattr(card, f), str)
-            for f in ("id", "kind", "topic", "front", "back", "cloze", "extra", "source")
-        )
-        assert isinstance(card.reverse, bool) and all(isinstance(t, str) for t in card.tags)
+        for field in CARD_FIELDS:
+            value = getattr(card, field.name)
+            assert isinstance(value, {"str": str, "bool": bool, "location": Location}.get(field.shape, tuple))
+        assert all(isinstance(t, str) for t in card.tags) and isinstance(card.location.line, int)
+        assert all(isinstance(name, str) and isinstance(text, str) for name, text in card.fields)
         assert all(isinstance(k, str) and isinstance(a, int) and isinstance(b, int) for k, a, b in card.spots)
     ids = {card.id for card in topic.cards}
     for note in notes:
@@ -114,12 +115,14 @@ def test_damaged_and_planted_entries_are_misses(tmp_path: Path) -> None:
         '{"key": "k"}',
         '{"key": "other"}',
         "[" * 100_000 + "]" * 100_000,
-        json.dumps({**PAYLOAD, "key": "k", "cards": {**PAYLOAD["cards"], "b": PAYLOAD["cards"]["b"] + [True]}}),
+        json.dumps(
+            {**PAYLOAD, "key": "k", "cards": {**PAYLOAD["cards"], "reverse": PAYLOAD["cards"]["reverse"] + [True]}}
+        ),
     ]:
         entry.write_text(text, encoding="utf-8")
         assert cache.get("k", PATH, widths(CTX)) is None, text[:40]
     lying = json.loads(json.dumps(PAYLOAD))
-    lying["cards"]["i"][2] += 1  # one more tag than the pool holds
+    lying["cards"]["tags"]["n"][0] += 1  # one more tag than the column holds
     entry.write_text(json.dumps(lying), encoding="utf-8")
     assert cache.get("k", PATH, widths(CTX)) is None
     entry.unlink()

@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from deckgen.convert.ids import Slugs, plain_text, slugify
-from deckgen.convert.media_refs import field_media
+from deckgen.convert.plan import field_media
 from deckgen.convert.review import review, to_markdown
 from deckgen.convert.yamltext import Flow, dump
 from deckgen.render import render_html, render_markdown

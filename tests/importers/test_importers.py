@@ -297,16 +297,39 @@ def with_collection(src: Path, dst: Path, edit: str, *args: Any) -> Path:
     return zip_of(dst, members)
 
 
-def test_duplicate_guids_are_refused(anki_source: Source, here: Path) -> None:
-    with_collection(
-        anki_source.apkg_legacy,
-        here / "dupes.apkg",
-        "update notes set guid = 'same-guid' where id in (select id from notes order by id limit 2)",
+@pytest.mark.parametrize(
+    ("guids", "problem"),
+    [
+        (
+            ["same-guid", "same-guid"],
+            "has several notes with the GUID 'same-guid'; a GUID is a note's identity in every learner's Anki, so "
+            "deckgen cannot tell which note is meant (a damaged or hand-made source)",
+        ),
+        (
+            ["a b", "ok-guid"],
+            "has notes whose GUID Anki does not write: 'a b'; a note GUID is printable ASCII without spaces, at most "
+            "100 characters (a damaged or hand-made source)",
+        ),
+        (
+            ["", "x" * 101, "ok-guid", "\u00e9t\u00e9"],
+            "has notes whose GUID Anki does not write: '', '" + "x" * 40 + "…', 'été'; a note GUID is printable "
+            "ASCII without spaces, at most 100 characters (a damaged or hand-made source)",
+        ),
+    ],
+)
+def test_bad_guids_are_the_same_problem_in_every_format(
+    anki_source: Source, here: Path, guids: list[str], problem: str
+) -> None:
+    """One GUID check for all importers: a package and a CrowdAnki folder with the same GUIDs fail alike (a GUID
+    the loader would refuse in a cards folder is refused here, before anything is written)."""
+    edits = "".join(
+        f"update notes set guid = '{guid}' where id = (select id from notes order by id limit 1 offset {i});"
+        for i, guid in enumerate(guids)
     )
-    assert error_of(Path("dupes.apkg")) == [
-        "dupes.apkg: error: has several notes with the GUID 'same-guid'; a GUID is a note's identity in every learner's "
-        "Anki, so deckgen cannot tell which note is meant (a damaged or hand-made package)"
-    ]
+    with_collection(anki_source.apkg_legacy, here / "bad.apkg", edits)
+    notes = [{"guid": g, "fields": ["a", "b"], "tags": [], "note_model_uuid": "m1"} for g in guids]
+    assert error_of(Path("bad.apkg")) == [f"bad.apkg: error: {problem}"]
+    assert error_of(crowd(here, deck_json(notes=notes))) == [f"deck/deck.json: error: {problem}"]
 
 
 def test_several_top_level_decks_need_deck_name(anki_source: Source, here: Path) -> None:
@@ -535,8 +558,8 @@ def deck_json(**changes: Any) -> dict[str, Any]:
                     {"name": "C", "notes": [{"guid": "g1", "fields": ["a", "b"], "tags": [], "note_model_uuid": "m1"}]}
                 ]
             ),
-            "deck/deck.json: error: two notes have the GUID 'g1'; a GUID is a note's identity in every learner's Anki, so "
-            "deckgen cannot tell which note is meant",
+            "deck/deck.json: error: has several notes with the GUID 'g1'; a GUID is a note's identity in every "
+            "learner's Anki, so deckgen cannot tell which note is meant (a damaged or hand-made source)",
         ),
         (deck_json(children=[{"name": 5}]), "deck/deck.json: error: children[0]: 'name' must be text, got a number"),
         (

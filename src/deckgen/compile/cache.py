@@ -27,9 +27,10 @@ from deckgen.fsutil import UnsafeFile, read_regular
 from deckgen.model import Card, Topic
 from deckgen.notetypes.builtin import NOTE_TYPES
 from deckgen.notetypes.cloze import MAX_NUMBER
+from deckgen.source.keys import CARD_FIELD, CARD_FIELDS, Shape
 from deckgen.source.yamlfile import MAX_FILE_BYTES
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5  # 5: cards by field name
 MAX_ENTRY_BYTES = 8 * MAX_FILE_BYTES  # a rendered topic file is a few times its YAML
 
 Result = tuple[Topic | None, list[NoteSpec], list[Problem]]
@@ -112,13 +113,22 @@ class Cache:
             tmp.unlink(missing_ok=True)  # a read-only or full cache disk only costs speed
 
 
-# An entry keeps each kind of record (cards, notes, problems) as flat pools: the fixed strings of every record
-# ("s", the same number per record), its fixed numbers ("i"), and the variable-length parts ("vs", "vi"), whose
-# lengths the fixed numbers give. Checking an entry is then a few C loops over whole pools (a str.join raises
-# TypeError on a non-string, sets of types, sums of the counts), not a check per value: a warm build of 50,000
-# cards does not pay for it, and a count that lies makes the sums disagree.
+# An entry keeps cards as columns named by the card-field table (:data:`deckgen.source.keys.CARD_FIELDS`): each
+# field is a list with one value per card (fields of several values are flat lists plus a list of counts), so a
+# field the table adds is written and read back without a change here, and an entry written without it is a miss.
+# Notes and problems are flat pools: the fixed strings of every record ("s", the same number per record), its
+# fixed numbers ("i"), and the variable-length parts ("vs", "vi"), whose lengths the fixed numbers give. Checking
+# an entry is then a few C loops over whole lists (a str.join raises TypeError on a non-string, sets of types,
+# sums of the counts), not a check per value: a warm build of 50,000 cards does not pay for it, and a count that
+# lies makes the sums disagree.
 
-_CARD_S, _CARD_I, _NOTE_S, _NOTE_I, _PROBLEM_S, _PROBLEM_I = 12, 5, 5, 3, 5, 2
+_NOTE_S, _NOTE_I, _PROBLEM_S, _PROBLEM_I = 5, 3, 5, 2
+_PARTS: dict[Shape, tuple[str, ...]] = {  # a column's lists, for the shapes of several values per card
+    "location": ("path", "line", "col"),
+    "strs": ("n", "items"),
+    "spots": ("n", "key", "line", "col"),
+    "pairs": ("n", "name", "text"),
+}
 
 
 def widths(ctx: CompileContext) -> dict[str, int]:
@@ -131,26 +141,10 @@ def widths(ctx: CompileContext) -> dict[str, int]:
 
 def encode(result: Result) -> dict[str, Any]:
     topic, notes, problems = result
-    cards: dict[str, list[Any]] = {"s": [], "i": [], "b": [], "vs": [], "vi": []}
-    for c in topic.cards if topic is not None else ():
-        cards["s"] += (
-            c.id,
-            c.kind,
-            c.topic,
-            c.location.path,
-            c.front,
-            c.back,
-            c.cloze,
-            c.extra,
-            c.source,
-            c.guid,
-            c.editor_note,
-            c.editor_ref,
-        )
-        cards["i"] += (c.location.line, c.location.col, len(c.tags), len(c.spots), len(c.fields))
-        cards["b"].append(c.reverse)
-        cards["vs"] += (*c.tags, *(spot[0] for spot in c.spots), *(x for field in c.fields for x in field))
-        cards["vi"] += (n for spot in c.spots for n in spot[1:])
+    cards = topic.cards if topic is not None else ()
+    columns: dict[str, Any] = {"count": len(cards)}
+    for field in CARD_FIELDS:
+        columns[field.name] = _column(field.shape, [getattr(card, field.name) for card in cards])
     note_pools: dict[str, list[Any]] = {"s": [], "i": [], "vs": [], "vi": []}
     for n in notes:
         note_pools["s"] += (n.card_id, n.guid, n.notetype, n.sort_field, n.hash)
@@ -161,13 +155,26 @@ def encode(result: Result) -> dict[str, Any]:
         "topic": None
         if topic is None
         else [topic.slug, topic.title, topic.location.path, topic.deck, topic.location.line, topic.location.col],
-        "cards": cards,
+        "cards": columns,
         "notes": note_pools,
         "problems": {
             "s": [x for p in problems for x in (p.location.path, p.message, p.severity, p.context, p.rule)],
             "i": [x for p in problems for x in (p.location.line, p.location.col)],
         },
     }
+
+
+def _column(shape: Shape, values: list[Any]) -> Any:
+    """One card field's values as a column (see :data:`_PARTS`)."""
+    if shape == "location":
+        return {"path": [v.path for v in values], "line": [v.line for v in values], "col": [v.col for v in values]}
+    if shape in ("str", "bool"):
+        return values
+    flat = [item for value in values for item in value]
+    if shape == "strs":
+        return {"n": [len(value) for value in values], "items": flat}
+    parts = _PARTS[shape][1:]  # spots, pairs: a list per item of the tuples
+    return {"n": [len(value) for value in values], **{part: [item[i] for item in flat] for i, part in enumerate(parts)}}
 
 
 class _Odd(Exception):
@@ -188,29 +195,78 @@ def _rows(pool: list[Any], width: int) -> zip[tuple[Any, ...]]:
     return zip(*[iter(pool)] * width, strict=False)
 
 
+def _strs(pool: Any, length: int) -> list[str]:
+    if type(pool) is not list or len(pool) != length:
+        raise _Odd
+    "".join(pool)  # TypeError unless every item is a str
+    return pool
+
+
+def _ints(pool: Any, length: int) -> list[int]:
+    if type(pool) is not list or len(pool) != length or not set(map(type, pool)) <= {int} or min(pool, default=0) < 0:
+        raise _Odd
+    return pool
+
+
+def _split(items: list[Any], counts: list[int]) -> list[tuple[Any, ...]]:
+    out, start = [], 0
+    for count in counts:
+        out.append(tuple(items[start : start + count]))
+        start += count
+    return out
+
+
+def _read_column(shape: Shape, column: Any, count: int) -> list[Any]:
+    """One card field's values, checked for the field's shape (raises _Odd, TypeError, ... otherwise)."""
+    if shape == "str":
+        return _strs(column, count)
+    if shape == "bool":
+        if type(column) is not list or len(column) != count or not set(map(type, column)) <= {bool}:
+            raise _Odd
+        return column
+    parts = _PARTS[shape]
+    if type(column) is not dict or column.keys() != set(parts):
+        raise _Odd
+    if shape == "location":
+        paths, lines, cols = _strs(column["path"], count), _ints(column["line"], count), _ints(column["col"], count)
+        return [Location(*place) for place in zip(paths, lines, cols, strict=True)]
+    counts = _ints(column["n"], count)
+    total = sum(counts)
+    if shape == "strs":
+        return _split(_strs(column["items"], total), counts)
+    if shape == "spots":
+        keys, lines, cols = _strs(column["key"], total), _ints(column["line"], total), _ints(column["col"], total)
+        return _split(list(zip(keys, lines, cols, strict=True)), counts)
+    names, texts = _strs(column["name"], total), _strs(column["text"], total)
+    return _split(list(zip(names, texts, strict=True)), counts)
+
+
+def _read_cards(columns: Any) -> list[Card]:
+    if type(columns) is not dict or columns.keys() != {"count", *CARD_FIELD}:
+        raise _Odd
+    count = columns["count"]
+    if type(count) is not int or count < 0:
+        raise _Odd
+    values = [_read_column(field.shape, columns[field.name], count) for field in CARD_FIELDS]
+    return [Card(**dict(zip(CARD_FIELD, card, strict=True))) for card in zip(*values, strict=True)]
+
+
 def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Result:
     """An entry back into values; raises _Odd (or TypeError, ValueError, ...) for anything :func:`encode` does not
     write."""
     t = payload["topic"]
-    cs, ci, cb, cvs, cvi = _pools(payload["cards"], "s i b vs vi")
+    cards = _read_cards(payload["cards"])
     ns, ni, nvs, nvi = _pools(payload["notes"], "s i vs vi")
     ps, pi = _pools(payload["problems"], "s i")
     if t is not None and (type(t) is not list or len(t) != 6):
         raise _Odd
     header = t or ["", "", "", "", 0, 0]
-    for pool in (header[:4], cs, cvs, ns, nvs, ps):
+    for pool in (header[:4], ns, nvs, ps):
         "".join(pool)  # TypeError unless every item is a str
-    if not set(map(type, cb)) <= {bool}:
+    if not set(map(type, chain(header[4:], ni, nvi, pi))) <= {int} or min(chain(header[4:], ni, nvi, pi)) < 0:
         raise _Odd
-    if (
-        not set(map(type, chain(header[4:], ci, cvi, ni, nvi, pi))) <= {int}
-        or min(chain(header[4:], ci, cvi, ni, nvi, pi)) < 0
-    ):
-        raise _Odd
-    count, note_count, problem_count = len(cb), len(ns) // _NOTE_S, len(ps) // _PROBLEM_S
-    if (len(cs), len(ci), len(ns), len(ni), len(ps), len(pi)) != (
-        _CARD_S * count,
-        _CARD_I * count,
+    note_count, problem_count = len(ns) // _NOTE_S, len(ps) // _PROBLEM_S
+    if (len(ns), len(ni), len(ps), len(pi)) != (
         _NOTE_S * note_count,
         _NOTE_I * note_count,
         _PROBLEM_S * problem_count,
@@ -219,53 +275,17 @@ def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Resul
         raise _Odd
     # the counts must add up to the variable pools exactly (then no slice below is ever cut short)
     if (
-        sum(ci[2::5]) + sum(ci[3::5]) + 2 * sum(ci[4::5]) != len(cvs)
-        or 2 * sum(ci[3::5]) != len(cvi)
-        or sum(map(widths.__getitem__, ns[2::5])) + sum(ni[0::3]) + sum(ni[1::3]) != len(nvs)  # KeyError: no such type
+        sum(map(widths.__getitem__, ns[2::5])) + sum(ni[0::3]) + sum(ni[1::3]) != len(nvs)  # KeyError: no such type
         or sum(ni[2::3]) != len(nvi)
         or (nvi and max(nvi) >= MAX_NUMBER)
     ):
         raise _Odd
     if (
-        not set(cs[1::_CARD_S]) <= widths.keys()
+        not {card.kind for card in cards} <= widths.keys()
         or not set(ps[2::5]) <= {ERROR, WARNING}
-        or (t is None and (count or note_count))
+        or (t is None and (cards or note_count))
     ):
         raise _Odd
-    cards = []
-    vs = vi = 0
-    for (card_id, kind, slug, where, front, back, cloze, extra, source, guid, note, ref), (
-        line,
-        col,
-        tag_count,
-        spot_count,
-        field_count,
-    ), reverse in zip(_rows(cs, _CARD_S), _rows(ci, _CARD_I), cb, strict=True):
-        tags = tuple(cvs[vs : vs + tag_count])
-        keys = cvs[vs + tag_count : vs + tag_count + spot_count]
-        pairs = cvs[vs + tag_count + spot_count : vs + tag_count + spot_count + 2 * field_count]
-        places = cvi[vi : vi + 2 * spot_count]
-        vs, vi = vs + tag_count + spot_count + 2 * field_count, vi + 2 * spot_count
-        cards.append(
-            Card(
-                card_id,
-                kind,
-                slug,
-                Location(where, line, col),
-                front,
-                back,
-                reverse,
-                cloze,
-                extra,
-                source,
-                tags,
-                tuple(zip(keys, places[0::2], places[1::2], strict=False)),  # positional: the fields' order
-                tuple(zip(pairs[0::2], pairs[1::2], strict=False)),
-                guid,
-                note,
-                ref,
-            )
-        )
     topic = None
     if t is not None:
         topic = Topic(

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 from deckgen.compile.cloze_rules import cloze_problems
 from deckgen.compile.editor_notes import editor_note
-from deckgen.compile.note import CompileContext, NoteSpec, note_hash
+from deckgen.compile.note import CompileContext, NoteSpec
 from deckgen.compile.typed import compile_typed
 from deckgen.errors import Problem
+from deckgen.identity.ids import note_hash
 from deckgen.model import BUILTIN_KINDS, CLOZE, Card, Deck, NoteType
 from deckgen.notetypes import cloze
 from deckgen.notetypes.builtin import NOTE_TYPES

@@ -1,13 +1,11 @@
-"""A compiled note, what identifies it, and the deck-level inputs it is compiled with."""
+"""A compiled note and the deck-level inputs it is compiled with (its GUID and hashes: :mod:`deckgen.identity.ids`)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from dataclasses import dataclass
 from functools import cached_property
 
+from deckgen.identity.ids import content_hash, note_guid
 from deckgen.model import BUILTIN_KINDS, Card, NoteType, topic_tag
 from deckgen.notetypes.builtin import NOTE_TYPES
 from deckgen.source.manifest import Manifest
@@ -24,30 +22,6 @@ class NoteSpec:
     sort_field: str
     ords: tuple[int, ...]  # the cards Anki generates: template ords (Q/A), cloze numbers - 1 (cloze)
     hash: str
-
-
-def note_guid(deck_key: str, card_id: str) -> str:
-    """The note's permanent identity: the deck key and the card id, nothing else. NEVER change this function:
-    every shipped note would turn into a new one."""
-    digest = hashlib.sha256(f"deckgen\x1f{deck_key}\x1f{card_id}".encode()).digest()
-    return base64.b64encode(digest[:12]).decode("ascii")
-
-
-def content_hash(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()[:20]
-
-
-def note_hash(notetype_id: int, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
-    """What a learner's collection would see change: the note type, every field, every tag."""
-    text = f"{notetype_id}\x1e" + "\x1f".join(fields) + "\x1e" + "\x1f".join(tags)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-def notetype_hash(nt: NoteType) -> str:
-    """Everything of a note type that Anki stores; a change reaches learners when the note type's ``mod`` is newer."""
-    if nt.builtin:
-        return content_hash(nt.id, nt.name, nt.fields, nt.templates, nt.css)
-    return content_hash(nt.id, nt.name, nt.fields, nt.templates, nt.css, nt.is_cloze, nt.sort_field)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from deckgen.compile.cloze_rules import cloze_problems
-from deckgen.compile.note import CompileContext, NoteSpec, note_hash
+from deckgen.compile.note import CompileContext, NoteSpec
 from deckgen.errors import Problem
+from deckgen.identity.ids import note_hash
 from deckgen.model import Card, NoteType
 from deckgen.notetypes import cloze
 from deckgen.notetypes import fields as field_rules

@@ -5,11 +5,11 @@ notes, templates or CSS use."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from deckgen.convert.files import write_files
 from deckgen.convert.ids import Slugs, plain_text, slugify
-from deckgen.convert.media_refs import field_media
 from deckgen.convert.model import CardOut, Conversion, TypeOut
 from deckgen.convert.review import review, to_markdown
 from deckgen.errors import WARNING, Location, Problem, UsageError
@@ -21,6 +21,7 @@ from deckgen.model import NoteType as DeckNoteType
 from deckgen.notetypes import language as templates
 from deckgen.notetypes.builtin import builtin_notetypes
 from deckgen.notetypes.media import notetype_media
+from deckgen.render.media import references
 
 SPLITS = ("subdeck", "tag", "none")
 
@@ -159,6 +160,14 @@ def _deck_type(t: TypeOut) -> DeckNoteType:
         is_cloze=nt.kind == CLOZE,
         css=nt.css,
     )
+
+
+_REMOTE = re.compile(r"^(?:https?|ftp)://", re.I)
+
+
+def field_media(text: str) -> list[str]:
+    """The media files of the deck that a field refers to, in order (remote images and players left out)."""
+    return [name for _, kind, name in references(text) if kind == "sound" or not _REMOTE.match(name)]
 
 
 def _media(sel: Selected, out: Conversion, types: list[TypeOut]) -> None:

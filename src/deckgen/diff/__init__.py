@@ -4,6 +4,7 @@
   :mod:`html.parser`, style attributes, ``<style>`` elements and the CSS are read with their CSS escapes and
   comments undone.
 - ``compare``: ``deckgen diff``: what changed in a deck between two git revisions, card by card, keyed by card id.
+- ``hazards``: What ``deckgen diff`` warns about: each kind of warning (a ``Literal``) and its one message.
 - ``jsondoc``: ``deckgen diff --format json``: the report as one JSON document, for tools.
 - ``lock``: What changed in the lock file between two revisions *without* a matching change of the cards.
 - ``markdown``: ``deckgen diff`` as Markdown for a pull-request comment: the summary, the warnings, the topic table,

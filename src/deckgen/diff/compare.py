@@ -14,29 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.compile.pipeline import gc_paused
+from deckgen.diff.hazards import Hazard, HazardKind
 from deckgen.diff.lock import LockReport, compare_locks
 from deckgen.diff.notetypes import NoteTypeChange, compare_notetypes
 from deckgen.git.media import MediaChanges, compare_media
 from deckgen.git.repo import Snapshot, find_repo, snapshot_at, snapshot_worktree
 from deckgen.identity.renames import find_renames
 from deckgen.model import CLOZE, QA, Card, Deck
+from deckgen.source import keys
 
-# Fields compared for a card present at both revisions, in the order they are reported.
-CARD_FIELDS = (
-    "kind",
-    "topic",
-    "guid",
-    "front",
-    "back",
-    "reverse",
-    "cloze",
-    "extra",
-    "source",
-    "editor_note",
-    "editor_ref",
-    "tags",
-)
-TEXT_FIELDS = frozenset({"front", "back", "cloze", "extra", "source", "editor_note"})
+# Fields compared for a card present at both revisions, in the order they are reported (then 'fields.<name>').
+CARD_FIELDS = tuple(row.name for row in keys.CARD_FIELDS if row.compare and row.shape != "pairs")
+TEXT_FIELDS = frozenset(row for row in CARD_FIELDS if keys.CARD_FIELD[row].compare == "text")
 DECK_FIELDS = ("key", "name", "tag", "description")
 CITATION_FIELDS = ("title", "publisher", "authors", "date", "url", "language", "note")
 
@@ -119,20 +108,6 @@ class TopicChanges:
 
 
 @dataclass(frozen=True)
-class Hazard:
-    """Something in the change that hurts people who already study the deck."""
-
-    type: str  # "deck-key", "deck-name", "lock-future", "lock-backwards", "notetype-id", "notetype-schema", "notetype-code",
-    #            "notetype-explicit-id",
-    #            "notetype", "subdeck", "subdeck-cards", "kind", "rename", "rename-skipped", "guid", "removed",
-    #            "guid-changed", "media-replaced", "media-skipped", "lock"
-    ids: tuple[str, ...] = ()  # the cards (or note type) concerned
-    old: str = ""
-    new: str = ""
-    similarity: float | None = None
-
-
-@dataclass(frozen=True)
 class DeckDiff:
     base: Snapshot
     head: Snapshot
@@ -164,7 +139,8 @@ class DeckDiff:
         """Most severe first."""
         out: list[Hazard] = []
         by_field = {change.field: change for change in self.deck}
-        for field, kind in (("key", "deck-key"), ("name", "deck-name")):
+        deck_kinds: tuple[tuple[str, HazardKind], ...] = (("key", "deck-key"), ("name", "deck-name"))
+        for field, kind in deck_kinds:
             if field in by_field:
                 change = by_field[field]
                 out.append(Hazard(kind, old=str(change.old), new=str(change.new)))

@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from deckgen.diff.compare import CardChange, DeckDiff, FieldChange, is_text_field
 from deckgen.diff.report import hazard_text, plain_quote, summary_counts
 from deckgen.git.repo import Snapshot
 from deckgen.model import Card
+from deckgen.source.keys import CARD_FIELD
 
 
 def card_json(card: Card) -> dict[str, object]:
-    return {
-        "id": card.id,
-        "kind": card.kind,
-        "topic": card.topic,
-        "front": card.front,
-        "back": card.back,
-        "reverse": card.reverse,
-        "cloze": card.cloze,
-        "extra": card.extra,
-        "source": card.source,
-        "tags": list(card.tags),
-        "fields": dict(card.fields),
-        "guid": card.guid or None,
-        **({"editor_note": card.editor_note, "editor_ref": card.editor_ref} if card.editor_note else {}),
-    }
+    """A card's fields as the table says (:data:`deckgen.source.keys.CARD_FIELDS`), in the model's order."""
+    out: dict[str, object] = {}
+    for field in dataclasses.fields(card):
+        row, value = CARD_FIELD[field.name], getattr(card, field.name)
+        if row.json == "" or (row.json == "if-set" and not value):
+            continue
+        if row.shape == "pairs":
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[field.name] = None if row.json == "or-null" and not value else value
+    return out
 
 
 def field_json(change: FieldChange) -> dict[str, object]:

@@ -12,8 +12,8 @@ import difflib
 from dataclasses import dataclass
 
 from deckgen.diff.code import css_code, template_code
+from deckgen.identity.ids import derived_id, schema_hash
 from deckgen.model import NoteType
-from deckgen.notetypes.builtin import derived_id, schema_hash
 
 
 @dataclass(frozen=True)

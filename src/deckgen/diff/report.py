@@ -18,14 +18,15 @@ from deckgen.diff.compare import (
     INSERT,
     DeckDiff,
     FieldChange,
-    Hazard,
     TopicChanges,
     is_text_field,
     kind_name,
 )
+from deckgen.diff.hazards import MESSAGES, Hazard
 from deckgen.diff.lock import LockChange
 from deckgen.git.repo import Snapshot
-from deckgen.model import QA, Card
+from deckgen.model import Card
+from deckgen.source.keys import CARD_FIELDS
 
 _ESCAPE = {
     "&": "&amp;",
@@ -138,25 +139,25 @@ def field_markdown(change: FieldChange) -> str:
 
 
 def card_fields(card: Card) -> list[tuple[str, str]]:
-    """(field, Markdown) for each field a card has, in reading order."""
-    rows: list[tuple[str, str]] = [("guid", code(card.guid))] if card.guid else []
-    if card.fields:
-        rows += [(f"fields.{name}", escape(value.strip())) for name, value in card.fields if value.strip()]
-    elif card.kind == QA:
-        rows += [("front", escape(card.front.strip())), ("back", escape(card.back.strip()))]
-        if card.reverse:
-            rows.append(("reverse", "yes"))
-    else:
-        rows.append(("cloze", escape(card.cloze.strip())))
-    rows += [
-        (name, escape(getattr(card, name).strip()))
-        for name in ("extra", "source", "editor_note")
-        if getattr(card, name).strip()
-    ]
-    if card.editor_ref:
-        rows.append(("editor_ref", code(card.editor_ref)))
-    if card.tags:
-        rows.append(("tags", _tags(card.tags)))
+    """(field, Markdown) for each field a card has, in the order of the card-field table (kind and topic are said
+    elsewhere)."""
+    rows: list[tuple[str, str]] = []
+    for field in CARD_FIELDS:
+        value = getattr(card, field.name)
+        if (
+            not field.compare
+            or field.name in ("kind", "topic")
+            or not (value.strip() if field.shape == "str" else value)
+        ):
+            continue
+        if field.shape == "pairs":
+            rows += [(f"fields.{name}", escape(text.strip())) for name, text in value if text.strip()]
+        elif field.shape == "bool":
+            rows.append((field.name, "yes"))
+        elif field.shape == "strs":
+            rows.append((field.name, _tags(value)))
+        else:
+            rows.append((field.name, escape(value.strip()) if field.compare == "text" else code(value)))
     return rows
 
 
@@ -176,117 +177,25 @@ def _named(hazard: Hazard, c: Callable[[str], str]) -> str:
 
 
 def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]) -> str:
-    """One warning; ``c`` formats names (code span or quotes), ``b`` the lead words (bold or not)."""
-    if hazard.type == "deck-key":
-        return (
-            f"{b('Deck key changed')} {c(hazard.old)} → {c(hazard.new)}: every note's identity comes from the deck key, "
-            "so every card arrives as a new note. Learners get a second copy of the whole deck with no review history. "
-            "Keep the old key unless this is meant to be a separate deck."
-        )
-    if hazard.type == "deck-name":
-        return (
-            f"{b('Deck renamed')} {c(hazard.old)} → {c(hazard.new)}: learners' existing cards stay in the deck they "
-            "are in (Anki does not move cards on import); only cards new to them go to the new deck, so they end up "
-            "with two."
-        )
-    if hazard.type in ("subdeck", "subdeck-cards"):
-        what = f"topic {c(hazard.ids[0])}" if hazard.type == "subdeck" else ", ".join(c(i) for i in hazard.ids)
-        return (
-            f"{b('Moved to another deck')} {what}: {c(hazard.old)} → {c(hazard.new)}. Anki keeps the cards learners "
-            "already have where they are; only learners who import them for the first time get them in the new deck."
-        )
-    if hazard.type == "notetype-id":
-        return (
-            f"{b('Note type id changed')} {c(hazard.ids[0])} {c(hazard.old)} → {c(hazard.new)}: Anki matches note types "
-            "by id, so learners get a second note type and a second copy of every note of it."
-        )
-    if hazard.type == "notetype-schema":
-        return (
-            f"{b('Note type fields or templates changed')} {c(hazard.ids[0])}: Anki cannot change them in a note type its "
-            "learners have. Learners on Anki 23.10+ must tick 'Merge note types' when importing; otherwise Anki adds a "
-            "copy of the note type and skips the updates of all its notes."
-        )
-    if hazard.type == "notetype-explicit-id":
-        return (
-            f"{b('New note type with a given id')} {c(hazard.ids[0])} (id {c(hazard.new)}): Anki matches note types by "
-            "id, so if another deck uses this id, importing this deck replaces that deck's templates and styling in "
-            "learners' Anki. Remove the `id:` (deckgen derives one from the deck key) unless it is this deck's own "
-            "note type moved from elsewhere."
-        )
-    if hazard.type == "notetype-code":
-        return (
-            f"{b('New code in a note type')} {c(hazard.ids[0])}: {hazard.new}. Templates and CSS run in every "
-            "learner's Anki; read this change as you would read code."
-        )
-    if hazard.type == "notetype":
-        return (
-            f"{b('Note type changed')} {c(hazard.ids[0])}: its hash in deckgen.lock differs between the revisions, so "
-            "its fields, templates or styling changed (the lock cannot tell which). New templates and styling reach "
-            "learners on import; a changed field or template name would make Anki skip the updates of every such note."
-        )
-    if hazard.type == "kind":
-        return (
-            f"{b('Card type changed')} {c(hazard.ids[0])}: {kind_name(hazard.old)} → {kind_name(hazard.new)} under the same "
-            "id. Anki cannot change a note's type on import and skips the update; give the new card a new id."
-        )
-    if hazard.type == "rename":
-        percent = round(100 * (hazard.similarity or 0))
-        return (
-            f"{b('Probable rename')} {c(hazard.ids[0])} → {c(hazard.ids[1])} (question {percent}% similar): a new id "
-            "is a new note, so learners start this card from scratch and keep the old one as well. Keep the old id "
-            "unless the card now asks something else."
-        )
-    if hazard.type == "rename-skipped":
-        return (
-            f"{b('Rename detection skipped')}: {hazard.new}. Cards whose question is unchanged are still paired; "
-            "look for renamed cards among the added and removed ones yourself (a new id is a new note)."
-        )
-    if hazard.type == "media-replaced":
-        return (
-            f"{b('Media file replaced')} {_named(hazard, c)}: the file's content changed under the same name, so cards that "
-            "show it change for learners while their text does not. Open the new file and check it before merging."
-        )
-    if hazard.type == "media-skipped":
-        return f"{b('Media not compared')}: {hazard.new}; check changes under media/ yourself."
-    if hazard.type == "guid":
-        return (
-            f"{b('New card with a given guid')} {_named(hazard, c)}: Anki matches notes by guid, so if a note of another "
-            "deck has this guid, importing this deck overwrites that note in learners' Anki. Remove `guid:` (deckgen "
-            "derives one from the deck key and the card id) unless the card comes from an existing Anki deck."
-        )
-    if hazard.type == "guid-changed":
-        return (
-            f"{b('Card guid changed')} {_named(hazard, c)}: Anki matches notes by guid, so the card becomes another note "
-            "(learners get a second copy without its reviews) or overwrites a note of another deck that has this "
-            "guid. `deckgen build` refuses it unless `--allow-identity-change` is given."
-        )
-    if hazard.type == "lock-future":
-        return (
-            f"{b('Lock file mod in the future')} {', '.join(c(i) for i in hazard.ids)}: more than a day after now. "
-            "Learners who import such a package never receive a later update of those notes; `deckgen build` "
-            "refuses it. Restore the lock file from the base branch and run `deckgen build`."
-        )
-    if hazard.type == "lock-backwards":
-        return (
-            f"{b('Lock file mod went backwards')} {', '.join(c(i) for i in hazard.ids)}: Anki applies an update "
-            "only when its mod is newer than the learner's, so these changes would never arrive. Restore the lock "
-            "file from the base branch and run `deckgen build`."
-        )
-    if hazard.type == "lock":
-        return (
-            f"{b('Lock file changed without a card change')} {_named(hazard, c)}: `deckgen build` writes the lock, "
-            "and after a deckgen upgrade it may ship cards again; a hand edit can instead stop updates from "
-            "reaching learners or bring back a removed id. Check that the lock came from `deckgen build`."
-        )
-    if hazard.type == "removed":
-        one = len(hazard.ids) == 1
-        it = "it" if one else "them"
-        lead = "Removed card" if one else f"{len(hazard.ids)} removed cards"
-        return (
-            f"{b(lead)} {', '.join(c(i) for i in hazard.ids)}: a package cannot delete notes, so learners keep {it} "
-            f"(and keep reviewing {it}) until they delete {it} themselves."
-        )
-    raise ValueError(hazard.type)
+    """One warning, from its row of :data:`deckgen.diff.hazards.MESSAGES`; ``c`` formats names (code span or
+    quotes), ``b`` the lead words (bold or not)."""
+    lead, rest = MESSAGES[hazard.type]
+    one = len(hazard.ids) == 1
+    values = {
+        "old": c(hazard.old),
+        "new": c(hazard.new),
+        "id": c(hazard.ids[0]) if hazard.ids else "",
+        "second": c(hazard.ids[1]) if len(hazard.ids) > 1 else "",
+        "ids": ", ".join(c(i) for i in hazard.ids),
+        "named": _named(hazard, c),
+        "detail": hazard.new,
+        "old_kind": kind_name(hazard.old),
+        "new_kind": kind_name(hazard.new),
+        "percent": str(round(100 * (hazard.similarity or 0))),
+        "it": "it" if one else "them",
+        "removed": "Removed card" if one else f"{len(hazard.ids)} removed cards",
+    }
+    return b(lead.format_map(values)) + rest.format_map(values)
 
 
 _LOCK_NAMES = 20  # lock entries named in a warning or listed in the report; the rest are counted

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.importers import limits, protobuf
-from deckgen.importers.limits import fail
+from deckgen.importers.limits import check_guids, fail
 from deckgen.importers.model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
 
 _LEGACY_TABLES = ("col", "notes", "cards")
@@ -77,7 +77,7 @@ def read_collection(path: Path, display: str, fmt: str, media: tuple[MediaFile, 
         fail(display, "its collection holds note type or deck data nested too deeply or too large to read")
     finally:
         conn.close()
-    _check_guids(notes, display)
+    check_guids([note.guid for note in notes], display)
     return Collection(
         source=display, format=fmt, decks=tuple(decks), notetypes=tuple(notetypes), notes=tuple(notes), media=media
     )
@@ -296,19 +296,3 @@ def _notes(conn: sqlite3.Connection, notetypes: dict[str, NoteType], decks: dict
             )
         )
     return out
-
-
-def _check_guids(notes: list[Note], display: str) -> None:
-    seen: dict[str, int] = {}
-    dupes: list[str] = []
-    for note in notes:
-        seen[note.guid] = seen.get(note.guid, 0) + 1
-        if seen[note.guid] == 2:
-            dupes.append(note.guid)
-    if dupes:
-        shown = ", ".join(repr(g) for g in dupes[:5]) + (f" and {len(dupes) - 5} more" if len(dupes) > 5 else "")
-        fail(
-            display,
-            f"has several notes with the GUID {shown}; a GUID is a note's identity in every learner's Anki, "
-            "so deckgen cannot tell which note is meant (a damaged or hand-made package)",
-        )

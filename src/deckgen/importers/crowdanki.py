@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from deckgen.importers import limits
-from deckgen.importers.limits import Budget, fail
+from deckgen.importers.limits import Budget, check_guids, fail
 from deckgen.importers.model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
 
 DECK_JSON = "deck.json"
@@ -93,7 +93,7 @@ def read_crowdanki(folder: Path, display: str) -> Collection:
         fail(deck_display, exc.message, context=exc.where)
     except RecursionError:
         fail(deck_display, "subdecks are nested too deeply")
-    _check_guids(notes, deck_display)
+    check_guids([note.guid for note in notes], deck_display)
     media = _media(folder, display, listed, deck_display, budget)
     return Collection(
         source=display,
@@ -232,18 +232,6 @@ def _deck(
         if not isinstance(child, dict):
             _bad(w, "must be an object (a subdeck)")
         _deck(child, full, w, models, decks, notes, listed)
-
-
-def _check_guids(notes: list[Note], display: str) -> None:
-    seen: set[str] = set()
-    for note in notes:
-        if note.guid in seen:
-            fail(
-                display,
-                f"two notes have the GUID '{note.guid}'; a GUID is a note's identity in every learner's Anki, "
-                "so deckgen cannot tell which note is meant",
-            )
-        seen.add(note.guid)
 
 
 def _media(

@@ -1,4 +1,4 @@
-"""Bounds on what a source may make deckgen read, and errors about a source.
+"""Bounds on what a source may make deckgen read, and errors about a source (the GUID check of every format).
 
 A package is a zip archive from a stranger: every size below is checked before the bytes are read (the zip's
 declared sizes) *and* while they are read (zstd frames and SQLite do not tell the truth in advance), so a zip bomb
@@ -7,9 +7,11 @@ stops with a message instead of filling the disk or the memory. Tests lower thes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NoReturn
 
 from deckgen.errors import ContentError, Location, Problem
+from deckgen.identity.ids import GUID_RULE, valid_guid
 
 MAX_MEMBERS = 500_000  # files in one package (real shared decks have up to some tens of thousands of media files)
 MAX_COLLECTION_BYTES = 2 * 1024**3  # the SQLite collection, decompressed
@@ -37,3 +39,33 @@ class Budget:
         self.left -= n
         if self.left < 0:
             fail(self.source, f"decompresses to more than {MAX_TOTAL_BYTES:,} bytes in all; refusing it as a zip bomb")
+
+
+def check_guids(guids: Sequence[str], source: str) -> None:
+    """Every source format's one GUID check: each note's GUID is one a cards folder can keep, and no two notes share
+    one (Anki matches notes by GUID, so deckgen could not tell which note is meant)."""
+    bad = [guid for guid in guids if not valid_guid(guid)]
+    if bad:
+        fail(
+            source,
+            f"has notes whose GUID Anki does not write: {_some(bad)}; a note GUID is {GUID_RULE} "
+            "(a damaged or hand-made source)",
+        )
+    seen: dict[str, int] = {}
+    dupes: list[str] = []
+    for guid in guids:
+        seen[guid] = seen.get(guid, 0) + 1
+        if seen[guid] == 2:
+            dupes.append(guid)
+    if dupes:
+        fail(
+            source,
+            f"has several notes with the GUID {_some(dupes)}; a GUID is a note's identity in every learner's Anki, "
+            "so deckgen cannot tell which note is meant (a damaged or hand-made source)",
+        )
+
+
+def _some(guids: list[str]) -> str:
+    """The first five GUIDs (each cut to 40 characters), then a count."""
+    shown = ", ".join(repr(g if len(g) <= 40 else g[:40] + "…") for g in guids[:5])
+    return shown + (f" and {len(guids) - 5} more" if len(guids) > 5 else "")

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deckgen.compile.note import NoteSpec, content_hash, notetype_hash
+from deckgen.compile.note import NoteSpec
 from deckgen.errors import Problem
+from deckgen.identity.ids import content_hash, notetype_hash, schema_hash
 from deckgen.lock.model import Entry, Lock, next_mod
 from deckgen.model import CLOZE, QA, Deck
-from deckgen.notetypes.builtin import schema_hash
 
 MERGE_HINT = "learners on Anki 23.10 or newer must tick 'Merge note types' in the import dialog"
 

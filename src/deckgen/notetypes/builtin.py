@@ -1,4 +1,5 @@
-"""deckgen's two note types. Their ids, names, fields and template *names* are frozen forever.
+"""deckgen's two note types. Their ids, names, fields and template *names* are frozen forever: a new card field
+(:data:`deckgen.source.keys.CARD_FIELDS`) never becomes a field here.
 
 Anki matches note types by id; adding, removing or renaming a field or template under the same id makes
 every re-imported note "conflicting" (Anki forks the note type as "Name+" and skips the updates). Template
@@ -13,10 +14,9 @@ reverse card and keeps the forward card's history).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import replace
 
+from deckgen.identity.ids import CLOZE_NOTETYPE_ID, QA_NOTETYPE_ID
 from deckgen.model import CLOZE, QA, NoteType
 from deckgen.render import FIELD_CSS
 
@@ -73,9 +73,9 @@ _BACK_TAIL = (
 
 QA_TYPE = NoteType(
     key=QA,
-    id=1863452011,
+    id=QA_NOTETYPE_ID,
     name="deckgen Q/A (optional reverse)",
-    fields=("Front", "Back", "Reverse", "Extra", "Source", "Id"),
+    fields=("Front", "Back", "Reverse", "Extra", "Source", "Id"),  # FROZEN, as are the template names: see above
     templates=(
         ("Forward", "{{Front}}", '{{FrontSide}}\n<hr id="answer">\n{{Back}}\n' + _BACK_TAIL),
         ("Reverse", "{{#Reverse}}{{Back}}{{/Reverse}}", '{{FrontSide}}\n<hr id="answer">\n{{Front}}\n' + _BACK_TAIL),
@@ -87,9 +87,9 @@ QA_TYPE = NoteType(
 
 CLOZE_TYPE = NoteType(
     key=CLOZE,
-    id=1863452012,
+    id=CLOZE_NOTETYPE_ID,
     name="deckgen Cloze",
-    fields=("Text", "Extra", "Source", "Id"),
+    fields=("Text", "Extra", "Source", "Id"),  # FROZEN, as are the template names: see above
     templates=(("Cloze", "{{cloze:Text}}", "{{cloze:Text}}\n" + _BACK_TAIL),),
     is_cloze=True,
     css=CSS,
@@ -105,17 +105,3 @@ def builtin_notetypes(deck_css: str = "") -> tuple[NoteType, ...]:
         return (QA_TYPE, CLOZE_TYPE)
     css = f"{CSS}\n/* the deck's CSS */\n{deck_css.rstrip()}\n"
     return (replace(QA_TYPE, css=css), replace(CLOZE_TYPE, css=css))
-
-
-def derived_id(deck_key: str, slug: str) -> int:
-    """A deck note type's permanent Anki id, from the deck key and its slug (unless deck.yaml gives one).
-    NEVER change this function: every learner's Anki would see a new note type."""
-    digest = hashlib.sha256(f"deckgen-notetype\x1f{deck_key}\x1f{slug}".encode()).digest()
-    return int.from_bytes(digest[:5], "big") + (1 << 32)
-
-
-def schema_hash(nt: NoteType) -> str:
-    """What Anki's importer compares to decide that a note type is the same one: kind, field names, template names.
-    A change forks the note type in every learner's collection."""
-    data = [nt.is_cloze, list(nt.fields), [name for name, _, _ in nt.templates]]
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:20]

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 
 from deckgen.model import NoteType
+from deckgen.render.media import references
 
-# src="x" / href="x" / src='x' in templates, url(x) / url("x") in CSS or style attributes, [sound:x] in templates
+# src="x" / href="x" / src='x' of any tag in templates, url(x) / url("x") in CSS or style attributes; media tags and
+# [sound:x] are found as in fields (:func:`deckgen.render.media.references`)
 _REFS = re.compile(
-    r"""\b(?:src|href)\s*=\s*(?:"([^"{}]*)"|'([^'{}]*)')|\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|\[sound:([^\]{}]+)\]"""
+    r"""\b(?:src|href)\s*=\s*(?:"([^"{}]*)"|'([^'{}]*)')|\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)"""
 )
 
 
@@ -21,8 +23,10 @@ def notetype_media(nt: NoteType) -> list[str]:
     found: list[str] = []
     texts = [nt.css, *(side for _, front, back in nt.templates for side in (front, back))]
     for text in texts:
-        for match in _REFS.finditer(text):
-            name = next(group for group in match.groups() if group is not None).strip()
-            if name and ":" not in name and "/" not in name and "\\" not in name and not name.startswith(("#", ".")):
+        refs = [(m.start(), next(group for group in m.groups() if group is not None)) for m in _REFS.finditer(text)]
+        refs += [(start, name) for start, _, name in references(text)]
+        for _, name in sorted(refs):
+            name = name.strip()
+            if name and not any(c in name for c in ":/\\{}") and not name.startswith(("#", ".")):
                 found.append(name)
     return list(dict.fromkeys(found))

@@ -40,7 +40,7 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
     """(media file names used, problems) of a field's final HTML."""
     problems: list[FieldProblem] = []
     media: dict[str, None] = {}
-    for kind, name in references(field_html):
+    for _, kind, name in references(field_html):
         problem = _media_problem(kind, name)
         if problem:
             problems.append(FieldProblem(problem, rule="media"))

@@ -18,10 +18,14 @@ _ANKI_FORBIDDEN = frozenset('[]<>:"/?*^\\|')
 _WINDOWS_DEVICE = re.compile(r"(?i)^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)")
 MAX_NAME_BYTES = 120  # Anki's MAX_MEDIA_FILENAME_LENGTH
 
-# Anki's own patterns (rslib/src/text.rs): HTML_MEDIA_TAGS finds <img src>, AV_TAGS finds [sound:(.+?)]
-# (searched with str.find here: Python's backtracking regex would be quadratic on many unclosed tags).
-# in nh3's output every attribute is name="value"
-IMG_SRC = re.compile(r'<img(?:\s+[^\s="/>]+="[^"]*")*?\s+src="([^"]*)"')
+# Anki's own patterns (rslib/src/text.rs ``extract_media_refs``): HTML_MEDIA_TAGS finds the src or data of <img>,
+# <audio>, <video>, <object> and <source>, AV_TAGS finds [sound:(.+?)]. They are searched here with str.find and
+# patterns that cannot backtrack, one tag at a time (Anki's HTML pattern, run by Python's backtracking regex, took
+# seconds on 70 characters of quotes, and both took quadratic time on many unclosed tags; deckgen reads fields of
+# packages from strangers with this), and attributes are read as attributes ('src=' inside another attribute's
+# value is not a reference).
+_MEDIA_TAG = re.compile(r"<(img|audio|video|object|source)\b", re.I)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 
 
 def name_problem(name: str) -> str | None:
@@ -45,16 +49,36 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def references(field_html: str) -> list[tuple[str, str]]:
-    """(kind, file name) of every media reference Anki would find in the field, in order: kind 'image' or 'sound'."""
-    found: list[tuple[int, str, str]] = []
-    if "<img" in field_html:
-        found += [(m.start(), "image", html.unescape(m.group(1))) for m in IMG_SRC.finditer(field_html)]
-    start = field_html.find("[sound:")
+def references(text: str) -> list[tuple[int, str, str]]:
+    """(offset, kind, file name) of every media reference Anki finds in a field, in order: kind 'sound' for
+    ``[sound:NAME]``, else the tag's name ('img', 'audio', ...). Names are HTML-decoded (``a &amp; b.png`` is the
+    file ``a & b.png``); whether a name is a remote URL is the caller's business. The one finder of media
+    references: the renderer checks what it finds, ``deckgen import`` copies it, and the note type check takes the
+    references of templates from it."""
+    found = _tag_references(text) if "<" in text else []
+    start = text.find("[sound:")
     while start != -1:
-        end = field_html.find("]", start + 8)  # Anki's '.+?': the name has at least one character
+        end = text.find("]", start + 8)  # Anki's '.+?': the name has at least one character
         if end == -1:
             break
-        found.append((start, "sound", html.unescape(field_html[start + 7 : end])))
-        start = field_html.find("[sound:", end + 1)
-    return [(kind, name) for _, kind, name in sorted(found)]
+        found.append((start, "sound", html.unescape(text[start + 7 : end])))
+        start = text.find("[sound:", end + 1)
+    return sorted(found)
+
+
+def _tag_references(text: str) -> list[tuple[int, str, str]]:
+    """The first src (or data) of each media tag; a tag ends at its first '>' (Anki writes '&gt;' in attributes)."""
+    found: list[tuple[int, str, str]] = []
+    pos = 0
+    while (tag := _MEDIA_TAG.search(text, pos)) is not None:
+        end = text.find(">", tag.end())
+        if end == -1:  # no '>': neither this tag nor a later one is complete
+            break
+        for attribute in _ATTRIBUTE.finditer(text, tag.end(), end):
+            if attribute.group(1).lower() in ("src", "data"):
+                name = html.unescape(attribute.group(2) or attribute.group(3) or attribute.group(4) or "")
+                if name:
+                    found.append((tag.start(), tag.group(1).lower(), name))
+                break
+        pos = end + 1
+    return found

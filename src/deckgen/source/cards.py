@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from deckgen.identity.ids import GUID_RULE, valid_guid
 from deckgen.model import CLOZE, QA, Card
 from deckgen.source import keys as spec
 from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
@@ -13,7 +14,6 @@ from deckgen.source.yamlfile import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader
 
 CARD_KEYS = spec.CARD_KEYS
 TYPED_CARD_KEYS = spec.names(spec.TYPED_CARD)
-MAX_GUID = 100
 _SPACE = re.compile(r"\s")
 
 FieldsByType = dict[str, tuple[str, ...]]
@@ -65,7 +65,7 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
             guid=guid,
         )
     text: dict[str, str | None] = {}
-    for key in ("front", "back", "cloze", "extra", "source"):
+    for key in spec.TEXT_KEYS:
         if key in fields:
             text[key] = r.text(fields[key][1], context, key)
             r.comment_after(fields[key][1], context, key)
@@ -94,21 +94,20 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
         )
     if r.errors_since(before) or card_id is None:
         return None
-    common = dict(
+    texts = {key: value or "" for key, value in text.items()}  # the text keys of the card's form only
+    return Card(
         id=card_id,
+        kind=CLOZE if "cloze" in has else QA,
         topic=topic,
         location=loc,
-        extra=text.get("extra") or "",
-        source=text.get("source") or "",
         tags=tuple(tags),
         spots=spots + note_spots,
         guid=guid,
         editor_note=editor_note,
         editor_ref=editor_ref,
+        reverse=reverse,
+        **texts,  # type: ignore[arg-type]  # only str fields: spec.TEXT_KEYS
     )
-    if "cloze" in has:
-        return Card(kind=CLOZE, cloze=text["cloze"] or "", **common)  # type: ignore[arg-type]
-    return Card(kind=QA, front=text["front"] or "", back=text["back"] or "", reverse=reverse, **common)  # type: ignore[arg-type]
 
 
 def _read_editor_note(
@@ -220,12 +219,8 @@ def _guid(r: NodeReader, node: yaml.Node, context: str) -> str:
     value = r.text(node, context, "guid", any_scalar=True)
     if value is None:
         return ""
-    if len(value) > MAX_GUID or not value.isascii() or not value.isprintable() or any(ch.isspace() for ch in value):
-        r.error(
-            node,
-            f"'guid' must be printable ASCII without spaces, at most {MAX_GUID} characters (an Anki note GUID)",
-            context,
-        )
+    if not valid_guid(value):
+        r.error(node, f"'guid' must be {GUID_RULE} (an Anki note GUID)", context)
         return ""
     return value
 

@@ -4,6 +4,7 @@ turns them into JSON Schema for editors. Add a key here, and both know it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -79,42 +80,157 @@ TOPIC: Keys = {
     "cards": Key("cards", "The cards of the topic.", required=True),
 }
 
-_CARD_COMMON: Keys = {
-    "id": Key("slug", "The card's permanent identity in the deck.", required=True),
-    "guid": Key("guid", "The note's Anki GUID, kept from an existing deck (default: derived from key and id)."),
-}
 EDITOR_NOTE: Keys = {
     "text": Key(
         "text", "The editor's note (Markdown): outside knowledge, shown apart from the source's words.", required=True
     ),
     "ref": Key("slug", "The key of the reference it cites, from 'references' in deck.yaml.", required=True),
 }
-QA_CARD: Keys = {
-    **_CARD_COMMON,
-    "front": Key("text", "The question (Markdown).", required=True),
-    "back": Key("text", "The answer (Markdown).", required=True),
-    "reverse": Key("boolean", "Also make the back -> front card."),
-    "extra": Key("text", "Shown on the back of every card (Markdown)."),
-    "source": Key("text", "The excerpt of the source document the card rests on (quoted verbatim)."),
-    "editor_note": Key("editor-note", "An editor's note, not from the source document, citing a deck reference."),
-    "tags": Key("tags", "Extra tags."),
-}
-CLOZE_CARD: Keys = {
-    **_CARD_COMMON,
-    "cloze": Key("text", "Cloze text, Anki syntax {{c1::answer}} or {{c1::answer::hint}} (Markdown).", required=True),
-    "extra": QA_CARD["extra"],
-    "source": QA_CARD["source"],
-    "editor_note": QA_CARD["editor_note"],
-    "tags": QA_CARD["tags"],
-}
-TYPED_CARD: Keys = {
-    **_CARD_COMMON,
-    "type": Key("slug", "The slug of one of the deck's note types.", required=True),
-    "fields": Key("field-values", "The note's fields by name.", required=True),
-    "tags": QA_CARD["tags"],
-}
+
+Shape = Literal["str", "bool", "strs", "location", "spots", "pairs"]
+"""A card field's Python value: ``str``, ``bool``, ``tuple[str, ...]`` ("strs"), a ``Location``, ``spots`` (tuple of
+(key, line, col)) or ``pairs`` (tuple of (name, text))."""
+Form = Literal["qa", "cloze", "typed"]
+"""The three ways to write a card: question/answer, cloze, or a note of one of the deck's own note types."""
+
+
+@dataclass(frozen=True)
+class CardField:
+    """One field of :class:`deckgen.model.Card` and what deckgen does with it (see :data:`CARD_FIELDS`)."""
+
+    name: str  # the attribute of ``Card``
+    shape: Shape
+    key: Key | None = None  # the YAML key that sets it (None: the loader sets it from elsewhere)
+    yaml: str = ""  # the YAML key's name, when it is not ``name``
+    forms: tuple[Form, ...] = ()  # the card forms whose YAML may hold the key
+    compare: Literal["text", "value", ""] = ""  # how ``deckgen diff`` compares it: text (stripped, as a word
+    #   diff), value, or not at all
+    json: Literal["value", "or-null", "if-set", ""] = ""  # in ``deckgen diff --format json``'s cards: always, as
+    #   null when empty, only when not empty, or never
+
+    @property
+    def default(self) -> object:
+        """The value of a card that does not set the field (the model's default)."""
+        return {"str": "", "bool": False}.get(self.shape, ())
+
+
+_ALL: tuple[Form, ...] = ("qa", "cloze", "typed")
+_BUILTIN: tuple[Form, ...] = ("qa", "cloze")
+_TAGS = Key("tags", "Extra tags.")
+
+CARD_FIELDS: tuple[CardField, ...] = (
+    CardField(
+        "id", "str", Key("slug", "The card's permanent identity in the deck.", required=True), forms=_ALL, json="value"
+    ),
+    CardField(
+        "guid",
+        "str",
+        Key("guid", "The note's Anki GUID, kept from an existing deck (default: derived from key and id)."),
+        forms=_ALL,
+        compare="value",
+        json="or-null",
+    ),
+    CardField(
+        "kind",
+        "str",
+        Key("slug", "The slug of one of the deck's note types.", required=True),
+        yaml="type",
+        forms=("typed",),
+        compare="value",
+        json="value",
+    ),
+    CardField("topic", "str", compare="value", json="value"),
+    CardField("location", "location"),
+    CardField(
+        "front",
+        "str",
+        Key("text", "The question (Markdown).", required=True),
+        forms=("qa",),
+        compare="text",
+        json="value",
+    ),
+    CardField(
+        "back", "str", Key("text", "The answer (Markdown).", required=True), forms=("qa",), compare="text", json="value"
+    ),
+    CardField(
+        "reverse",
+        "bool",
+        Key("boolean", "Also make the back -> front card."),
+        forms=("qa",),
+        compare="value",
+        json="value",
+    ),
+    CardField(
+        "cloze",
+        "str",
+        Key("text", "Cloze text, Anki syntax {{c1::answer}} or {{c1::answer::hint}} (Markdown).", required=True),
+        forms=("cloze",),
+        compare="text",
+        json="value",
+    ),
+    CardField(
+        "fields",
+        "pairs",
+        Key("field-values", "The note's fields by name.", required=True),
+        forms=("typed",),
+        compare="text",
+        json="value",
+    ),  # diff compares each field on its own ('fields.<name>')
+    CardField(
+        "extra",
+        "str",
+        Key("text", "Shown on the back of every card (Markdown)."),
+        forms=_BUILTIN,
+        compare="text",
+        json="value",
+    ),
+    CardField(
+        "source",
+        "str",
+        Key("text", "The excerpt of the source document the card rests on (quoted verbatim)."),
+        forms=_BUILTIN,
+        compare="text",
+        json="value",
+    ),
+    CardField(
+        "editor_note",
+        "str",
+        Key("editor-note", "An editor's note, not from the source document, citing a deck reference."),
+        forms=_BUILTIN,
+        compare="text",
+        json="if-set",
+    ),
+    CardField("editor_ref", "str", compare="value", json="if-set"),  # set by the 'ref' of 'editor_note'
+    CardField("tags", "strs", _TAGS, forms=_ALL, compare="value", json="value"),
+    CardField("spots", "spots"),
+)
+"""Every field of a card, in one table: the loader's card keys and the JSON Schema (:data:`QA_CARD`, ...), what
+``deckgen diff`` compares and in which order, its JSON output and the build cache all derive from it. A new card
+field is a row here, a field of :class:`deckgen.model.Card` (a test holds the two equal) and, if learners see it,
+its place in the renderer. Never add a field of the built-in note types for it: their fields are fixed forever
+(see :mod:`deckgen.notetypes.builtin`).
+
+Rows are in the order of the YAML keys (the schema lists them so) and of ``deckgen diff``'s report; the JSON
+output lists a card's fields in the model's order."""
+
+CARD_FIELD = {row.name: row for row in CARD_FIELDS}
+
+
+def _card_keys(form: Form) -> Keys:
+    return {row.yaml or row.name: row.key for row in CARD_FIELDS if row.key is not None and form in row.forms}
+
+
+QA_CARD: Keys = _card_keys("qa")
+CLOZE_CARD: Keys = _card_keys("cloze")
+TYPED_CARD: Keys = _card_keys("typed")
 CARD_KEYS = tuple(dict.fromkeys([*QA_CARD, *CLOZE_CARD, *TYPED_CARD]))
 """Every key a card may have (which ones go together is the loader's business)."""
+TEXT_KEYS = tuple(
+    row.name
+    for row in CARD_FIELDS
+    if row.key is not None and row.key.type == "text" and row.shape == "str" and set(row.forms) & {"qa", "cloze"}
+)
+"""The keys of built-in cards whose value is text, read as it is written (front, back, cloze, ...)."""
 
 
 def names(keys: Keys) -> tuple[str, ...]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import yaml
 
 from deckgen.errors import Problem
+from deckgen.identity.ids import derived_id
 from deckgen.model import BUILTIN_KINDS, NoteType
 from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
-from deckgen.notetypes.builtin import CSS, builtin_notetypes, derived_id
+from deckgen.notetypes.builtin import CSS, builtin_notetypes
 from deckgen.source import keys as spec
 from deckgen.source.includes import Reader, Text, text_or_file
 from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
