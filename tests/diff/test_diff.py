@@ -343,11 +343,28 @@ def test_deck_key_and_name_changes_are_warned_about(repo: Path, git_repo: Git) -
         "- **Deck renamed** `Fixture::Immunotherapy` → `Fixture::Immune therapy`: learners' existing cards stay in the "
         "deck they are in (Anki does not move cards on import); only cards new to them go to the new deck, so they end "
         "up with two.\n"
+        # the deck's own built-in note types: their ids come from the key (issue 17)
+        "- **Note type id changed** `qa` `750225173348` → `66302739079`: Anki matches note types by id, so learners "
+        "get a second note type and a second copy of every note of it.\n"
+        "- **Note type id changed** `cloze` `223922958717` → `128500961294`: Anki matches note types by id, so "
+        "learners get a second note type and a second copy of every note of it.\n"
         "\n"
         "### Deck settings\n"
         "\n"
         "- **key:** `fixture-deck` → `fixture-deck-v2`\n"
         "- **name:** Fixture::<del>Immunotherapy</del><ins>Immune therapy</ins>\n"
+        "\n"
+        "### Note types\n"
+        "\n"
+        "#### Changed note type `qa` (deckgen Q/A (optional reverse) · fixture-deck-v2)\n"
+        "\n"
+        "- **name:** `deckgen Q/A (optional reverse) · fixture-deck` → `deckgen Q/A (optional reverse) · fixture-deck-v2`\n"
+        "- **id:** `750225173348` → `66302739079`\n"
+        "\n"
+        "#### Changed note type `cloze` (deckgen Cloze · fixture-deck-v2)\n"
+        "\n"
+        "- **name:** `deckgen Cloze · fixture-deck` → `deckgen Cloze · fixture-deck-v2`\n"
+        "- **id:** `223922958717` → `128500961294`\n"
     )
 
 

@@ -218,9 +218,7 @@ def snapshot_at(repo: Repo, rev: str, *, media: bool = False) -> Snapshot:
     commit = resolve_commit(repo, rev)
     files, problems, include, media_files = read_revision(repo, commit, rev, media=media)
     prefix = f"{rev}:{repo.cards}/" if repo.cards else f"{rev}:"
-    deck, found = deck_from_files(
-        Path(repo.cards or "."), {k: v for k, v in files.items() if k != LOCK_FILE}, lambda name: prefix + name, include
-    )
+    deck, found = deck_from_files(Path(repo.cards or "."), files, lambda name: prefix + name, include)
     problems += found
     if deck is None or any(p.is_error for p in problems):
         raise ContentError(problems)

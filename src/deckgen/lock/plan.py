@@ -11,7 +11,8 @@ from deckgen.compile.note import NoteSpec
 from deckgen.errors import Problem
 from deckgen.identity.ids import content_hash, notetype_hash, schema_hash
 from deckgen.lock.model import Entry, Lock, next_mod
-from deckgen.model import CLOZE, QA, Deck
+from deckgen.model import CLOZE, QA, Deck, NoteType
+from deckgen.notetypes.builtin import SHARED_IDS
 
 MERGE_HINT = "learners on Anki 23.10 or newer must tick 'Merge note types' in the import dialog"
 
@@ -142,14 +143,7 @@ def plan_lock(
         count = sum(1 for note in notes if note.notetype == nt.key)
         if prev is not None and prev.id and prev.id != nt.id and not allow_identity_change:
             problems.append(
-                Problem(
-                    deck.location,
-                    f"note type '{nt.key}' was shipped with Anki id {prev.id}, now {nt.id}: "
-                    f"every learner would get a second note type and a second copy of all {count} of its notes. "
-                    f"Put the id back (note_types.{nt.key}.id).{identity}",
-                    context="deck",
-                    rule="identity",
-                )
+                Problem(deck.location, _id_change(nt, prev.id, count, identity), context="deck", rule="identity")
             )
         elif prev is not None and prev.schema and prev.schema != schema and nt.key in used | old_types_used(old):
             if allow_schema_change:
@@ -183,6 +177,28 @@ def plan_lock(
         removed=removed,
     )
     return LockPlan(lock, tuple(new), tuple(changed), tuple(removed_now), tuple(schema_changes), tuple(problems))
+
+
+def _id_change(nt: NoteType, was: int, count: int, identity: str) -> str:
+    if not nt.builtin:
+        return (
+            f"note type '{nt.key}' was shipped with Anki id {was}, now {nt.id}: every learner would get a second "
+            f"note type and a second copy of all {count} of its notes. Put the id back (note_types.{nt.key}.id).{identity}"
+        )
+    if was not in SHARED_IDS and nt.id not in SHARED_IDS:  # the deck's own, derived from the key
+        return (
+            f"built-in note type '{nt.key}' was shipped with Anki id {was}, now {nt.id} (its id comes from the deck "
+            f"key): every learner would get a second note type and a second copy of all {count} of its notes. "
+            f"Put the deck key back.{identity}"
+        )
+    now_is = "the deck's own" if nt.id not in SHARED_IDS else "the shared one"
+    return (
+        f"built-in note type '{nt.key}' was shipped with Anki id {was}, now {nt.id} ({now_is}, from "
+        "'note_type_ids' in deck.yaml): learners' Anki would skip all "
+        f"{count} of its notes as conflicting. Remove 'note_type_ids' (the lock keeps the ids learners have); to "
+        "move the deck to its own note types on purpose, build once with --allow-identity-change and tell learners "
+        "to tick 'Merge note types' when they import that version (Anki 23.10 or newer; see the README)"
+    )
 
 
 def old_types_used(old: Lock | None) -> set[str]:
