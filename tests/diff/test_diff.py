@@ -527,7 +527,22 @@ def test_unknown_revision(repo: Path, rev: str) -> None:
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert result.stdout == ""
-        assert result.stderr == f"deckgen: error: unknown revision '{rev}'\n"
+        hint = "" if rev.startswith("-") else "; the branches here are main"
+        assert result.stderr == f"deckgen: error: unknown revision '{rev}'{hint}\n"
+
+
+def test_main_where_the_branch_is_master_names_the_branches(
+    tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    write_deck(root)
+    commit(git_repo, "fixture deck")
+    git_repo("branch", "-m", "main", "master")
+    git_repo("branch", "review")
+    monkeypatch.chdir(root)
+    result = run("diff", "main")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "deckgen: error: unknown revision 'main'; the branches here are master, review\n"
 
 
 def test_revision_without_the_cards_folder(tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch) -> None:
