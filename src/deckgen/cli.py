@@ -159,6 +159,14 @@ def build(
             f"removed from the deck: {', '.join(plan.removed)} (recorded in the lock: once it is committed the ids are "
             "reserved, and learners who have these notes keep them until they delete them)"
         )
+        search, unsearchable = plan.removed_search()
+        if search:
+            click.echo(f"learners find the removed notes in Anki's browser with this search:\n  {search}")
+        if unsearchable:
+            click.echo(
+                f"  ({unsearchable} of them belong to the deck's own note types, which have no Id field: find those by "
+                "their text)"
+            )
 
 
 CHECK_HELP = f"""Check CARDS_DIR (default: cards) against every rule; write nothing.

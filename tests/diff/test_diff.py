@@ -124,7 +124,8 @@ def test_removed_card_is_listed_and_warned_about(repo: Path, git_repo: Git) -> N
         "\n"
         "### ⚠️ Warnings\n"
         "\n"
-        f"- **Removed card** `crs-fever`{REMOVED_WARNING}\n"
+        f"- **Removed card** `crs-fever`{REMOVED_WARNING} In Anki's browser, this search finds it: "
+        '`"deck:Fixture::Immunotherapy" (Id:crs-fever)`\n'
         "\n"
         f"{TABLE_HEAD}"
         "| `safety` | 0 | 0 | 1 | 0 |\n"
@@ -155,7 +156,8 @@ def test_renamed_card_is_paired_and_a_different_card_is_not(repo: Path, git_repo
         "- **Probable rename** `two-cloze` → `blinatumomab-targets` (question 100% similar): a new id is a new note, "
         "so learners start this card from scratch and keep the old one as well. Keep the old id unless the card now "
         "asks something else.\n"
-        f"- **Removed card** `bite-abbreviation`{REMOVED_WARNING}\n"
+        f"- **Removed card** `bite-abbreviation`{REMOVED_WARNING} In Anki's browser, this search finds it: "
+        '`"deck:Fixture::Immunotherapy" (Id:bite-abbreviation)`\n'
         "\n"
         f"{TABLE_HEAD}"
         "| `basics` | 1 | 0 | 1 | 1 |\n"
@@ -460,6 +462,7 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
                 "old": None,
                 "new": None,
                 "similarity": 1.0,
+                "search": None,
                 "message": "Probable rename 'two-cloze' → 'blinatumomab-targets' (question 100% similar): a new id is a new "
                 "note, so learners start this card from scratch and keep the old one as well. Keep the old id "
                 "unless the card now asks something else.",
@@ -470,8 +473,10 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
                 "old": None,
                 "new": None,
                 "similarity": None,
+                "search": '"deck:Fixture::Immunotherapy" (Id:crs-fever)',
                 "message": "Removed card 'crs-fever': a package cannot delete notes, so learners keep it (and keep reviewing "
-                "it) until they delete it themselves.",
+                "it) until they delete it themselves. In Anki's browser, this search finds it: "
+                "'\"deck:Fixture::Immunotherapy\" (Id:crs-fever)'",
             },
         ],
         "deck": [],
