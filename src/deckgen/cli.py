@@ -324,17 +324,18 @@ def schema(which: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown (for a pull-request comment) or one JSON document.",
+    type=click.Choice(["text", "markdown", "json"]),
+    default=None,
+    help="text (for reading in a terminal; coloured there), Markdown (for a pull-request comment) or one JSON "
+    "document. [default: text on a terminal, else markdown]",
 )
 @handle_errors
-def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
+def diff(base: str, head: str | None, cards_dir: Path, fmt: str | None) -> None:
     """Card-by-card changes of the deck between git revisions.
 
     Compares the cards folder at BASE with HEAD (default: the work tree, uncommitted edits included) and prints
-    a report: Markdown for a pull-request comment (default), or JSON.
+    a report: plain text on a terminal (coloured; NO_COLOR turns colour off), Markdown for a pull-request comment
+    (the default when the output is not a terminal), or JSON.
 
     Exit codes: 0 the report (whether or not anything changed); 1 the deck at one of the revisions has
     errors; 2 usage errors (not in a git repository, an unknown revision, no cards folder there, no git).
@@ -342,9 +343,15 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     from deckgen.diff.compare import diff_revisions
     from deckgen.diff.jsondoc import to_json
     from deckgen.diff.markdown import markdown
+    from deckgen.diff.text import text
 
+    tty = sys.stdout.isatty()
+    fmt = fmt or ("text" if tty else "markdown")
     result = diff_revisions(base, head, cards_dir)
-    click.echo(to_json(result) if fmt == "json" else markdown(result))
+    if fmt == "text":
+        click.echo(text(result, color=tty and not os.environ.get("NO_COLOR")), color=True)
+    else:
+        click.echo(to_json(result) if fmt == "json" else markdown(result))
 
 
 @main.command("import", short_help="Turn an Anki package or a CrowdAnki folder into a cards folder.")
