@@ -82,7 +82,13 @@ def test_a_lock_with_the_shared_ids_keeps_them(tmp_path: Path, anki: AnkiCollect
     build(cards, tmp_path / "v1.apkg")
     (cards / "deck.yaml").write_text("key: old-deck\nname: old-deck\ndescription: d\nlang: ja\n", encoding="utf-8")
     imported(anki, tmp_path / "v1.apkg")
-    log = imported(anki, build(cards, tmp_path / "v2.apkg"))
+    v2 = run("build", cards, "-o", tmp_path / "v2.apkg")
+    assert v2.exit_code == 0
+    assert (
+        "cards/deck.yaml:4:7: warning: deck: 'lang: ja' does not change the fonts of the shared built-in note types "
+        "this deck keeps"
+    ) in v2.output
+    log = imported(anki, tmp_path / "v2.apkg")
     assert not log.conflicting  # type: ignore[attr-defined]
     assert sorted(m["id"] for m in anki.col.models.all() if m["name"].startswith("deckgen")) == sorted(SHARED)
     css = anki.col.models.get(QA_TYPE.id)["css"]
@@ -160,3 +166,44 @@ def test_shipped_deck_reimports_over_the_last_shared_release(tmp_path: Path, ank
     assert {mid for _, mid in mids_before} <= SHARED
     kept = dict(anki.col.db.all("select guid, mid from notes"))
     assert all(kept[guid] == mid for guid, mid in mids_before if guid in kept)
+
+
+@pytest.mark.parametrize(
+    ("lang", "fonts"),
+    [
+        (
+            "ja",
+            '"Noto Sans", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Noto Sans CJK SC", "Noto Sans CJK KR",',
+        ),
+        (
+            "zh",
+            '"Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK JP", "Noto Sans CJK KR",',
+        ),
+        (
+            "zh-Hant",
+            '"Noto Sans", "Noto Sans CJK TC", "PingFang TC", "Microsoft JhengHei", "Noto Sans CJK JP", "Noto Sans CJK KR",',
+        ),
+        (
+            "ko",
+            '"Noto Sans", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans CJK JP", "Noto Sans CJK SC",',
+        ),
+        ("en", '"Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif;'),
+    ],
+)
+def test_lang_orders_the_cjk_fonts_of_the_decks_own_note_types(
+    tmp_path: Path, anki: AnkiCollection, lang: str, fonts: str
+) -> None:
+    cards = deck(tmp_path, "lang-deck", "black", f"lang: {lang}\n")
+    imported(anki, build(cards, tmp_path / "deck.apkg"))
+    for html in questions(anki, "lang-deck"):
+        assert f'font-family: -apple-system, "Segoe UI", Roboto, {fonts}' in html
+
+
+def test_lang_must_be_a_language_tag(tmp_path: Path) -> None:
+    cards = deck(tmp_path, "lang-deck", "black", "lang: Japanese please\n")
+    result = run("build", cards)
+    assert result.exit_code == 1
+    assert (
+        "cards/deck.yaml:5:7: error: deck: 'lang' must be a language tag such as 'ja', 'zh-Hant' or 'en', got "
+        "'Japanese please'"
+    ) in result.output

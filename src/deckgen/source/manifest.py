@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from deckgen.errors import Location, Problem, UsageError
+from deckgen.errors import WARNING, Location, Problem, UsageError
 from deckgen.model import Citation, NoteType, Reference
 from deckgen.notetypes.builtin import DECK, SCOPES, SHARED, builtin_notetypes
 from deckgen.source import keys as spec
@@ -166,6 +166,16 @@ def _read_identity(
         if lang and not LANG.match(lang):
             r.error(node, f"'lang' must be a language tag such as 'ja', 'zh-Hant' or 'en', got '{lang}'", "deck")
             lang = ""
+        elif lang and scope == SHARED:
+            r.problems.append(
+                Problem(
+                    r.loc(node),
+                    f"'lang: {lang}' does not change the fonts of the shared built-in note types this deck keeps (their "
+                    "CSS reaches every deck on them); it applies once the deck has its own (see 'note_type_ids')",
+                    severity=WARNING,
+                    context="deck",
+                )
+            )
     released = True
     if "released" in fields:
         released = r.boolean(fields["released"][1], "deck", "released") is not False
