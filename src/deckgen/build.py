@@ -51,6 +51,8 @@ class Plan:
     changed: tuple[str, ...]
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
     schema_changes: tuple[str, ...] = ()  # note types whose schema changes (allowed by --allow-schema-change)
+    draft_changes: tuple[str, ...] = ()  # note types whose schema changes while the deck is a draft
+    released_now: bool = False  # the lock was a draft's, this build is released: note types are frozen from now on
     renamed: tuple[
         tuple[str, str, float], ...
     ] = ()  # probable renames (old id, new id, similarity) since the last commit
@@ -153,6 +155,8 @@ def plan_build(
         changed=decided.changed,
         removed=decided.removed,
         schema_changes=decided.schema_changes,
+        draft_changes=decided.draft_changes,
+        released_now=decided.released_now,
         renamed=tuple(renamed),
         rename_skipped=rename_skipped,
     )

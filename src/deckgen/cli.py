@@ -146,6 +146,18 @@ def build(
             f"rename detection skipped: {plan.rename_skipped}; cards whose question is unchanged are still paired, "
             "look for renamed cards among the new and removed ones yourself (a new id is a new note)"
         )
+    for key in plan.draft_changes:
+        click.echo(
+            f"draft: note type '{key}' changed its fields or templates (allowed while deck.yaml says "
+            "'released: false'; a collection that imported an earlier draft gets a copy of the note type)"
+        )
+    if plan.released_now:
+        click.echo(
+            "released: deck.yaml no longer says 'released: false', so the deck is no longer a draft: from this build on, "
+            "the fields and templates of its note types are frozen (a change forks them in learners' Anki)"
+        )
+    elif not plan.deck.released:
+        click.echo("draft: 'released: false' in deck.yaml; note types may still change their fields and templates")
     for key in plan.schema_changes:
         nt = plan.deck.notetype_map[key]
         click.echo(

@@ -155,7 +155,7 @@ class DeckDiff:
             if nt.id_changed:
                 assert nt.old is not None and nt.new is not None
                 out.append(Hazard("notetype-id", ids=(nt.key,), old=str(nt.old.id), new=str(nt.new.id)))
-            if nt.schema_changed:
+            if nt.schema_changed and self.base.deck.released:  # a draft's note types may change: nobody studies it
                 out.append(Hazard("notetype-schema", ids=(nt.key,)))
             if nt.explicit_id:
                 assert nt.new is not None

@@ -25,6 +25,8 @@ class LockPlan:
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
     schema_changes: tuple[str, ...]  # note types whose fields or templates change, allowed by --allow-schema-change
     problems: tuple[Problem, ...]
+    draft_changes: tuple[str, ...] = ()  # note types whose fields or templates change while the deck is a draft
+    released_now: bool = False  # the last build was a draft ('released: false'), this one is not
 
 
 def kind_words(kind: str) -> str:
@@ -136,6 +138,7 @@ def plan_lock(
 
     notetypes: dict[str, Entry] = {}
     schema_changes: list[str] = []
+    draft_changes: list[str] = []
     used = {note.notetype for note in notes}
     for nt in deck.notetypes:
         h, schema = notetype_hash(nt), schema_hash(nt)
@@ -146,7 +149,9 @@ def plan_lock(
                 Problem(deck.location, _id_change(nt, prev.id, count, identity), context="deck", rule="identity")
             )
         elif prev is not None and prev.schema and prev.schema != schema and nt.key in used | old_types_used(old):
-            if allow_schema_change:
+            if not deck.released and not nt.builtin:
+                draft_changes.append(nt.key)
+            elif allow_schema_change:
                 schema_changes.append(nt.key)
             else:
                 problems.append(
@@ -171,12 +176,21 @@ def plan_lock(
     prev_deck = old.deck if old else None
     lock = Lock(
         created=old.created if old else now,
-        deck=Entry(deck_hash, next_mod(prev_deck, deck_hash, now), key=deck.key),
+        deck=Entry(deck_hash, next_mod(prev_deck, deck_hash, now), key=deck.key, draft=not deck.released),
         notetypes=notetypes,
         cards=cards,
         removed=removed,
     )
-    return LockPlan(lock, tuple(new), tuple(changed), tuple(removed_now), tuple(schema_changes), tuple(problems))
+    return LockPlan(
+        lock,
+        tuple(new),
+        tuple(changed),
+        tuple(removed_now),
+        tuple(schema_changes),
+        tuple(problems),
+        draft_changes=tuple(draft_changes),
+        released_now=prev_deck is not None and prev_deck.draft and deck.released,
+    )
 
 
 def _id_change(nt: NoteType, was: int, count: int, identity: str) -> str:
