@@ -94,6 +94,11 @@ def first_line(path: Path) -> str:
 
 def test_an_index_release_is_pinned_by_version(tmp_path: Path) -> None:
     repo = init_with(tmp_path, None)
+    validator = REPO / ".ci-tools" / "node_modules" / ".bin" / "action-validator"
+    if not validator.exists():
+        pytest.fail("action-validator is missing: scripts/test.sh installs it (npm install --prefix .ci-tools)")
+    checked = subprocess.run([str(validator), str(repo / ".github/workflows/deck.yml")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     workflow = yaml.safe_load((repo / ".github/workflows/deck.yml").read_text(encoding="utf-8"))
     assert workflow["jobs"]["review"]["env"]["DECKGEN"] == f"deckgen-anki[preview]=={__version__}"
     assert "DECKGEN must name" not in str(workflow)  # no guard step: it can run as written
