@@ -11,7 +11,8 @@ from __future__ import annotations
 from deckgen.diff.compare import DELETE, EQUAL, DeckDiff, FieldChange, TopicChanges, is_text_field, kind_name
 from deckgen.diff.report import hazard_text, plural, summary_counts
 from deckgen.git.repo import Snapshot
-from deckgen.model import QA, Card
+from deckgen.model import Card
+from deckgen.source.keys import CARD_FIELDS
 
 _RESET = "\x1b[0m"
 _STYLES = {"bold": "\x1b[1m", "red": "\x1b[31m", "green": "\x1b[32m", "yellow": "\x1b[33m", "dim": "\x1b[2m"}
@@ -74,7 +75,7 @@ def _topic(w: _Writer, topic: TopicChanges) -> list[str]:
     lines = [w.style("bold", f"{plain(topic.slug)}: {plain(topic.title)}" if topic.title else plain(topic.slug))]
     for card in topic.added:
         lines.append(w.style("green", f"  + added {plain(card.id)} ({kind_name(card.kind)})"))
-        lines += [f"    {name}: {value}" for name, value in _card_rows(card)]
+        lines += [f"    {name}: {value}" for name, value in card_rows(card)]
     for change in topic.changed:
         lines.append(w.style("yellow", f"  ~ changed {plain(change.new.id)}"))
         lines += [w.field(f) for f in change.fields]
@@ -83,25 +84,30 @@ def _topic(w: _Writer, topic: TopicChanges) -> list[str]:
         lines += [w.field(f) for f in pair.fields] or ["    no other changes"]
     for card in topic.removed:
         lines.append(w.style("red", f"  - removed {plain(card.id)} ({kind_name(card.kind)})"))
-        lines += [f"    {name}: {value}" for name, value in _card_rows(card)]
+        lines += [f"    {name}: {value}" for name, value in card_rows(card)]
     return [*lines, ""]
 
 
-def _card_rows(card: Card) -> list[tuple[str, str]]:
-    """(field, text) for each field a card has, in reading order (as report.card_fields, unescaped)."""
-    rows = [("guid", card.guid)] if card.guid else []
-    if card.fields:
-        rows += [(f"fields.{name}", value) for name, value in card.fields if value.strip()]
-    elif card.kind == QA:
-        rows += [("front", card.front), ("back", card.back), *([("reverse", "yes")] if card.reverse else [])]
-    else:
-        rows.append(("cloze", card.cloze))
-    rows += [(name, getattr(card, name)) for name in ("extra", "source", "editor_note") if getattr(card, name).strip()]
-    if card.editor_ref:
-        rows.append(("editor_ref", card.editor_ref))
-    if card.tags:
-        rows.append(("tags", ", ".join(card.tags)))
-    return [(name, plain(value.strip())) for name, value in rows]
+def card_rows(card: Card) -> list[tuple[str, str]]:
+    """(field, text) for each field a card has, in the order of the card-field table (as report.card_fields, plain)."""
+    rows: list[tuple[str, str]] = []
+    for field in CARD_FIELDS:
+        value = getattr(card, field.name)
+        if (
+            not field.compare
+            or field.name in ("kind", "topic")
+            or not (value.strip() if field.shape == "str" else value)
+        ):
+            continue
+        if field.shape == "pairs":
+            rows += [(f"fields.{name}", plain(text.strip())) for name, text in value if text.strip()]
+        elif field.shape == "bool":
+            rows.append((field.name, "yes"))
+        elif field.shape == "strs":
+            rows.append((field.name, ", ".join(plain(tag) for tag in value)))
+        else:
+            rows.append((field.name, plain(value.strip())))
+    return rows
 
 
 def text(diff: DeckDiff, color: bool = False) -> str:
