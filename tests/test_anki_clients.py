@@ -22,7 +22,7 @@ from tests.conftest import REPO, AnkiCollection, run, write_deck
 CLIENTS = ("2.1.36", "2.1.66")
 DRIVER = Path(__file__).with_name("anki_client_driver.py")
 DECK = "Fixture::Immunotherapy"
-QA = "deckgen Q/A (optional reverse)"
+QA = "deckgen Q/A (optional reverse) · fixture-deck"  # the fixture deck's own note types (its key in the name)
 STOCK = ["Basic", "Basic (and reversed card)", "Basic (optional reversed card)", "Basic (type in the answer)", "Cloze"]
 
 pytestmark = pytest.mark.anki_clients
@@ -95,7 +95,7 @@ def test_fresh_import_review_edit_and_reimport(version: str, tmp_path: Path) -> 
     first = client.import_(build(cards, 1_700_000_000))
     assert first["log"][:2] == ["Notes found in file: \u20684\u2069", "Notes added from file: \u20684\u2069"]
     state = first["state"]
-    assert state["notetypes"] == sorted([*STOCK, "deckgen Cloze", QA])
+    assert state["notetypes"] == sorted([*STOCK, "deckgen Cloze · fixture-deck", QA])
     assert len(state["cards"]) == 6 and {card["deck"] for card in state["cards"]} == {DECK}
     assert notes_by_id(state)["threshold"]["fields"]["Back"] == "<strong>Below five percent</strong> of BCR::ABL1 cells"
 

@@ -9,7 +9,6 @@ import genanki
 
 from deckgen.apkg import genanki_model
 from deckgen.build import plan_build, write_package
-from deckgen.notetypes.builtin import NOTE_TYPES
 from tests.conftest import AnkiCollection
 
 
@@ -23,7 +22,7 @@ def test_same_notes_and_cards_as_genanki_writes(deck_dir: Path, tmp_path: Path) 
     ours = tmp_path / "ours.apkg"
     write_package(plan, ours)
 
-    models = {key: genanki_model(nt) for key, nt in NOTE_TYPES.items()}
+    models = {nt.key: genanki_model(nt) for nt in plan.deck.notetypes}
     deck = genanki.Deck(1, plan.deck.name)
     for spec in plan.notes:
         deck.add_note(

@@ -111,10 +111,19 @@ def test_the_distribution_and_the_repository_are_named_in_one_place() -> None:
 
 
 def test_install_instructions_use_the_distribution_pinned() -> None:
-    """Never 'pip install deckgen' (an unrelated project on PyPI), and always a version."""
+    """Never 'pip install deckgen' (an unrelated project on PyPI), and always a version; the README's PyPI line, the
+    scaffold that an index install writes and the package version agree."""
+    from deckgen.distribution import INDEX, Install
+    from deckgen.scaffold import files
+
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert f"pip install '{pip_requirement()}'" in readme
-    assert f"pip install '{git_requirement()}'" in readme
+    line = f"python3 -m pip install '{pip_requirement()}'"
+    assert line in readme
+    deck = files.DeckInfo(key="k", name="N", cards=files.PurePosixPath("cards"))
+    assert line in files.readme(deck, Install(INDEX))  # what init writes when deckgen came from PyPI
+    assert f'DECKGEN: "{pip_requirement()}"' in files.workflow(Install(INDEX))
+    assert f"    rev: v{__version__}\n" in files.pre_commit_config([deck.cards], Install(INDEX))
+    assert "pip install -e './deckgen[preview]'" in readme  # the line that works before a release is published
     assert f"    rev: v{__version__}\n" in readme  # the pre-commit example
     assert set(re.findall(r"deckgen-anki\[preview\]==(\d[\d.]*\d)", readme)) == {__version__}  # no older pin left
     workflow_comment = (REPO / ".github/workflows/deck.yml").read_text(encoding="utf-8")
@@ -130,7 +139,7 @@ def test_install_instructions_use_the_distribution_pinned() -> None:
         assert not re.search(r"pip install +['\"]?deckgen(?!-anki)\b", text), path
         for found in re.finditer(r"pip install +'(deckgen-anki[^']*)'", text):
             wanted = found.group(1)
-            assert re.search(r"==(\d|@VERSION@)|@ git\+https://\S+@v(\d|X\.Y\.Z)|\{", wanted), (
+            assert re.search(r"==(\d|@VERSION@)|@ git\+https://\S+@(v(\d|X\.Y\.Z)|COMMIT)|\{", wanted), (
                 f"{path}: unpinned {wanted}"
             )
 

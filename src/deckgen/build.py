@@ -14,10 +14,11 @@ from deckgen.compile.note import NoteSpec
 from deckgen.compile.pipeline import Compiled, Progress, gc_paused, load_and_compile
 from deckgen.errors import ContentError, Location, Problem, UsageError
 from deckgen.identity.renames import find_renames
+from deckgen.identity.search import removed_search
 from deckgen.lock.model import Lock
 from deckgen.lock.plan import plan_lock
 from deckgen.lock.read import read_lock
-from deckgen.model import Card, Deck
+from deckgen.model import BUILTIN_KINDS, Card, Deck
 from deckgen.source.layout import LOCK_FILE
 from deckgen.source.media import MediaFile
 
@@ -50,6 +51,8 @@ class Plan:
     changed: tuple[str, ...]
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
     schema_changes: tuple[str, ...] = ()  # note types whose schema changes (allowed by --allow-schema-change)
+    draft_changes: tuple[str, ...] = ()  # note types whose schema changes while the deck is a draft
+    released_now: bool = False  # the lock was a draft's, this build is released: note types are frozen from now on
     renamed: tuple[
         tuple[str, str, float], ...
     ] = ()  # probable renames (old id, new id, similarity) since the last commit
@@ -64,6 +67,13 @@ class Plan:
             f"{len(set(self.removed) - renamed_old)} removed"
         )
         return text + (f", {len(self.renamed)} renamed" if self.renamed else "")
+
+    def removed_search(self) -> tuple[str, int]:
+        """The Anki search that finds the notes this build removed in a learner's collection, and how many of them
+        it cannot find (notes of the deck's own note types have no Id field)."""
+        old = self.old_lock.cards if self.old_lock else {}
+        findable = [card_id for card_id in self.removed if card_id in old and old[card_id].kind in BUILTIN_KINDS]
+        return removed_search(self.deck.name, findable), len(self.removed) - len(findable)
 
     @property
     def card_count(self) -> int:
@@ -145,6 +155,8 @@ def plan_build(
         changed=decided.changed,
         removed=decided.removed,
         schema_changes=decided.schema_changes,
+        draft_changes=decided.draft_changes,
+        released_now=decided.released_now,
         renamed=tuple(renamed),
         rename_skipped=rename_skipped,
     )

@@ -146,6 +146,18 @@ def build(
             f"rename detection skipped: {plan.rename_skipped}; cards whose question is unchanged are still paired, "
             "look for renamed cards among the new and removed ones yourself (a new id is a new note)"
         )
+    for key in plan.draft_changes:
+        click.echo(
+            f"draft: note type '{key}' changed its fields or templates (allowed while deck.yaml says "
+            "'released: false'; a collection that imported an earlier draft gets a copy of the note type)"
+        )
+    if plan.released_now:
+        click.echo(
+            "released: deck.yaml no longer says 'released: false', so the deck is no longer a draft: from this build on, "
+            "the fields and templates of its note types are frozen (a change forks them in learners' Anki)"
+        )
+    elif not plan.deck.released:
+        click.echo("draft: 'released: false' in deck.yaml; note types may still change their fields and templates")
     for key in plan.schema_changes:
         nt = plan.deck.notetype_map[key]
         click.echo(
@@ -159,6 +171,14 @@ def build(
             f"removed from the deck: {', '.join(plan.removed)} (recorded in the lock: once it is committed the ids are "
             "reserved, and learners who have these notes keep them until they delete them)"
         )
+        search, unsearchable = plan.removed_search()
+        if search:
+            click.echo(f"learners find the removed notes in Anki's browser with this search:\n  {search}")
+        if unsearchable:
+            click.echo(
+                f"  ({unsearchable} of them belong to the deck's own note types, which have no Id field: find those by "
+                "their text)"
+            )
 
 
 CHECK_HELP = f"""Check CARDS_DIR (default: cards) against every rule; write nothing.
@@ -316,17 +336,18 @@ def schema(which: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown (for a pull-request comment) or one JSON document.",
+    type=click.Choice(["text", "markdown", "json"]),
+    default=None,
+    help="text (for reading in a terminal; coloured there), Markdown (for a pull-request comment) or one JSON "
+    "document. [default: text on a terminal, else markdown]",
 )
 @handle_errors
-def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
+def diff(base: str, head: str | None, cards_dir: Path, fmt: str | None) -> None:
     """Card-by-card changes of the deck between git revisions.
 
     Compares the cards folder at BASE with HEAD (default: the work tree, uncommitted edits included) and prints
-    a report: Markdown for a pull-request comment (default), or JSON.
+    a report: plain text on a terminal (coloured; NO_COLOR turns colour off), Markdown for a pull-request comment
+    (the default when the output is not a terminal), or JSON.
 
     Exit codes: 0 the report (whether or not anything changed); 1 the deck at one of the revisions has
     errors; 2 usage errors (not in a git repository, an unknown revision, no cards folder there, no git).
@@ -334,9 +355,15 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str) -> None:
     from deckgen.diff.compare import diff_revisions
     from deckgen.diff.jsondoc import to_json
     from deckgen.diff.markdown import markdown
+    from deckgen.diff.text import text
 
+    tty = sys.stdout.isatty()
+    fmt = fmt or ("text" if tty else "markdown")
     result = diff_revisions(base, head, cards_dir)
-    click.echo(to_json(result) if fmt == "json" else markdown(result))
+    if fmt == "text":
+        click.echo(text(result, color=tty and not os.environ.get("NO_COLOR")), color=True)
+    else:
+        click.echo(to_json(result) if fmt == "json" else markdown(result))
 
 
 @main.command("import", short_help="Turn an Anki package or a CrowdAnki folder into a cards folder.")

@@ -136,6 +136,9 @@ class Deck:
     css: str = ""  # the deck's CSS, appended to the built-in note types'
     topic_tags: bool = True
     references: tuple[Reference, ...] = ()
+    note_type_ids: str = "deck"  # the built-in note types: the deck's own ("deck") or the shared ones ("shared")
+    lang: str = ""  # the deck's language (BCP 47), from deck.yaml
+    released: bool = True  # False: a draft (``released: false``): its note types' fields and templates may change
 
     @cached_property
     def notetype_map(self) -> dict[str, NoteType]:

@@ -251,7 +251,7 @@ def test_editor_note_reaches_anki_apart_from_the_source_quote(tmp_path: Path, an
     log = anki.import_package(tmp_path / "output" / "fixture-deck.apkg")
     assert len(log.conflicting) == 0 and len(log.new) == 3
     # the frozen note types: no field was added for the note
-    assert [f["name"] for f in anki.col.models.by_name("deckgen Q/A (optional reverse)")["flds"]] == [
+    assert [f["name"] for f in anki.col.models.by_name("deckgen Q/A (optional reverse) · fixture-deck")["flds"]] == [
         "Front",
         "Back",
         "Reverse",

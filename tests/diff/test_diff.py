@@ -124,7 +124,8 @@ def test_removed_card_is_listed_and_warned_about(repo: Path, git_repo: Git) -> N
         "\n"
         "### ⚠️ Warnings\n"
         "\n"
-        f"- **Removed card** `crs-fever`{REMOVED_WARNING}\n"
+        f"- **Removed card** `crs-fever`{REMOVED_WARNING} In Anki's browser, this search finds it: "
+        '`"deck:Fixture::Immunotherapy" (Id:crs-fever)`\n'
         "\n"
         f"{TABLE_HEAD}"
         "| `safety` | 0 | 0 | 1 | 0 |\n"
@@ -155,7 +156,8 @@ def test_renamed_card_is_paired_and_a_different_card_is_not(repo: Path, git_repo
         "- **Probable rename** `two-cloze` → `blinatumomab-targets` (question 100% similar): a new id is a new note, "
         "so learners start this card from scratch and keep the old one as well. Keep the old id unless the card now "
         "asks something else.\n"
-        f"- **Removed card** `bite-abbreviation`{REMOVED_WARNING}\n"
+        f"- **Removed card** `bite-abbreviation`{REMOVED_WARNING} In Anki's browser, this search finds it: "
+        '`"deck:Fixture::Immunotherapy" (Id:bite-abbreviation)`\n'
         "\n"
         f"{TABLE_HEAD}"
         "| `basics` | 1 | 0 | 1 | 1 |\n"
@@ -343,11 +345,28 @@ def test_deck_key_and_name_changes_are_warned_about(repo: Path, git_repo: Git) -
         "- **Deck renamed** `Fixture::Immunotherapy` → `Fixture::Immune therapy`: learners' existing cards stay in the "
         "deck they are in (Anki does not move cards on import); only cards new to them go to the new deck, so they end "
         "up with two.\n"
+        # the deck's own built-in note types: their ids come from the key (issue 17)
+        "- **Note type id changed** `qa` `750225173348` → `66302739079`: Anki matches note types by id, so learners "
+        "get a second note type and a second copy of every note of it.\n"
+        "- **Note type id changed** `cloze` `223922958717` → `128500961294`: Anki matches note types by id, so "
+        "learners get a second note type and a second copy of every note of it.\n"
         "\n"
         "### Deck settings\n"
         "\n"
         "- **key:** `fixture-deck` → `fixture-deck-v2`\n"
         "- **name:** Fixture::<del>Immunotherapy</del><ins>Immune therapy</ins>\n"
+        "\n"
+        "### Note types\n"
+        "\n"
+        "#### Changed note type `qa` (deckgen Q/A (optional reverse) · fixture-deck-v2)\n"
+        "\n"
+        "- **name:** `deckgen Q/A (optional reverse) · fixture-deck` → `deckgen Q/A (optional reverse) · fixture-deck-v2`\n"
+        "- **id:** `750225173348` → `66302739079`\n"
+        "\n"
+        "#### Changed note type `cloze` (deckgen Cloze · fixture-deck-v2)\n"
+        "\n"
+        "- **name:** `deckgen Cloze · fixture-deck` → `deckgen Cloze · fixture-deck-v2`\n"
+        "- **id:** `223922958717` → `128500961294`\n"
     )
 
 
@@ -443,6 +462,7 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
                 "old": None,
                 "new": None,
                 "similarity": 1.0,
+                "search": None,
                 "message": "Probable rename 'two-cloze' → 'blinatumomab-targets' (question 100% similar): a new id is a new "
                 "note, so learners start this card from scratch and keep the old one as well. Keep the old id "
                 "unless the card now asks something else.",
@@ -453,8 +473,10 @@ def test_json_report(repo: Path, git_repo: Git) -> None:
                 "old": None,
                 "new": None,
                 "similarity": None,
+                "search": '"deck:Fixture::Immunotherapy" (Id:crs-fever)',
                 "message": "Removed card 'crs-fever': a package cannot delete notes, so learners keep it (and keep reviewing "
-                "it) until they delete it themselves.",
+                "it) until they delete it themselves. In Anki's browser, this search finds it: "
+                "'\"deck:Fixture::Immunotherapy\" (Id:crs-fever)'",
             },
         ],
         "deck": [],
@@ -510,7 +532,22 @@ def test_unknown_revision(repo: Path, rev: str) -> None:
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert result.stdout == ""
-        assert result.stderr == f"deckgen: error: unknown revision '{rev}'\n"
+        hint = "" if rev.startswith("-") else "; the branches here are main"
+        assert result.stderr == f"deckgen: error: unknown revision '{rev}'{hint}\n"
+
+
+def test_main_where_the_branch_is_master_names_the_branches(
+    tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    write_deck(root)
+    commit(git_repo, "fixture deck")
+    git_repo("branch", "-m", "main", "master")
+    git_repo("branch", "review")
+    monkeypatch.chdir(root)
+    result = run("diff", "main")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "deckgen: error: unknown revision 'main'; the branches here are master, review\n"
 
 
 def test_revision_without_the_cards_folder(tmp_path: Path, git_repo: Git, monkeypatch: pytest.MonkeyPatch) -> None:

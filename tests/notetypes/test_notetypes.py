@@ -96,7 +96,7 @@ def test_note_types_import_with_their_fields_cards_and_styling(tmp_path: Path, a
             "Image Occlusion",
             "Chinese vocabulary",
             "Cloze with notes",
-            "deckgen Q/A (optional reverse)",
+            "deckgen Q/A (optional reverse) · vocab-deck",
         ]
     )
     vocab = col.models.by_name("Chinese vocabulary")
@@ -104,7 +104,7 @@ def test_note_types_import_with_their_fields_cards_and_styling(tmp_path: Path, a
     assert [t["name"] for t in vocab["tmpls"]] == ["Recognise", "Recall"]
     assert vocab["tmpls"][1]["qfmt"] == "{{#English}}{{English}}{{/English}}\n"
     assert vocab["css"] == ".card { font-size: 28px; text-align: center; }\n"
-    qa = col.models.by_name("deckgen Q/A (optional reverse)")
+    qa = col.models.by_name("deckgen Q/A (optional reverse) · vocab-deck")
     assert qa["css"].endswith("/* the deck's CSS */\n.card { letter-spacing: 0.01em; }\n")
 
     (chen,) = [col.get_note(n) for n in col.find_notes('"Hanzi:陳月美"')]
@@ -210,9 +210,9 @@ def test_changing_a_note_type_id_or_the_deck_key_is_refused(tmp_path: Path, monk
     result = run("build", "cards")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    # the derived id of the other note type changes with the key too: three errors
-    assert "deckgen: 3 error(s); nothing was written" in lines
-    assert [line for line in lines if "'vocab'" in line or "deck key" in line] == [
+    # the derived ids of the other note type and of the deck's built-in ones change with the key too: five errors
+    assert "deckgen: 5 error(s); nothing was written" in lines
+    assert [line for line in lines if "'vocab'" in line or "the deck key changed" in line] == [
         "cards/deck.yaml: error: deck: note type 'vocab' was shipped with Anki id "
         f"{_lock_id(cards)}, now 1234567: every learner would get a second note type and a second copy of all 2 of its notes. "
         "Put the id back (note_types.vocab.id). If that is really meant (learners keep the old notes and get new ones), "

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-import deckgen
 from deckgen.notetypes.builtin import CSS
 from tests.browser import Chromium, make_png, make_wav, png_facts
 from tests.conftest import REPO, AnkiCollection, run
 
-MISSING_ANKI = f"deckgen preview needs the 'anki' package: pip install 'deckgen-anki[preview]=={deckgen.__version__}'"
+# the suite runs from an editable install of this checkout (scripts/test.sh): the message names that install
+MISSING_ANKI = f"deckgen preview needs the 'anki' package: python3 -m pip install -e '{REPO}[preview]'"
 
 ARTICLE = re.compile(
     r'<article class="dgp-note" id="card-([^"]+)" data-card-id="[^"]+" data-note-type="[^"]+">(.*?)</article>', re.S
@@ -442,7 +442,7 @@ def test_missing_latex2mathml_is_a_clear_error_with_exit_code_2(deck_dir: Path) 
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == (
         "deckgen: error: deckgen preview needs the 'latex2mathml' package: "
-        f"pip install 'deckgen-anki[preview]=={deckgen.__version__}'\n"
+        f"python3 -m pip install -e '{REPO}[preview]'\n"  # as this checkout is installed
     )
 
 

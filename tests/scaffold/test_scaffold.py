@@ -4,7 +4,6 @@ test_scaffold_workflow.py.)"""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -21,8 +20,14 @@ from deckgen.scaffold.marker import Origin, mark, origin
 from tests.conftest import REPO, AnkiCollection, run
 
 Git = Callable[..., str]
-PINNED = f"deckgen-anki[preview]=={__version__}"
-DECK_FILES = ["cards/deck.yaml", "cards/getting-started.yaml", "README.md"]
+# the suite runs from an editable install (a local one): the JSON Schemas the YAML files name are written beside them
+DECK_FILES = [
+    "cards/deck.yaml",
+    "cards/getting-started.yaml",
+    "README.md",
+    "schemas/deck.schema.json",
+    "schemas/topic.schema.json",
+]
 SHARED_FILES = [".gitignore", ".github/workflows/deck.yml", ".pre-commit-config.yaml"]
 
 
@@ -50,11 +55,13 @@ def files_under(root: Path) -> list[str]:
 def test_a_new_deck_builds_passes_its_checks_and_imports(tmp_path: Path, git_repo: Git, anki: AnkiCollection) -> None:
     repo = tmp_path / "repo"
     proc = deckgen(repo, "init", "--name", "Spanish::Verbs (B1)")
-    assert proc.stdout.splitlines()[:7] == [
+    assert proc.stdout.splitlines()[:9] == [
         "new deck 'Spanish::Verbs (B1)' (key: spanish-verbs-b1) in .",
         "  wrote cards/deck.yaml",
         "  wrote cards/getting-started.yaml",
         "  wrote README.md",
+        "  wrote schemas/deck.schema.json",
+        "  wrote schemas/topic.schema.json",
         "  wrote .gitignore",
         "  wrote .github/workflows/deck.yml",
         "  wrote .pre-commit-config.yaml",
@@ -81,6 +88,10 @@ def test_a_new_deck_builds_passes_its_checks_and_imports(tmp_path: Path, git_rep
         "cards/deckgen.lock",
         "A",
         "cards/getting-started.yaml",
+        "A",
+        "schemas/deck.schema.json",
+        "A",
+        "schemas/topic.schema.json",
     ]  # output/ is ignored
     deckgen(repo, "build", "--locked")
 
@@ -92,19 +103,9 @@ def test_a_new_deck_builds_passes_its_checks_and_imports(tmp_path: Path, git_rep
     assert sorted(anki.note_by_id_field("how-updates-arrive").tags) == ["spanish-verbs-b1::getting-started"]
 
 
-def test_the_scaffold_is_pinned_to_this_release_and_validates_against_the_schema(tmp_path: Path) -> None:
-    import jsonschema
-
+def test_the_deck_requires_this_release(tmp_path: Path) -> None:
+    """What the workflow, the hook and the $schema lines pin (by how deckgen was installed): test_install.py."""
     deckgen(tmp_path, "init", "--name", "Pinned")
-    workflow = yaml.safe_load((tmp_path / ".github/workflows/deck.yml").read_text(encoding="utf-8"))
-    assert workflow["jobs"]["review"]["env"]["DECKGEN"] == PINNED
-    text = (tmp_path / ".github/workflows/deck.yml").read_text(encoding="utf-8")
-    assert f"deckgen-anki[preview] @ git+https://github.com/deckgen-anki/deckgen@v{__version__}" in text  # the fallback
-    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    assert config["repos"][0]["repo"] == "https://github.com/deckgen-anki/deckgen"
-    assert config["repos"][0]["rev"] == f"v{__version__}"
-    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
-    assert f"python3 -m pip install '{PINNED}'" in readme
     deck = yaml.safe_load((tmp_path / "cards/deck.yaml").read_text(encoding="utf-8"))
     major, minor = __version__.split(".")[:2]
     assert deck == {
@@ -113,14 +114,6 @@ def test_the_scaffold_is_pinned_to_this_release_and_validates_against_the_schema
         "requires": f">={major}.{minor},<{int(major) + 1}",
         "description": deck["description"],
     }
-    for name, which in (("deck.yaml", "deck"), ("getting-started.yaml", "topic")):
-        text = (tmp_path / "cards" / name).read_text(encoding="utf-8")
-        assert text.startswith(
-            "# yaml-language-server: $schema=https://raw.githubusercontent.com/deckgen-anki/deckgen/"
-            f"v{__version__}/src/deckgen/schemas/{which}.schema.json\n"
-        )
-        schema = json.loads((REPO / "src/deckgen/schemas" / f"{which}.schema.json").read_text(encoding="utf-8"))
-        jsonschema.validate(yaml.safe_load(text), schema)
 
 
 def test_without_a_name_it_asks_on_a_terminal_and_stops_elsewhere(tmp_path: Path) -> None:
@@ -287,9 +280,12 @@ def test_an_edited_repository_file_is_kept_and_init_says_what_to_add(tmp_path: P
     proc = deckgen(repo, "init", "decks/b", "--name", "B")
     assert "  kept  .pre-commit-config.yaml (changed since deckgen init wrote it)\n" in proc.stdout
     assert (
-        "to do: add this hook to .pre-commit-config.yaml, under the deckgen repository's 'hooks:':\n"
+        "to do: add this hook to .pre-commit-config.yaml, under 'hooks:' of 'repo: local':\n"
         "      - id: deckgen-check\n"
         "        name: deckgen check decks/b/cards\n"
+        "        entry: deckgen check\n"
+        "        language: system\n"
+        "        pass_filenames: false\n"
         '        args: [--strict, "decks/b/cards"]\n'
         '        files: "^decks/b/cards/"\n'
     ) in proc.stdout

@@ -164,3 +164,7 @@ def test_a_card_with_every_field_set_goes_through_the_cache_and_the_diff() -> No
     for name in compared:
         if name not in ("kind", "topic"):  # said in the card's heading
             assert any(key == name or key.startswith(f"{name}.") for key in rows), name
+    from deckgen.diff.text import card_rows  # deckgen diff --format text: the same rows, as plain text
+
+    plain_rows = dict(card_rows(card))
+    assert list(plain_rows) == list(rows)

@@ -20,7 +20,8 @@ from deckgen.diff.notetypes import NoteTypeChange, compare_notetypes
 from deckgen.git.media import MediaChanges, compare_media
 from deckgen.git.repo import Snapshot, find_repo, snapshot_at, snapshot_worktree
 from deckgen.identity.renames import find_renames
-from deckgen.model import CLOZE, QA, Card, Deck
+from deckgen.identity.search import removed_search
+from deckgen.model import BUILTIN_KINDS, CLOZE, QA, Card, Deck
 from deckgen.source import keys
 
 # Fields compared for a card present at both revisions, in the order they are reported (then 'fields.<name>').
@@ -154,7 +155,7 @@ class DeckDiff:
             if nt.id_changed:
                 assert nt.old is not None and nt.new is not None
                 out.append(Hazard("notetype-id", ids=(nt.key,), old=str(nt.old.id), new=str(nt.new.id)))
-            if nt.schema_changed:
+            if nt.schema_changed and self.base.deck.released:  # a draft's note types may change: nobody studies it
                 out.append(Hazard("notetype-schema", ids=(nt.key,)))
             if nt.explicit_id:
                 assert nt.new is not None
@@ -193,9 +194,12 @@ class DeckDiff:
         )
         if regiven:
             out.append(Hazard("guid-changed", ids=regiven))
-        removed = tuple(card.id for topic in self.topics for card in topic.removed)
-        if removed:
-            out.append(Hazard("removed", ids=removed))
+        removed_cards = [card for topic in self.topics for card in topic.removed]
+        if removed_cards:
+            findable = [card.id for card in removed_cards if card.kind in BUILTIN_KINDS]
+            search = removed_search(self.base.deck.name, findable)
+            ids = tuple(card.id for card in removed_cards)
+            out.append(Hazard("removed", ids=ids, search=search, unsearchable=len(ids) - len(findable)))
         if self.lock.by_hand:
             out.append(
                 Hazard("lock", ids=tuple(dict.fromkeys(_entry_name(c.section, c.key) for c in self.lock.by_hand)))

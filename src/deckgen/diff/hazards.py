@@ -39,6 +39,8 @@ class Hazard:
     old: str = ""
     new: str = ""
     similarity: float | None = None
+    search: str = ""  # "removed": the Anki browser search that finds the removed notes (identity.search)
+    unsearchable: int = 0  # "removed": notes of the deck's own note types, which have no Id field to search
 
 
 Message = tuple[str, str]

@@ -57,6 +57,7 @@ def to_json(diff: DeckDiff) -> str:
                 "old": h.old or None,
                 "new": h.new or None,
                 "similarity": None if h.similarity is None else round(h.similarity, 3),
+                "search": h.search or None,
                 "message": hazard_text(h, plain_quote, str),
             }
             for h in diff.hazards()

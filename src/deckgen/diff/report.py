@@ -195,7 +195,15 @@ def hazard_text(hazard: Hazard, c: Callable[[str], str], b: Callable[[str], str]
         "it": "it" if one else "them",
         "removed": "Removed card" if one else f"{len(hazard.ids)} removed cards",
     }
-    return b(lead.format_map(values)) + rest.format_map(values)
+    text = b(lead.format_map(values)) + rest.format_map(values)
+    if hazard.search:  # "removed": the Anki search that finds them
+        text += f" In Anki's browser, this search finds {values['it']}: {c(hazard.search)}"
+    if hazard.unsearchable:  # notes of the deck's own note types: no Id field to search
+        text += (
+            f" ({hazard.unsearchable} of {values['it']} belong to the deck's own note types, which have no Id field: "
+            "find those by their text.)"
+        )
+    return text
 
 
 _LOCK_NAMES = 20  # lock entries named in a warning or listed in the report; the rest are counted

@@ -91,8 +91,19 @@ def resolve_commit(repo: Repo, rev: str) -> str:
         raise UsageError(f"unknown revision '{rev}'")
     result = git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=repo.top)
     if result.returncode != 0:
-        raise UsageError(f"unknown revision '{rev}'")
+        raise UsageError(f"unknown revision '{rev}'{_branches_hint(repo)}")
     return result.stdout.decode().strip()
+
+
+def _branches_hint(repo: Repo) -> str:
+    """'; the branches here are master, origin/master': for a revision that names no commit (as 'main' where the
+    default branch is 'master')."""
+    result = git("for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes", cwd=repo.top)
+    names = [n for n in result.stdout.decode(errors="replace").split("\n") if n and not n.endswith("/HEAD")]
+    if result.returncode != 0 or not names:
+        return "; this repository has no branches yet (commit first)"
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return f"; the branches here are {shown}"
 
 
 def _cards_tree(repo: Repo, commit: str, label: str) -> str:
@@ -218,9 +229,7 @@ def snapshot_at(repo: Repo, rev: str, *, media: bool = False) -> Snapshot:
     commit = resolve_commit(repo, rev)
     files, problems, include, media_files = read_revision(repo, commit, rev, media=media)
     prefix = f"{rev}:{repo.cards}/" if repo.cards else f"{rev}:"
-    deck, found = deck_from_files(
-        Path(repo.cards or "."), {k: v for k, v in files.items() if k != LOCK_FILE}, lambda name: prefix + name, include
-    )
+    deck, found = deck_from_files(Path(repo.cards or "."), files, lambda name: prefix + name, include)
     problems += found
     if deck is None or any(p.is_error for p in problems):
         raise ContentError(problems)

@@ -25,6 +25,7 @@ class Entry:
     key: str = ""  # the deck: its key (identity guard)
     id: int = 0  # note types: the Anki note type id (identity guard)
     schema: str = ""  # note types: the hash of kind, field names and template names
+    draft: bool = False  # the deck: built while ``released: false`` (its note types may still change)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Lock:
             parts.append(f'"mod": {e.mod}')
             if e.schema:
                 parts.append(f'"schema": "{e.schema}"')
+            if e.draft:
+                parts.append('"draft": true')
             return "{" + ", ".join(parts) + "}"
 
         def section(name: str, entries: dict[str, Entry]) -> str:

@@ -11,7 +11,8 @@ from deckgen.compile.note import NoteSpec
 from deckgen.errors import Problem
 from deckgen.identity.ids import content_hash, notetype_hash, schema_hash
 from deckgen.lock.model import Entry, Lock, next_mod
-from deckgen.model import CLOZE, QA, Deck
+from deckgen.model import CLOZE, QA, Deck, NoteType
+from deckgen.notetypes.builtin import SHARED_IDS
 
 MERGE_HINT = "learners on Anki 23.10 or newer must tick 'Merge note types' in the import dialog"
 
@@ -24,6 +25,8 @@ class LockPlan:
     removed: tuple[str, ...]  # removed by this build (not earlier ones)
     schema_changes: tuple[str, ...]  # note types whose fields or templates change, allowed by --allow-schema-change
     problems: tuple[Problem, ...]
+    draft_changes: tuple[str, ...] = ()  # note types whose fields or templates change while the deck is a draft
+    released_now: bool = False  # the last build was a draft ('released: false'), this one is not
 
 
 def kind_words(kind: str) -> str:
@@ -135,6 +138,7 @@ def plan_lock(
 
     notetypes: dict[str, Entry] = {}
     schema_changes: list[str] = []
+    draft_changes: list[str] = []
     used = {note.notetype for note in notes}
     for nt in deck.notetypes:
         h, schema = notetype_hash(nt), schema_hash(nt)
@@ -142,17 +146,12 @@ def plan_lock(
         count = sum(1 for note in notes if note.notetype == nt.key)
         if prev is not None and prev.id and prev.id != nt.id and not allow_identity_change:
             problems.append(
-                Problem(
-                    deck.location,
-                    f"note type '{nt.key}' was shipped with Anki id {prev.id}, now {nt.id}: "
-                    f"every learner would get a second note type and a second copy of all {count} of its notes. "
-                    f"Put the id back (note_types.{nt.key}.id).{identity}",
-                    context="deck",
-                    rule="identity",
-                )
+                Problem(deck.location, _id_change(nt, prev.id, count, identity), context="deck", rule="identity")
             )
         elif prev is not None and prev.schema and prev.schema != schema and nt.key in used | old_types_used(old):
-            if allow_schema_change:
+            if not deck.released and not nt.builtin:
+                draft_changes.append(nt.key)
+            elif allow_schema_change:
                 schema_changes.append(nt.key)
             else:
                 problems.append(
@@ -177,12 +176,43 @@ def plan_lock(
     prev_deck = old.deck if old else None
     lock = Lock(
         created=old.created if old else now,
-        deck=Entry(deck_hash, next_mod(prev_deck, deck_hash, now), key=deck.key),
+        deck=Entry(deck_hash, next_mod(prev_deck, deck_hash, now), key=deck.key, draft=not deck.released),
         notetypes=notetypes,
         cards=cards,
         removed=removed,
     )
-    return LockPlan(lock, tuple(new), tuple(changed), tuple(removed_now), tuple(schema_changes), tuple(problems))
+    return LockPlan(
+        lock,
+        tuple(new),
+        tuple(changed),
+        tuple(removed_now),
+        tuple(schema_changes),
+        tuple(problems),
+        draft_changes=tuple(draft_changes),
+        released_now=prev_deck is not None and prev_deck.draft and deck.released,
+    )
+
+
+def _id_change(nt: NoteType, was: int, count: int, identity: str) -> str:
+    if not nt.builtin:
+        return (
+            f"note type '{nt.key}' was shipped with Anki id {was}, now {nt.id}: every learner would get a second "
+            f"note type and a second copy of all {count} of its notes. Put the id back (note_types.{nt.key}.id).{identity}"
+        )
+    if was not in SHARED_IDS and nt.id not in SHARED_IDS:  # the deck's own, derived from the key
+        return (
+            f"built-in note type '{nt.key}' was shipped with Anki id {was}, now {nt.id} (its id comes from the deck "
+            f"key): every learner would get a second note type and a second copy of all {count} of its notes. "
+            f"Put the deck key back.{identity}"
+        )
+    now_is = "the deck's own" if nt.id not in SHARED_IDS else "the shared one"
+    return (
+        f"built-in note type '{nt.key}' was shipped with Anki id {was}, now {nt.id} ({now_is}, from "
+        "'note_type_ids' in deck.yaml): learners' Anki would skip all "
+        f"{count} of its notes as conflicting. Remove 'note_type_ids' (the lock keeps the ids learners have); to "
+        "move the deck to its own note types on purpose, build once with --allow-identity-change and tell learners "
+        "to tick 'Merge note types' when they import that version (Anki 23.10 or newer; see the README)"
+    )
 
 
 def old_types_used(old: Lock | None) -> set[str]:

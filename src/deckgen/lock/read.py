@@ -130,6 +130,10 @@ def _check_key(value: object) -> str | None:
     )
 
 
+def _check_draft(value: object) -> str | None:
+    return None if value is True else f"must be true (a draft deck; left out once released), got {_shown(value)}"
+
+
 def _check_id(value: object) -> str | None:
     ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**63 - 1
     return None if ok else f"must be an Anki note type id (a whole number), got {_shown(value)}"
@@ -145,6 +149,7 @@ ENTRY_FIELDS: dict[str, Callable[[object], str | None]] = {
     "key": _check_key,
     "id": _check_id,
     "schema": _check_hash,
+    "draft": _check_draft,
 }
 _FAST_FIELDS = frozenset({"hash", "mod", "kind", "guid"})  # what card entries hold; the bulk path reads those only
 REQUIRED_FIELDS = ("hash", "mod")
@@ -214,6 +219,7 @@ class _LockReader:
             key=str(value.get("key", "")),
             id=nt_id if isinstance(nt_id, int) else 0,
             schema=str(value.get("schema", "")),
+            draft=value.get("draft") is True,
         )
 
     def section(self, data: dict[str, object], name: str) -> dict[str, Entry]:

@@ -1,5 +1,11 @@
-"""deckgen's two note types. Their ids, names, fields and template *names* are frozen forever: a new card field
+"""deckgen's two note types. Their fields and template *names* are frozen forever: a new card field
 (:data:`deckgen.source.keys.CARD_FIELDS`) never becomes a field here.
+
+Ids: deckgen 0.2 and earlier gave every deck the same two note types (:data:`SHARED_IDS`), so a deck's ``css:`` and
+deckgen's own CSS restyled every other deckgen deck in a learner's collection (the last import wins). A deck now
+gets its own copies (:func:`builtin_notetypes` with ``scope="deck"``): ids derived from the deck key, as its custom
+note types' are, and names that carry the key (Anki renames a second note type of the same name ``Name+``). Decks
+whose learners already have the shared ones keep them (``scope="shared"``): see :mod:`deckgen.source.idscope`.
 
 Anki matches note types by id; adding, removing or renaming a field or template under the same id makes
 every re-imported note "conflicting" (Anki forks the note type as "Name+" and skips the updates). Template
@@ -16,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from deckgen.identity.ids import CLOZE_NOTETYPE_ID, QA_NOTETYPE_ID
+from deckgen.identity.ids import CLOZE_NOTETYPE_ID, QA_NOTETYPE_ID, derived_id
 from deckgen.model import CLOZE, QA, NoteType
 from deckgen.render import FIELD_CSS
 
@@ -97,11 +103,49 @@ CLOZE_TYPE = NoteType(
 )
 
 NOTE_TYPES = {QA: QA_TYPE, CLOZE: CLOZE_TYPE}
+SHARED_IDS = frozenset({QA_NOTETYPE_ID, CLOZE_NOTETYPE_ID})
+"""The ids every deck shared before deck-scoped note types: a lock that records them keeps them."""
+
+SHARED = "shared"
+DECK = "deck"
+SCOPES = (SHARED, DECK)
+
+_CJK_FONTS = {  # Han glyph forms differ by language: the deck's language comes first
+    "ja": ('"Noto Sans CJK JP"', '"Hiragino Sans"', '"Yu Gothic"'),
+    "zh": ('"Noto Sans CJK SC"', '"PingFang SC"', '"Microsoft YaHei"'),
+    "ko": ('"Noto Sans CJK KR"', '"Apple SD Gothic Neo"', '"Malgun Gothic"'),
+}
+_SHARED_FONTS = '"Noto Sans CJK SC", "PingFang SC"'
 
 
-def builtin_notetypes(deck_css: str = "") -> tuple[NoteType, ...]:
-    """The built-in note types as a deck uses them: deckgen's CSS, then the deck's own CSS (``css:`` in deck.yaml)."""
-    if not deck_css:
-        return (QA_TYPE, CLOZE_TYPE)
-    css = f"{CSS}\n/* the deck's CSS */\n{deck_css.rstrip()}\n"
-    return (replace(QA_TYPE, css=css), replace(CLOZE_TYPE, css=css))
+def language_css(lang: str) -> str:
+    """deckgen's CSS with the CJK fonts of ``lang`` (a BCP 47 tag: ``ja``, ``zh-Hant``, ``ko``…) first; other
+    languages keep the shared order. Only for deck-scoped note types: the shared ones' CSS must not change."""
+    primary = lang.split("-")[0].casefold()
+    fonts = _CJK_FONTS.get(primary)
+    if fonts is None:
+        return CSS
+    if primary == "zh" and lang.casefold().replace("_", "-") in ("zh-hant", "zh-tw", "zh-hk", "zh-mo"):
+        fonts = ('"Noto Sans CJK TC"', '"PingFang TC"', '"Microsoft JhengHei"')
+    others = [f for key, group in _CJK_FONTS.items() if key != primary for f in group[:1]]
+    return CSS.replace(_SHARED_FONTS, ", ".join([*fonts, *others]), 1)
+
+
+def builtin_notetypes(
+    deck_css: str = "", *, deck_key: str = "", scope: str = SHARED, lang: str = ""
+) -> tuple[NoteType, ...]:
+    """The built-in note types as a deck uses them: deckgen's CSS, then the deck's own CSS (``css:`` in deck.yaml).
+    ``scope="deck"`` (with ``deck_key``) gives the deck its own copies: ids from :func:`derived_id`, the key in
+    their names, and the CJK font order of ``lang``."""
+    base = CSS
+    qa, cloze = QA_TYPE, CLOZE_TYPE
+    if scope == DECK:
+        if not deck_key:
+            raise ValueError("deck-scoped note types need the deck key")
+        base = language_css(lang)
+        qa = replace(qa, id=derived_id(deck_key, QA), name=f"{qa.name} · {deck_key}")
+        cloze = replace(cloze, id=derived_id(deck_key, CLOZE), name=f"{cloze.name} · {deck_key}")
+    css = f"{base}\n/* the deck's CSS */\n{deck_css.rstrip()}\n" if deck_css else base
+    if css == CSS and scope == SHARED:
+        return (qa, cloze)
+    return (replace(qa, css=css), replace(cloze, css=css))

@@ -73,10 +73,12 @@ body.dgp { margin: 0; background: #eef0f3; color: #1d1d1f;
   margin: 0 0 8px; }
 .dgp-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
 @media (max-width: 800px) { .dgp-sides { grid-template-columns: 1fr; } }
-.dgp-side { margin: 0; border: 1px solid #e5e7eb; border-radius: 8px; overflow: hidden; min-width: 0; }
+.dgp-side { margin: 0; border: 1px solid #e5e7eb; border-radius: 8px; overflow: hidden; min-width: 0;
+  display: flex; flex-direction: column; }
 .dgp-side figcaption { font-size: 11px; font-weight: 600; letter-spacing: .06em; text-transform: uppercase;
   color: #6b7280; background: #f9fafb; padding: 4px 10px; border-bottom: 1px solid #e5e7eb; }
-.dgp-side > .card { padding-top: 14px; padding-bottom: 16px; }
+/* the card fills its side box (in Anki, .card is the body: its background covers the whole window) */
+.dgp-side > .card { padding-top: 14px; padding-bottom: 16px; flex: 1 0 auto; width: 100%; box-sizing: border-box; }
 .dgp-empty { padding: 12px 16px; color: #b45309; }
 .dgp-foot { color: #6b7280; font-size: 12px; text-align: center; margin-top: 24px; }
 .dgp-av { display: block; margin: 6px 0; max-width: 100%; }

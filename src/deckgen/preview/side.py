@@ -15,10 +15,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from deckgen.distribution import pip_requirement
 from deckgen.render.tex import find_math
-
-MISSING_LATEX2MATHML = f"deckgen preview needs the 'latex2mathml' package: pip install '{pip_requirement()}'"
 
 # Anki's own list of video extensions (rslib/src/card_rendering/av_tags.rs & aqt/sound.py: mpv plays them as video)
 VIDEO = frozenset({"3gp", "avi", "flv", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "ogv", "webm"})

@@ -18,16 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.build import Plan, plan_build, write_package
-from deckgen.distribution import pip_requirement
+from deckgen.distribution import needs_package
 from deckgen.errors import MissingDependency, UsageError
 from deckgen.fsutil import atomic_dir, refuse_linked_output
 from deckgen.preview.page import GENERATOR, AnkiCard, Rendering, render_page
-from deckgen.preview.side import MISSING_LATEX2MATHML
 from deckgen.source.media import copy_folder
 from deckgen.source.yamlfile import file_display
 
 INDEX = "index.html"
-MISSING_ANKI = f"deckgen preview needs the 'anki' package: pip install '{pip_requirement()}'"
 
 _STYLE = re.compile(r"\A\s*<style>(.*?)</style>", re.S)
 
@@ -51,14 +49,14 @@ def _anki() -> Any:
         import anki.collection
     except ModuleNotFoundError as exc:
         if exc.name and (exc.name == "anki" or exc.name.startswith("anki.")):
-            raise MissingDependency(MISSING_ANKI) from None
-        raise MissingDependency(f"{MISSING_ANKI} (importing it failed: {exc})") from exc
+            raise MissingDependency(needs_package("anki")) from None
+        raise MissingDependency(f"{needs_package('anki')} (importing it failed: {exc})") from exc
     except ImportError as exc:  # installed but broken (e.g. a wheel for another platform)
-        raise MissingDependency(f"{MISSING_ANKI} (importing it failed: {exc})") from exc
+        raise MissingDependency(f"{needs_package('anki')} (importing it failed: {exc})") from exc
     try:
         import latex2mathml.converter  # noqa: F401
     except ImportError:
-        raise MissingDependency(MISSING_LATEX2MATHML) from None
+        raise MissingDependency(needs_package("latex2mathml")) from None
     return anki
 
 

@@ -4,7 +4,8 @@ For ``deckgen init DIR`` (default: the current folder), with ROOT the git work t
 when it is in none):
 
 - the deck: ``DIR/cards/deck.yaml``, ``DIR/cards/getting-started.yaml`` (a Q/A, a reversed and a cloze card)
-  and ``DIR/README.md``;
+  and ``DIR/README.md`` (and ``DIR/schemas/``, the JSON Schemas the YAML files name, unless a published URL
+  serves them);
 - the repository's files, shared by all its decks: ``ROOT/.gitignore``, ``ROOT/.github/workflows/deck.yml``
   (reviews every deck of the repository) and ``ROOT/.pre-commit-config.yaml`` (one hook per deck).
 
@@ -12,6 +13,11 @@ Nothing that exists is overwritten unless ``init`` wrote it and nobody changed i
 the deck's files must be new (``force`` replaces unchanged ones), and the repository's files are created the
 first time, kept afterwards (``force`` rewrites unchanged ones for this deckgen version), and the pre-commit
 configuration gains the new deck's hook. Everything is checked before anything is written.
+
+What these files install and run follows how the running deckgen was installed
+(:func:`deckgen.distribution.current_install`): a release from PyPI or a git commit is pinned as such; a local
+folder gets a pre-commit hook that runs the installed ``deckgen`` and a workflow that stops, saying what to set,
+until it names a deckgen GitHub can install.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from deckgen.distribution import Install, current_install
 from deckgen.errors import UsageError
 from deckgen.scaffold import files
 from deckgen.scaffold.marker import Origin, mark, origin
@@ -110,10 +117,14 @@ def existing_deck(target: Path) -> tuple[str, str] | None:
     return manifest.key, manifest.name
 
 
-def init(target: Path, name: str | None, key: str | None = None, *, force: bool = False) -> InitResult:
+def init(
+    target: Path, name: str | None, key: str | None = None, *, force: bool = False, install: Install | None = None
+) -> InitResult:
     """Scaffold a deck in ``target``; raises UsageError, writing nothing, if that would overwrite a file.
     A deck that is already there and that init did not write (an imported one) is adopted: its files are kept and
-    only the README (if missing) and the repository's files are added."""
+    only the README (if missing) and the repository's files are added. ``install``: how deckgen was installed
+    (default: as the running one was)."""
+    install = install if install is not None else current_install()
     if target.exists() and not target.is_dir():
         raise UsageError(f"'{file_display(target)}' is a file; pass a folder for the new deck")
     adopted = existing_deck(target)
@@ -136,16 +147,25 @@ def init(target: Path, name: str | None, key: str | None = None, *, force: bool 
     deck = files.DeckInfo(key=key, name=name, cards=cards)
     plan = _Plan({}, [], [], [])
     if adopted is None:
-        _deck_file(plan, cards_dir / DECK_FILE, files.deck_yaml(deck), force)
-        _deck_file(plan, cards_dir / files.EXAMPLE_TOPIC, files.topic_yaml(), force)
-        _deck_file(plan, target / "README.md", files.readme(deck), force, markdown=True)
+        _deck_file(plan, cards_dir / DECK_FILE, files.deck_yaml(deck, install), force)
+        _deck_file(plan, cards_dir / files.EXAMPLE_TOPIC, files.topic_yaml(install), force)
+        _deck_file(plan, target / "README.md", files.readme(deck, install), force, markdown=True)
+        for which in ("deck", "topic"):
+            if files.schema_ref(which, install).startswith("../"):
+                path = target / files.SCHEMAS_DIR / f"{which}.schema.json"
+                _deck_file(plan, path, files.schema_file(which), force)
     else:
         plan.kept.append((cards_dir / DECK_FILE, "an existing deck: kept as it is; add 'requires:' to pin deckgen"))
         if _read(target / "README.md") is None:
-            _deck_file(plan, target / "README.md", files.readme(deck), force, markdown=True)
+            _deck_file(plan, target / "README.md", files.readme(deck, install), force, markdown=True)
     _shared_file(plan, root / GITIGNORE, files.gitignore(), force)
-    _shared_file(plan, root / WORKFLOW, files.workflow(), force)
-    _pre_commit(plan, root / PRE_COMMIT, cards, force)
+    _shared_file(plan, root / WORKFLOW, files.workflow(install), force)
+    _pre_commit(plan, root / PRE_COMMIT, cards, force, install)
+    if not install.reachable:
+        plan.todo.append(
+            f"set DECKGEN in {file_display(root / WORKFLOW)} before pull requests can be checked on GitHub: deckgen "
+            f"was installed from {install.url}, which GitHub cannot reach (the file's first comment says how)"
+        )
     if plan.conflicts:
         raise UsageError(_conflict_message(plan.conflicts, force))
     _write(plan.writes)
@@ -191,10 +211,10 @@ def _shared_file(plan: _Plan, path: Path, text: str, force: bool) -> None:
         plan.kept.append((path, "shared by every deck of the repository" if state is Origin.INTACT else state.value))
 
 
-def _pre_commit(plan: _Plan, path: Path, cards: PurePosixPath, force: bool) -> None:
+def _pre_commit(plan: _Plan, path: Path, cards: PurePosixPath, force: bool, install: Install) -> None:
     existing = _read(path)
     if existing is None:
-        plan.writes[path] = mark(files.pre_commit_config([cards]))
+        plan.writes[path] = mark(files.pre_commit_config([cards], install))
         return
     state = origin(existing)
     if state is Origin.FOREIGN:
@@ -202,12 +222,14 @@ def _pre_commit(plan: _Plan, path: Path, cards: PurePosixPath, force: bool) -> N
         return
     folders = _hooked_folders(existing)
     if state is Origin.INTACT and (force or cards not in folders):
-        plan.writes[path] = mark(files.pre_commit_config([*(f for f in folders if f != cards), cards]))
+        plan.writes[path] = mark(files.pre_commit_config([*(f for f in folders if f != cards), cards], install))
     elif cards not in folders:  # edited by hand: say what to add
         plan.kept.append((path, state.value))
         plan.todo.append(
-            f"add this hook to {file_display(path)}, under the deckgen repository's 'hooks:':\n"
-            + files.pre_commit_hook(cards).rstrip("\n")
+            f"add this hook to {file_display(path)}, under "
+            + ("the deckgen repository's 'hooks:'" if files.remote_hook(install) else "'hooks:' of 'repo: local'")
+            + ":\n"
+            + files.pre_commit_hook(cards, install).rstrip("\n")
         )
     else:
         plan.kept.append((path, "already checks this deck"))
@@ -260,6 +282,7 @@ def summary(result: InitResult) -> str:
         "next:",
         f"  deckgen build {cards}            # the package, and the lock file to commit",
         f"  deckgen check --strict {cards}   # what pull requests and the pre-commit hook run",
+        "  pre-commit install             # once: every commit runs the check (pip install pre-commit)",
         "  git add -A && git commit -m 'New deck'",
     ]
     return "\n".join(lines)

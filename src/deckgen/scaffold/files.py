@@ -13,10 +13,11 @@ from importlib import resources
 from pathlib import PurePosixPath
 
 from deckgen import __version__
-from deckgen.distribution import REPOSITORY, git_requirement, pip_requirement, schema_url, tag
+from deckgen.distribution import INDEX, LOCAL, REPOSITORY, VCS, Install, pip_requirement, schema_url, tag
 
 _PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 CARDS_DIR = "cards"  # a new deck's cards folder, inside the deck's folder
+SCHEMAS_DIR = "schemas"  # the JSON Schemas, inside the deck's folder, when no published URL serves them
 EXAMPLE_TOPIC = "getting-started.yaml"
 
 
@@ -44,21 +45,32 @@ def requires_range(version: str = __version__) -> str:
     return f">={major}.{minor},<{major + 1}"
 
 
-def _common() -> dict[str, str]:
-    return {
-        "VERSION": __version__,
-        "PIP": pip_requirement(),
-        "GIT_REQ": git_requirement(),
-        "REPOSITORY": REPOSITORY,
-        "TAG": tag(),
-    }
+def _common(install: Install) -> dict[str, str]:
+    return {"VERSION": __version__, "INSTALL": install.pip_command(), "REPOSITORY": REPOSITORY}
 
 
-def deck_yaml(deck: DeckInfo) -> str:
+def schema_ref(which: str, install: Install) -> str:
+    """Where a YAML file's ``$schema`` points: the release's file on GitHub when deckgen came from an index, or a
+    commit of the canonical repository; otherwise the copy init writes beside the cards folder (never a URL that
+    may not exist)."""
+    if install.kind == INDEX:
+        return schema_url(which)
+    if install.kind == VCS and install.commit and install.url.rstrip("/").removesuffix(".git") == REPOSITORY:
+        return schema_url(which, ref=install.commit)
+    return f"../{SCHEMAS_DIR}/{which}.schema.json"
+
+
+def schema_file(which: str) -> str:
+    from deckgen.source.schema import dumps
+
+    return dumps(which)
+
+
+def deck_yaml(deck: DeckInfo, install: Install) -> str:
     return fill(
         template("deck.yaml"),
         {
-            "DECK_SCHEMA": schema_url("deck"),
+            "DECK_SCHEMA": schema_ref("deck", install),
             "KEY": deck.key,
             "NAME_YAML": json.dumps(deck.name, ensure_ascii=False),
             "REQUIRES": requires_range(),
@@ -66,17 +78,29 @@ def deck_yaml(deck: DeckInfo) -> str:
     )
 
 
-def topic_yaml() -> str:
-    return fill(template("topic.yaml"), {"TOPIC_SCHEMA": schema_url("topic")})
+def topic_yaml(install: Install) -> str:
+    return fill(template("topic.yaml"), {"TOPIC_SCHEMA": schema_ref("topic", install)})
 
 
-def readme(deck: DeckInfo) -> str:
+def _install_note(install: Install) -> str:
+    if install.kind == LOCAL:
+        return (
+            f"\nThis deck was made with deckgen {__version__} installed from `{install.url}`: install it the same way "
+            "on each machine that edits the deck, or from PyPI once that release is published "
+            f"(`python3 -m pip install '{pip_requirement(__version__)}'`). The pull-request workflow needs a deckgen "
+            "it can install: see the comment at the top of `.github/workflows/deck.yml`.\n"
+        )
+    return ""
+
+
+def readme(deck: DeckInfo, install: Install) -> str:
     name_md = re.sub(r"([\\`*_{}\[\]<>#|!])", r"\\\1", deck.name)
     output = deck.cards.parent / "output" / f"{deck.key}.apkg"
     return fill(
         template("README.md"),
         {
-            **_common(),
+            **_common(install),
+            "INSTALL_NOTE": _install_note(install),
             "NAME_MD": name_md,
             "KEY": deck.key,
             "CARDS": str(deck.cards),
@@ -90,18 +114,47 @@ def gitignore() -> str:
     return template("gitignore")
 
 
-def workflow() -> str:
-    return fill(template("deck.yml"), _common())
+def workflow(install: Install) -> str:
+    if install.reachable:
+        values = {
+            "DECKGEN_YAML": json.dumps(install.requirement()),
+            "DECKGEN_NOTE": template("deck.yml.pinned").rstrip("\n"),
+            "GUARD": "",
+        }
+    else:
+        values = {
+            "DECKGEN_YAML": '""',
+            "DECKGEN_NOTE": fill(
+                template("deck.yml.local"), {"PATH": install.url, "PIP": pip_requirement(__version__)}
+            ).rstrip("\n"),
+            "GUARD": template("deck.yml.guard"),
+        }
+    return fill(template("deck.yml"), values)
 
 
-def pre_commit_config(cards_folders: list[PurePosixPath]) -> str:
-    hooks = "".join(pre_commit_hook(folder) for folder in cards_folders)
-    return fill(template("pre-commit-config.yaml"), {**_common(), "HOOKS": hooks.rstrip("\n")})
+def remote_hook(install: Install) -> bool:
+    """Whether pre-commit can fetch the hook from deckgen's repository (a release's tag or a git commit); otherwise
+    the hook runs the installed ``deckgen`` (``repo: local``)."""
+    return install.reachable and install.kind in (INDEX, VCS)
 
 
-def pre_commit_hook(cards: PurePosixPath) -> str:
+def pre_commit_config(cards_folders: list[PurePosixPath], install: Install) -> str:
+    hooks = "".join(pre_commit_hook(folder, install) for folder in cards_folders)
+    if remote_hook(install):
+        head = {"REPO": install.url if install.kind == VCS else REPOSITORY, "REV": install.commit or tag()}
+        return fill(template("pre-commit-config.yaml"), {**head, "HOOKS": hooks.rstrip("\n")})
+    return fill(template("pre-commit-local.yaml"), {"HOOKS": hooks.rstrip("\n"), "PATH": install.url or "a URL"})
+
+
+def pre_commit_hook(cards: PurePosixPath, install: Install) -> str:
     files = "^" + re.escape(f"{cards}/")
+    local = not remote_hook(install)
     return fill(
         template("pre-commit-hook.yaml"),
-        {"CARDS": str(cards), "CARDS_YAML": json.dumps(str(cards)), "FILES_YAML": json.dumps(files)},
+        {
+            "CARDS": str(cards),
+            "CARDS_YAML": json.dumps(str(cards)),
+            "FILES_YAML": json.dumps(files),
+            "LOCAL": template("pre-commit-hook-local.yaml") if local else "",
+        },
     )

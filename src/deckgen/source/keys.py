@@ -71,6 +71,16 @@ DECK: Keys = {
     "order": Key("slugs", "Topic slugs in the order new cards reach learners; the others follow by file name."),
     "references": Key("references", "Full references that editor's notes cite, by key (a slug)."),
     "note_types": Key("note-types", "The deck's own note types, by slug."),
+    "note_type_ids": Key(
+        "note-type-ids",
+        "Built-in note types: 'deck' (the deck's own, ids from its key) or 'shared' (the ids every deckgen deck "
+        "shared up to deckgen 0.2). Default: 'shared' when the lock records the shared ids, else 'deck'.",
+    ),
+    "lang": Key("lang", "The deck's language (BCP 47, e.g. 'ja', 'zh', 'ko'): the CJK font order of its note types."),
+    "released": Key(
+        "boolean",
+        "false: a draft nobody studies yet; its note types' fields and templates may still change (default: true).",
+    ),
 }
 
 TOPIC: Keys = {

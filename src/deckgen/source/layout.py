@@ -25,6 +25,7 @@ def name_markup(name: str, *, tag: bool = False) -> str | None:
 
 
 SLUG_HINT = "use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')"
+LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # a BCP 47 language tag, as far as deck.yaml needs
 
 
 def outside(root: Path, path: Path) -> bool:

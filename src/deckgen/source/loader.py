@@ -10,7 +10,7 @@ from deckgen.model import Card, Deck, Topic
 from deckgen.source import keys as spec
 from deckgen.source.cards import FieldsByType, read_card
 from deckgen.source.includes import Reader
-from deckgen.source.layout import DECK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
+from deckgen.source.layout import DECK_FILE, LOCK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
 from deckgen.source.manifest import MISSING_MANIFEST, Manifest, parse_manifest, read_manifest
 from deckgen.source.yamlfile import NodeReader, did_you_mean, file_display, load
 
@@ -54,13 +54,14 @@ def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
 def deck_from_files(
     root: Path, files: dict[str, bytes], display: Callable[[str], str], include: Reader
 ) -> tuple[Deck | None, list[Problem]]:
-    """Like :func:`read_deck`, from the bytes of the cards folder's top-level files (``{"deck.yaml": b"...", ...}``)
+    """Like :func:`read_deck`, from the bytes of the cards folder's top-level files (``{"deck.yaml": b"...", ...}``,
+    the lock file's too when there is one)
     and a reader for the files deck.yaml names (templates, CSS) instead of the disk: used for git revisions, which
     are never written out. ``display`` places a file name."""
     problems: list[Problem] = []
     manifest = None
     if DECK_FILE in files:
-        manifest, problems = parse_manifest(files[DECK_FILE], display(DECK_FILE), include)
+        manifest, problems = parse_manifest(files[DECK_FILE], display(DECK_FILE), include, files.get(LOCK_FILE))
     else:
         problems.append(Problem(Location(display(DECK_FILE)), MISSING_MANIFEST))
     types = fields_by_type(manifest)
@@ -116,6 +117,9 @@ def make_deck(root: Path, manifest: Manifest, topics: list[Topic]) -> tuple[Deck
         css=manifest.css,
         topic_tags=manifest.topic_tags,
         references=manifest.references,
+        note_type_ids=manifest.note_type_ids,
+        lang=manifest.lang,
+        released=manifest.released,
     ), problems
 
 

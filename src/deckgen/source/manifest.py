@@ -7,13 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from deckgen.errors import Location, Problem, UsageError
+from deckgen.errors import WARNING, Location, Problem, UsageError
 from deckgen.model import Citation, NoteType, Reference
-from deckgen.notetypes.builtin import builtin_notetypes
+from deckgen.notetypes.builtin import DECK, SCOPES, SHARED, builtin_notetypes
 from deckgen.source import keys as spec
 from deckgen.source import requires
+from deckgen.source.idscope import lock_bytes, lock_scope
 from deckgen.source.includes import Reader, disk_reader, text_or_file
-from deckgen.source.layout import DECK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
+from deckgen.source.layout import DECK_FILE, LANG, LOCK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
 from deckgen.source.notetypes import read_notetypes
 from deckgen.source.yamlfile import NodeReader, file_display, load
 
@@ -34,6 +35,9 @@ class Manifest:
     topic_tags: bool = True
     order: tuple[tuple[str, Location], ...] = ()  # topic slugs listed in deck.yaml's 'order', and where
     references: tuple[Reference, ...] = ()
+    note_type_ids: str = DECK  # the built-in note types' ids: the deck's own, or the shared ones (see idscope)
+    lang: str = ""
+    released: bool = True  # False: a draft, whose note types may still change
 
 
 def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
@@ -49,23 +53,26 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     data, problems = read_file_bytes(root, path, display)
     if data is None:
         return None, problems
-    return parse_manifest(data, display, disk_reader(root))
+    return parse_manifest(data, display, disk_reader(root), lock_bytes(root / LOCK_FILE))
 
 
 MISSING_MANIFEST = "missing deck manifest; create deck.yaml with key, name and description"
 
 
-def parse_manifest(data: bytes, display: str, include: Reader) -> tuple[Manifest | None, list[Problem]]:
-    """The deck manifest from the bytes of deck.yaml; ``include`` reads the files it names (templates, CSS)."""
+def parse_manifest(
+    data: bytes, display: str, include: Reader, lock: bytes | None = None
+) -> tuple[Manifest | None, list[Problem]]:
+    """The deck manifest from the bytes of deck.yaml; ``include`` reads the files it names (templates, CSS);
+    ``lock`` is the lock file's text, if any (whether learners have the shared built-in note types)."""
     text, node, problems = load(data, display)
     if node is None:
         return None, problems
     r = NodeReader(display, text)
-    manifest = _read(r, node, include, display)
+    manifest = _read(r, node, include, display, lock)
     return (manifest if not r.errors_since(0) else None), r.problems
 
 
-def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Manifest | None:
+def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str, lock: bytes | None) -> Manifest | None:
     fields = r.mapping(node, "deck", DECK_KEYS, required=spec.required(spec.DECK))
     if fields is None:
         return None
@@ -109,7 +116,8 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
             order.append((slug, r.loc(item)))
     references = _read_references(r, fields["references"][1]) if "references" in fields else ()
     deck_key = values.get("key")
-    notetypes = builtin_notetypes(css)
+    scope, lang, released = _read_identity(r, fields, lock)
+    notetypes = builtin_notetypes(css, deck_key=deck_key or "", scope=scope if deck_key else SHARED, lang=lang)
     if "note_types" in fields and deck_key is not None:
         own = read_notetypes(r, fields["note_types"][1], include, deck_key, css)
         notetypes += tuple(own or ())
@@ -128,7 +136,50 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str) -> Mani
         topic_tags=topic_tags,
         order=tuple(order),
         references=references,
+        note_type_ids=scope,
+        lang=lang,
+        released=released,
     )
+
+
+def _read_identity(
+    r: NodeReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], lock: bytes | None
+) -> tuple[str, str, bool]:
+    """``note_type_ids`` (else what the lock implies), ``lang`` and ``released``."""
+    scope = lock_scope(lock)
+    if "note_type_ids" in fields:
+        node = fields["note_type_ids"][1]
+        written = r.text(node, "deck", "note_type_ids")
+        if written in SCOPES:
+            scope = written
+        elif written is not None:
+            r.error(
+                node,
+                f"'note_type_ids' must be 'deck' (the deck's own built-in note types) or 'shared' (the ones every "
+                f"deckgen deck shared up to deckgen 0.2), got '{written}'",
+                "deck",
+            )
+    lang = ""
+    if "lang" in fields:
+        node = fields["lang"][1]
+        lang = r.text(node, "deck", "lang") or ""
+        if lang and not LANG.match(lang):
+            r.error(node, f"'lang' must be a language tag such as 'ja', 'zh-Hant' or 'en', got '{lang}'", "deck")
+            lang = ""
+        elif lang and scope == SHARED:
+            r.problems.append(
+                Problem(
+                    r.loc(node),
+                    f"'lang: {lang}' does not change the fonts of the shared built-in note types this deck keeps (their "
+                    "CSS reaches every deck on them); it applies once the deck has its own (see 'note_type_ids')",
+                    severity=WARNING,
+                    context="deck",
+                )
+            )
+    released = True
+    if "released" in fields:
+        released = r.boolean(fields["released"][1], "deck", "released") is not False
+    return scope, lang, released
 
 
 def _read_references(r: NodeReader, node: yaml.Node) -> tuple[Reference, ...]:

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from deckgen.source import keys as spec
-from deckgen.source.layout import SLUG
+from deckgen.source.layout import LANG, SLUG
 
 DIALECT = "http://json-schema.org/draft-07/schema#"  # draft 7: what yaml-language-server (VS Code, ...) reads
 _TEXT = {"type": "string", "pattern": r"\S"}
@@ -30,6 +30,8 @@ _TYPES: dict[str, dict[str, Any]] = {
     "deck-name": {"type": "string", "pattern": r"^(?!\s*::)(?!.*::\s*$)(?!.*::\s*::).*\S"},
     "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
     "kind": {"enum": ["standard", "cloze"]},
+    "note-type-ids": {"enum": ["deck", "shared"]},
+    "lang": {"type": "string", "pattern": LANG.pattern},
     "guid": {"type": ["string", "number"], "pattern": r"^[!-~]{1,100}$"},
     "texts": {"type": "array", "items": _SCALAR},
     "slugs": {"type": "array", "items": _SLUG},
