@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from deckgen.compile.cloze_rules import cloze_problems
 from deckgen.compile.note import CompileContext, NoteSpec
+from deckgen.defects import keepable
 from deckgen.errors import Problem
 from deckgen.identity.ids import note_hash
 from deckgen.model import Card, NoteType
@@ -84,7 +85,7 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
                     rule="notetype",
                 )
             )
-    if any(p.is_error for p in problems):
+    if any(p.is_error and not keepable(p) for p in problems):  # a kept defect: decided with the lock (lock/kept.py)
         return None, problems
     fields = tuple(html)
     spec = NoteSpec(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.importers import limits, protobuf
+from deckgen.importers.guids import unique
 from deckgen.importers.limits import check_guids, fail
 from deckgen.importers.model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
 
@@ -77,9 +78,16 @@ def read_collection(path: Path, display: str, fmt: str, media: tuple[MediaFile, 
         fail(display, "its collection holds note type or deck data nested too deeply or too large to read")
     finally:
         conn.close()
+    notes, duplicates = unique(notes, display)
     check_guids([note.guid for note in notes], display)
     return Collection(
-        source=display, format=fmt, decks=tuple(decks), notetypes=tuple(notetypes), notes=tuple(notes), media=media
+        source=display,
+        format=fmt,
+        decks=tuple(decks),
+        notetypes=tuple(notetypes),
+        notes=tuple(notes),
+        media=media,
+        duplicates=duplicates,
     )
 
 

@@ -26,6 +26,7 @@ class Entry:
     id: int = 0  # note types: the Anki note type id (identity guard)
     schema: str = ""  # note types: the hash of kind, field names and template names
     draft: bool = False  # the deck: built while ``released: false`` (its note types may still change)
+    kept: bool = False  # imported with defects it already had (see deckgen.lock.kept); true while unchanged
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Lock:
                 parts.append(f'"schema": "{e.schema}"')
             if e.draft:
                 parts.append('"draft": true')
+            if e.kept:
+                parts.append('"kept": true')
             return "{" + ", ".join(parts) + "}"
 
         def section(name: str, entries: dict[str, Entry]) -> str:

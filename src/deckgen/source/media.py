@@ -231,8 +231,19 @@ def check_referenced(root: Path, uses: Iterable[tuple[str, Location, str]]) -> l
 
 
 def referenced(root: Path, names: Iterable[str]) -> tuple[MediaFile, ...]:
-    """The media files to package, in a stable order (each checked by :func:`check_referenced` before)."""
-    return tuple(MediaFile(root, name) for name in sorted(set(names)))
+    """The media files to package, in a stable order (each checked by :func:`check_referenced` before). A name
+    that is missing, or of a type or name deckgen does not ship, is left out: an error for any card, unless an
+    imported card keeps it as the deck had it (see :mod:`deckgen.lock.kept`)."""
+    wanted = sorted({name for name in names if type_problem(name) is None and name_problem(name) is None})
+    if not wanted:
+        return ()
+    folder, _ = _open_folder(root)
+    if folder is None:
+        return ()
+    try:
+        return tuple(MediaFile(root, name) for name in wanted if _kind(folder, name)[0] == "file")
+    finally:
+        os.close(folder)
 
 
 def folder_problems(root: Path, used: set[str]) -> list[Problem]:
