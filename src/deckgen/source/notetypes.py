@@ -7,9 +7,11 @@ instead of as an error card in every learner's Anki.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import yaml
 
-from deckgen.errors import Problem
+from deckgen.errors import WARNING, Problem
 from deckgen.identity.ids import derived_id
 from deckgen.model import BUILTIN_KINDS, NoteType
 from deckgen.notetypes import language as templates
@@ -259,6 +261,14 @@ def _check_template(
         r.problems.append(_problem(text, exc.offset, exc.message, where))
         return None
     for offset, message in templates.problems(nodes, tuple(fields), is_cloze=is_cloze, front=is_front):
+        if message.startswith("unknown filter"):  # Anki shows the field as if the filter were not there (measured)
+            r.problems.append(
+                replace(
+                    _problem(text, offset, message + " (without an add-on that provides it, Anki ignores it)", where),
+                    severity=WARNING,
+                )
+            )
+            continue
         r.problems.append(_problem(text, offset, message, where))
     for offset, message in template_html.problems(text.value, nodes):  # fields placed there are checked card by card
         r.problems.append(_problem(text, offset, message, where))

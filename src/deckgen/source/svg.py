@@ -10,7 +10,8 @@ parser of Python's standard library, namespace-aware), it has
 - no event handler attribute (``on...``), and no animation (``<set>``, ``<animate>``) that changes an ``href`` or
   a handler;
 - no reference that leaves the file: every ``href``/``xlink:href`` and every CSS ``url(...)`` (in attributes and
-  ``<style>``) points at a ``#fragment`` of the same file; no ``@import``; no ``<?xml-stylesheet?>``;
+  ``<style>``) points at a ``#fragment`` of the same file (or, on ``<image>``, is an embedded PNG, JPEG, GIF or WebP
+  ``data:`` image: pixels); no ``@import``; no ``<?xml-stylesheet?>``;
 - no external entity, and internal entities only as plain text (no entity inside another: no "billion laughs");
 - at most :data:`MAX_SVG_BYTES`.
 """
@@ -28,6 +29,8 @@ _RUNNING = frozenset({"script", "foreignobject", "handler", "listener"})
 _ANIMATION = frozenset({"set", "animate", "animatemotion", "animatetransform", "animatecolor", "discard"})
 _URL = re.compile(r"url\s*\(\s*(['\"]?)([^)'\"]*)", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\")
+# a raster image embedded in an <image> (Image Occlusion masks carry their picture so): pixels, nothing to run
+_RASTER = re.compile(r"\s*data:image/(png|jpeg|jpg|gif|webp);base64,[A-Za-z0-9+/=\s]*$", re.IGNORECASE)
 
 
 class _Refused(Exception):
@@ -76,7 +79,11 @@ class _Checker:
             low = attr_local.lower()
             if low.startswith("on"):
                 raise _Refused(f"has an event handler attribute '{attr_local}' on <{local}>")
-            if low == "href" and not value.strip().startswith("#"):
+            if (
+                low == "href"
+                and not value.strip().startswith("#")
+                and not (lowered == "image" and _RASTER.match(value))
+            ):
                 raise _Refused(
                     f"<{local}> refers to '{value.strip()[:80]}'; only '#fragment' references inside the file are "
                     "allowed"
