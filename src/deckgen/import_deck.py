@@ -220,7 +220,7 @@ def _validate(tmp: Path, target: Path, conv: Conversion, sel: Selected, now: int
         path = p.location.path
         if path.startswith(shown_tmp):
             path = shown_target + path[len(shown_tmp) :]
-        return replace(p, location=replace(p.location, path=path))
+        return replace(p, location=replace(p.location, path=path), message=p.message.replace(shown_tmp, shown_target))
 
     try:
         plan = plan_build(tmp, now, use_cache=False, jobs=1, importing=True)

@@ -1,0 +1,125 @@
+"""What real shared decks hold comes in, decided by what it does in Anki: a deck made with the real Anki backend
+(names with '>', ids, data-* and relative links pasted from web pages, a tag no browser knows, a missing image,
+an empty first field, Anki LaTeX with its rendered image) is imported, built, and re-imported by a learner who
+reviewed it: nothing changes. Then an edited card gets today's errors for its defect, and a new card too."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ExportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from tests.anki_source import png
+from tests.conftest import AnkiCollection, run
+
+LATEX_BODY = "$x^2$"
+LATEX_PNG = f"latex-{hashlib.sha1(LATEX_BODY.encode()).hexdigest()}.png"  # Anki's name (rslib/src/latex.rs)
+
+FIELDS = {
+    "ids": '<h1 id="top" data-source="wiki">Title</h1><a href="#top" target="_blank" rel="noopener">up</a>',
+    "wiki": '<a href="/wiki/ADRENAL">ADRENAL</a> trial',
+    "typo": "an <bu>emphasised</bu> word",
+    "missing": 'map <img src="gone.png">',
+    "latex": "area [$]x^2[/$]",
+}
+
+
+def make_deck(folder: Path) -> Path:
+    col = Collection(str(folder / "author.anki2"))
+    mm = col.models
+    nt = mm.new("Country <-> Capital")
+    for name in ("Key", "Front", "Back"):
+        mm.add_field(nt, mm.new_field(name))
+    tmpl = mm.new_template("Country > Capital")
+    tmpl["qfmt"] = "{{Front}}"
+    tmpl["afmt"] = "{{FrontSide}}<hr id=answer>{{Back}}"
+    mm.add_template(nt, tmpl)
+    mm.add(nt)
+    nt = mm.by_name("Country <-> Capital")
+    deck = col.decks.id("Real")
+    for key, back in FIELDS.items():
+        note = col.new_note(nt)
+        note["Key"], note["Front"], note["Back"] = key, f"q {key}", back
+        col.add_note(note, deck)
+    note = col.new_note(nt)  # an empty first field: Anki makes its card from the Front
+    note["Front"], note["Back"] = "q empty", "no key"
+    col.add_note(note, deck)
+    media = Path(col.media.dir())
+    (media / LATEX_PNG).write_bytes(png(1))
+    out = folder / "real.apkg"
+    col.export_anki_package(out_path=str(out), options=ExportAnkiPackageOptions(with_media=True), limit=None)
+    col.close()
+    return out
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_real_deck_with_its_defects_adopts_as_a_no_op(here: Path, anki: AnkiCollection) -> None:
+    package = make_deck(here)
+    anki.import_package(package)
+    assert anki.review_all("Real") > 0
+    before = (anki.note_rows(), anki.card_rows(), anki.revlog_rows(), anki.notetype_names())
+
+    result = run("import", package.name, "-o", "cards")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "kept as the deck has them: 3 cards and 0 note types" in out, out
+    assert "  unknown or malformed HTML tag ×1: cards/real.yaml:" in out
+    assert "field 'Back': HTML tag <bu> is not supported" in out
+    assert (
+        "  missing media file ×1: cards/real.yaml:" in out
+        and "card 'missing': image 'media/gone.png' does not exist in cards/media;" in out
+    )
+    assert "  empty first field ×1: cards/real.yaml:" in out
+    lock = (here / "cards" / "deckgen.lock").read_text()
+    assert lock.count('"kept": true') == 3
+    assert (here / "cards" / "media" / LATEX_PNG).read_bytes() == png(1)
+
+    build = run("build", "cards", "-o", "out/real.apkg")
+    assert build.exit_code == 0, build.output
+    assert "3 cards and 0 note types keep defects they had when imported" in build.output
+    log = anki.import_package(here / "out" / "real.apkg")
+    assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 0, 0)
+    assert (anki.note_rows(), anki.card_rows(), anki.revlog_rows(), anki.notetype_names()) == before
+
+    topic = here / "cards" / "real.yaml"
+    text = topic.read_text()
+    edited = text.replace("an <bu>emphasised</bu> word", "an <bu>emphasised</bu> word, edited")
+    assert edited != text
+    topic.write_text(edited)
+    again = run("build", "cards", "-o", "out/real2.apkg")
+    assert again.exit_code == 1
+    assert "error: card 'typo': field 'Back': HTML tag <bu> is not supported" in again.output, again.output
+    topic.write_text(
+        text
+        + "- id: new-one\n  type: country-capital\n  fields:\n    Key: n\n    Front: q\n"
+        + '    Back: <img src="also-gone.png">\n'
+    )
+    new = run("build", "cards", "-o", "out/real3.apkg")
+    assert new.exit_code == 1
+    assert "card 'new-one': image 'media/also-gone.png' does not exist in cards/media" in new.output, new.output
+
+
+def test_script_in_a_field_still_stops_the_import(here: Path) -> None:
+    package = make_deck(here)
+    col = Collection(str(here / "evil.anki2"))
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package)))
+    nid = col.find_notes("Key:typo")[0]
+    note = col.get_note(nid)
+    note["Back"] = 'x<img src=a onerror="alert(1)">'
+    col.update_note(note)
+    col.export_anki_package(out_path=str(here / "evil.apkg"), options=ExportAnkiPackageOptions(), limit=None)
+    col.close()
+    result = run("import", "evil.apkg", "-o", "cards")
+    assert result.exit_code == 1
+    assert "unsafe HTML: event handler attribute 'onerror' on <img> would run script in Anki" in result.output
+    assert not (here / "cards").exists()
+    stripped = run("import", "evil.apkg", "-o", "cards", "--strip-unsafe")
+    assert stripped.exit_code == 0, stripped.output
+    assert "changed by --strip-unsafe: 1 notes (typo)" in stripped.output, stripped.output
