@@ -4,7 +4,7 @@ Anki replaces each tag with ``<img class=latex src="latex-SHA1.png">`` (rslib/sr
 image exists; the desktop draws a missing one by running LaTeX on the learner's computer, AnkiDroid never does.
 A shared deck ships the images it rendered: deckgen accepts the tags as references to those images (the file must
 be in ``media/``, as for any image), so no learner runs LaTeX for them. The name is Anki's: the SHA-1 of the body
-(``$...$`` for ``[$]``, ``\\begin{displaymath}...\\end{displaymath}`` for ``[$$]``) after ``<br>`` and ``<div>``
+(``$...$`` for ``[$]``, ``\\begin{displaymath}...\\end{displaymath}`` for ``[$$]``) after ``<br>``, ``<br/>`` and ``<div>``
 become line breaks, other tags are removed and entities decoded. Only PNG names (a note type with ``latexsvg``
 would name ``.svg`` files). Found in one pass: each opening tag looks for its closing tag once.
 """
@@ -20,7 +20,8 @@ _TAGS = (
     ("[$$]", "[/$$]", "\\begin{{displaymath}}{}\\end{{displaymath}}"),
     ("[$]", "[/$]", "${}$"),
 )
-_NEWLINES = re.compile(r"<br( /)?>|<div>", re.I)
+# Anki writes r"<br( /)?>|<div>" in verbose mode, where the space is ignored: '<br>' and '<br/>', not '<br />'
+_NEWLINES = re.compile(r"<br/?>|<div>", re.I)
 _HTML = re.compile(r"<!--.*?-->|<style[^>]*?>.*?</style>|<script[^>]*?>.*?</script>|<[^>]*?>", re.I | re.S)
 
 
