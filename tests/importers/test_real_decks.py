@@ -36,6 +36,7 @@ def make_deck(folder: Path) -> Path:
     tmpl["qfmt"] = "{{Front}}"
     tmpl["afmt"] = "{{FrontSide}}<hr id=answer>{{Back}}"
     mm.add_template(nt, tmpl)
+    nt["css"] = '@font-face { font-family: f; src: url("_gone.woff2"); }\n.card { font-family: f; }\n'
     mm.add(nt)
     nt = mm.by_name("Country <-> Capital")
     deck = col.decks.id("Real")
@@ -46,6 +47,9 @@ def make_deck(folder: Path) -> Path:
     note = col.new_note(nt)  # an empty first field: Anki makes its card from the Front
     note["Front"], note["Back"] = "q empty", "no key"
     col.add_note(note, deck)
+    cloze = col.new_note(mm.by_name("Cloze"))  # Anki makes card 1 of a cloze note without a deletion
+    cloze["Text"] = "a cloze note with no deletion"
+    col.add_note(cloze, deck)
     media = Path(col.media.dir())
     (media / LATEX_PNG).write_bytes(png(1))
     out = folder / "real.apkg"
@@ -69,21 +73,23 @@ def test_a_real_deck_with_its_defects_adopts_as_a_no_op(here: Path, anki: AnkiCo
     result = run("import", package.name, "-o", "cards")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "kept as the deck has them: 3 cards and 0 note types" in out, out
+    assert "kept as the deck has them: 4 cards and 1 note types" in out, out
+    assert "  cloze note without a deletion ×1: cards/real.yaml:" in out
+    assert "note type 'country-capital': media file 'media/_gone.woff2' does not exist in cards/media" in out
     assert "  unknown or malformed HTML tag ×1: cards/real.yaml:" in out
     assert "field 'Back': HTML tag <bu> is not supported" in out
     assert (
-        "  missing media file ×1: cards/real.yaml:" in out
+        "  missing media file ×2: " in out
         and "card 'missing': image 'media/gone.png' does not exist in cards/media;" in out
     )
     assert "  empty first field ×1: cards/real.yaml:" in out
     lock = (here / "cards" / "deckgen.lock").read_text()
-    assert lock.count('"kept": true') == 3
+    assert lock.count('"kept": true') == 5
     assert (here / "cards" / "media" / LATEX_PNG).read_bytes() == png(1)
 
     build = run("build", "cards", "-o", "out/real.apkg")
     assert build.exit_code == 0, build.output
-    assert "3 cards and 0 note types keep defects they had when imported" in build.output
+    assert "4 cards and 1 note types keep defects they had when imported" in build.output
     log = anki.import_package(here / "out" / "real.apkg")
     assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 0, 0)
     assert (anki.note_rows(), anki.card_rows(), anki.revlog_rows(), anki.notetype_names()) == before

@@ -68,7 +68,8 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
     if nt.is_cloze:
         problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in cloze_shown])
         numbers = {d.number for value in html for d in cloze.parse(value)[0]}
-        ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0}))
+        # a note without a deletion still gets card 1 from Anki (measured); an error unless imported (lock/kept.py)
+        ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0})) or (0,)
     else:
         nonempty = {name for name, value in zip(nt.fields, html, strict=True) if not templates.field_is_empty(value)}
         nonempty |= templates.SPECIAL_FIELDS - {"FrontSide", "Tags"} - set(nt.fields)
