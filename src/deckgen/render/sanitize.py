@@ -160,6 +160,12 @@ class Scanner(HTMLParser):
             return
         scheme = url_scheme(value)
         if not scheme:
+            head = re.split(r"[/?#]", value, maxsplit=1)[0]
+            if "\\" in value or ":" in head:  # 'javascript\:x' is relative to a browser, but not plainly so
+                self.error(
+                    f"link '{value}' is neither a web address nor a plain relative link; links start with http://, "
+                    "https:// or mailto:, or are a path or #anchor (no ':' before the first '/', no '\\')"
+                )
             return  # a relative or '#anchor' link (a page pasted with its links): it leads nowhere in Anki, inert
         if scheme not in URL_SCHEMES:
             self.error(f"link scheme '{scheme}:' is not allowed; use http, https or mailto")
