@@ -12,7 +12,7 @@ import pytest
 from anki.collection import Collection, ExportAnkiPackageOptions, ImportAnkiPackageRequest
 
 from tests.anki_source import png
-from tests.conftest import AnkiCollection, run
+from tests.conftest import AnkiCollection, run, write_deck
 
 LATEX_BODY = "$x^2$"
 LATEX_PNG = f"latex-{hashlib.sha1(LATEX_BODY.encode()).hexdigest()}.png"  # Anki's name (rslib/src/latex.rs)
@@ -129,3 +129,30 @@ def test_script_in_a_field_still_stops_the_import(here: Path) -> None:
     stripped = run("import", "evil.apkg", "-o", "cards", "--strip-unsafe")
     assert stripped.exit_code == 0, stripped.output
     assert "changed by --strip-unsafe: 1 notes (typo)" in stripped.output, stripped.output
+
+
+def test_an_add_on_filter_is_a_warning_and_anki_ignores_it(tmp_path: Path, anki: AnkiCollection) -> None:
+    """wjc-clinical-trials shows '{{clickable::Tags}}' (the Clickable Tags add-on), biology-neet '{{cloze::Text}}':
+    without the add-on, Anki inserts the field as if the filter were not there."""
+    deck = (
+        "key: ao\nname: A\ndescription: d\nnote_types:\n  w:\n    name: W\n    fields: [Front, Back]\n"
+        "    templates:\n      - name: C\n        front: '{{clickable::Front}}'\n        back: '{{FrontSide}}{{Back}}'\n"
+    )
+    topic = "topic: t\ntitle: T\ncards:\n  - id: c\n    type: w\n    fields:\n      Front: <b>f</b>\n      Back: b\n"
+    cards = write_deck(tmp_path, deck=deck, topics={"t.yaml": topic})
+    result = run("build", cards)
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: note type 'w', template 'C': unknown filter '' in '{{clickable::Front}}'; Anki's filters are: "
+    ) in result.output
+    assert "(without an add-on that provides it, Anki ignores it)" in result.output
+    anki.import_package(tmp_path / "output" / "ao.apkg")
+    card = anki.col.get_card(anki.col.find_cards("")[0])
+    assert card.question().endswith("</style><b>f</b>")
+
+
+def test_check_keeps_the_imported_defects_too(here: Path) -> None:
+    run("import", make_deck(here).name, "-o", "cards")
+    result = run("check", "cards")
+    assert result.exit_code == 0, result.output
+    assert "4 cards and 1 note types keep defects they had when imported" in result.output
