@@ -204,7 +204,11 @@ def answer_some(col: Collection, n: int = 8) -> int:
 
 
 def edit_one_field(cards_dir: Path) -> dict | None:
-    """Append EDIT_MARK to one single-line field value of one card; returns {file, id, guid, field} or None."""
+    """Append EDIT_MARK to one single-line field value of one card; returns {file, id, guid, field} or None.
+    Cards the lock marks ``kept`` (imported with a defect they keep while unchanged) are left alone: an edit to one
+    of them gets that defect's error, which is what deckgen promises (see docs/guides/existing-deck.md)."""
+    lock = json.loads((cards_dir / "deckgen.lock").read_text(encoding="utf-8"))
+    kept = {card_id for card_id, entry in lock.get("cards", {}).items() if entry.get("kept")}
     for f in sorted(cards_dir.glob("**/*.yaml")):
         if f.name == "deck.yaml" or "note-types" in f.parts:
             continue
@@ -219,6 +223,8 @@ def edit_one_field(cards_dir: Path) -> dict | None:
         id_lines = [i for i, ln in enumerate(lines) if re.match(r"^\s*- id: ", ln)]
         for card in doc["cards"]:
             if not isinstance(card, dict) or not isinstance(card.get("fields"), dict) or "guid" not in card:
+                continue
+            if card.get("id") in kept:
                 continue
             start = next((i for i in id_lines if yaml.safe_load(lines[i].strip()[2:]) == {"id": card["id"]}), None)
             if start is None:
@@ -412,7 +418,10 @@ def sweep_deck(entry: dict, root: Path, tdir: Path | None, keep: bool) -> dict:
                     other = [d for d in compare(before2, after2) if "changed fields" not in d]
                     problems += other
                     res["edit_result"] = "ok: exactly one note updated" if not problems else "; ".join(problems)
-            res["result"] = "adopted (no-op)" if noop else "not a no-op"
+            edited = str(res.get("edit_result", "")).startswith("ok")
+            res["result"] = (
+                "adopted (no-op)" if noop and edited else "no-op, but the edit failed" if noop else "not a no-op"
+            )
             if not noop:
                 res["reasons"] = dict(Counter(re.sub(r"\d+", "N", d.split(":")[0]) for d in diffs))
             return res
