@@ -65,7 +65,7 @@ class ImportResult:
         lines = [
             f"kept as the deck has them: {len(self.kept.cards)} cards and {len(self.kept.notetypes)} note types with "
             "defects learners already see; the first build ships them unchanged, and a new or edited card gets them as "
-            "errors (the lock marks these entries 'kept')"
+            "errors (the lock records them as 'kept')"
         ]
         for label, n in self.kept.counts().most_common():
             first = [p for p in self.kept.problems if keepable(p) == label][:3]

@@ -26,7 +26,7 @@ class Entry:
     id: int = 0  # note types: the Anki note type id (identity guard)
     schema: str = ""  # note types: the hash of kind, field names and template names
     draft: bool = False  # the deck: built while ``released: false`` (its note types may still change)
-    kept: bool = False  # imported with defects it already had (see deckgen.lock.kept); true while unchanged
+    kept: str = ""  # the hash of the note (or note type) that keeps defects it was imported with (deckgen.lock.kept)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Lock:
             if e.draft:
                 parts.append('"draft": true')
             if e.kept:
-                parts.append('"kept": true')
+                parts.append(f'"kept": "{e.kept}"')
             return "{" + ", ".join(parts) + "}"
 
         def section(name: str, entries: dict[str, Entry]) -> str:

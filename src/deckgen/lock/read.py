@@ -139,10 +139,6 @@ def _check_id(value: object) -> str | None:
     return None if ok else f"must be an Anki note type id (a whole number), got {_shown(value)}"
 
 
-def _check_kept(value: object) -> str | None:
-    return None if value is True else f"must be true (or absent), got {_shown(value)}"
-
-
 # The fields an entry may have, each with its check. To add one (a newer lock version): add it here, to Entry, to
 # Entry construction in _LockReader.entry (and _well_formed, the bulk path, if card entries carry it), and to Lock.dumps.
 ENTRY_FIELDS: dict[str, Callable[[object], str | None]] = {
@@ -154,7 +150,7 @@ ENTRY_FIELDS: dict[str, Callable[[object], str | None]] = {
     "id": _check_id,
     "schema": _check_hash,
     "draft": _check_draft,
-    "kept": _check_kept,
+    "kept": _check_hash,
 }
 _FAST_FIELDS = frozenset({"hash", "mod", "kind", "guid"})  # what card entries hold; the bulk path reads those only
 REQUIRED_FIELDS = ("hash", "mod")
@@ -225,7 +221,7 @@ class _LockReader:
             id=nt_id if isinstance(nt_id, int) else 0,
             schema=str(value.get("schema", "")),
             draft=value.get("draft") is True,
-            kept=value.get("kept") is True,
+            kept=str(value.get("kept", "")),
         )
 
     def section(self, data: dict[str, object], name: str) -> dict[str, Entry]:
