@@ -17,13 +17,13 @@ from pathlib import Path
 from deckgen.build import Plan, build_time, plan_build
 from deckgen.convert.model import Conversion
 from deckgen.convert.plan import SPLITS, convert
-from deckgen.defects import keepable
 from deckgen.errors import ContentError, Location, Problem, UsageError
 from deckgen.identity.ids import note_hash
 from deckgen.importers import open_source, select
 from deckgen.importers.select import Selected
 from deckgen.lock.kept import Kept
 from deckgen.lock.model import Lock
+from deckgen.source.defects import keepable
 from deckgen.source.layout import DECK_FILE, LOCK_FILE, MEDIA_DIR, SLUG, SLUG_HINT
 from deckgen.source.yamlfile import file_display
 

@@ -11,9 +11,9 @@ from deckgen.convert.ids import Slugs, plain_text, slugify
 from deckgen.convert.plan import field_media
 from deckgen.convert.review import review, to_markdown
 from deckgen.convert.yamltext import Flow, dump
-from deckgen.defects import keepable
 from deckgen.errors import Location, Problem
 from deckgen.render import render_html, render_markdown
+from deckgen.source.defects import keepable
 from deckgen.source.yamlfile import FLOAT, INT, STR, TIMESTAMP, compose
 
 

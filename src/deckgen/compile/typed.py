@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from deckgen.compile.cloze_rules import cloze_problems
 from deckgen.compile.note import CompileContext, NoteSpec
-from deckgen.defects import keepable
 from deckgen.errors import Problem
 from deckgen.identity.ids import note_hash
 from deckgen.model import Card, NoteType
@@ -15,6 +14,7 @@ from deckgen.notetypes import cloze
 from deckgen.notetypes import fields as field_rules
 from deckgen.notetypes import language as templates
 from deckgen.render import render_html, render_markdown
+from deckgen.source.defects import keepable
 
 MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib cardgen: ``.min(499)``)
 

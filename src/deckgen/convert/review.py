@@ -16,9 +16,9 @@ import html
 import re
 from dataclasses import dataclass
 
-from deckgen.defects import keepable
 from deckgen.errors import Location, Problem
 from deckgen.render import render_html, render_markdown
+from deckgen.source.defects import keepable
 
 _NOWHERE = Location("")
 

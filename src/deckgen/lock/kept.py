@@ -1,7 +1,7 @@
 """Defects an imported deck already had come in as they are, and stay while the card stays unchanged.
 
 ``deckgen import`` builds the new cards folder with ``importing``: every error of a class in
-:data:`deckgen.defects.KEEPABLE` (a missing media file, an empty first field, a cloze note without a
+:data:`deckgen.source.defects.KEEPABLE` (a missing media file, an empty first field, a cloze note without a
 deletion, a tag no browser knows...) on a card or note type is *kept*: it is listed in the import summary, not
 an error, and the lock's entry records ``"kept": HASH``, the hash of the note that keeps it (usually the entry's own
 ``hash``; for a note ``--strip-unsafe`` changed, ``hash`` is the original's, so that the first build ships the
@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from deckgen.compile.note import NoteSpec
-from deckgen.defects import keepable
 from deckgen.errors import WARNING, Location, Problem
 from deckgen.identity.ids import notetype_hash
 from deckgen.lock.model import Lock
 from deckgen.model import NoteType
+from deckgen.source.defects import keepable
 
 _CARD = re.compile(r"^card '(.+)'$")
 _TYPE = re.compile(r"^note type '(.+)'$")

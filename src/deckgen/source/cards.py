@@ -6,10 +6,10 @@ import re
 
 import yaml
 
-from deckgen.defects import keepable
 from deckgen.identity.ids import GUID_RULE, valid_guid
 from deckgen.model import CLOZE, QA, Card
 from deckgen.source import keys as spec
+from deckgen.source.defects import keepable
 from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
 from deckgen.source.yamlfile import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_mean
 
