@@ -6,6 +6,8 @@ reviewed it: nothing changes. Then an edited card gets today's errors for its de
 from __future__ import annotations
 
 import hashlib
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from anki.collection import Collection, ExportAnkiPackageOptions, ImportAnkiPack
 
 from tests.anki_source import png
 from tests.conftest import AnkiCollection, run, write_deck
+from tests.importers.test_import_command import small_crowdanki
 
 LATEX_BODY = "$x^2$"
 LATEX_PNG = f"latex-{hashlib.sha1(LATEX_BODY.encode()).hexdigest()}.png"  # Anki's name (rslib/src/latex.rs)
@@ -166,3 +169,24 @@ def test_check_keeps_the_imported_defects_too(here: Path) -> None:
     result = run("check", "cards")
     assert result.exit_code == 0, result.output
     assert "4 cards and 1 note types keep defects they had when imported" in result.output
+
+
+def test_a_media_name_anki_rewrites_keeps_its_reference_and_is_not_shipped(here: Path) -> None:
+    """A file Anki would rename on import (a Windows device name): learners of the deck have it under Anki's name
+    already; the note keeps its reference as it is, and deckgen does not ship a file Anki would rename again."""
+    folder = small_crowdanki(here, "", 'map <img src="CON.png">')
+    deck = json.loads((folder / "deck.json").read_text())
+    deck["media_files"] = ["CON.png"]
+    (folder / "deck.json").write_text(json.dumps(deck))
+    (folder / "media").mkdir()
+    (folder / "media" / "CON.png").write_bytes(png(2))
+    result = run("import", "old")
+    assert result.exit_code == 0, result.output
+    assert (
+        "  media file name Anki rewrites ×1: cards/old-deck.yaml:9:11: card 'front-one': field 'Back': media file name "
+        "'CON.png' is a reserved Windows device name, which Anki renames; rename the file and its reference"
+    ) in result.output.splitlines(), result.output
+    build = run("build", "cards", "-o", "out/old.apkg")
+    assert build.exit_code == 0, build.output
+    with zipfile.ZipFile(here / "out" / "old.apkg") as z:
+        assert "CON.png" not in json.loads(z.read("media")).values()
