@@ -47,3 +47,25 @@ def test_the_image_must_ship(tmp_path: Path) -> None:
     assert f"card 'a': image 'media/{name}' does not exist in {cards / 'media'}; add the file or fix the name" in (
         result.output
     ), result.output
+
+
+def test_a_whole_tag_inside_a_deletion_shows_the_image_deckgen_names(anki: AnkiCollection) -> None:
+    """Anki draws LaTeX after the cloze: a tag inside a deletion keeps its body (the image the deck ships), a
+    deletion inside a tag changes it per card side (refused: that image could not ship)."""
+    from deckgen.render import render_html
+
+    field = "Area: {{c1::[$]x^2[/$]}} and {{c2::b}}"
+    note = anki.col.new_note(anki.col.models.by_name("Cloze"))
+    note["Text"] = field
+    anki.col.add_note(note, anki.col.decks.id("D"))
+    (name,) = latex_images(field)
+    card1, card2 = sorted(note.cards(), key=lambda c: c.ord)
+    assert f'src="{name}"' in card1.answer()
+    assert f'src="{name}"' in card2.question()  # shown, not hidden, on the other card
+    assert not render_html(field, cloze=True).problems
+    inside = "[$]{{c1::x}}^2[/$]"
+    assert [p.message for p in render_html(inside, cloze=True).problems] == [
+        "a cloze deletion inside Anki's LaTeX tag: Anki draws another image for each card side, which the deck "
+        "cannot ship, so learners' Anki would run LaTeX; put the whole tag inside the deletion, or write the math "
+        "as \\(...\\)"
+    ]

@@ -21,7 +21,7 @@ import re
 from html.parser import HTMLParser
 
 from deckgen.render import clozeview, sanitize
-from deckgen.render.latex import latex_images
+from deckgen.render.latex import latex_bodies, latex_images
 from deckgen.render.media import name_problem, references
 from deckgen.render.result import WARNING, FieldProblem
 
@@ -49,6 +49,15 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
     if "[" in field_html:
         for name in latex_images(field_html):  # Anki shows the image it rendered; it must ship (see latex.py)
             media[name] = None
+        if cloze and any("{{c" in body for body in latex_bodies(field_html)):
+            problems.append(
+                FieldProblem(
+                    "a cloze deletion inside Anki's LaTeX tag: Anki draws another image for each card side, which "
+                    "the deck cannot ship, so learners' Anki would run LaTeX; put the whole tag inside the deletion, "
+                    "or write the math as \\(...\\)",
+                    rule="math",
+                )
+            )
     if "{{c" in field_html:
         problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
