@@ -190,3 +190,25 @@ def test_a_media_name_anki_rewrites_keeps_its_reference_and_is_not_shipped(here:
     assert build.exit_code == 0, build.output
     with zipfile.ZipFile(here / "out" / "old.apkg") as z:
         assert "CON.png" not in json.loads(z.read("media")).values()
+
+
+def test_diff_reads_an_imported_deck_that_keeps_defects(here: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=here,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    assert run("import", make_deck(here).name, "-o", "cards").exit_code == 0
+    git("add", "cards")
+    git("commit", "-qm", "import")
+    topic = here / "cards" / "real.yaml"
+    topic.write_text(topic.read_text().replace("trial", "trial, edited"))
+    result = run("diff", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "1 changed" in result.output, result.output
