@@ -15,6 +15,7 @@ from deckgen.compile.pipeline import Compiled, Progress, gc_paused, load_and_com
 from deckgen.errors import ContentError, Location, Problem, UsageError
 from deckgen.identity.renames import find_renames
 from deckgen.identity.search import removed_search
+from deckgen.lock.kept import Kept, keep, mark
 from deckgen.lock.model import Lock
 from deckgen.lock.plan import plan_lock
 from deckgen.lock.read import read_lock
@@ -57,6 +58,7 @@ class Plan:
         tuple[str, str, float], ...
     ] = ()  # probable renames (old id, new id, similarity) since the last commit
     rename_skipped: str = ""  # why near renames were not looked for (see renames.find_renames)
+    kept: Kept = Kept((), frozenset(), frozenset())  # defects imported cards keep (see deckgen.lock.kept)
 
     def counts(self) -> str:
         """ "1 new, 2 changed, 0 removed" (and "1 renamed" when ids were probably renamed), as diff counts them."""
@@ -112,19 +114,25 @@ def plan_build(
     progress: Progress | None = None,
     allow_schema_change: bool = False,
     allow_identity_change: bool = False,
+    importing: bool = False,
 ) -> Plan:
-    """Load, render and compare with the lock. Raises ContentError with every problem found."""
+    """Load, render and compare with the lock. Raises ContentError with every problem found. ``importing``: the
+    first build of ``deckgen import``, which keeps the defects the deck already had (see :mod:`deckgen.lock.kept`)."""
     if compiled is None:
         compiled = load_and_compile(cards_dir, use_cache=use_cache, jobs=jobs, progress=progress)
-    if compiled.deck is None or any(p.is_error for p in compiled.problems):
+    if compiled.deck is None:
         raise ContentError(compiled.problems)
-    deck = compiled.deck
-    notes = list(compiled.notes)
-    problems = list(compiled.problems)
-    description_html = compiled.description_html
     lock_path = cards_dir / LOCK_FILE
     now = build_time() if now is None else now
     old = read_lock(lock_path, now)  # a mod more than a day ahead of now is an error: it would block later updates
+    problems, kept = keep(compiled.problems, compiled.notes, compiled.deck.notetypes, old, importing=importing)
+    if any(p.is_error for p in problems):
+        raise ContentError(problems)
+    deck = compiled.deck
+    notes = list(compiled.notes)
+    if (found := kept.summary(deck.location)) is not None:
+        problems.append(found)
+    description_html = compiled.description_html
     head = _Committed(cards_dir)
     decided = plan_lock(
         deck,
@@ -149,7 +157,7 @@ def plan_build(
         description_html=description_html,
         media=media_files(deck, notes),
         old_lock=old,
-        lock=decided.lock,
+        lock=mark(decided.lock, kept),
         lock_path=lock_path,
         new=decided.new,
         changed=decided.changed,
@@ -159,6 +167,7 @@ def plan_build(
         released_now=decided.released_now,
         renamed=tuple(renamed),
         rename_skipped=rename_skipped,
+        kept=kept,
     )
 
 

@@ -56,6 +56,7 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     deck = compiled.deck
     if deck is None:
         return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), 0, 0)
+    problems = _keep_imported(cards_dir, compiled, problems)
     if documents:
         problems += sources_found(deck, documents)
     problems += lock_problems(cards_dir, compiled, deck_has_errors=any(p.is_error for p in problems))
@@ -89,6 +90,21 @@ def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem
                 )
             )
     return problems
+
+
+def _keep_imported(cards_dir: Path, compiled: Compiled, problems: list[Problem]) -> list[Problem]:
+    """The defects imported cards keep while unchanged (see :mod:`deckgen.lock.kept`): one warning, not errors."""
+    from deckgen.build import build_time
+    from deckgen.lock.kept import keep
+
+    assert compiled.deck is not None
+    try:
+        old = read_lock(cards_dir / LOCK_FILE, build_time())
+    except ContentError:
+        return problems  # reported by lock_problems
+    left, kept = keep(problems, compiled.notes, compiled.deck.notetypes, old)
+    summary = kept.summary(compiled.deck.location)
+    return left if summary is None else [*left, summary]
 
 
 def lock_problems(cards_dir: Path, compiled: Compiled, *, deck_has_errors: bool = False) -> list[Problem]:

@@ -21,7 +21,9 @@ from deckgen.errors import ContentError, Location, Problem, UsageError
 from deckgen.identity.ids import note_hash
 from deckgen.importers import open_source, select
 from deckgen.importers.select import Selected
+from deckgen.lock.kept import Kept
 from deckgen.lock.model import Lock
+from deckgen.source.defects import keepable
 from deckgen.source.layout import DECK_FILE, LOCK_FILE, MEDIA_DIR, SLUG, SLUG_HINT
 from deckgen.source.yamlfile import file_display
 
@@ -53,6 +55,22 @@ class ImportResult:
     cardless_notes: int
     crowdanki: bool
     image_occlusion: tuple[str, ...]  # note types that are Anki's Image Occlusion
+    kept: Kept = Kept((), frozenset(), frozenset())  # defects the deck already had, brought in as they are
+    duplicates: tuple[str, ...] = ()  # GUIDs of identical copies of a note, left out
+
+    def _kept_lines(self) -> list[str]:
+        """The defects the deck already had: counts, and the first few places of each."""
+        if not self.kept.problems:
+            return []
+        lines = [
+            f"kept as the deck has them: {len(self.kept.cards)} cards and {len(self.kept.notetypes)} note types with "
+            "defects learners already see; the first build ships them unchanged, and a new or edited card gets them as "
+            "errors (the lock records them as 'kept')"
+        ]
+        for label, n in self.kept.counts().most_common():
+            first = [p for p in self.kept.problems if keepable(p) == label][:3]
+            lines.append(f"  {label} ×{n}: " + "; ".join(f"{p.location}: {p.body}" for p in first))
+        return lines
 
     def summary(self) -> list[str]:
         """What ``deckgen import`` prints after the warnings."""
@@ -65,7 +83,14 @@ class ImportResult:
             lines.append(
                 f"left out: {self.other_notes} notes of other decks, {self.cardless_notes} notes without cards"
             )
+        if self.duplicates:
+            lines.append(
+                f"left out: {len(self.duplicates)} identical copies of notes that share a GUID "
+                f"({', '.join(repr(g) for g in self.duplicates[:5])}{', ...' if len(self.duplicates) > 5 else ''}); "
+                "learners have each of them once"
+            )
         lines.append("not carried: scheduling, review history, deck options and flags (they belong to each learner)")
+        lines += self._kept_lines()
         if self.unused_media:
             shown = ", ".join(self.unused_media[:10]) + (
                 f" and {len(self.unused_media) - 10} more" if len(self.unused_media) > 10 else ""
@@ -167,6 +192,8 @@ def import_deck(
         cardless_notes=sel.cardless_notes,
         crowdanki=sel.format == "crowdanki",
         image_occlusion=tuple(t.name for t in conv.types if t.source.original_stock_kind == 6),
+        kept=plan.kept,
+        duplicates=sel.duplicates,
     )
 
 
@@ -193,12 +220,13 @@ def _validate(tmp: Path, target: Path, conv: Conversion, sel: Selected, now: int
         path = p.location.path
         if path.startswith(shown_tmp):
             path = shown_target + path[len(shown_tmp) :]
-        return replace(p, location=replace(p.location, path=path))
+        return replace(p, location=replace(p.location, path=path), message=p.message.replace(shown_tmp, shown_target))
 
     try:
-        plan = plan_build(tmp, now, use_cache=False, jobs=1)
+        plan = plan_build(tmp, now, use_cache=False, jobs=1, importing=True)
     except ContentError as exc:
         raise ContentError([moved(p) for p in exc.problems]) from None
+    plan = replace(plan, kept=replace(plan.kept, problems=tuple(moved(p) for p in plan.kept.problems)))
     problems = []
     for t in conv.types:
         nt = plan.deck.notetype_map[t.slug]

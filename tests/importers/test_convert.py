@@ -11,7 +11,9 @@ from deckgen.convert.ids import Slugs, plain_text, slugify
 from deckgen.convert.plan import field_media
 from deckgen.convert.review import review, to_markdown
 from deckgen.convert.yamltext import Flow, dump
+from deckgen.errors import Location, Problem
 from deckgen.render import render_html, render_markdown
+from deckgen.source.defects import keepable
 from deckgen.source.yamlfile import FLOAT, INT, STR, TIMESTAMP, compose
 
 
@@ -95,7 +97,12 @@ def test_review_fast_path_agrees_with_the_sanitizer(text: str) -> None:
     reviewed = review(text)
     if text.strip():
         result = render_html(text)
-        errors = tuple(p.message for p in result.problems if p.is_error)
+        # a defect an imported deck may keep (a media name Anki rewrites...) is left to the build's list
+        errors = tuple(
+            p.message
+            for p in result.problems
+            if p.is_error and not keepable(Problem(Location(""), f"field '': {p.message}", rule=p.rule))
+        )
         warnings = tuple(p.message for p in result.problems if not p.is_error)
         assert (reviewed.built, reviewed.problems, reviewed.warnings) == (result.html, errors, warnings)
     else:

@@ -124,13 +124,13 @@ def test_sections_around_tags_and_inside_code_are_fine(tmp_path: Path, front: st
     [
         (
             "name",
-            "note type name 'NT <img src=x onerror=alert(1)>' contains '<'; names may not hold < > \" or an '&' that starts "
-            "an entity (Anki shows {{Type}} as HTML)",
+            "note type name 'NT <img src=x onerror=alert(1)>' contains '<', and a template shows it with {{Type}}, "
+            "which Anki inserts as HTML; remove the character or the {{Type}}",
         ),
         (
             "template",
-            "template name 'C<img src=x onerror=alert(1)>' contains '<'; names may not hold < > \" or an '&' that "
-            "starts an entity (Anki shows {{Card}} as HTML)",
+            "template name 'C<img src=x onerror=alert(1)>' contains '<', and a template shows it with {{Card}}, "
+            "which Anki inserts as HTML; remove the character or the {{Card}}",
         ),
     ],
 )
@@ -147,6 +147,19 @@ def test_names_anki_shows_raw_may_not_hold_markup(tmp_path: Path, where: str, me
         tmp_path / "ok", "{{Word}} {{Type}} {{Card}}", {"Word": "w"}, name="Vocab & grammar", template="Recognise (1)"
     )
     assert code == 0, output
+
+
+def test_names_no_template_shows_may_hold_any_character(tmp_path: Path, anki: AnkiCollection) -> None:
+    """Ultimate Geography's 'Country > Capital', covid-19's 'Front <-> Back': names Anki lists as text and no
+    template puts on the card (nor a section {{#Card}}, which shows nothing of the name)."""
+    code, output, cards = build(
+        tmp_path, "{{#Card}}{{Word}}{{/Card}}", {"Word": "w"}, name="Front <-> Back", template="Country > Capital"
+    )
+    assert code == 0, output
+    anki.import_package(tmp_path / "output" / "fr.apkg")
+    card = anki.col.get_card(anki.col.find_cards("")[0])
+    assert card.template()["name"] == "Country > Capital"
+    assert card.question().endswith(">w"), card.question()  # the name is nowhere on the card
 
 
 def test_anki_lets_a_field_choose_the_element(tmp_path: Path, anki: AnkiCollection) -> None:

@@ -56,7 +56,10 @@ PROBLEMS = [
         "<hl>x</hl>",
         "HTML tag <hl> is not supported; use Markdown, or a tag from the README's list (such as <span>, <div>, <sub>, <sup>, <ruby>, <table>)",
     ),
-    ('<p id="qa">x</p>', "HTML attribute 'id' on <p> is not supported; remove it"),
+    (
+        '<p id="qa">x</p>',
+        "the id 'qa' on <p> is one that Anki's review page uses itself (its card, typed answer, hints); choose another id",
+    ),
     ("<script>alert(1)</script>", "unsafe HTML: <script> is not allowed (Anki would run or load it); remove it"),
 ]
 

@@ -102,7 +102,7 @@ def test_unused_symlink_in_media_is_an_error_for_check(tmp_path: Path) -> None:
     assert f"{cards / 'media' / 'token'}: error: {SYMLINK}" in result.output.splitlines()
 
 
-@pytest.mark.parametrize("name", ["page.html", "page.htm", "x.js", "logo.svg", "tool.exe", "movie.swf", "noext"])
+@pytest.mark.parametrize("name", ["page.html", "page.htm", "x.js", "tool.exe", "movie.swf", "noext"])
 def test_types_that_can_carry_script_are_refused(tmp_path: Path, name: str) -> None:
     cards = image_deck(tmp_path, name)
     (cards / "media" / name).write_bytes(b"<script>alert(1)</script>")

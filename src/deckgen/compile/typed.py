@@ -14,6 +14,7 @@ from deckgen.notetypes import cloze
 from deckgen.notetypes import fields as field_rules
 from deckgen.notetypes import language as templates
 from deckgen.render import render_html, render_markdown
+from deckgen.source.defects import keepable
 
 MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib cardgen: ``.min(499)``)
 
@@ -67,7 +68,8 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
     if nt.is_cloze:
         problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in cloze_shown])
         numbers = {d.number for value in html for d in cloze.parse(value)[0]}
-        ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0}))
+        # a note without a deletion still gets card 1 from Anki (measured); an error unless imported (lock/kept.py)
+        ords = tuple(sorted({min(n - 1, MAX_CLOZE_ORD) for n in numbers if n > 0})) or (0,)
     else:
         nonempty = {name for name, value in zip(nt.fields, html, strict=True) if not templates.field_is_empty(value)}
         nonempty |= templates.SPECIAL_FIELDS - {"FrontSide", "Tags"} - set(nt.fields)
@@ -84,7 +86,7 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
                     rule="notetype",
                 )
             )
-    if any(p.is_error for p in problems):
+    if any(p.is_error and not keepable(p) for p in problems):  # a kept defect: decided with the lock (lock/kept.py)
         return None, problems
     fields = tuple(html)
     spec = NoteSpec(

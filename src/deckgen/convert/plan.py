@@ -21,6 +21,7 @@ from deckgen.model import NoteType as DeckNoteType
 from deckgen.notetypes import language as templates
 from deckgen.notetypes.builtin import builtin_notetypes
 from deckgen.notetypes.media import notetype_media
+from deckgen.render.latex import latex_images
 from deckgen.render.media import references
 
 SPLITS = ("subdeck", "tag", "none")
@@ -166,41 +167,24 @@ _REMOTE = re.compile(r"^(?:https?|ftp)://", re.I)
 
 
 def field_media(text: str) -> list[str]:
-    """The media files of the deck that a field refers to, in order (remote images and players left out)."""
-    return [name for _, kind, name in references(text) if kind == "sound" or not _REMOTE.match(name)]
+    """The media files of the deck that a field refers to, in order (remote images and players left out), and the
+    images Anki rendered for its LaTeX tags."""
+    found = [name for _, kind, name in references(text) if kind == "sound" or not _REMOTE.match(name)]
+    return found + latex_images(text)
 
 
 def _media(sel: Selected, out: Conversion, types: list[TypeOut]) -> None:
+    """The media files notes, templates and CSS use, as the source has them. A name the source lacks (a font the
+    export left out, an image the deck never had) is not an error here: the import's build lists the cards and note
+    types that keep such a defect (deckgen.lock.kept)."""
     available = {m.name: m for m in sel.media}
     used: dict[str, None] = {}
-    where = Location(sel.source)
     for t in types:
         for name in notetype_media(_deck_type(t)):
-            if name not in available:
-                out.problems.append(
-                    Problem(
-                        where,
-                        f"uses the media file '{name}', which {sel.source} does not contain; "
-                        "add it to the note type's media in Anki and export again",
-                        context=f"note type '{t.source.name}'",
-                        rule="media",
-                    )
-                )
             used[name] = None
     for card in out.cards:
-        for f, value in enumerate(card.note.fields):
+        for value in card.note.fields:
             for name in field_media(value):
-                if name not in available:
-                    out.problems.append(
-                        Problem(
-                            where,
-                            f"field '{out.type_of(card).source.fields[f]}': uses the media file '{name}', which "
-                            f"{sel.source} does not contain; the deck would show nothing there: remove the reference or add "
-                            "the file in Anki (Tools > Check Media) and export again",
-                            context=f"note '{card.note.guid}' (card '{card.card_id}')",
-                            rule="media",
-                        )
-                    )
                 used[name] = None
     out.media = [available[name] for name in used if name in available]
     out.unused_media = sorted(name for name in available if name not in used)

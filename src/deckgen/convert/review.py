@@ -16,7 +16,11 @@ import html
 import re
 from dataclasses import dataclass
 
+from deckgen.errors import Location, Problem
 from deckgen.render import render_html, render_markdown
+from deckgen.source.defects import keepable
+
+_NOWHERE = Location("")
 
 UNSAFE = "unsafe HTML"
 
@@ -49,9 +53,12 @@ def review(text: str, *, cloze: bool = False) -> FieldReview:
             found = FieldReview(text, ())  # text without markup: the sanitizer keeps it as it is (a property test)
         else:
             result = render_html(text, cloze=cloze)
+            # a defect the deck may keep (e.g. a tag no browser knows) is the build's to list (deckgen.lock.kept)
+            errors = [p for p in result.problems if p.is_error]
+            kept = [p for p in errors if keepable(Problem(_NOWHERE, f"field '': {p.message}", rule=p.rule))]
             found = FieldReview(
                 result.html,
-                tuple(p.message for p in result.problems if p.is_error),
+                tuple(p.message for p in errors if p not in kept),
                 tuple(p.message for p in result.problems if not p.is_error),
             )
         if len(_cache) < 200_000:

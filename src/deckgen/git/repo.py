@@ -14,6 +14,7 @@ from deckgen.git.tree import MAX_LINK_BYTES, Blob, Tree, read_blobs, resolve
 from deckgen.lock.model import Lock
 from deckgen.lock.read import LINKED_LOCK, MAX_LOCK_BYTES, RESTORE, parse_lock, read_lock
 from deckgen.model import Deck
+from deckgen.source.defects import keepable
 from deckgen.source.includes import MAX_INCLUDE_BYTES, Reader
 from deckgen.source.layout import DECK_FILE, LOCK_FILE
 from deckgen.source.loader import deck_from_files, is_topic_file, read_deck
@@ -216,9 +217,15 @@ def read_revision(
     return files, problems, include, (at_revision(tree, label) if media else MediaFiles())
 
 
+def _stops(problems: list[Problem]) -> bool:
+    """Whether the deck cannot be read for a comparison: an error other than a defect an imported card may keep (an
+    empty first field; whether a card may still keep it is ``deckgen check``'s and the build's decision)."""
+    return any(p.is_error and not keepable(p) for p in problems)
+
+
 def _load(root: Path) -> tuple[Deck, Lock | None]:
     deck, problems = read_deck(root)
-    if deck is None or any(p.is_error for p in problems):
+    if deck is None or _stops(problems):
         raise ContentError(problems)
     return deck, read_lock(root / LOCK_FILE)
 
@@ -231,7 +238,7 @@ def snapshot_at(repo: Repo, rev: str, *, media: bool = False) -> Snapshot:
     prefix = f"{rev}:{repo.cards}/" if repo.cards else f"{rev}:"
     deck, found = deck_from_files(Path(repo.cards or "."), files, lambda name: prefix + name, include)
     problems += found
-    if deck is None or any(p.is_error for p in problems):
+    if deck is None or _stops(problems):
         raise ContentError(problems)
     lock = parse_lock(files[LOCK_FILE], prefix + LOCK_FILE) if LOCK_FILE in files else None
     return Snapshot(label=rev, commit=commit, deck=deck, lock=lock, media=media_files)

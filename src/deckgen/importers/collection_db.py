@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.importers import limits, protobuf
+from deckgen.importers.guids import unique
 from deckgen.importers.limits import check_guids, fail
 from deckgen.importers.model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
 
@@ -56,6 +57,7 @@ def read_collection(path: Path, display: str, fmt: str, media: tuple[MediaFile, 
         for table in needed:
             if tables.get(table) != "table":
                 raise _Damaged(f"has no table '{table}'")
+        _check_sizes(conn, ver >= 15)
         if ver >= 15:
             notetypes, decks = _v18_notetypes(conn), _v18_decks(conn)
         else:
@@ -77,9 +79,16 @@ def read_collection(path: Path, display: str, fmt: str, media: tuple[MediaFile, 
         fail(display, "its collection holds note type or deck data nested too deeply or too large to read")
     finally:
         conn.close()
+    notes, duplicates = unique(notes, display)
     check_guids([note.guid for note in notes], display)
     return Collection(
-        source=display, format=fmt, decks=tuple(decks), notetypes=tuple(notetypes), notes=tuple(notes), media=media
+        source=display,
+        format=fmt,
+        decks=tuple(decks),
+        notetypes=tuple(notetypes),
+        notes=tuple(notes),
+        media=media,
+        duplicates=duplicates,
     )
 
 
@@ -112,6 +121,41 @@ def _json_int(value: Any, what: str) -> int:
     if isinstance(value, str) and value.isascii() and value.lstrip("-").isdigit() and len(value) < 20:
         return int(value)
     return _int(value, what)
+
+
+# --- sizes, measured before anything is read ----------------------------------------------------------------------
+
+# (query, what): each query gives the largest value of its columns in bytes-or-characters (SQLite's length(), which
+# looks at one value at a time), and is a constant: no SQL is built from the package's strings
+_NOTE_SIZES = (
+    ("SELECT max(length(flds)) FROM notes", "a note whose fields are", "MAX_NOTE_FIELDS_BYTES"),
+    ("SELECT max(length(tags)) FROM notes", "a note whose tags are", "MAX_NOTE_TAGS_BYTES"),
+    ("SELECT max(length(guid)) FROM notes", "a note whose GUID is", "MAX_NAME_BYTES"),
+)
+_LEGACY_SIZES = (
+    ("SELECT max(max(length(models)), max(length(decks))) FROM col", "note types or decks of", "MAX_MAP_BYTES"),
+)
+_V18_SIZES = (
+    ("SELECT max(max(length(name)), max(length(config))) FROM notetypes", "a note type of", "MAX_CONFIG_BYTES"),
+    ("SELECT max(max(length(name)), max(length(config))) FROM templates", "a template of", "MAX_CONFIG_BYTES"),
+    ("SELECT max(length(name)) FROM fields", "a field name of", "MAX_NAME_BYTES"),
+    ("SELECT max(max(length(name)), max(length(kind))) FROM decks", "a deck of", "MAX_CONFIG_BYTES"),
+)
+
+
+def _check_sizes(conn: sqlite3.Connection, v18: bool) -> None:
+    """Every column the reader will load and split is measured first; one too large stops the import."""
+    for query, what, limit_name in (*_NOTE_SIZES, *(_V18_SIZES if v18 else _LEGACY_SIZES)):
+        limit: int = getattr(limits, limit_name)
+        size = conn.execute(query).fetchone()[0]
+        if isinstance(size, int) and size > limit:
+            raise _Damaged(f"has {what} {size:,} characters long, over deckgen's limit of {limit:,}")
+    total = conn.execute("SELECT sum(length(flds)) + sum(length(tags)) FROM notes").fetchone()[0]
+    if isinstance(total, int) and total > limits.MAX_NOTES_TEXT_BYTES:
+        raise _Damaged(
+            f"has notes whose fields and tags are {total:,} characters long together, over deckgen's limit of "
+            f"{limits.MAX_NOTES_TEXT_BYTES:,}"
+        )
 
 
 # --- schema 11: JSON in the col row -------------------------------------------------------------------------------

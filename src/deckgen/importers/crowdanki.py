@@ -13,7 +13,6 @@ The add-on lists media with pylib's ``files_in_str``, which keeps HTML entities:
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import stat
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from deckgen.importers import limits
+from deckgen.importers.guids import unique
 from deckgen.importers.limits import Budget, check_guids, fail
 from deckgen.importers.model import CLOZE, STANDARD, Collection, Deck, MediaFile, Note, NoteType, Template
 
@@ -93,6 +93,7 @@ def read_crowdanki(folder: Path, display: str) -> Collection:
         fail(deck_display, exc.message, context=exc.where)
     except RecursionError:
         fail(deck_display, "subdecks are nested too deeply")
+    notes, duplicates = unique(notes, deck_display)
     check_guids([note.guid for note in notes], deck_display)
     media = _media(folder, display, listed, deck_display, budget)
     return Collection(
@@ -102,6 +103,7 @@ def read_crowdanki(folder: Path, display: str) -> Collection:
         notetypes=tuple(models.values()),
         notes=tuple(notes),
         media=media,
+        duplicates=duplicates,
     )
 
 
@@ -260,26 +262,8 @@ def _media(
                     )
                 if stat.S_ISREG(est.st_mode):
                     files[entry.name] = est.st_size
-    for name, where in listed:
-        if name in files:
-            continue
-        decoded = html.unescape(name)
-        if decoded != name and decoded in files:
-            continue  # CrowdAnki lists a name with '&' as written in the HTML ('&amp;'); the file has the real name
-        if decoded != name:
-            fail(
-                deck_display,
-                f"lists the media file '{name}', and media/ has no file '{decoded}': CrowdAnki does not "
-                "export files whose names have '&' (it looks for the name as written in the HTML); copy "
-                f"'{decoded}' from your Anki profile's collection.media folder into media/",
-                context=where,
-            )
-        fail(
-            deck_display,
-            f"lists the media file '{name}', which media/ does not hold; copy it from your Anki profile's "
-            "collection.media folder into media/, or export the deck again",
-            context=where,
-        )
+    # a name media_files lists but media/ lacks (a file the export missed): a card that uses it keeps an empty image,
+    # as learners of the shared deck have it; the build lists those cards (deckgen.lock.kept)
     return tuple(
         MediaFile(name, size, _reader(media_dir, name, os.path.join(media_display, name), budget))
         for name, size in sorted(files.items())

@@ -2,7 +2,9 @@
 
 A package is a zip archive from a stranger: every size below is checked before the bytes are read (the zip's
 declared sizes) *and* while they are read (zstd frames and SQLite do not tell the truth in advance), so a zip bomb
-stops with a message instead of filling the disk or the memory. Tests lower these numbers.
+stops with a message instead of filling the disk or the memory. The collection's columns are measured in SQL
+(``length()``, one value at a time inside SQLite) before any row is read into Python and split: a 319 KB package
+whose tags column held a gigabyte made the reader peak at 4 GB. Tests lower these numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ MAX_MAP_BYTES = 64 * 1024**2  # the media map, the meta file
 MAX_DECK_JSON_BYTES = 256 * 1024**2  # a CrowdAnki deck.json (3,900 notes take 2 MB)
 MAX_TOTAL_BYTES = 8 * 1024**3  # everything read from one source, decompressed
 MAX_SQL_SECONDS = 120.0  # reading the collection's tables
+MAX_NOTE_FIELDS_BYTES = 16 * 1024**2  # one note's fields (real notes: some KB; a field with an inline image: some MB)
+MAX_NOTE_TAGS_BYTES = 1024**2  # one note's tags (real notes: tens of bytes)
+MAX_NAME_BYTES = 64 * 1024  # a GUID, a note type, field, template or deck name
+MAX_CONFIG_BYTES = 16 * 1024**2  # one note type's or template's settings (templates and CSS), one deck's
+MAX_NOTES_TEXT_BYTES = 1024**3  # the fields and tags of all notes together (a 50,000-note deck: some 50 MB)
 MAX_ZSTD_WINDOW = 1 << 27  # memory a zstd frame may ask for (Anki writes with the default level: 8 MiB windows)
 
 

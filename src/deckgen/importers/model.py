@@ -86,6 +86,7 @@ class Collection:
     notetypes: tuple[NoteType, ...]
     notes: tuple[Note, ...]
     media: tuple[MediaFile, ...]
+    duplicates: tuple[str, ...] = ()  # GUIDs of identical copies of a note, left out (see importers.guids)
 
 
 FORMATS = {

@@ -21,6 +21,7 @@ class Selected:
     media: tuple[MediaFile, ...]  # every media file of the source (what is referenced is the writer's business)
     other_notes: int  # notes of the source in other decks, left out
     cardless_notes: int  # notes without a card (no deck), left out
+    duplicates: tuple[str, ...] = ()  # GUIDs of identical copies of a note, left out
 
     def subdeck(self, note: Note) -> str:
         """The note's deck below the chosen one ("" for the deck itself)."""
@@ -66,6 +67,7 @@ def select(col: Collection, deck: str | None) -> Selected:
         media=col.media,
         other_notes=sum(1 for note in col.notes if note.deck) - len(notes),
         cardless_notes=sum(1 for note in col.notes if not note.deck),
+        duplicates=col.duplicates,
     )
 
 

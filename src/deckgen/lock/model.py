@@ -26,6 +26,7 @@ class Entry:
     id: int = 0  # note types: the Anki note type id (identity guard)
     schema: str = ""  # note types: the hash of kind, field names and template names
     draft: bool = False  # the deck: built while ``released: false`` (its note types may still change)
+    kept: str = ""  # the hash of the note (or note type) that keeps defects it was imported with (deckgen.lock.kept)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Lock:
                 parts.append(f'"schema": "{e.schema}"')
             if e.draft:
                 parts.append('"draft": true')
+            if e.kept:
+                parts.append(f'"kept": "{e.kept}"')
             return "{" + ", ".join(parts) + "}"
 
         def section(name: str, entries: dict[str, Entry]) -> str:

@@ -150,6 +150,7 @@ ENTRY_FIELDS: dict[str, Callable[[object], str | None]] = {
     "id": _check_id,
     "schema": _check_hash,
     "draft": _check_draft,
+    "kept": _check_hash,
 }
 _FAST_FIELDS = frozenset({"hash", "mod", "kind", "guid"})  # what card entries hold; the bulk path reads those only
 REQUIRED_FIELDS = ("hash", "mod")
@@ -220,6 +221,7 @@ class _LockReader:
             id=nt_id if isinstance(nt_id, int) else 0,
             schema=str(value.get("schema", "")),
             draft=value.get("draft") is True,
+            kept=str(value.get("kept", "")),
         )
 
     def section(self, data: dict[str, object], name: str) -> dict[str, Entry]:

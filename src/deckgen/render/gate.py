@@ -1,7 +1,7 @@
 """Checks on the exact bytes that go into the note (after nh3): what Anki itself will do with them.
 
 - media references, found with Anki's own patterns (``<img src>``, ``[sound:NAME]``), with names Anki keeps;
-- Anki's ``[latex]`` tags (they run LaTeX on the learner's computer): refused;
+- Anki's ``[latex]`` tags: references to the images Anki rendered for them (:mod:`deckgen.render.latex`);
 - cloze markup: in a field that is not cloze text it shows as typed (a warning); in cloze text, a deletion
   or a '::' inside an HTML attribute breaks the page (refused: Anki cuts the text there, even inside a tag), and
   ``{{c1::image-occlusion:...}}`` makes Anki copy its text into HTML attributes unescaped (only shapes and numbers
@@ -21,6 +21,7 @@ import re
 from html.parser import HTMLParser
 
 from deckgen.render import clozeview, sanitize
+from deckgen.render.latex import latex_bodies, latex_images
 from deckgen.render.media import name_problem, references
 from deckgen.render.result import WARNING, FieldProblem
 
@@ -29,7 +30,6 @@ _IMAGE_OCCLUSION = re.compile(r"\{\{c[\d,]*\d[\d,]*::image-occlusion:")
 # what Anki's image-occlusion editor writes: a shape and key=value pairs of numbers (and colours, text-free);
 # no quote, '<', '>' or '&' can reach the attributes Anki copies these values into
 _OCCLUSION_SAFE = re.compile(r"[A-Za-z0-9:=.,#%_ -]*")
-_ANKI_LATEX = {"[latex]": "[/latex]", "[$]": "[/$]", "[$$]": "[/$$]"}  # rslib/src/latex.rs, case-insensitive
 _TAG = re.compile(r'<([a-zA-Z][^\s/>]*)((?:\s+[^\s="/>]+="[^"]*")*)\s*/?>')  # nh3's output: name="value" only
 _ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
 MAX_MATH_PROBLEMS = 20
@@ -47,12 +47,14 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
         else:
             media[name] = None
     if "[" in field_html:
-        latex = _anki_latex(field_html)
-        if latex:
+        for name in latex_images(field_html):  # Anki shows the image it rendered; it must ship (see latex.py)
+            media[name] = None
+        if cloze and any("{{c" in body for body in latex_bodies(field_html)):
             problems.append(
                 FieldProblem(
-                    f"Anki's LaTeX tags ({latex[:12]}...) are not supported: Anki runs LaTeX on each learner's "
-                    "computer to draw them (and shows nothing where it is not installed); write math as \\(...\\) or \\[...\\]",
+                    "a cloze deletion inside Anki's LaTeX tag: Anki draws another image for each card side, which "
+                    "the deck cannot ship, so learners' Anki would run LaTeX; put the whole tag inside the deletion, "
+                    "or write the math as \\(...\\)",
                     rule="math",
                 )
             )
@@ -61,19 +63,6 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
     if "\\" in field_html:
         problems += math_problems(field_html, cloze)
     return list(media), _unique(problems)
-
-
-def _anki_latex(field_html: str) -> str | None:
-    """The first of Anki's LaTeX tags with its content, as Anki's pattern finds them (an opening tag, at least
-    one character, the closing tag), or None."""
-    lowered = field_html.lower()
-    for opening, closing in _ANKI_LATEX.items():
-        start = lowered.find(opening)
-        if start != -1:
-            end = lowered.find(closing, start + len(opening) + 1)
-            if end != -1:
-                return field_html[start : end + len(closing)]
-    return None
 
 
 def _unique(problems: list[FieldProblem]) -> list[FieldProblem]:

@@ -248,7 +248,7 @@ def _protect(text: str, problems: list[FieldProblem]) -> tuple[str, list[_Slot],
             continue
         two = text[i : i + 2]
         latex = m.group(0).lower()
-        if latex in _ANKI_LATEX_END:  # Anki's own LaTeX tags: left as written, for gate.py to refuse
+        if latex in _ANKI_LATEX_END:  # Anki's own LaTeX tags: left as written (gate.py: images)
             end = t.lowered.find(_ANKI_LATEX_END[latex], i)
             i = len(text) if end == -1 else end + len(_ANKI_LATEX_END[latex])
         elif two in ("\\(", "\\["):

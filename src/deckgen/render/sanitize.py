@@ -25,6 +25,8 @@ from deckgen.render.allowlist import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     COVERING_PROPERTIES,
+    DATA_PREFIX,
+    RESERVED_IDS,
     STYLE_PROPERTIES,
     UNSAFE_SCHEMES,
     UNSAFE_TAGS,
@@ -38,6 +40,7 @@ MEDIA_PREFIX = "media/"
 
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
+    generic_attribute_prefixes={DATA_PREFIX},
     clean_content_tags={"script", "style"},
     attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
     url_schemes=set(URL_SCHEMES),
@@ -129,8 +132,15 @@ class Scanner(HTMLParser):
                 self.error(
                     f"unsafe HTML: event handler attribute '{name}' on <{tag}> would run script in Anki; remove it"
                 )
+            elif name.startswith(DATA_PREFIX):
+                continue
             elif name not in allowed:
                 self.error(f"HTML attribute '{name}' on <{tag}> is not supported; remove it")
+            elif name == "id" and (value.strip().lower() in RESERVED_IDS or value.strip().lower().startswith("hint")):
+                self.error(
+                    f"the id '{value}' on <{tag}> is one that Anki's review page uses itself (its card, typed "
+                    "answer, hints); choose another id"
+                )
             elif name == "href":
                 self._href(value)
             elif name == "src":
@@ -150,8 +160,14 @@ class Scanner(HTMLParser):
             return
         scheme = url_scheme(value)
         if not scheme:
-            self.error(f"link '{value}' is not a web address; links must start with http://, https:// or mailto:")
-        elif scheme not in URL_SCHEMES:
+            head = re.split(r"[/?#]", value, maxsplit=1)[0]
+            if "\\" in value or ":" in head:  # 'javascript\:x' is relative to a browser, but not plainly so
+                self.error(
+                    f"link '{value}' is neither a web address nor a plain relative link; links start with http://, "
+                    "https:// or mailto:, or are a path or #anchor (no ':' before the first '/', no '\\')"
+                )
+            return  # a relative or '#anchor' link (a page pasted with its links): it leads nowhere in Anki, inert
+        if scheme not in URL_SCHEMES:
             self.error(f"link scheme '{scheme}:' is not allowed; use http, https or mailto")
 
     def _src(self, value: str) -> None:

@@ -9,6 +9,7 @@ import yaml
 from deckgen.identity.ids import GUID_RULE, valid_guid
 from deckgen.model import CLOZE, QA, Card
 from deckgen.source import keys as spec
+from deckgen.source.defects import keepable
 from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
 from deckgen.source.yamlfile import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_mean
 
@@ -46,8 +47,8 @@ def read_card(r: NodeReader, node: yaml.Node, index: int, topic: str, types: Fie
     spots = tuple((key, value.start_mark.line + 1, value.start_mark.column + 1) for key, (_, value) in fields.items())
     if typed:
         kind, values = _typed(r, node, fields, context, types)
-        if r.errors_since(before) or card_id is None or kind is None:
-            return None
+        if any(p.is_error and not keepable(p) for p in r.problems[before:]) or card_id is None or kind is None:
+            return None  # an empty first field alone leaves the card: an imported card may keep it (lock/kept.py)
         field_spots = tuple(
             (f"fields.{name}", value.start_mark.line + 1, value.start_mark.column + 1)
             for key, value in fields["fields"][1].value

@@ -6,7 +6,8 @@ A card's media file must be
   wherever it points: a link could carry ``.git/config`` or ``/etc/passwd`` into the package), no folder, FIFO
   or device;
 - of a type Anki shows or plays and that cannot carry script: the images, audio, video and fonts in
-  :data:`EXTENSIONS` (no ``.html``, ``.js``, ``.svg``, ``.swf``, ...);
+  :data:`EXTENSIONS` (no ``.html``, ``.js``, ``.swf``, ...), and SVG images that an XML parser finds free of
+  script and outside references (:mod:`deckgen.source.svg`);
 - at most :data:`MAX_MEDIA_BYTES` (AnkiWeb does not sync larger files);
 - named so that Anki keeps the name as it is (:func:`name_problem`): Anki's importer rewrites names with
   ``? * : " < > | [ ] ^ \\``, control or unassigned characters, trailing dots or spaces, Windows device names,
@@ -28,6 +29,7 @@ from pathlib import Path
 from deckgen.errors import ContentError, Location, Problem
 from deckgen.fsutil import UnsafeFile, open_dir_nofollow, read_regular
 from deckgen.render.media import name_problem as render_name_problem
+from deckgen.source.svg import MAX_SVG_BYTES, svg_problem
 from deckgen.source.yamlfile import file_display
 
 MEDIA_DIR = "media"
@@ -38,12 +40,12 @@ MAX_MEDIA_BYTES = 100 * 1024 * 1024
 """Anki truncates longer media file names on import."""
 
 # What Anki shows or plays (its editor's image and audio/video lists) and web fonts a note type's CSS may
-# load; never a type that a browser engine would run (.html, .htm, .xhtml, .js, .mjs, .svg, .swf...).
+# load; never a type that a browser engine would run (.html, .htm, .xhtml, .js, .mjs, .swf...). SVG only once checked.
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "avif", "ico", "bmp", "tif", "tiff"})
 AUDIO_EXTENSIONS = frozenset({"mp3", "m4a", "aac", "ogg", "oga", "opus", "flac", "wav", "spx", "3gp"})
 VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "webm", "ogv", "mov", "mkv", "mpg", "mpeg", "avi"})
 FONT_EXTENSIONS = frozenset({"ttf", "otf", "woff", "woff2"})
-EXTENSIONS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | FONT_EXTENSIONS
+EXTENSIONS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | FONT_EXTENSIONS | {"svg"}
 
 
 SYMLINK = (
@@ -101,7 +103,7 @@ class MediaFile:
                 [Problem(Location(self.display), f"cannot be read ({exc.strerror or exc})", rule="media")]
             ) from None
         try:
-            return read_regular(self.name, MAX_MEDIA_BYTES, dir_fd=folder)
+            data = read_regular(self.name, MAX_MEDIA_BYTES, dir_fd=folder)
         except UnsafeFile as exc:
             raise ContentError([Problem(Location(self.display), _unsafe_message(exc), rule="media")]) from None
         except OSError as exc:
@@ -110,6 +112,9 @@ class MediaFile:
             ) from None
         finally:
             os.close(folder)
+        if extension(self.name) == "svg" and (problem := svg_problem(data)) is not None:  # checked again as shipped
+            raise ContentError([Problem(Location(self.display), problem, rule="media")])
+        return data
 
 
 def _unsafe_message(exc: UnsafeFile) -> str:
@@ -174,6 +179,19 @@ def _file_problem(root: Path, folder: int, name: str) -> tuple[bool, Problem | N
             f"file is {size:,} bytes, over the {MAX_MEDIA_BYTES:,}-byte limit for a media file; make it smaller",
             rule="media",
         )
+    if extension(name) == "svg":
+        try:
+            found = svg_problem(read_regular(name, MAX_SVG_BYTES + 1, dir_fd=folder))
+        except UnsafeFile as exc:
+            found = (
+                f"is {exc.size:,} bytes, over the {MAX_SVG_BYTES:,}-byte limit for an SVG"
+                if exc.reason == "size"
+                else None
+            )
+        except OSError as exc:
+            found = f"cannot be read ({exc.strerror or exc})"
+        if found is not None:
+            return True, Problem(where, found, rule="media")
     return True, None
 
 
@@ -213,8 +231,19 @@ def check_referenced(root: Path, uses: Iterable[tuple[str, Location, str]]) -> l
 
 
 def referenced(root: Path, names: Iterable[str]) -> tuple[MediaFile, ...]:
-    """The media files to package, in a stable order (each checked by :func:`check_referenced` before)."""
-    return tuple(MediaFile(root, name) for name in sorted(set(names)))
+    """The media files to package, in a stable order (each checked by :func:`check_referenced` before). A name
+    that is missing, or of a type or name deckgen does not ship, is left out: an error for any card, unless an
+    imported card keeps it as the deck had it (see :mod:`deckgen.lock.kept`)."""
+    wanted = sorted({name for name in names if type_problem(name) is None and name_problem(name) is None})
+    if not wanted:
+        return ()
+    folder, _ = _open_folder(root)
+    if folder is None:
+        return ()
+    try:
+        return tuple(MediaFile(root, name) for name in wanted if _kind(folder, name)[0] == "file")
+    finally:
+        os.close(folder)
 
 
 def folder_problems(root: Path, used: set[str]) -> list[Problem]:

@@ -7,9 +7,11 @@ instead of as an error card in every learner's Anki.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import yaml
 
-from deckgen.errors import Problem
+from deckgen.errors import WARNING, Problem
 from deckgen.identity.ids import derived_id
 from deckgen.model import BUILTIN_KINDS, NoteType
 from deckgen.notetypes import language as templates
@@ -75,13 +77,6 @@ def _read_one(
     if m is None:
         return None
     name = r.text(m["name"][1], context, "name") if "name" in m else None
-    if name is not None and (char := name_markup(name)) is not None:
-        r.error(
-            m["name"][1],
-            f"note type name '{name}' contains '{char}'; names may not hold < > \" or an '&' that starts "
-            "an entity (Anki shows {{Type}} as HTML)",
-            context,
-        )
     kind = "standard"
     if "kind" in m:
         kind = r.text(m["kind"][1], context, "kind") or kind
@@ -128,6 +123,13 @@ def _read_one(
                 )
             markdown.add(field)
     tmpls = _templates(r, m["templates"][1], read, fields, is_cloze, context) if "templates" in m else None
+    if name is not None and tmpls is not None and (char := name_markup(name)) is not None and shows(tmpls, "Type"):
+        r.error(
+            m["name"][1],
+            f"note type name '{name}' contains '{char}', and a template shows it with {{{{Type}}}}, which Anki "
+            "inserts as HTML; remove the character or the {{Type}}",
+            context,
+        )
     css = CSS + (f"\n/* the deck's CSS */\n{deck_css.rstrip()}\n" if deck_css else "")
     if "css" in m:
         text = text_or_file(r, m["css"][1], read, context, "css", allow_empty=True)
@@ -195,6 +197,7 @@ def _templates(
         )
         return None
     out: list[tuple[str, str, str]] = []
+    names: list[tuple[str, yaml.Node]] = []
     seen: set[str] = set()
     for item in items:
         m = r.mapping(item, context, TEMPLATE_KEYS, required=spec.required(spec.TEMPLATE))
@@ -204,13 +207,7 @@ def _templates(
         if name is None:
             continue
         where = f"{context}, template '{name}'"
-        if (char := name_markup(name)) is not None:
-            r.error(
-                m["name"][1],
-                f"template name '{name}' contains '{char}'; names may not hold < > \" or an '&' that "
-                "starts an entity (Anki shows {{Card}} as HTML)",
-                context,
-            )
+        names.append((name, m["name"][1]))
         if name.casefold() in seen:
             r.error(m["name"][1], f"template '{name}' is listed twice", context)
         seen.add(name.casefold())
@@ -225,7 +222,34 @@ def _templates(
                 _problem(front, 0, "a cloze note type's front must show a field with '{{cloze:Field}}'", where)
             )
         out.append((name.strip(), front.value, back.value))
+    if shows(out, "Card"):
+        for name, node in names:
+            if (char := name_markup(name)) is not None:
+                r.error(
+                    node,
+                    f"template name '{name}' contains '{char}', and a template shows it with {{{{Card}}}}, which "
+                    "Anki inserts as HTML; remove the character or the {{Card}}",
+                    context,
+                )
     return out
+
+
+def shows(tmpls: list[tuple[str, str, str]], special: str) -> bool:
+    """Whether a template puts Anki's special field ``special`` (``Type``: the note type's name, ``Card``: the
+    template's) on the card. Anki inserts these names as HTML, unescaped; a name that no template shows may hold
+    any character (``Country > Capital``): it is only text in Anki's own lists. A template that does not parse is
+    reported on its own; it counts as showing."""
+    for _, front, back in tmpls:
+        for text in (front, back):
+            if special not in text:
+                continue
+            try:
+                nodes = templates.parse(text)
+            except templates.TemplateSyntaxError:
+                return True
+            if any(isinstance(n, templates.Replacement) and n.key == special for n in templates.walk(nodes)):
+                return True
+    return False
 
 
 def _check_template(
@@ -237,6 +261,14 @@ def _check_template(
         r.problems.append(_problem(text, exc.offset, exc.message, where))
         return None
     for offset, message in templates.problems(nodes, tuple(fields), is_cloze=is_cloze, front=is_front):
+        if message.startswith("unknown filter"):  # Anki shows the field as if the filter were not there (measured)
+            r.problems.append(
+                replace(
+                    _problem(text, offset, message + " (without an add-on that provides it, Anki ignores it)", where),
+                    severity=WARNING,
+                )
+            )
+            continue
         r.problems.append(_problem(text, offset, message, where))
     for offset, message in template_html.problems(text.value, nodes):  # fields placed there are checked card by card
         r.problems.append(_problem(text, offset, message, where))
