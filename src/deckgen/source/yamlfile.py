@@ -9,12 +9,12 @@ documents harmless); so are tags other than the core schema's.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import yaml
 
-from deckgen.errors import WARNING, Location, Problem
+from deckgen.errors import Location, Problem
+from deckgen.errors import did_you_mean as did_you_mean
 from deckgen.fsutil import UnsafeFile, read_regular
 from deckgen.fsutil import file_display as file_display
 
@@ -156,6 +156,17 @@ def _hint(text: str, exc: yaml.MarkedYAMLError) -> str:
     if context in ("while scanning an alias", "while scanning an anchor"):
         start = "*" if "alias" in context else "&"
         return f"; a value starting with '{start}' is read as a YAML {context.rsplit(' ', 1)[1]}: {QUOTE_HINT}"
+    if problem.startswith("found unknown escape character"):
+        at = line.find("\\", mark.column)
+        escape = line[at : at + 2] if at != -1 else "\\"
+        opening, closing = line.rfind('"', 0, mark.column), line.find('"', mark.column)
+        value = line[opening + 1 : closing] if -1 < opening < closing else "$\\Delta G$"
+        single = "'" + value.replace("'", "''") + "'"
+        return (
+            f"; '{escape}' is not a YAML escape: inside double quotes a backslash starts an escape such as \\n. For "
+            f"LaTeX, write the value in single quotes ({single}) or as a '|' block, where a backslash is an "
+            "ordinary character"
+        )
     if problem.startswith("mapping values are not allowed"):
         return f"; ': ' inside an unquoted value starts a new key: {QUOTE_HINT}"
     return ""
@@ -168,11 +179,6 @@ def load(data: bytes, display: str) -> tuple[str, yaml.Node | None, list[Problem
         return "", None, problems
     node, problems = compose(text, display)
     return text, node, problems
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class NodeReader:
@@ -278,8 +284,8 @@ class NodeReader:
         return value
 
     def comment_after(self, node: yaml.Node, context: str, key: str) -> None:
-        """Warn when an unquoted value is followed by ' #...' on its line: YAML reads that as a comment, so the text
-        after it silently disappears from the card."""
+        """An error when an unquoted value is followed by ' #...' on its line: YAML reads that as a comment, so the
+        text after it would silently disappear from the card (nobody means a comment in the middle of an answer)."""
         if not isinstance(node, yaml.ScalarNode) or node.style not in (None, "") or not self.source:
             return
         end = node.end_mark
@@ -290,7 +296,6 @@ class NodeReader:
                     Location(self.display, end.line + 1, end.column + 1 + len(rest) - len(rest.lstrip())),
                     f"the text after ' #' is a YAML comment, not part of '{key}' ('{node.value} {rest.strip()}' reads as "
                     f"'{node.value}'); {QUOTE_HINT} to keep it, or put the comment on a line of its own",
-                    severity=WARNING,
                     context=context,
                     rule="yaml",
                 )
