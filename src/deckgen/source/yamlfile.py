@@ -17,6 +17,7 @@ from deckgen.errors import Location, Problem
 from deckgen.errors import did_you_mean as did_you_mean
 from deckgen.fsutil import UnsafeFile, read_regular
 from deckgen.fsutil import file_display as file_display
+from deckgen.source.indent import diagnose
 
 try:  # libyaml's composer: ~3x faster, and it keeps line numbers just the same
     from yaml import CSafeLoader as _Loader
@@ -99,6 +100,10 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        indentation = _indentation(text, exc)
+        if indentation is not None:
+            line, col, message = indentation
+            return None, [Problem(Location(display, line + 1, col + 1), f"invalid YAML: {message}")]
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         what = exc.problem or "malformed YAML"
         if what == "exceeded maximum nesting depth":
@@ -138,6 +143,21 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
 
 
 QUOTE_HINT = "put the value in quotes"
+_INDENTATION_PROBLEMS = (
+    "mapping values are not allowed",
+    "did not find expected '-' indicator",
+    "did not find expected key",
+    "could not find expected ':'",
+    "expected <block end>",
+)
+
+
+def _indentation(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """A parse error whose cause is a mis-indented line, said as such (see :mod:`deckgen.source.indent`)."""
+    mark = exc.problem_mark
+    if mark is None or not (exc.problem or "").startswith(_INDENTATION_PROBLEMS) or "\t" in text:
+        return None
+    return diagnose(text, mark.line)
 
 
 def _hint(text: str, exc: yaml.MarkedYAMLError) -> str:
@@ -168,7 +188,12 @@ def _hint(text: str, exc: yaml.MarkedYAMLError) -> str:
             "ordinary character"
         )
     if problem.startswith("mapping values are not allowed"):
-        return f"; ': ' inside an unquoted value starts a new key: {QUOTE_HINT}"
+        if ": " in line[: mark.column] or line[: mark.column].rstrip().endswith(":"):  # one value holding ': '
+            return f"; ': ' inside an unquoted value starts a new key: {QUOTE_HINT}"
+        return (
+            f"; '{line.strip()}' is read as more text of the value on the line above, not as a key of its own: "
+            "indent it like the keys beside it"
+        )
     return ""
 
 
