@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run, write_deck
+from tests.conftest import AnkiCollection, run, write_deck
 from tests.source.test_media import PNG
 
 DECK = """\
@@ -142,3 +142,27 @@ def test_the_message_names_the_right_fix(
     assert expected in built.output.splitlines()
     assert built.output.splitlines()[-1] == "deckgen: 1 error(s); nothing was written"
     assert not (tmp_path / "output").exists() and not (folder / "deckgen.lock").exists()
+
+
+def test_a_template_that_makes_no_card_for_a_note_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, anki: AnkiCollection
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    deck = DECK.replace(
+        '        back: "{{FrontSide}}<hr>{{Reading}} {{Meaning}}"\n',
+        '        back: "{{FrontSide}}<hr>{{Reading}} {{Meaning}}"\n'
+        '      - name: Produce\n        front: "{{#Meaning}}{{Meaning}}{{/Meaning}}"\n'
+        '        back: "{{FrontSide}}<hr>{{Word}}"\n',
+    )
+    write_deck(tmp_path, deck=deck, topics={"t.yaml": HEAD + VOCAB + "      Word: 水\n      Reading: みず\n"})
+    expected = (
+        "cards/t.yaml:7:7: warning: card 'a': makes no 'Produce' card: the front of that template shows no field "
+        "this note fills; fill Meaning (or leave it so, and learners get no 'Produce' card for this note)"
+    )
+    assert run("check", "cards").exit_code == 0
+    strict = run("check", "--strict", "cards")
+    assert strict.exit_code == 1 and expected in strict.output.splitlines()
+    built = run("build", "cards")
+    assert built.exit_code == 0 and expected in built.output.splitlines()
+    anki.import_package(tmp_path / "output" / "chem-deck.apkg")
+    assert [row[3] for row in anki.card_rows()] == [0]  # Anki made the 'Recognise' card only, as warned
