@@ -307,6 +307,54 @@ def release(cards_dir: Path, tag: str, output: Path, commit: str, since: str | N
     )
 
 
+@main.command(short_help="Build the deck and put it into your own Anki (AnkiConnect, or a collection file).")
+@CARDS_DIR
+@click.option(
+    "--collection",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Import straight into this collection file (Anki closed), e.g. '~/.local/share/Anki2/User 1/collection.anki2'.",
+)
+@click.option(
+    "--ankiconnect",
+    "url",
+    default="http://127.0.0.1:8765",
+    show_default=True,
+    metavar="URL",
+    help="Where AnkiConnect listens (without --collection).",
+)
+@handle_errors
+def push(cards_dir: Path, collection: Path | None, url: str) -> None:
+    """Build CARDS_DIR (default: cards) as 'deckgen build' does, then import the package into your own Anki.
+
+    \b
+    With --collection PATH: straight into that collection file, with the importer
+    File > Import uses (reviews kept, edited cards updated in place). Anki must be
+    closed: a collection Anki has open is refused.
+    Without it: through the AnkiConnect add-on of the running Anki desktop (its
+    importPackage action: the same importer, called through Anki's legacy entry
+    point with options of its own: changed note types merged, deck options and
+    scheduling in the package imported; notes updated in place, reviews kept).
+
+    Exit codes: 0 imported; 1 problems in the deck (nothing built or imported), or Anki refused the
+    package; 2 usage errors (no such collection, a collection open in Anki, nothing answering at the
+    AnkiConnect URL).
+    """
+    from deckgen.build import build as run_build
+    from deckgen.push import push_to_ankiconnect, push_to_collection
+
+    progress = TerminalProgress()
+    try:
+        plan, path = run_build(cards_dir, None, progress=progress)
+    finally:
+        progress.close()
+    report(plan.warnings)
+    result = push_to_collection(path, collection) if collection is not None else push_to_ankiconnect(path, url)
+    counts = (
+        f": {result.new} new, {result.updated} updated, {result.unchanged} unchanged notes" if result.new >= 0 else ""
+    )
+    click.echo(f"pushed {len(plan.notes)} notes of '{plan.deck.name}' into {result.target}{counts}")
+
+
 @main.command(short_help="Print the JSON Schema of deck.yaml or of a topic file.")
 @click.argument("which", type=click.Choice(["deck", "topic"]))
 def schema(which: str) -> None:
