@@ -248,16 +248,32 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.",
 )
+@click.option("--watch", is_flag=True, help="Serve the preview on 127.0.0.1 and rebuild it on every save (live).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8400,
+    show_default=True,
+    help="With --watch: the port (0: any free one).",
+)
 @handle_errors
-def preview(cards_dir: Path, output: Path | None) -> None:
+def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> None:
     """Write an HTML page showing every card of CARDS_DIR (default: cards) as Anki renders it.
 
     Needs the 'anki' package (the 'preview' extra). The page goes to preview/index.html beside
     CARDS_DIR unless -o says otherwise; the lock file is not changed.
 
-    Exit codes: 0 written; 1 problems in the deck (nothing written); 2 usage errors, or the
-    'anki' package is missing.
+    With --watch, the preview is served at http://127.0.0.1:8400/ (--port to change it) and rebuilt
+    whenever a file under CARDS_DIR is saved; the page reloads itself and shows the problems of a
+    save at their place (file:line:col and the line). Only this computer can open it. Ctrl-C stops
+    it. Needs the 'watchfiles' package (also in the 'preview' extra).
+
+    Exit codes: 0 written (with --watch: stopped with Ctrl-C); 1 problems in the deck (nothing
+    written); 2 usage errors, or the 'anki' package is missing.
     """
+    if watch:
+        _live(cards_dir, port)
+        return
     from deckgen.preview.site import preview as run_preview
 
     result = run_preview(cards_dir, output)
@@ -305,6 +321,38 @@ def release(cards_dir: Path, tag: str, output: Path, commit: str, since: str | N
         f"released {result.data['deck']['key']} {tag}: {result.package} ({result.data['notes']} notes, "
         f"{len(result.data['removed'])} removed since the first release), {result.manifest}"
     )
+
+
+def _live(cards_dir: Path, port: int) -> None:
+    import tempfile
+
+    from deckgen.preview.live import LiveState, serve
+
+    if not cards_dir.is_dir():
+        raise UsageError(f"cards folder '{cards_dir}' does not exist")
+
+    def rebuilt(state: LiveState) -> None:
+        report(state.problems)
+        if state.message:
+            click.echo(f"deckgen: error: {printable(state.message)}", err=True)
+        outcome = f"{state.notes} notes" if state.ok else "problems shown on the page; the last good build stays"
+        click.echo(f"build {state.version} in {state.seconds:.2f} s: {outcome}")
+
+    with tempfile.TemporaryDirectory(prefix="deckgen-live-") as folder:
+        try:
+            serve(
+                cards_dir,
+                Path(folder) / "site",
+                port=port,
+                ready=lambda url: click.echo(f"live preview at {url} (rebuilt on every save; Ctrl-C stops it)"),
+                rebuilt=rebuilt,
+            )
+        except KeyboardInterrupt:
+            click.echo("live preview stopped")
+        except OSError as exc:
+            raise UsageError(
+                f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); choose another --port"
+            ) from None
 
 
 @main.command(short_help="Build the deck and put it into your own Anki (AnkiConnect, or a collection file).")
