@@ -355,7 +355,7 @@ def _live(cards_dir: Path, port: int) -> None:
             ) from None
 
 
-@main.command(short_help="Build the deck and put it into your own Anki (AnkiConnect, or a collection file).")
+@main.command(short_help="Build the deck and import it into your own Anki.")
 @CARDS_DIR
 @click.option(
     "--collection",

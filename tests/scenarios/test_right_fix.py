@@ -151,13 +151,14 @@ def test_a_template_that_makes_no_card_for_a_note_is_a_warning(
     deck = DECK.replace(
         '        back: "{{FrontSide}}<hr>{{Reading}} {{Meaning}}"\n',
         '        back: "{{FrontSide}}<hr>{{Reading}} {{Meaning}}"\n'
-        '      - name: Produce\n        front: "{{#Meaning}}{{Meaning}}{{/Meaning}}"\n'
+        '      - name: Produce\n        front: "{{Meaning}}"\n'
         '        back: "{{FrontSide}}<hr>{{Word}}"\n',
     )
     write_deck(tmp_path, deck=deck, topics={"t.yaml": HEAD + VOCAB + "      Word: 水\n      Reading: みず\n"})
     expected = (
         "cards/t.yaml:7:7: warning: card 'a': makes no 'Produce' card: the front of that template shows no field "
-        "this note fills; fill Meaning (or leave it so, and learners get no 'Produce' card for this note)"
+        "this note fills; fill Meaning (to make the card optional on purpose, wrap that front in "
+        "{{#Meaning}}...{{/Meaning}})"
     )
     assert run("check", "cards").exit_code == 0
     strict = run("check", "--strict", "cards")
@@ -166,3 +167,10 @@ def test_a_template_that_makes_no_card_for_a_note_is_a_warning(
     assert built.exit_code == 0 and expected in built.output.splitlines()
     anki.import_package(tmp_path / "output" / "chem-deck.apkg")
     assert [row[3] for row in anki.card_rows()] == [0]  # Anki made the 'Recognise' card only, as warned
+    # a front wrapped in {{#Meaning}}...{{/Meaning}}: optional on purpose (Anki's idiom), no warning
+    write_deck(
+        tmp_path,
+        deck=deck.replace('front: "{{Meaning}}"', 'front: "{{#Meaning}}{{Meaning}}{{/Meaning}}"'),
+        topics={"t.yaml": HEAD + VOCAB + "      Word: 水\n      Reading: みず\n"},
+    )
+    assert "Produce" not in run("check", "cards").output

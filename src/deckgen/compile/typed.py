@@ -87,7 +87,7 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
                 )
             )
         else:
-            problems += _skipped_templates(card, nt, ords)
+            problems += _skipped_templates(card, nt, ords, nonempty)
     if any(p.is_error and not keepable(p) for p in problems):  # a kept defect: decided with the lock (lock/kept.py)
         return None, problems
     fields = tuple(html)
@@ -105,11 +105,15 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
     return spec, problems
 
 
-def _skipped_templates(card: Card, nt: NoteType, ords: tuple[int, ...]) -> list[Problem]:
-    """A warning for each template whose front shows no field this note fills: Anki makes no such card for it."""
+def _skipped_templates(card: Card, nt: NoteType, ords: tuple[int, ...], nonempty: set[str]) -> list[Problem]:
+    """A warning for each template whose front shows no field this note fills: Anki makes no such card for it.
+    A front wrapped in ``{{#Field}}...{{/Field}}`` with that field empty is Anki's way to make a card optional on
+    purpose: no warning then."""
     out = []
     for i, (name, front, _) in enumerate(nt.templates):
-        if i in ords:
+        if i in ords or any(
+            isinstance(n, templates.Conditional) and not n.negated and n.key not in nonempty for n in _parsed(front)
+        ):
             continue
         shown = [
             n.key for n in templates.walk(_parsed(front)) if isinstance(n, templates.Replacement) and n.key in nt.fields
@@ -119,7 +123,8 @@ def _skipped_templates(card: Card, nt: NoteType, ords: tuple[int, ...]) -> list[
             Problem(
                 card.where("fields"),
                 f"makes no '{name}' card: the front of that template shows no field this note fills; fill {fill} "
-                f"(or leave it so, and learners get no '{name}' card for this note)",
+                f"(to make the card optional on purpose, wrap that front in {{{{#{shown[0] if shown else 'Field'}}}}}..."
+                f"{{{{/{shown[0] if shown else 'Field'}}}}})",
                 severity=WARNING,
                 context=f"card '{card.id}'",
                 rule="notetype",
