@@ -122,3 +122,39 @@ def test_the_live_preview_rebuilds_on_save_and_shows_errors_at_their_place(tmp_p
     assert live.proc.returncode == 0
     assert out[-1] == "live preview stopped"
     assert [line for line in out if line.startswith("build ")][-1].endswith(": 4 notes")
+
+
+def test_the_page_reloads_itself_in_a_real_browser(tmp_path: Path, live: Live) -> None:
+    from tests.browser import Chromium
+
+    with Chromium(tmp_path / "browser") as chromium:
+        page = chromium.open(live.url, height=500)
+        frame = "document.getElementById('site')"
+
+        def wait_for(expression: str) -> float:
+            start = time.monotonic()
+            while not page.evaluate(expression):
+                assert time.monotonic() - start < BOUND, f"not true within {BOUND} s: {expression}"
+                time.sleep(0.05)
+            return time.monotonic() - start
+
+        text = (
+            f"({frame}.contentDocument && {frame}.contentDocument.body ? {frame}.contentDocument.body.innerText : '')"
+        )
+        wait_for(f"{text}.includes('bispecific T-cell engager')")
+        page.evaluate(f"{frame}.contentWindow.scrollTo(0, 300)")
+        scrolled = page.evaluate(f"{frame}.contentWindow.scrollY")
+        assert scrolled > 0
+
+        topic = tmp_path / "cards" / "basics.yaml"
+        text_before = topic.read_text(encoding="utf-8")
+        topic.write_text(text_before.replace("T-cell engager", "T-cell engager (BiTE)"), encoding="utf-8")
+        seconds = wait_for(f"{text}.includes('T-cell engager (BiTE)')")
+        print(f"edit shown by Chromium after {seconds:.2f} s (500 ms polling)")
+        wait_for(f"{frame}.contentWindow.scrollY === {scrolled}")  # reloaded where the author was
+
+        topic.write_text(text_before.replace("    back: bispecific", "   back: bispecific"), encoding="utf-8")
+        wait_for("document.getElementById('problems').innerText.includes(\"'back' is indented 3 spaces\")")
+        assert "cards/basics.yaml:12:4" in page.evaluate("document.getElementById('problems').innerText")
+        assert page.evaluate(f"{text}.includes('T-cell engager (BiTE)')")  # the last good build stays
+        assert page.problems() == []  # no script error, nothing blocked by the page's policy
