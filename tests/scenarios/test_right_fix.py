@@ -174,3 +174,21 @@ def test_a_template_that_makes_no_card_for_a_note_is_a_warning(
         topics={"t.yaml": HEAD + VOCAB + "      Word: 水\n      Reading: みず\n"},
     )
     assert "Produce" not in run("check", "cards").output
+
+
+def test_naming_an_indentation_mistake_takes_bounded_time_on_hostile_input() -> None:
+    """The diagnosis runs after every parse error; on a huge file or a huge line it must stay cheap (measured:
+    0.05 s CPU for the largest here; the bound is generous for a loaded machine)."""
+    import time
+
+    from deckgen.source.indent import diagnose
+
+    many = HEAD + "  - id: a\n    front: x\n    back: y\n" * 50_000 + "   back: z\n"
+    wide = HEAD + "  - id: a\n    front: x\n" + ("    " + " " * 1_000_000 + "a b\n") * 3 + "   back: z\n"
+    blocks = HEAD + "  - id: a\n    front: |\n" * 2_000 + "      x\n" * 100_000 + "     bad\n"
+    for text, line in ((many, 150_003), (wide, 8), (blocks, 104_003)):
+        start = time.process_time()
+        found = diagnose(text, line)
+        assert time.process_time() - start < 2.0
+        if text is not blocks:
+            assert found is not None and found[2].startswith("'back' is indented 3 spaces")

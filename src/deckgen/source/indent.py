@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 _KEY = re.compile(r"^(?P<lead>(?: *- +)*| *)(?P<key>[^\s#'\"\-?:,\[\]{}&*!|>%@`][^:#]*?|'[^']*'|\"[^\"]*\") *:(?: +|$)")
 _BLOCK = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
+_KEY_WIDTH = 120  # characters of a line where its key may be
 _LOOK_BACK = 200  # lines looked at above the error: a sibling further away is not what the author is looking at
 
 
@@ -28,7 +29,7 @@ class KeyLine:
 
 def key_line(lines: list[str], index: int) -> KeyLine | None:
     line = lines[index]
-    m = _KEY.match(line)
+    m = _KEY.match(line[:_KEY_WIDTH])  # a key is short; a bound keeps the match linear on a hostile line
     if m is None:
         return None
     lead = m.group("lead")
@@ -61,12 +62,12 @@ def _block_dedent(lines: list[str], error_line: int) -> tuple[int, int, str] | N
         head = key_line(lines, index)
         if head is None or not _BLOCK.match(head.value):
             continue
-        first = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+        first = next((i for i in range(index + 1, error_line + 1) if lines[i].strip()), None)
         if first is None or _indent(lines[first]) <= head.col:
             continue
         width = _indent(lines[first])
-        end = next((i for i in range(first, len(lines)) if lines[i].strip() and _indent(lines[i]) < width), None)
-        if end is None or end > error_line:
+        end = next((i for i in range(first, error_line + 1) if lines[i].strip() and _indent(lines[i]) < width), None)
+        if end is None:
             continue
         shallow = _indent(lines[end])
         if shallow > head.col or (shallow == head.col and key_line(lines, end) is None and head.dash == -1):
@@ -166,6 +167,8 @@ def _siblings(lines: list[str], good: KeyLine) -> str:
 
 def _parent_key(lines: list[str], item: KeyLine) -> str:
     for index in range(item.index - 1, -1, -1):
+        if _indent(lines[index]) >= item.dash:  # inside this list: not its parent (a cheap test before the regex)
+            continue
         k = key_line(lines, index)
         if k is not None and k.col < item.dash and (k.dash == -1 or k.dash < item.dash):
             return k.key

@@ -17,7 +17,7 @@ from deckgen.errors import Location, Problem
 from deckgen.errors import did_you_mean as did_you_mean
 from deckgen.fsutil import UnsafeFile, read_regular
 from deckgen.fsutil import file_display as file_display
-from deckgen.source.indent import diagnose
+from deckgen.source.yamlhints import QUOTE_HINT, hint, indentation
 
 try:  # libyaml's composer: ~3x faster, and it keeps line numbers just the same
     from yaml import CSafeLoader as _Loader
@@ -100,16 +100,16 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        indentation = _indentation(text, exc)
-        if indentation is not None:
-            line, col, message = indentation
+        mistake = indentation(text, exc)
+        if mistake is not None:
+            line, col, message = mistake
             return None, [Problem(Location(display, line + 1, col + 1), f"invalid YAML: {message}")]
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         what = exc.problem or "malformed YAML"
         if what == "exceeded maximum nesting depth":
             what = "nested too deeply (YAML nesting is limited to 1000 levels)"
         ctx = f" {exc.context}" if exc.context and exc.problem else ""
-        return None, [Problem(loc, f"invalid YAML:{ctx} {what}".replace("  ", " ") + _hint(text, exc))]
+        return None, [Problem(loc, f"invalid YAML:{ctx} {what}".replace("  ", " ") + hint(text, exc))]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (the position is an index into text)
         offset = exc.position
         line = text.count("\n", 0, offset) + 1
@@ -140,61 +140,6 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         if aliases:
             return None, aliases
     return node, []
-
-
-QUOTE_HINT = "put the value in quotes"
-_INDENTATION_PROBLEMS = (
-    "mapping values are not allowed",
-    "did not find expected '-' indicator",
-    "did not find expected key",
-    "could not find expected ':'",
-    "expected <block end>",
-)
-
-
-def _indentation(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
-    """A parse error whose cause is a mis-indented line, said as such (see :mod:`deckgen.source.indent`)."""
-    mark = exc.problem_mark
-    if mark is None or not (exc.problem or "").startswith(_INDENTATION_PROBLEMS) or "\t" in text:
-        return None
-    return diagnose(text, mark.line)
-
-
-def _hint(text: str, exc: yaml.MarkedYAMLError) -> str:
-    """How to fix the YAML mistakes people make in card text, from where the parser stopped."""
-    mark = exc.problem_mark
-    if mark is None:
-        return ""
-    lines = text.splitlines()
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    char = line[mark.column] if mark.column < len(line) else ""
-    problem, context = exc.problem or "", exc.context or ""
-    if char == "\t":
-        return "; indent with spaces, not tabs"
-    if problem == "found character that cannot start any token" and char:
-        return f"; a value cannot start with '{char}' in YAML: {QUOTE_HINT}"
-    if context in ("while scanning an alias", "while scanning an anchor"):
-        start = "*" if "alias" in context else "&"
-        return f"; a value starting with '{start}' is read as a YAML {context.rsplit(' ', 1)[1]}: {QUOTE_HINT}"
-    if problem.startswith("found unknown escape character"):
-        at = line.find("\\", mark.column)
-        escape = line[at : at + 2] if at != -1 else "\\"
-        opening, closing = line.rfind('"', 0, mark.column), line.find('"', mark.column)
-        value = line[opening + 1 : closing] if -1 < opening < closing else "$\\Delta G$"
-        single = "'" + value.replace("'", "''") + "'"
-        return (
-            f"; '{escape}' is not a YAML escape: inside double quotes a backslash starts an escape such as \\n. For "
-            f"LaTeX, write the value in single quotes ({single}) or as a '|' block, where a backslash is an "
-            "ordinary character"
-        )
-    if problem.startswith("mapping values are not allowed"):
-        if ": " in line[: mark.column] or line[: mark.column].rstrip().endswith(":"):  # one value holding ': '
-            return f"; ': ' inside an unquoted value starts a new key: {QUOTE_HINT}"
-        return (
-            f"; '{line.strip()}' is read as more text of the value on the line above, not as a key of its own: "
-            "indent it like the keys beside it"
-        )
-    return ""
 
 
 def load(data: bytes, display: str) -> tuple[str, yaml.Node | None, list[Problem]]:
