@@ -78,6 +78,13 @@ CASES = [
         id="one value holding ': ' (quoting is the fix)",
     ),
     pytest.param(
+        "  - id: a\n    front: What is\n      the ratio: 2 to 1?\n    back: B\n",
+        "cards/t.yaml:6:16: error: invalid YAML: mapping values are not allowed in this context; 'the ratio: 2 to "
+        "1?' continues the value on the line above, and its ': ' would start a key inside it: put the value in "
+        "quotes (the whole value), or if it is a key of its own, indent it like the keys beside it",
+        id="a value over two lines holding ': ' (not a misplaced key)",
+    ),
+    pytest.param(
         '  - id: a\n    front: Gibbs energy change\n    back: "$\\Delta G$"\n',
         "cards/t.yaml:6:13: error: invalid YAML: while parsing a quoted scalar found unknown escape character; "
         "'\\D' is not a YAML escape: inside double quotes a backslash starts an escape such as \\n. For LaTeX, write "

@@ -12,8 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from deckgen.source import keys as spec
+
 _KEY = re.compile(r"^(?P<lead>(?: *- +)*| *)(?P<key>[^\s#'\"\-?:,\[\]{}&*!|>%@`][^:#]*?|'[^']*'|\"[^\"]*\") *:(?: +|$)")
 _BLOCK = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
+KNOWN_KEYS = frozenset(
+    [*spec.CITATION, *spec.TEMPLATE, *spec.NOTETYPE, *spec.DECK, *spec.TOPIC, *spec.EDITOR_NOTE, *spec.CARD_KEYS]
+)
+"""Every key deckgen's files have (the fields of a deck's own note types come on top, under 'fields:')."""
 _KEY_WIDTH = 120  # characters of a line where its key may be
 _LOOK_BACK = 200  # lines looked at above the error: a sibling further away is not what the author is looking at
 
@@ -106,6 +112,9 @@ def _odd_sibling(lines: list[str], error_line: int) -> tuple[int, int, str] | No
         odd, good = low, after
     else:
         odd, good = high, low
+    siblings = _siblings(lines, good)
+    if odd is high and odd.col > good.col and odd.key not in KNOWN_KEYS and "fields" not in siblings:
+        return None  # 'the ratio: 2 to 1' under 'front: What is': more text of the value, not a misplaced key
     if odd.dash != -1:
         item = next((k for k in reversed(keyed) if k.index < odd.index and k.dash not in (-1, odd.dash)), None)
         if item is not None:
@@ -118,8 +127,7 @@ def _odd_sibling(lines: list[str], error_line: int) -> tuple[int, int, str] | No
     return (
         odd.index,
         odd.col,
-        f"'{odd.key}' is indented {_spaces(odd.col)}; {_siblings(lines, good)} are at {good.col}: "
-        f"{_fix(good.col)} like them",
+        f"'{odd.key}' is indented {_spaces(odd.col)}; {siblings} are at {good.col}: {_fix(good.col)} like them",
     )
 
 

@@ -56,7 +56,7 @@ def hint(text: str, exc: yaml.MarkedYAMLError) -> str:
         if ": " in line[: mark.column] or line[: mark.column].rstrip().endswith(":"):  # one value holding ': '
             return f"; ': ' inside an unquoted value starts a new key: {QUOTE_HINT}"
         return (
-            f"; '{line.strip()}' is read as more text of the value on the line above, not as a key of its own: "
-            "indent it like the keys beside it"
+            f"; '{line.strip()}' continues the value on the line above, and its ': ' would start a key inside it: "
+            f"{QUOTE_HINT} (the whole value), or if it is a key of its own, indent it like the keys beside it"
         )
     return ""
