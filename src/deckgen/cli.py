@@ -283,6 +283,16 @@ def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> Non
         f"preview written to {os.path.relpath(path) if not path.is_absolute() else path}: "
         f"{result.note_count} notes, {result.card_count} cards"
     )
+    if result.math_by and not result.math_by.startswith("MathJax"):
+        click.echo(
+            f"deckgen: warning: math drawn by {result.math_by}; install Node.js to draw it as Anki does", err=True
+        )
+    if result.undrawn:
+        click.echo(
+            f"deckgen: warning: {result.undrawn} formula(s) could not be drawn; the page shows their TeX, marked "
+            "'not drawn'",
+            err=True,
+        )
 
 
 @main.command(short_help="Write a release: the package and its manifest for subscribers.")
