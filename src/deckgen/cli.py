@@ -272,6 +272,8 @@ def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> Non
     written); 2 usage errors, or the 'anki' package is missing.
     """
     if watch:
+        if output is not None:
+            raise UsageError("--watch serves the preview from a folder of its own; -o is for the static preview")
         _live(cards_dir, port)
         return
     from deckgen.preview.site import preview as run_preview

@@ -158,3 +158,16 @@ def test_the_page_reloads_itself_in_a_real_browser(tmp_path: Path, live: Live) -
         assert "cards/basics.yaml:12:4" in page.evaluate("document.getElementById('problems').innerText")
         assert page.evaluate(f"{text}.includes('T-cell engager (BiTE)')")  # the last good build stays
         assert page.problems() == []  # no script error, nothing blocked by the page's policy
+
+
+def test_watch_refuses_an_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import run
+
+    monkeypatch.chdir(tmp_path)
+    write_deck(tmp_path)
+    result = run("preview", "cards", "--watch", "-o", "site")
+    assert result.exit_code == 2
+    assert result.output == (
+        "deckgen: error: --watch serves the preview from a folder of its own; -o is for the static preview\n"
+    )
+    assert not (tmp_path / "site").exists()
