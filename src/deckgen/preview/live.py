@@ -24,7 +24,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from deckgen.distribution import pip_requirement
+from deckgen.distribution import needs_package
 from deckgen.errors import ContentError, DeckgenError, MissingDependency, Problem, printable
 from deckgen.preview.site import preview
 from deckgen.source.yamlfile import file_display
@@ -201,9 +201,7 @@ def serve(
     try:
         import watchfiles
     except ImportError:
-        raise MissingDependency(
-            f"deckgen preview --watch needs the 'watchfiles' package: pip install '{pip_requirement()}'"
-        ) from None
+        raise MissingDependency(needs_package("watchfiles", "preview --watch")) from None
     stop = stop or threading.Event()
     state = LiveState()
     rebuild(cards_dir, site, state)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deckgen.distribution import pip_requirement
+from deckgen.distribution import needs_package
 from deckgen.errors import MissingDependency, UsageError
 from deckgen.push.result import PushError, PushResult
 from deckgen.source.yamlfile import file_display
@@ -16,9 +16,7 @@ def push_to_collection(apkg: Path, collection: Path) -> PushResult:
         from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
         from anki.errors import DBError
     except ImportError:
-        raise MissingDependency(
-            f"deckgen push --collection needs the 'anki' package: pip install '{pip_requirement()}'"
-        ) from None
+        raise MissingDependency(needs_package("anki", "push --collection")) from None
     shown = file_display(collection)
     if not collection.is_file():
         raise UsageError(
