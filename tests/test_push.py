@@ -5,7 +5,7 @@ push of an edit, and a collection that is held open (as Anki desktop holds it) r
 small HTTP server on 127.0.0.1 speaking AnkiConnect's protocol (version 6, ``importPackage``) and importing with
 the entry point AnkiConnect's ``importPackage`` calls (anki.importing.AnkiPackageImporter: in anki 26.9.3 a shim
 over ``col.import_anki_package`` with merge_notetypes, with_scheduling and with_deck_configs set), into a real
-collection. The AnkiConnect add-on itself, inside Anki desktop, is not run here.
+collection. The real AnkiConnect inside the real Anki desktop: tests/addon/test_ankiconnect.py.
 """
 
 from __future__ import annotations
