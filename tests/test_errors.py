@@ -132,7 +132,8 @@ def test_all_problems_in_one_pass(built: tuple[Path, Path, str]) -> None:
         ("topic: extra\ntitle: [unclosed\n", ":3:1: error: invalid YAML: while parsing a flow sequence"),
         (
             "topic: x\n  title: bad indent\n",
-            ":2:8: error: invalid YAML: mapping values are not allowed in this context",
+            ":2:3: error: invalid YAML: 'title' is indented 2 spaces; the other top-level keys are at 0: start it at "
+            "the beginning of the line like them",
         ),
         (
             b"topic: extra\ntitle: caf\xe9\ncards: []\n",

@@ -12,7 +12,7 @@ Layers, from the bottom (a module of a folder is in its folder's layer):
     git
     apkg
     build
-    check, diff, preview, import (import_deck, importers, convert), release
+    check, diff, preview, import (import_deck, importers, convert), release, push
     scaffold
     cli (and __main__)
 
@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("git",),
     ("apkg",),
     ("build",),
-    ("check", "diff", "preview", "import_deck", "importers", "convert", "release"),
+    ("check", "diff", "preview", "import_deck", "importers", "convert", "release", "push"),
     ("scaffold",),
     ("cli", "__main__"),
 )

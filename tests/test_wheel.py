@@ -21,6 +21,7 @@ import pytest
 
 from deckgen import __version__
 from tests.conftest import REPO, AnkiCollection
+from tests.scaffold.test_scaffold import describe
 
 VENV = REPO / ".ci-tools" / "wheel-venv"
 PACKAGE = REPO / "src" / "deckgen"
@@ -126,6 +127,7 @@ def test_the_installed_wheel_works_outside_the_checkout(dist: Path, tmp_path: Pa
     subprocess.run(["git", "init", "-q"], cwd=work, check=True)
     assert deckgen("--version") == f"deckgen, version {__version__}\n"
     assert "  wrote .github/workflows/deck.yml\n" in deckgen("init", "--name", "Wheel deck")
+    describe(work / "cards")  # the description init wrote is a warning until replaced
     assert deckgen("build").startswith("built output/wheel-deck.apkg: 3 notes, 5 cards")
     assert deckgen("check", "--strict") == "checked 3 cards in 1 topics: 0 error(s), 0 warning(s)\n"
     assert deckgen("preview") == "preview written to preview/index.html: 3 notes, 5 cards\n"

@@ -59,8 +59,28 @@ def check(cards_dir: Path, sources: Sequence[Path] = ()) -> CheckReport:
     problems = _keep_imported(cards_dir, compiled, problems)
     if documents:
         problems += sources_found(deck, documents)
+    problems += placeholder_problems(deck)
     problems += lock_problems(cards_dir, compiled, deck_has_errors=any(p.is_error for p in problems))
     return CheckReport(tuple(sorted(problems, key=Problem.sort_key)), len(deck.cards), len(deck.topics))
+
+
+PLACEHOLDER_DESCRIPTION = "Replace this text: Anki shows it on the deck's overview"
+"""A sentence of the description 'deckgen init' writes (scaffold/templates/deck.yaml; a test holds them equal)."""
+
+
+def placeholder_problems(deck: Deck) -> list[Problem]:
+    """The description 'deckgen init' wrote, still there: learners would see it on the deck's overview screen."""
+    if PLACEHOLDER_DESCRIPTION not in " ".join(deck.description.split()):
+        return []
+    return [
+        Problem(
+            deck.location,
+            "'description' is still the text 'deckgen init' wrote; replace it with what the deck is about (Anki "
+            "shows it on the deck's overview screen)",
+            severity=WARNING,
+            rule="placeholder",
+        )
+    ]
 
 
 def sources_found(deck: Deck, documents: list[tuple[Path, str]]) -> list[Problem]:

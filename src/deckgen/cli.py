@@ -248,16 +248,34 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.",
 )
+@click.option("--watch", is_flag=True, help="Serve the preview on 127.0.0.1 and rebuild it on every save (live).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8400,
+    show_default=True,
+    help="With --watch: the port (0: any free one).",
+)
 @handle_errors
-def preview(cards_dir: Path, output: Path | None) -> None:
+def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> None:
     """Write an HTML page showing every card of CARDS_DIR (default: cards) as Anki renders it.
 
     Needs the 'anki' package (the 'preview' extra). The page goes to preview/index.html beside
     CARDS_DIR unless -o says otherwise; the lock file is not changed.
 
-    Exit codes: 0 written; 1 problems in the deck (nothing written); 2 usage errors, or the
-    'anki' package is missing.
+    With --watch, the preview is served at http://127.0.0.1:8400/ (--port to change it) and rebuilt
+    whenever a file under CARDS_DIR is saved; the page reloads itself and shows the problems of a
+    save at their place (file:line:col and the line). Only this computer can open it. Ctrl-C stops
+    it. Needs the 'watchfiles' package (also in the 'preview' extra).
+
+    Exit codes: 0 written (with --watch: stopped with Ctrl-C); 1 problems in the deck (nothing
+    written); 2 usage errors, or the 'anki' package is missing.
     """
+    if watch:
+        if output is not None:
+            raise UsageError("--watch serves the preview from a folder of its own; -o is for the static preview")
+        _live(cards_dir, port)
+        return
     from deckgen.preview.site import preview as run_preview
 
     result = run_preview(cards_dir, output)
@@ -267,6 +285,16 @@ def preview(cards_dir: Path, output: Path | None) -> None:
         f"preview written to {os.path.relpath(path) if not path.is_absolute() else path}: "
         f"{result.note_count} notes, {result.card_count} cards"
     )
+    if result.math_by and not result.math_by.startswith("MathJax"):
+        click.echo(
+            f"deckgen: warning: math drawn by {result.math_by}; install Node.js to draw it as Anki does", err=True
+        )
+    if result.undrawn:
+        click.echo(
+            f"deckgen: warning: {result.undrawn} formula(s) could not be drawn; the page shows their TeX, marked "
+            "'not drawn'",
+            err=True,
+        )
 
 
 @main.command(short_help="Write a release: the package and its manifest for subscribers.")
@@ -305,6 +333,86 @@ def release(cards_dir: Path, tag: str, output: Path, commit: str, since: str | N
         f"released {result.data['deck']['key']} {tag}: {result.package} ({result.data['notes']} notes, "
         f"{len(result.data['removed'])} removed since the first release), {result.manifest}"
     )
+
+
+def _live(cards_dir: Path, port: int) -> None:
+    import tempfile
+
+    from deckgen.preview.live import LiveState, serve
+
+    if not cards_dir.is_dir():
+        raise UsageError(f"cards folder '{cards_dir}' does not exist")
+
+    def rebuilt(state: LiveState) -> None:
+        report(state.problems)
+        if state.message:
+            click.echo(f"deckgen: error: {printable(state.message)}", err=True)
+        outcome = f"{state.notes} notes" if state.ok else "problems shown on the page; the last good build stays"
+        click.echo(f"build {state.version} in {state.seconds:.2f} s: {outcome}")
+
+    with tempfile.TemporaryDirectory(prefix="deckgen-live-") as folder:
+        try:
+            serve(
+                cards_dir,
+                Path(folder) / "site",
+                port=port,
+                ready=lambda url: click.echo(f"live preview at {url} (rebuilt on every save; Ctrl-C stops it)"),
+                rebuilt=rebuilt,
+            )
+        except KeyboardInterrupt:
+            click.echo("live preview stopped")
+        except OSError as exc:
+            raise UsageError(
+                f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); choose another --port"
+            ) from None
+
+
+@main.command(short_help="Build the deck and import it into your own Anki.")
+@CARDS_DIR
+@click.option(
+    "--collection",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Import straight into this collection file (Anki closed), e.g. '~/.local/share/Anki2/User 1/collection.anki2'.",
+)
+@click.option(
+    "--ankiconnect",
+    "url",
+    default="http://127.0.0.1:8765",
+    show_default=True,
+    metavar="URL",
+    help="Where AnkiConnect listens (without --collection).",
+)
+@handle_errors
+def push(cards_dir: Path, collection: Path | None, url: str) -> None:
+    """Build CARDS_DIR (default: cards) as 'deckgen build' does, then import the package into your own Anki.
+
+    \b
+    With --collection PATH: straight into that collection file, with the importer
+    File > Import uses (reviews kept, edited cards updated in place). Anki must be
+    closed: a collection Anki has open is refused.
+    Without it: through the AnkiConnect add-on of the running Anki desktop (its
+    importPackage action: the same importer, called through Anki's legacy entry
+    point with options of its own: changed note types merged, deck options and
+    scheduling in the package imported; notes updated in place, reviews kept).
+
+    Exit codes: 0 imported; 1 problems in the deck (nothing built or imported), or Anki refused the
+    package; 2 usage errors (no such collection, a collection open in Anki, nothing answering at the
+    AnkiConnect URL).
+    """
+    from deckgen.build import build as run_build
+    from deckgen.push import push_to_ankiconnect, push_to_collection
+
+    progress = TerminalProgress()
+    try:
+        plan, path = run_build(cards_dir, None, progress=progress)
+    finally:
+        progress.close()
+    report(plan.warnings)
+    result = push_to_collection(path, collection) if collection is not None else push_to_ankiconnect(path, url)
+    counts = (
+        f": {result.new} new, {result.updated} updated, {result.unchanged} unchanged notes" if result.new >= 0 else ""
+    )
+    click.echo(f"pushed {len(plan.notes)} notes of '{plan.deck.name}' into {result.target}{counts}")
 
 
 @main.command(short_help="Print the JSON Schema of deck.yaml or of a topic file.")

@@ -8,6 +8,8 @@ Loading and checking collect *all* problems before anything is raised. A problem
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -29,6 +31,13 @@ def _escape(ch: str) -> str:
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch]
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def did_you_mean(word: str, choices: Iterable[str], prefix: str = "") -> str:
+    """`` (did you mean 'x'?)`` naming the choice closest to a misspelt ``word``, or "" when none is close;
+    ``prefix`` is written before both (a TeX command's backslash, a media file's folder)."""
+    close = difflib.get_close_matches(prefix + word, [prefix + c for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 @dataclass(frozen=True, order=True)

@@ -12,8 +12,8 @@ RULES: dict[str, str] = {
     "html": "HTML that could run script, tags outside the allowlist",
     "tags": "tags that differ only in case (warning)",
     "media": "media files that are missing, or unused (warning)",
-    "notetype": "the deck's note types: fields, template syntax, notes with no card",
-    "yaml": "text after ' #' in an unquoted value, read as a comment (warning)",
+    "notetype": "the deck's note types: fields, template syntax, notes with no card (a template with none: warning)",
+    "yaml": "text after ' #' in an unquoted value, read as a comment (the rest of the answer would be lost)",
     "source": "with --source: excerpts not found in the documents",
     "lock": "the lock file: out of date (warning), damaged, ids reused",
     "identity": "a changed deck key, note type id or GUID (learners get copies)",
@@ -23,6 +23,7 @@ RULES: dict[str, str] = {
     "code": "code blocks in a language Pygments does not know, or too long to colour (warnings)",
     "size": "fields too long to render (over 65,536 characters)",
     "reference": "editor's notes citing a reference deck.yaml does not list; references no card cites (warning)",
+    "placeholder": "the description 'deckgen init' wrote, not yet replaced (warning)",
     "import": "deckgen import: what a source package holds that deckgen cannot keep as it is",
 }
 

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -422,9 +423,9 @@ def test_math_and_sound_become_mathml_and_players(deck_dir: Path) -> None:
     assert sorted(p.name for p in site.iterdir()) == ["index.html", "tone 1.wav"]
     notes = page_cards((site / "index.html").read_text(encoding="utf-8"))
     ((_, _, front, back),) = notes["rich-math"]
-    assert front.startswith('Bazett: <math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
-    assert "<mfrac>" in front and "<msqrt>" in front and "\\(" not in front
-    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in back and "&#x0003C;" in back
+    assert front.startswith('Bazett: <mjx-container class="MathJax" jax="SVG"><svg ')  # MathJax's drawing
+    assert 'data-mml-node="mfrac"' in front and 'data-mml-node="msqrt"' in front and "\\(" not in front
+    assert '<mjx-container class="MathJax" jax="SVG" display="true">' in back and 'data-c="3C"' in back  # the '<' glyph
     ((_, _, front, back),) = notes["rich-audio"]
     assert (
         front
@@ -449,9 +450,10 @@ def test_missing_latex2mathml_is_a_clear_error_with_exit_code_2(deck_dir: Path) 
 RICH_FACTS_JS = """
 (() => {
   const side = (id, which) => document.querySelector(`#card-${id} .dgp-${which} .card`);
-  const math = side('rich-math', 'front').querySelector('math');
+  const math = side('rich-math', 'front').querySelector('mjx-container > svg');
   const box = math.getBoundingClientRect();
-  const frac = math.querySelector('mfrac').getBoundingClientRect();
+  const frac = math.querySelector('[data-mml-node="mfrac"]').getBoundingClientRect();
+  const glyphs = [...math.querySelectorAll('use[data-c]')].map(u => String.fromCodePoint(parseInt(u.dataset.c, 16)));
   const table = side('rich-table', 'back').querySelector('table');
   const cell = getComputedStyle(table.querySelector('td'));
   const codeCard = side('rich-code', 'back');
@@ -463,7 +465,7 @@ RICH_FACTS_JS = """
   const audio = side('rich-audio', 'front').querySelector('audio');
   return {
     math: {tag: math.namespaceURI, width: box.width, height: box.height, fracTaller: frac.height > 20,
-           text: math.textContent},
+           text: glyphs.join('')},
     table: {headers: [...table.querySelectorAll('th')].map(t => t.innerText), cells: table.querySelectorAll('td').length,
             border: cell.borderTopStyle + ' ' + cell.borderTopWidth},
     code: {keyword: keyword.innerText, light, dark, spans: codeCard.querySelectorAll('.dg-code span').length},
@@ -474,7 +476,7 @@ RICH_FACTS_JS = """
 
 
 def test_rich_content_in_headless_chromium(deck_dir: Path, tmp_path: Path) -> None:
-    """A table, math (drawn as MathML, no network), highlighted code (light and night colours) and an audio player."""
+    """A table, math (drawn by MathJax as SVG, no network), highlighted code (light and night colours) and an audio player."""
     index = rich_preview(deck_dir) / "index.html"
     with Chromium(tmp_path / "browser") as chromium:
         page = chromium.open(index.as_uri())
@@ -490,9 +492,12 @@ def test_rich_content_in_headless_chromium(deck_dir: Path, tmp_path: Path) -> No
         page.screenshot(tmp_path / "rich.png")
     print(f"screenshot: {tmp_path / 'rich.png'}")
     assert problems == []
-    assert facts["math"]["tag"] == "http://www.w3.org/1998/Math/MathML"
+    assert facts["math"]["tag"] == "http://www.w3.org/2000/svg"  # MathJax's own drawing, made at preview time
     assert facts["math"]["width"] > 40 and facts["math"]["height"] > 20 and facts["math"]["fracTaller"]
-    assert facts["math"]["text"].replace(" ", "") == "QTc=QTRR"  # drawn, not shown as TeX source
+    # the glyphs drawn (math italic letters, read back as plain ones), not the TeX source
+    assert (
+        unicodedata.normalize("NFKC", facts["math"]["text"]) == "QTc=QTRR√"
+    )  # (MathJax draws the radical sign after its base)
     assert facts["table"] == {"headers": ["Phase", "Drug"], "cells": 2, "border": "solid 1px"}
     assert facts["code"]["keyword"] == "def" and facts["code"]["spans"] >= 8
     assert facts["code"]["light"] == ["rgb(207, 34, 46)", "rgb(246, 248, 250)"]  # #cf222e on #f6f8fa

@@ -274,7 +274,7 @@ RULES = [
     ),
     (
         front("\\(\\alpah + 1\\)"),
-        ":5:12: error: card 'a': math: \\alpah is not a command of Anki's MathJax; check the spelling (see the README for what math supports)",
+        ":5:12: error: card 'a': math: \\alpah is not a command of Anki's MathJax (did you mean '\\alpha'?); check the spelling (see the README for what math supports)",
         1,
     ),
     (

@@ -18,7 +18,7 @@ import yaml
 from deckgen import __version__
 from deckgen.distribution import INDEX, LOCAL, URL, VCS, Install, install_from
 from tests.conftest import REPO
-from tests.scaffold.test_scaffold import deckgen, env
+from tests.scaffold.test_scaffold import deckgen, describe, env
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 GITHUB = "https://github.com/deckgen-anki/deckgen"
@@ -209,6 +209,7 @@ def test_the_local_hook_runs_under_the_real_pre_commit(tmp_path: Path) -> None:
 
     sh("git", "init", "-q", "-b", "main")
     sh("deckgen", "init", "--name", "Hooked")
+    describe(repo / "cards")  # as the README says: the description first (check --strict warns until then)
     sh("deckgen", "build")
     sh(str(Path(sys.executable).parent / "pre-commit"), "install")
     sh("git", "add", "-A")

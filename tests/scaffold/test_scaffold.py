@@ -46,6 +46,15 @@ def deckgen(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
     return proc
 
 
+def describe(cards: Path) -> None:
+    """Replace the description 'deckgen init' wrote, as its warning asks (check --strict fails until then)."""
+    deck = cards / "deck.yaml"
+    text = deck.read_text(encoding="utf-8")
+    start = text.index("description: |\n")
+    end = text.index("\nrequires:", start)
+    deck.write_text(text[:start] + "description: The deck of this test.\n" + text[end + 1 :], encoding="utf-8")
+
+
 def files_under(root: Path) -> list[str]:
     return sorted(
         str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts
@@ -71,6 +80,15 @@ def test_a_new_deck_builds_passes_its_checks_and_imports(tmp_path: Path, git_rep
         deckgen(repo, "build").stdout
         == "built output/spanish-verbs-b1.apkg: 3 notes, 5 cards, 1 topics (3 new, 0 changed, 0 removed)\n"
     )
+    placeholder = deckgen(repo, "check", "--strict", check=False)
+    assert placeholder.returncode == 1
+    assert placeholder.stdout.splitlines() == [
+        "cards/deck.yaml: warning: 'description' is still the text 'deckgen init' wrote; replace it with what the "
+        "deck is about (Anki shows it on the deck's overview screen)",
+        "checked 3 cards in 1 topics: 0 error(s), 1 warning(s)",
+    ]
+    describe(repo / "cards")
+    deckgen(repo, "build")
     assert deckgen(repo, "check", "--strict").stdout == "checked 3 cards in 1 topics: 0 error(s), 0 warning(s)\n"
     git_repo("add", "-A")
     assert git_repo("status", "--porcelain").split() == [
@@ -314,3 +332,10 @@ def test_init_adopts_a_deck_it_did_not_write(tmp_path: Path) -> None:
     assert "cards/deck.yaml" in proc.stdout and "kept" in proc.stdout
     assert "fixture-deck" in (tmp_path / "mydeck" / "README.md").read_text(encoding="utf-8")
     assert deckgen(tmp_path / "mydeck", "build").returncode == 0
+
+
+def test_the_placeholder_description_is_the_one_check_looks_for() -> None:
+    from deckgen.check import PLACEHOLDER_DESCRIPTION
+
+    template = (REPO / "src/deckgen/scaffold/templates/deck.yaml").read_text(encoding="utf-8")
+    assert PLACEHOLDER_DESCRIPTION in " ".join(template.split())

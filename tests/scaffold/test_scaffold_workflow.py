@@ -15,7 +15,7 @@ import yaml
 
 from deckgen import __version__
 from tests.conftest import REPO, AnkiCollection
-from tests.scaffold.test_scaffold import deckgen, env
+from tests.scaffold.test_scaffold import deckgen, describe, env
 
 Git = Callable[..., str]
 VALIDATOR = REPO / ".ci-tools" / "node_modules" / ".bin" / "action-validator"
@@ -71,6 +71,7 @@ def replay_workflow(repo: Path, tmp_path: Path) -> list[str]:
 def test_several_decks_in_one_repository(tmp_path: Path, git_repo: Git, anki: AnkiCollection) -> None:
     repo = tmp_path / "repo"
     deckgen(repo, "init", "decks/a", "--name", "Deck A")
+    describe(repo / "decks/a/cards")
     deckgen(repo, "build", "decks/a/cards")
     git_repo("add", "-A")
     git_repo("commit", "-qm", "deck a")
@@ -78,6 +79,7 @@ def test_several_decks_in_one_repository(tmp_path: Path, git_repo: Git, anki: An
     git_repo("checkout", "-qb", "deck-b")
 
     proc = deckgen(repo, "init", "decks/b", "--name", "Deck B")
+    describe(repo / "decks/b/cards")
     assert proc.stdout.splitlines()[1:] == [
         "  wrote decks/b/cards/deck.yaml",
         "  wrote decks/b/cards/getting-started.yaml",
@@ -162,6 +164,7 @@ def test_several_decks_in_one_repository(tmp_path: Path, git_repo: Git, anki: An
 def test_the_workflow_reports_a_broken_deck_and_cuts_a_huge_comment(tmp_path: Path, git_repo: Git) -> None:
     repo = tmp_path / "repo"
     deckgen(repo, "init", "--name", "Big")
+    describe(repo / "cards")
     deckgen(repo, "build")
     git_repo("add", "-A")
     git_repo("commit", "-qm", "base")
@@ -202,6 +205,7 @@ def test_the_workflow_reports_a_broken_deck_and_cuts_a_huge_comment(tmp_path: Pa
 def test_a_deck_folder_name_cannot_forge_a_log_command(tmp_path: Path, git_repo: Git) -> None:
     repo = tmp_path / "repo"
     deckgen(repo, "init", "--name", "Deck")
+    describe(repo / "cards")
     git_repo("add", "-A")
     git_repo("commit", "-qm", "base")
     git_repo("update-ref", "refs/remotes/origin/main", "main")
@@ -232,6 +236,7 @@ def test_links_where_the_job_writes_are_removed_and_github_changes_are_flagged(t
     deck's output/ and preview/ are never written through; changes under .github/ head the comment (as a count)."""
     repo = tmp_path / "repo"
     deckgen(repo, "init", "--name", "Linked")
+    describe(repo / "cards")
     deckgen(repo, "build")
     git_repo("add", "-A")
     git_repo("commit", "-qm", "base")

@@ -18,16 +18,24 @@ def check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cards: str) -> tuple[
     return result.exit_code, result.output.splitlines()
 
 
-def test_text_after_a_hash_is_a_comment_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_after_a_hash_is_an_error_in_every_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = (
+        "cards/t.yaml:5:31: error: card 'a': the text after ' #' is a YAML comment, not part of 'front' ('Which grade "
+        "is CRS #2 in the table?' reads as 'Which grade is CRS'); put the value in quotes to keep it, or put the comment "
+        "on a line of its own"
+    )
     code, lines = check(
         tmp_path, monkeypatch, "  - id: a\n    front: Which grade is CRS #2 in the table?\n    back: A\n"
     )
-    assert (
-        "cards/t.yaml:5:31: warning: card 'a': the text after ' #' is a YAML comment, not part of 'front' ('Which grade "
-        "is CRS #2 in the table?' reads as 'Which grade is CRS'); put the value in quotes to keep it, or put the comment "
-        "on a line of its own"
-    ) in lines
-    # quoted, or '#' inside a word: no warning
+    assert code == 1 and expected in lines
+    # the answer would ship truncated: build and preview refuse it too, and write nothing
+    for command in ("build", "preview"):
+        result = run(command, "cards")
+        assert result.exit_code == 1, result.output
+        assert expected in result.output.splitlines()
+    assert not (tmp_path / "output").exists() and not (tmp_path / "preview").exists()
+    assert not (tmp_path / "cards" / "deckgen.lock").exists()
+    # quoted, or '#' inside a word: no problem
     code, lines = check(tmp_path, monkeypatch, "  - id: a\n    front: 'Grade #2?'\n    back: C# and F#\n")
     assert not [line for line in lines if "comment" in line]
 

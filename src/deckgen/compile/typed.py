@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from deckgen.compile.cloze_rules import cloze_problems
 from deckgen.compile.note import CompileContext, NoteSpec
-from deckgen.errors import Problem
+from deckgen.errors import WARNING, Problem
 from deckgen.identity.ids import note_hash
 from deckgen.model import Card, NoteType
 from deckgen.notetypes import cloze
@@ -86,6 +86,8 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
                     rule="notetype",
                 )
             )
+        else:
+            problems += _skipped_templates(card, nt, ords, nonempty)
     if any(p.is_error and not keepable(p) for p in problems):  # a kept defect: decided with the lock (lock/kept.py)
         return None, problems
     fields = tuple(html)
@@ -101,3 +103,31 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
         hash=note_hash(nt.id, fields, tags),
     )
     return spec, problems
+
+
+def _skipped_templates(card: Card, nt: NoteType, ords: tuple[int, ...], nonempty: set[str]) -> list[Problem]:
+    """A warning for each template whose front shows no field this note fills: Anki makes no such card for it.
+    A front wrapped in ``{{#Field}}...{{/Field}}`` with that field empty is Anki's way to make a card optional on
+    purpose: no warning then."""
+    out = []
+    for i, (name, front, _) in enumerate(nt.templates):
+        if i in ords or any(
+            isinstance(n, templates.Conditional) and not n.negated and n.key not in nonempty for n in _parsed(front)
+        ):
+            continue
+        shown = [
+            n.key for n in templates.walk(_parsed(front)) if isinstance(n, templates.Replacement) and n.key in nt.fields
+        ]
+        fill = ", ".join(dict.fromkeys(shown)) or "a field"
+        out.append(
+            Problem(
+                card.where("fields"),
+                f"makes no '{name}' card: the front of that template shows no field this note fills; fill {fill} "
+                f"(to make the card optional on purpose, wrap that front in {{{{#{shown[0] if shown else 'Field'}}}}}..."
+                f"{{{{/{shown[0] if shown else 'Field'}}}}})",
+                severity=WARNING,
+                context=f"card '{card.id}'",
+                rule="notetype",
+            )
+        )
+    return out

@@ -9,6 +9,7 @@ _OPEN = re.compile(r"\{\{c(\d+)::")
 _GENE_LIKE = re.compile(r"^[A-Z0-9][A-Za-z0-9-]*$")
 _MULTI = re.compile(r"\{\{c\d+(?:,\d+)+::")  # Anki 23.10's {{c1,2::...}}
 _MALFORMED = re.compile(r"\{\{c\d+:(?!:)|\{\{C\d+::")
+_SINGLE = re.compile(r"(?<!\{)\{[cC]\d+::[^{}]{0,200}\}?")  # {c1::answer}: one brace where Anki needs two
 
 
 MAX_NUMBER = 500
@@ -36,7 +37,7 @@ def parse(text: str) -> tuple[list[Deletion], list[tuple[int, str]]]:
     """Deletions in order, and (offset, message) for every malformed one. Linear in the text's length: each
     opening ``{{cN::`` is looked at once and the search for ``}}`` never goes back."""
     deletions: list[Deletion] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, str]] = _single_braces(text) if "::" in text else []
     if "{{" not in text:
         return deletions, problems
     opens = list(_OPEN.finditer(text))  # openers cannot overlap, so this is every one of them
@@ -105,6 +106,18 @@ def parse(text: str) -> tuple[list[Deletion], list[tuple[int, str]]]:
             (m.start(), f"malformed cloze '{clip(m.group(0), 20)}'; write {{{{c1::answer}}}} (lowercase c, two colons)")
         )
     return deletions, problems
+
+
+def _single_braces(text: str) -> list[tuple[int, str]]:
+    """``{c1::answer}``: a cloze written with single braces, which Anki shows as typed."""
+    problems = []
+    for m in _SINGLE.finditer(text):
+        shown = clip(m.group(0), 40)
+        fixed = "{" + shown + "}" if shown.endswith("}") else "{" + shown + "...}}"
+        problems.append(
+            (m.start(), f"'{shown}' looks like a cloze with single braces; Anki needs two on each side: {fixed}")
+        )
+    return problems
 
 
 def looks_like_split_term(deletion: Deletion) -> bool:

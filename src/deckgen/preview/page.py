@@ -82,7 +82,8 @@ body.dgp { margin: 0; background: #eef0f3; color: #1d1d1f;
 .dgp-empty { padding: 12px 16px; color: #b45309; }
 .dgp-foot { color: #6b7280; font-size: 12px; text-align: center; margin-top: 24px; }
 .dgp-av { display: block; margin: 6px 0; max-width: 100%; }
-.dgp-tex { color: #b45309; }
+.dgp-tex { color: #b45309; outline: 2px dashed #d93025; padding: 0 2px; }
+.dgp-tex::before { content: "⚠ not drawn: "; color: #d93025; font: 600 0.8em system-ui, sans-serif; }
 """
 
 
@@ -151,7 +152,7 @@ def _note_type_styles(plan: Plan, rendering: Rendering) -> list[str]:
     ]
 
 
-def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
+def render_page(plan: Plan, rendering: Rendering, cards_dir: Path, math_by: str = "") -> str:
     """The whole index.html: deck header, topic list, then every note's Anki cards (front | back)."""
     deck = plan.deck
     tags = {note.card_id: note for note in plan.notes}
@@ -170,6 +171,7 @@ def render_page(plan: Plan, rendering: Rendering, cards_dir: Path) -> str:
                 body.append(_note_html(plan, rendering, cards_dir, topic, card, tags[card.id]))
         body.append("</section>")
     stats = f"{len(plan.notes)} notes · {card_total} cards · {len(topics)} topics · rendered by Anki {rendering.anki_version}"
+    stats += f" · math by {math_by}" if math_by else ""
     return "\n".join(
         [
             "<!DOCTYPE html>",

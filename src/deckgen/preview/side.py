@@ -1,8 +1,9 @@
 """One side of a card, as Anki rendered it, made into what the static preview page shows: what Anki's review
 screen does with JavaScript and its media player, done here without either.
 
-- Math: Anki typesets ``\\(..\\)`` and ``\\[..\\]`` with MathJax in the reviewer; the page gets MathML from
-  latex2mathml (the ``preview`` extra), which browsers draw natively: no script, no network.
+- Math: Anki typesets ``\\(..\\)`` and ``\\[..\\]`` with MathJax in the reviewer; the page gets MathJax's own
+  drawing of the TeX as SVG, made at preview time (:mod:`deckgen.preview.mathjax`; latex2mathml's MathML when
+  Node.js is missing): no script, no network. Which one draws is set with :func:`drawing_math`.
 - Audio and video: Anki replaces ``[sound:NAME]`` with ``[anki:play:q:N]`` tags and plays the file; the page
   gets an ``<audio>`` or ``<video>`` player for the file, which is copied next to index.html.
 - Everything else (highlighted code, tables, images) is Anki's HTML as it is, styled by the note type's CSS.
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import quote
 
 from deckgen.render.tex import find_math
@@ -86,10 +89,40 @@ def _typeset_text(text: str) -> str:
     return "".join(out)
 
 
-def _mathml(tex: str, display: bool, source: str) -> str:
+DrawMath = Callable[[str, bool, str], str]
+"""(TeX, display, the source with its delimiters) -> HTML for the page."""
+
+
+def undrawn(source: str) -> str:
+    """A formula the preview cannot draw: its TeX, marked so that nobody takes it for what Anki shows."""
+    return (
+        '<code class="dgp-tex" title="the preview could not draw this formula; see the preview command\'s output">'
+        f"{html.escape(source, quote=False)}</code>"
+    )
+
+
+def latex2mathml(tex: str, display: bool, source: str) -> str:
+    """The fallback without Node.js: latex2mathml's MathML (it does not know mhchem and much else MathJax does)."""
     from latex2mathml.converter import convert
 
     try:
         return str(convert(tex, display="block" if display else "inline"))
-    except Exception:  # latex2mathml does not know everything MathJax does: show the TeX, as Anki would on error
-        return f'<code class="dgp-tex" title="the preview cannot draw this math; Anki can">{html.escape(source, quote=False)}</code>'
+    except Exception:
+        return undrawn(source)
+
+
+_DRAW: ContextVar[DrawMath] = ContextVar("draw_math", default=latex2mathml)
+
+
+@contextmanager
+def drawing_math(draw: DrawMath) -> Iterator[None]:
+    """Draw the math of every side rendered inside the block with ``draw``."""
+    token = _DRAW.set(draw)
+    try:
+        yield
+    finally:
+        _DRAW.reset(token)
+
+
+def _mathml(tex: str, display: bool, source: str) -> str:
+    return _DRAW.get()(tex, display, source)

@@ -3,7 +3,7 @@
 The deck is planned and packaged like ``deckgen build`` (without touching the lock), the package is imported
 into a throwaway Anki collection, and Anki itself renders each card's front and back (templates, cloze
 blanks, reverse cards, the note type's CSS); previewside.py then does what Anki's reviewer does with script
-(math typeset, as MathML) and with its player (audio and video players). The page has no JavaScript and
+(math typeset by MathJax, as SVG) and with its player (audio and video players). The page has no JavaScript and
 loads nothing from the network.
 
 The ``anki`` package comes with the ``preview`` extra of ``deckgen-anki``; it is imported only here.
@@ -21,7 +21,9 @@ from deckgen.build import Plan, plan_build, write_package
 from deckgen.distribution import needs_package
 from deckgen.errors import MissingDependency, UsageError
 from deckgen.fsutil import atomic_dir, refuse_linked_output
+from deckgen.preview.mathjax import MATHJAX_VERSION, MathJaxUnavailable, stylesheet, typeset
 from deckgen.preview.page import GENERATOR, AnkiCard, Rendering, render_page
+from deckgen.preview.side import drawing_math, latex2mathml, undrawn
 from deckgen.source.media import copy_folder
 from deckgen.source.yamlfile import file_display
 
@@ -36,6 +38,8 @@ class PreviewResult:
     index: Path
     note_count: int
     card_count: int
+    math_by: str = ""  # what drew the math ("" when the deck has none)
+    undrawn: int = 0  # formulas shown as marked TeX (not drawn)
 
 
 def default_preview_dir(cards_dir: Path) -> Path:
@@ -149,7 +153,52 @@ def preview(cards_dir: Path, output: Path | None = None) -> PreviewResult:
             apkg = Path(tmpdir) / f"{plan.deck.key}.apkg"
             write_package(plan, apkg)
             rendering = render_with_anki(apkg, site)
-        page = render_page(plan, rendering, cards_dir)
+        page, math_by, undrawn = page_with_math(plan, rendering, cards_dir)
         (site / INDEX).write_text(page, encoding="utf-8")
     card_count = sum(len(rendering.cards.get(note.guid, ())) for note in plan.notes)
-    return PreviewResult(plan=plan, index=output / INDEX, note_count=len(plan.notes), card_count=card_count)
+    return PreviewResult(
+        plan=plan,
+        index=output / INDEX,
+        note_count=len(plan.notes),
+        card_count=card_count,
+        math_by=math_by,
+        undrawn=undrawn,
+    )
+
+
+def page_with_math(plan: Plan, rendering: Rendering, cards_dir: Path) -> tuple[str, str, int]:
+    """The page, with its math drawn by MathJax (every formula of the page in one run of it), or by latex2mathml
+    when Node.js is missing: (page, what drew the math, how many formulas could not be drawn)."""
+    wanted: list[tuple[str, bool]] = []
+
+    def collect(tex: str, display: bool, source: str) -> str:
+        wanted.append((tex, display))
+        return ""
+
+    with drawing_math(collect):
+        render_page(plan, rendering, cards_dir)  # a first pass only finds the formulas, as the page finds them
+    failed: list[str] = []
+    try:
+        drawn = typeset(wanted) if wanted else {}
+        math_by = f"MathJax {MATHJAX_VERSION}"
+
+        def draw(tex: str, display: bool, source: str) -> str:
+            mathml = drawn.get((tex, display))
+            if mathml is None:
+                failed.append(source)
+                return undrawn(source)
+            return mathml
+    except MathJaxUnavailable as exc:
+        math_by = f"latex2mathml, not MathJax: {exc}"
+
+        def draw(tex: str, display: bool, source: str) -> str:
+            out = latex2mathml(tex, display, source)
+            if 'class="dgp-tex"' in out:
+                failed.append(source)
+            return out
+
+    with drawing_math(draw):
+        page = render_page(plan, rendering, cards_dir, math_by=math_by if wanted else "")
+    if wanted and stylesheet():
+        page = page.replace("</head>", f'<style class="dgp-mathjax">{stylesheet()}</style>\n</head>', 1)
+    return page, math_by if wanted else "", len(set(failed))  # each side is on the page twice (screen, print)

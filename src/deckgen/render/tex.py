@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from deckgen.errors import did_you_mean
 from deckgen.render.texcommands import COMMANDS, ENVIRONMENTS
 
 _LINKS = "it would put a link in the card"
@@ -68,6 +69,7 @@ COLOUR_COMMANDS = {  # command -> how many colour arguments come first (after an
 
 ALLOWED = frozenset(set().union(*COMMANDS.values()) - set(UNSAFE))
 ALLOWED_ENVIRONMENTS = frozenset(set().union(*ENVIRONMENTS.values()))
+_SUGGESTED = 20  # unknown commands of one formula that get a "did you mean"
 
 _CS = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _NAMED_COLOUR = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*|#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6})$")
@@ -321,12 +323,16 @@ def check_math(tex: str) -> list[str]:
             env = _Reader(tex, m.end()).argument().strip()
             if env not in ALLOWED_ENVIRONMENTS:
                 problems.append(
-                    f"math: environment '{env}' is not available in Anki's MathJax; see the README for what math supports"
+                    f"math: environment '{env}' is not available in Anki's MathJax"
+                    f"{did_you_mean(env, ALLOWED_ENVIRONMENTS) if len(problems) < _SUGGESTED else ''}; see the README for what math supports"
                 )
         elif name not in ALLOWED and name not in UNSAFE:
+            # a suggestion costs a comparison with every command: hostile input with thousands of them gets none
+            hint = did_you_mean(name, ALLOWED, prefix="\\") if len(problems) < _SUGGESTED else ""
             shown = {"\n": "\\n", "\t": "\\t", " ": "\\ (backslash space)"}.get(name, name)
             problems.append(
-                f"math: \\{shown} is not a command of Anki's MathJax; check the spelling (see the README for what math supports)"
+                f"math: \\{shown} is not a command of Anki's MathJax{hint}; "
+                "check the spelling (see the README for what math supports)"
             )
     return problems
 

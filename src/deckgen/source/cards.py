@@ -121,6 +121,8 @@ def _read_editor_note(
     if fields is None:
         return "", "", ()
     text = r.text(fields["text"][1], where, "text") if "text" in fields else None
+    if "text" in fields:
+        r.comment_after(fields["text"][1], where, "text")
     ref = r.text(fields["ref"][1], where, "ref") if "ref" in fields else None
     if ref is not None and not SLUG.match(ref):
         r.error(

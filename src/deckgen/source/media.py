@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.errors import ContentError, Location, Problem
+from deckgen.errors import ContentError, Location, Problem, did_you_mean
 from deckgen.fsutil import UnsafeFile, open_dir_nofollow, read_regular
 from deckgen.render.media import name_problem as render_name_problem
 from deckgen.source.svg import MAX_SVG_BYTES, svg_problem
@@ -207,6 +207,7 @@ def check_referenced(root: Path, uses: Iterable[tuple[str, Location, str]]) -> l
         return [trouble]
     problems: list[Problem] = []
     verdicts: dict[str, str | None] = {}  # name -> message for each card using it (None: fine)
+    present: list[str] | None = None  # the files in media/, read once when a name is not found
     try:
         for name, where, context in uses:
             if name not in verdicts:
@@ -219,7 +220,14 @@ def check_referenced(root: Path, uses: Iterable[tuple[str, Location, str]]) -> l
                         problems.append(problem)
                     if not exists:
                         what = "image" if extension(name) in IMAGE_EXTENSIONS else "media file"
-                        verdict = f"{what} 'media/{name}' does not exist in {file_display(root / MEDIA_DIR)}; add the file or fix the name"
+                        if present is None:
+                            present = _present(folder)
+                        suggest = len(verdicts) < _SUGGESTED and len(present) <= _SUGGEST_AMONG
+                        close = did_you_mean(name, present, prefix="media/") if suggest else ""
+                        verdict = (
+                            f"{what} 'media/{name}' does not exist in {file_display(root / MEDIA_DIR)}{close}; "
+                            "add the file or fix the name"
+                        )
                 verdicts[name] = verdict
             message = verdicts[name]
             if message is not None:
@@ -228,6 +236,14 @@ def check_referenced(root: Path, uses: Iterable[tuple[str, Location, str]]) -> l
         if folder is not None:
             os.close(folder)
     return problems
+
+
+_SUGGESTED, _SUGGEST_AMONG = 100, 5000  # a "did you mean" for the first missing names, in a folder of a sane size
+
+
+def _present(folder: int | None) -> list[str]:
+    """The names of the files in media/ (hidden ones left out), for a "did you mean"."""
+    return [] if folder is None else [name for name in os.listdir(folder) if not name.startswith(".")]
 
 
 def referenced(root: Path, names: Iterable[str]) -> tuple[MediaFile, ...]:

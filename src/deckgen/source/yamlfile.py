@@ -9,14 +9,15 @@ documents harmless); so are tags other than the core schema's.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import yaml
 
-from deckgen.errors import WARNING, Location, Problem
+from deckgen.errors import Location, Problem
+from deckgen.errors import did_you_mean as did_you_mean
 from deckgen.fsutil import UnsafeFile, read_regular
 from deckgen.fsutil import file_display as file_display
+from deckgen.source.yamlhints import QUOTE_HINT, hint, indentation
 
 try:  # libyaml's composer: ~3x faster, and it keeps line numbers just the same
     from yaml import CSafeLoader as _Loader
@@ -99,12 +100,16 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        mistake = indentation(text, exc)
+        if mistake is not None:
+            line, col, message = mistake
+            return None, [Problem(Location(display, line + 1, col + 1), f"invalid YAML: {message}")]
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         what = exc.problem or "malformed YAML"
         if what == "exceeded maximum nesting depth":
             what = "nested too deeply (YAML nesting is limited to 1000 levels)"
         ctx = f" {exc.context}" if exc.context and exc.problem else ""
-        return None, [Problem(loc, f"invalid YAML:{ctx} {what}".replace("  ", " ") + _hint(text, exc))]
+        return None, [Problem(loc, f"invalid YAML:{ctx} {what}".replace("  ", " ") + hint(text, exc))]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (the position is an index into text)
         offset = exc.position
         line = text.count("\n", 0, offset) + 1
@@ -137,30 +142,6 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
     return node, []
 
 
-QUOTE_HINT = "put the value in quotes"
-
-
-def _hint(text: str, exc: yaml.MarkedYAMLError) -> str:
-    """How to fix the YAML mistakes people make in card text, from where the parser stopped."""
-    mark = exc.problem_mark
-    if mark is None:
-        return ""
-    lines = text.splitlines()
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    char = line[mark.column] if mark.column < len(line) else ""
-    problem, context = exc.problem or "", exc.context or ""
-    if char == "\t":
-        return "; indent with spaces, not tabs"
-    if problem == "found character that cannot start any token" and char:
-        return f"; a value cannot start with '{char}' in YAML: {QUOTE_HINT}"
-    if context in ("while scanning an alias", "while scanning an anchor"):
-        start = "*" if "alias" in context else "&"
-        return f"; a value starting with '{start}' is read as a YAML {context.rsplit(' ', 1)[1]}: {QUOTE_HINT}"
-    if problem.startswith("mapping values are not allowed"):
-        return f"; ': ' inside an unquoted value starts a new key: {QUOTE_HINT}"
-    return ""
-
-
 def load(data: bytes, display: str) -> tuple[str, yaml.Node | None, list[Problem]]:
     """A file's bytes as text and its YAML node tree (None, with the problems, when either step fails)."""
     text, problems = decode(data, display)
@@ -168,11 +149,6 @@ def load(data: bytes, display: str) -> tuple[str, yaml.Node | None, list[Problem
         return "", None, problems
     node, problems = compose(text, display)
     return text, node, problems
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class NodeReader:
@@ -278,8 +254,8 @@ class NodeReader:
         return value
 
     def comment_after(self, node: yaml.Node, context: str, key: str) -> None:
-        """Warn when an unquoted value is followed by ' #...' on its line: YAML reads that as a comment, so the text
-        after it silently disappears from the card."""
+        """An error when an unquoted value is followed by ' #...' on its line: YAML reads that as a comment, so the
+        text after it would silently disappear from the card (nobody means a comment in the middle of an answer)."""
         if not isinstance(node, yaml.ScalarNode) or node.style not in (None, "") or not self.source:
             return
         end = node.end_mark
@@ -290,7 +266,6 @@ class NodeReader:
                     Location(self.display, end.line + 1, end.column + 1 + len(rest) - len(rest.lstrip())),
                     f"the text after ' #' is a YAML comment, not part of '{key}' ('{node.value} {rest.strip()}' reads as "
                     f"'{node.value}'); {QUOTE_HINT} to keep it, or put the comment on a line of its own",
-                    severity=WARNING,
                     context=context,
                     rule="yaml",
                 )
