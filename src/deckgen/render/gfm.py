@@ -6,13 +6,15 @@ small fields). This module calls the same functions through cmarkgfm's own cffi 
 library's own allocator (found through ctypes, so the C runtime always matches).
 
 Extensions: ``table`` and ``strikethrough`` (``~~text~~`` only: a single ``~`` stays a tilde, as in "~5%").
-Text with no ``|`` and no ``~~`` cannot use either, so it takes cmark's one-call path, which is twice as fast
-(a property test holds both paths to the same output). Not ``autolink`` (a bare "www.x.org" stays text), not
+Text with no ``|``, no ``~~`` and no delimiter row with a colon (``:-``, ``-:``: a one-column table) cannot use
+either, so it takes cmark's one-call path, which is twice as fast (a property test holds both paths to the same
+output). Not ``autolink`` (a bare "www.x.org" stays text), not
 ``tagfilter`` (deckgen reports HTML it does not allow instead of escaping it), not ``tasklist``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -57,9 +59,13 @@ def _take_string(raw: Any) -> str:
         free(int(ffi.cast("uintptr_t", raw)))
 
 
+# A table's delimiter row with a colon needs no '|': "Name\n:-" is a one-column table for cmark-gfm
+_PIPELESS_DELIMITER_ROW = re.compile(r"(?:^|[\r\n])[ \t]*(?::-+:?|-+:)[ \t]*(?=[\r\n]|$)")
+
+
 def to_html(text: str) -> str:
     """Render ``text`` (CommonMark + tables + ``~~strikethrough~~``; raw HTML kept for the sanitizer)."""
-    if "|" in text or "~~" in text:
+    if "|" in text or "~~" in text or _PIPELESS_DELIMITER_ROW.search(text):
         return to_html_with_extensions(text)
     lib, _, options, _, _, _ = _load()
     data = text.encode("utf-8")
