@@ -101,17 +101,6 @@ if [ -z "${DECKGEN_SKIP_ANKI_CLIENTS:-}" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdbus-1-3 libpulse0 libegl1 libgl1 libxkbcommon0 libnss3 >/dev/null
   fi
   anki_client desktop-26.9.3 "aqt[qt6]==26.9.3"
-  # the real AnkiConnect add-on (GPL-3.0, not shipped with deckgen) for 'deckgen push' (tests/addon/test_ankiconnect.py)
-  ankiconnect_commit=4064fa142785975255457abd6a496015f5b71f38
-  if [ "$(cat .ci-tools/anki-connect/.commit 2>/dev/null)" != "$ankiconnect_commit" ]; then
-    rm -rf .ci-tools/anki-connect .ci-tools/anki-connect.git
-    git init -q .ci-tools/anki-connect.git
-    git -C .ci-tools/anki-connect.git fetch -q --depth 1 https://github.com/FooSoft/anki-connect "$ankiconnect_commit"
-    mkdir -p .ci-tools/anki-connect
-    git -C .ci-tools/anki-connect.git archive FETCH_HEAD plugin LICENSE | tar -x -C .ci-tools/anki-connect
-    rm -rf .ci-tools/anki-connect.git
-    echo "$ankiconnect_commit" > .ci-tools/anki-connect/.commit
-  fi
 fi
 .venv/bin/ruff check src tests bench scripts addon
 .venv/bin/ruff format --check src tests bench scripts addon  # the formatter owns layout
