@@ -72,9 +72,15 @@ _NOT_NESTING = frozenset(
 )
 
 
+# The HTML standard's serializer writes one extra line feed after <pre>/<listing>/<textarea> when their text starts
+# with one, as the parser drops a line feed right after the start tag; nh3's serializer does not, so the browser
+# would show one line feed less than nh3 kept (and sanitizing the stored HTML again would remove it)
+_LEADING_LINE_FEED = re.compile(r"(<(?:pre|listing|textarea)(?:\s[^>]*)?>)\n", re.IGNORECASE)
+
+
 def clean(fragment: str) -> str:
-    """nh3 with deckgen's allow-list."""
-    return str(_CLEANER.clean(fragment))
+    """nh3 with deckgen's allow-list, serialized as the HTML standard serializes (see _LEADING_LINE_FEED)."""
+    return _LEADING_LINE_FEED.sub("\\1\n\n", str(_CLEANER.clean(fragment)))
 
 
 def url_scheme(value: str) -> str:
