@@ -322,8 +322,8 @@ def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> Non
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("release"),
+    type=PathType(file_okay=False),
+    default="release",
     show_default=True,
     help="The folder for <deck key>.apkg and <deck key>.manifest.json.",
 )
