@@ -2,7 +2,7 @@
 note type and of a deck (key order included, so the package's bytes are what genanki's would be).
 
 Written out here rather than imported from genanki, whose import pulls in asyncio and costs about 0.1 s of every
-build (a third of a small deck's build). tests/test_ankicol.py holds every part equal to genanki's own.
+build (a third of a small deck's build). tests/test_apkg_collection.py holds every part equal to genanki's own.
 genanki is MIT-licensed, (c) Kerrick Staley and contributors.
 """
 

@@ -1,7 +1,7 @@
 """Writing the .apkg as genanki would, made reproducible and fast.
 
 The collection schema, the ``col`` row and the note type and deck JSON are genanki's (written out in
-:mod:`deckgen.ankicol`, which tests hold equal to genanki's own). What deckgen does differently:
+:mod:`deckgen.apkg.collection`, which tests hold equal to genanki's own). What deckgen does differently:
 
 - each note, note type and the deck carry their own ``mod`` (from the lock) instead of one build timestamp;
 - note and card ids count up from the deck's creation time, so the same input gives the same ids;
@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from deckgen.ankicol import APKG_COL, APKG_SCHEMA, deck_json, notetype_json
+from deckgen.apkg.collection import APKG_COL, APKG_SCHEMA, deck_json, notetype_json
 from deckgen.compile.note import NoteSpec
 from deckgen.identity.ids import deck_id
 from deckgen.model import NoteType

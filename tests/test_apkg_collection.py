@@ -1,4 +1,4 @@
-"""deckgen.ankicol writes out the parts of a collection genanki 0.13 provides (importing genanki costs about 0.1 s
+"""deckgen.apkg.collection writes out the parts of a collection genanki 0.13 provides (importing genanki costs about 0.1 s
 of every build): each part must be what genanki itself gives, key order included (the package's bytes)."""
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from deckgen import ankicol
-from deckgen.apkg import notetype_entry
+from deckgen.apkg import collection, notetype_entry
 from deckgen.notetypes.builtin import NOTE_TYPES
 from tests.test_package import genanki_model
 
 
 def test_schema_and_col_row_are_genankis() -> None:
-    assert ankicol.APKG_SCHEMA == APKG_SCHEMA
-    assert ankicol.APKG_COL == APKG_COL
+    assert collection.APKG_SCHEMA == APKG_SCHEMA
+    assert collection.APKG_COL == APKG_COL
 
 
 def test_every_builtin_note_type_is_written_as_genanki_writes_it() -> None:
@@ -31,5 +30,5 @@ def test_every_builtin_note_type_is_written_as_genanki_writes_it() -> None:
 def test_a_deck_is_written_as_genanki_writes_it() -> None:
     theirs = genanki.Deck(98765, "Parent::Child", "<b>about</b>").to_json()
     theirs["mod"] = 1_600_000_000
-    ours = ankicol.deck_json(98765, "Parent::Child", "<b>about</b>", mod=1_600_000_000)
+    ours = collection.deck_json(98765, "Parent::Child", "<b>about</b>", mod=1_600_000_000)
     assert json.dumps(ours) == json.dumps(theirs)
