@@ -24,6 +24,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -50,21 +51,41 @@ def cpu(fn: Callable[[], object]) -> float:
     return time.process_time() - start
 
 
-def process(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """CPU seconds (the process and its children), wall seconds and peak RSS (KiB; 0 when unknown) of a command."""
+def process(
+    command: list[str], env: dict[str, str] | None = None, timeout: float | None = None
+) -> tuple[float, float, int] | None:
+    """CPU seconds (the process and its children), wall seconds and peak RSS (KiB; 0 when unknown) of a command;
+    None when it ran past ``timeout`` seconds (it is stopped, with its children)."""
     timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(
-        [*timer, *command], env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    proc = subprocess.Popen(
+        [*timer, *command],
+        env=env or ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
-        raise SystemExit(f"{' '.join(command)} failed: {proc.stderr[-2000:]}")
-    lines = proc.stderr.strip().splitlines()
+        raise SystemExit(f"{' '.join(command)} failed: {stderr[-2000:]}")
+    lines = stderr.strip().splitlines()
     peak = int(lines[-1]) if timer and lines and lines[-1].isdigit() else 0
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, wall, peak
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    measured = process(command, env)
+    assert measured is not None
+    return measured
 
 
 def baseline(cards: Path, out: Path) -> Callable[[], None]:
@@ -131,7 +152,7 @@ def bench_size(n: int, rounds: int, root: Path) -> dict[str, float]:
         rows.append((b, c, r))
     shutil.rmtree(cache, ignore_errors=True)
     (cards / "deckgen.lock").unlink(missing_ok=True)
-    _, _, peak = process([*DECKGEN, "build", str(cards), "-o", str(out)], env={**ENV, "DECKGEN_CACHE_DIR": str(cache)})
+    _, _, peak = run([*DECKGEN, "build", str(cards), "-o", str(out)], env={**ENV, "DECKGEN_CACHE_DIR": str(cache)})
     return {
         "cards": n,
         "baseline": statistics.median(r[0] for r in rows),
@@ -147,29 +168,44 @@ def help_ratio(rounds: int) -> float:
     compileall.compile_dir(Path(deckgen.__file__).parent, quiet=1)  # as an installed package has it
     ratios = []
     for _ in range(max(10, rounds)):
-        click_t = process([sys.executable, "-c", "import click"])[0]
-        ratios.append(process([*DECKGEN, "--help"])[0] / click_t)
+        click_t = run([sys.executable, "-c", "import click"])[0]
+        ratios.append(run([*DECKGEN, "--help"])[0] / click_t)
     return statistics.median(ratios)
 
 
-def bench_peers(n: int, rounds: int, root: Path) -> tuple[list[tuple[str, float, float]], list[str]]:
-    """(peer, CPU ratio, wall ratio) of each peer to a cold ``deckgen build`` process on the same cards."""
+PEER_TIMEOUT = 120.0  # seconds of wall time; a peer that takes longer is run once and shown as "more than"
+
+
+def bench_peers(n: int, rounds: int, root: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(peer, CPU ratio, wall ratio) of each peer to a cold ``deckgen build`` process on the same cards; a peer
+    stopped at PEER_TIMEOUT shows the lower bound ("> x") and is not run again."""
     work = root / f"peers-{n}"
     cards = generate(work, n)
     found, skipped = peers(cards, work)
     cache = work / "cache"
     env = {**ENV, "DECKGEN_CACHE_DIR": str(cache)}
     results: dict[str, list[tuple[float, float]]] = {p.name: [] for p in found}
+    slow: dict[str, tuple[float, float]] = {}
     for _ in range(rounds):
         shutil.rmtree(cache, ignore_errors=True)
         (cards / "deckgen.lock").unlink(missing_ok=True)
-        ours_cpu, ours_wall, _ = process([*DECKGEN, "build", str(cards), "-o", str(work / "deckgen.apkg")], env=env)
+        ours_cpu, ours_wall, _ = run([*DECKGEN, "build", str(cards), "-o", str(work / "deckgen.apkg")], env=env)
         for peer in found:
-            peer_cpu, peer_wall, _ = process(peer.command)
-            results[peer.name].append((peer_cpu / ours_cpu, peer_wall / ours_wall))
-    rows = [
-        (name, statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs)) for name, rs in results.items()
-    ]
+            if peer.name in slow:
+                continue
+            measured = process(peer.command, timeout=PEER_TIMEOUT)
+            if measured is None:
+                slow[peer.name] = (ours_cpu, ours_wall)
+                continue
+            results[peer.name].append((measured[0] / ours_cpu, measured[1] / ours_wall))
+    rows = []
+    for name, rs in results.items():
+        if name in slow:
+            rows.append((name, "", f"> {PEER_TIMEOUT / slow[name][1]:.0f} (stopped after {PEER_TIMEOUT:.0f} s)"))
+        else:
+            rows.append(
+                (name, f"{statistics.median(r[0] for r in rs):.2f}", f"{statistics.median(r[1] for r in rs):.2f}")
+            )
     return rows, skipped
 
 
@@ -205,7 +241,7 @@ def main() -> None:
     if peer_rows or skipped:
         print(f"\n| peer, {args.peer_size:,} cards, cold | peer ÷ deckgen, CPU | peer ÷ deckgen, wall |\n|---|---|---|")
         for name, cpu_x, wall_x in peer_rows:
-            print(f"| {name} | {cpu_x:.2f} | {wall_x:.2f} |")
+            print(f"| {name} | {cpu_x} | {wall_x} |")
         for line in skipped:
             print(f"| {line} | | |")
 
