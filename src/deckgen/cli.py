@@ -291,6 +291,8 @@ def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> Non
     written); 2 usage errors, or the 'anki' package is missing.
     """
     if watch:
+        from deckgen.errors import UsageError
+
         if output is not None:
             raise UsageError("--watch serves the preview from a folder of its own; -o is for the static preview")
         _live(cards_dir, port)
@@ -356,7 +358,9 @@ def release(cards_dir: Path, tag: str, output: Path, commit: str, since: str | N
 
 def _live(cards_dir: Path, port: int) -> None:
     import tempfile
+    from pathlib import Path
 
+    from deckgen.errors import UsageError, printable
     from deckgen.preview.live import LiveState, serve
 
     if not cards_dir.is_dir():
@@ -390,7 +394,7 @@ def _live(cards_dir: Path, port: int) -> None:
 @CARDS_DIR
 @click.option(
     "--collection",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=PathType(dir_okay=False),
     help="Import straight into this collection file (Anki closed), e.g. '~/.local/share/Anki2/User 1/collection.anki2'.",
 )
 @click.option(
@@ -419,6 +423,7 @@ def push(cards_dir: Path, collection: Path | None, url: str) -> None:
     AnkiConnect URL).
     """
     from deckgen.build import build as run_build
+    from deckgen.progress import TerminalProgress
     from deckgen.push import push_to_ankiconnect, push_to_collection
 
     progress = TerminalProgress()
