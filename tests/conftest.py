@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,14 @@ from click.testing import CliRunner, Result
 from deckgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its children that have ended (git, deckgen, workers): what a
+    time bound measures. Another process on a loaded machine does not count, as it would in wall time."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
 
 DECK_YAML = """\
 key: fixture-deck

@@ -7,9 +7,29 @@ from pathlib import Path
 
 import genanki
 
-from deckgen.apkg import genanki_model
 from deckgen.build import plan_build, write_package
+from deckgen.model import NoteType
+from deckgen.notetypes import language as templates
 from tests.conftest import AnkiCollection
+
+
+def genanki_model(nt: NoteType) -> genanki.Model:
+    """genanki's model of a note type (its "req" from the parsed templates: genanki's own renders them with chevron,
+    which raises on Anki's filters; genanki caches it in this attribute)."""
+    model = genanki.Model(
+        nt.id,
+        nt.name,
+        fields=[{"name": name} for name in nt.fields],
+        templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in nt.templates],
+        css=nt.css,
+        model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK,
+        sort_field_index=nt.sort_field,
+    )
+    model.__dict__["_req"] = [
+        [ord_, *templates.legacy_req(templates.parse(front), nt.fields)]
+        for ord_, (_, front, _) in enumerate(nt.templates)
+    ]
+    return model
 
 
 def contents(col: AnkiCollection) -> set[tuple[object, ...]]:

@@ -6,24 +6,39 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from deckgen import __version__
-from deckgen.errors import ContentError, DeckgenError, Problem, UsageError, github_command, printable, problem_json
-from deckgen.progress import TerminalProgress
 from deckgen.rules import help_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from deckgen.errors import Problem
+
+# Start-up: `deckgen --help` imports click and this module only; pathlib, the dataclasses of deckgen.errors and
+# everything a command needs are imported when a command runs (tests/test_startup.py holds this).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CARDS_DIR = click.argument(
-    "cards_dir", required=False, default="cards", type=click.Path(path_type=Path, file_okay=True, dir_okay=True)
-)
+
+class PathType(click.Path):
+    """``click.Path`` giving a ``pathlib.Path``, with pathlib imported only when a value is converted."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
+
+
+CARDS_DIR = click.argument("cards_dir", required=False, default="cards", type=PathType(file_okay=True, dir_okay=True))
 
 
 def report(problems: Iterable[Problem]) -> None:
+    from deckgen.errors import github_command
+
     on_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
         click.echo(problem.text(), err=True)
@@ -36,6 +51,8 @@ def handle_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from deckgen.errors import ContentError, DeckgenError, printable
+
         try:
             return func(*args, **kwargs)
         except ContentError as exc:
@@ -76,7 +93,7 @@ def main() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=PathType(dir_okay=False),
     help="Where to write the .apkg (default: output/<deck key>.apkg beside the cards folder).",
 )
 @click.option(
@@ -115,6 +132,7 @@ def build(
     package and lock are left as they were.
     """
     from deckgen.build import build as run_build
+    from deckgen.progress import TerminalProgress
 
     progress = TerminalProgress()
     try:
@@ -198,7 +216,7 @@ Exit codes: 0 no errors (and with --strict no warnings); 1 errors, or warnings w
     "--source",
     "sources",
     multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=PathType(dir_okay=False),
     help="A source document; every card's 'source' excerpt must be found in one of them. Repeatable.",
 )
 @click.option(
@@ -215,6 +233,7 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
     import json
 
     from deckgen.check import check as run_check
+    from deckgen.errors import github_command, problem_json
 
     result = run_check(cards_dir, sources)
     summary = f"checked {result.cards} cards in {result.topics} topics: {result.errors} error(s), {result.warnings} warning(s)"
@@ -245,7 +264,7 @@ def check(cards_dir: Path, sources: tuple[Path, ...], fmt: str, strict: bool) ->
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathType(file_okay=False),
     help="Folder for the HTML site (default: preview/ beside the cards folder); it is replaced as a whole.",
 )
 @click.option("--watch", is_flag=True, help="Serve the preview on 127.0.0.1 and rebuild it on every save (live).")
@@ -272,6 +291,8 @@ def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> Non
     written); 2 usage errors, or the 'anki' package is missing.
     """
     if watch:
+        from deckgen.errors import UsageError
+
         if output is not None:
             raise UsageError("--watch serves the preview from a folder of its own; -o is for the static preview")
         _live(cards_dir, port)
@@ -303,8 +324,8 @@ def preview(cards_dir: Path, output: Path | None, watch: bool, port: int) -> Non
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("release"),
+    type=PathType(file_okay=False),
+    default="release",
     show_default=True,
     help="The folder for <deck key>.apkg and <deck key>.manifest.json.",
 )
@@ -337,7 +358,9 @@ def release(cards_dir: Path, tag: str, output: Path, commit: str, since: str | N
 
 def _live(cards_dir: Path, port: int) -> None:
     import tempfile
+    from pathlib import Path
 
+    from deckgen.errors import UsageError, printable
     from deckgen.preview.live import LiveState, serve
 
     if not cards_dir.is_dir():
@@ -371,7 +394,7 @@ def _live(cards_dir: Path, port: int) -> None:
 @CARDS_DIR
 @click.option(
     "--collection",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=PathType(dir_okay=False),
     help="Import straight into this collection file (Anki closed), e.g. '~/.local/share/Anki2/User 1/collection.anki2'.",
 )
 @click.option(
@@ -400,6 +423,7 @@ def push(cards_dir: Path, collection: Path | None, url: str) -> None:
     AnkiConnect URL).
     """
     from deckgen.build import build as run_build
+    from deckgen.progress import TerminalProgress
     from deckgen.push import push_to_ankiconnect, push_to_collection
 
     progress = TerminalProgress()
@@ -438,7 +462,7 @@ def schema(which: str) -> None:
     "cards_dir",
     default="cards",
     show_default=True,
-    type=click.Path(path_type=Path),
+    type=PathType(),
     help="The cards folder, relative to the current directory; it must be inside the git work tree.",
 )
 @click.option(
@@ -475,14 +499,14 @@ def diff(base: str, head: str | None, cards_dir: Path, fmt: str | None) -> None:
 
 
 @main.command("import", short_help="Turn an Anki package or a CrowdAnki folder into a cards folder.")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=PathType())
 @click.option(
     "-o",
     "--output",
     "cards_dir",
     default="cards",
     show_default=True,
-    type=click.Path(path_type=Path),
+    type=PathType(),
     help="The new cards folder to write (it must not exist yet, or be empty).",
 )
 @click.option("--key", help="The deck's permanent key (a slug; default: from the deck name).")
@@ -534,7 +558,7 @@ def import_(
 
 
 @main.command(short_help="Start a new deck that builds and passes its checks at once.")
-@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", required=False, default=".", type=PathType(file_okay=False))
 @click.option("--name", help="The deck's name in Anki; 'Parent::Child' makes a subdeck. Asked for on a terminal.")
 @click.option("--key", help="The deck's permanent key, a slug (default: made from --name).")
 @click.option("--force", is_flag=True, help="Replace files that deckgen init wrote and nobody changed since.")
@@ -560,6 +584,7 @@ def init(directory: Path, name: str | None, key: str | None, force: bool) -> Non
     Exit codes: 0 written; 2 usage errors (an existing file, a bad name or key, no --name
     without a terminal), nothing written.
     """
+    from deckgen.errors import UsageError
     from deckgen.scaffold import existing_deck, summary
     from deckgen.scaffold import init as run_init
 

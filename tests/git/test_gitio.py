@@ -8,13 +8,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DECK_YAML, SECOND_TOPIC_YAML, TOPIC_YAML, run, write_deck
+from tests.conftest import DECK_YAML, SECOND_TOPIC_YAML, TOPIC_YAML, cpu_seconds, run, write_deck
 
 Git = Callable[..., str]
 
@@ -361,13 +360,13 @@ def test_a_cards_folder_of_too_many_entries_is_refused_quickly(repo: Path) -> No
     deck_lines = f"100644 blob {trees.blob(TOPIC_YAML)}\tbasics.yaml\n100644 blob {trees.blob(DECK_YAML)}\tdeck.yaml\n"
     cards = trees._git("mktree", data=(deck_lines + lines).encode())
     branch = trees.commit(cards)
-    started = time.monotonic()
+    started = cpu_seconds()  # CPU time of this process and git's
     assert diff_fails("main", branch) == [
         "evil:cards: error: has more than 20,000 entries (in one folder), more than deckgen diff lists; keep the cards "
         "folder's own files fewer",
         "deckgen: 1 error(s); nothing was written",
     ]
-    assert time.monotonic() - started < 30
+    assert cpu_seconds() - started < 30
 
 
 def test_a_media_folder_of_300000_paths_is_never_listed(repo: Path) -> None:
@@ -375,8 +374,8 @@ def test_a_media_folder_of_300000_paths_is_never_listed(repo: Path) -> None:
     recursive listing of 10^6 such paths took 17 s and 728 MB."""
     trees = Trees(repo)
     branch = trees.commit(trees.deck(("40000", "media", huge_folder(trees, 300_000))))
-    started = time.monotonic()
+    started = cpu_seconds()  # CPU time of this process and git's
     result = run("diff", "main", branch)
     assert result.exit_code == 0, result.output
-    assert time.monotonic() - started < 30
+    assert cpu_seconds() - started < 30
     assert result.stdout.startswith("No deck changes between `main` (")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import run
+from tests.conftest import cpu_seconds, run
 
 Git = Callable[..., str]
 
@@ -56,9 +55,9 @@ def test_100_removed_by_3000_added_shuffled_questions_is_bounded(git_repo: Git, 
     write(root, [(f"new-{i}", prompt()) for i in range(3000)] + [("kept-new", kept)])
     commit(git_repo, "head")
     monkeypatch.chdir(root)
-    started = time.monotonic()
+    started = cpu_seconds()  # this process and git's: another process on a loaded machine does not count
     found = hazards("HEAD~1", "HEAD")
-    assert time.monotonic() - started < 60
+    assert cpu_seconds() - started < 60
     assert {"type": "rename", "ids": ["kept-old", "kept-new"]}.items() <= found[0].items()
     skipped = [h for h in found if h["type"] == "rename-skipped"]
     assert [h["new"] for h in skipped] == [

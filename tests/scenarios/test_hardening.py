@@ -250,7 +250,13 @@ def test_sigint_leaves_output_and_lock_intact(big_deck: Path, tmp_path: Path) ->
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.8)  # well into reading 30,000 cards with a cold cache (the benchmark: several seconds)
+    # Interrupted while it reads 30,000 cards with a cold cache (several seconds): once the first file is cached,
+    # start-up is over, however slowly a loaded machine got there (a fixed sleep could land in the imports).
+    cache = tmp_path / "cold-cache"
+    deadline = time.monotonic() + 60
+    while not (cache.is_dir() and any(p.is_file() for p in cache.rglob("*"))):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended or never started reading"
+        time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, (stdout, stderr)

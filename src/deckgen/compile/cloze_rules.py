@@ -10,6 +10,11 @@ from deckgen.notetypes import cloze
 def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> list[Problem]:
     """The problems of a card's cloze text, or of the fields (key, text) of a cloze note type taken together
     (Anki numbers the deletions of all fields as one set)."""
+    return cloze_check(card, texts)[0]
+
+
+def cloze_check(card: Card, texts: list[tuple[str, str]] | None = None) -> tuple[list[Problem], list[int]]:
+    """:func:`cloze_problems`, and the deletions' numbers (sorted, each once) from the same single parse."""
     texts = [("cloze", card.cloze)] if texts is None else texts
     context = f"card '{card.id}'"
     problems: list[Problem] = []
@@ -59,4 +64,4 @@ def cloze_problems(card: Card, texts: list[tuple[str, str]] | None = None) -> li
                     rule="cloze",
                 )
             )
-    return problems
+    return problems, nums

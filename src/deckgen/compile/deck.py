@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from deckgen.compile.cloze_rules import cloze_problems
+from deckgen.compile.cloze_rules import cloze_check
 from deckgen.compile.editor_notes import editor_note
 from deckgen.compile.note import CompileContext, NoteSpec
 from deckgen.compile.typed import compile_typed
 from deckgen.errors import Problem
 from deckgen.identity.ids import note_hash
 from deckgen.model import BUILTIN_KINDS, CLOZE, Card, Deck, NoteType
-from deckgen.notetypes import cloze
 from deckgen.notetypes.builtin import NOTE_TYPES
 from deckgen.notetypes.media import notetype_media
 from deckgen.render import render_markdown, render_plain
@@ -55,10 +54,10 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
     if card.editor_note:
         source += editor_note(card, ctx, md("editor_note.text", card.editor_note), problems)
     if card.kind == CLOZE:
-        problems += cloze_problems(card)
+        found, numbers = cloze_check(card)  # the cloze text is parsed once, for its problems and its cards
+        problems += found
         text = md("cloze", card.cloze)
-        deletions, _ = cloze.parse(card.cloze)
-        ords = tuple(n - 1 for n in cloze.numbers(deletions) if n > 0)
+        ords = tuple(n - 1 for n in numbers if n > 0)
         fields: tuple[str, ...] = (text, extra, source, card.id)
         sort_field = text
     else:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from deckgen.compile.deck import used_template_media
 from deckgen.compile.editor_notes import unused_references
 from deckgen.compile.note import NoteSpec
-from deckgen.errors import WARNING, Problem
-from deckgen.model import BUILTIN_KINDS, CLOZE, QA, Deck
+from deckgen.errors import WARNING, Location, Problem
+from deckgen.model import BUILTIN_KINDS, CLOZE, QA, Card, Deck
 from deckgen.notetypes import cloze
 from deckgen.source import media
 
@@ -26,7 +26,7 @@ def deck_warnings(deck: Deck, notes: Sequence[NoteSpec], *, complete: bool = Tru
     return duplicate_prompts(deck) + tag_case(deck) + media + unused_references(deck)
 
 
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # a run of letters and digits; everything else separates words
 
 
 # A well-formed deletion with no brace inside: every quantifier stops at a brace and the alternatives of the
@@ -54,11 +54,12 @@ def _without_cloze_markup(text: str) -> str:
     return "".join(parts)
 
 
-def _prompt_key(text: str) -> str:
+def _prompt_words(text: str) -> list[str]:
+    """The words a prompt is compared by: cloze markup, case, punctuation and Unicode variants folded away."""
     text = _without_cloze_markup(text)
     if not text.isascii():  # ASCII is its own NFKC form
         text = unicodedata.normalize("NFKC", text)
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+    return _WORD.findall(text.casefold())
 
 
 def duplicate_prompts(deck: Deck) -> list[Problem]:
@@ -66,56 +67,57 @@ def duplicate_prompts(deck: Deck) -> list[Problem]:
     problems: list[Problem] = []
     exact: dict[str, str] = {}
     words: dict[frozenset[str], str] = {}
-    locations = {card.id: card.location for card in deck.cards}
+    locations: dict[str, Location] = {}  # filled on the first duplicate (most decks have none)
     for card in deck.cards:
-        key = _prompt_key(card.prompt)
-        field = (
-            card.prompt_key
-            if card.kind in BUILTIN_KINDS
-            else f"fields.{card.fields[0][0]}"
-            if card.fields
-            else "fields"
-        )
-        what = {CLOZE: "cloze text", QA: "front"}.get(card.kind, "first field")
-        if key in exact:
-            other = exact[key]
-            problems.append(
-                Problem(
-                    card.where(field),
-                    f"same {what} as card '{other}' ({locations[other]}); merge them or make them distinct",
-                    severity=WARNING,
-                    context=f"card '{card.id}'",
-                    rule="duplicate",
-                )
-            )
-            continue
-        exact[key] = card.id
-        bag = frozenset(key.split())
-        if len(bag) >= 4:
-            if bag in words:
-                other = words[bag]
-                problems.append(
-                    Problem(
-                        card.where(field),
-                        f"{what} has the same words as card '{other}' ({locations[other]}); is it a near-duplicate?",
-                        severity=WARNING,
-                        context=f"card '{card.id}'",
-                        rule="duplicate",
-                    )
-                )
-            else:
+        found = _prompt_words(card.prompt)
+        key = " ".join(found)
+        other = exact.get(key)
+        if other is None:
+            exact[key] = card.id
+            bag = frozenset(found)
+            if len(bag) < 4:
+                continue
+            other = words.get(bag)
+            if other is None:
                 words[bag] = card.id
+                continue
+            message = "{what} has the same words as card '{other}' ({where}); is it a near-duplicate?"
+        else:
+            message = "same {what} as card '{other}' ({where}); merge them or make them distinct"
+        if not locations:
+            locations = {card.id: card.location for card in deck.cards}
+        problems.append(_duplicate(card, message.format(what=_what(card), other=other, where=locations[other])))
     return problems
+
+
+def _what(card: Card) -> str:
+    return {CLOZE: "cloze text", QA: "front"}.get(card.kind, "first field")
+
+
+def _duplicate(card: Card, message: str) -> Problem:
+    field = (
+        card.prompt_key if card.kind in BUILTIN_KINDS else f"fields.{card.fields[0][0]}" if card.fields else "fields"
+    )
+    return Problem(card.where(field), message, severity=WARNING, context=f"card '{card.id}'", rule="duplicate")
 
 
 def tag_case(deck: Deck) -> list[Problem]:
     """Anki treats tags case-insensitively: 'MRD' and 'mrd' would merge into whichever came first."""
     problems: list[Problem] = []
     spelled: dict[str, str] = {}
+    first_spelling: set[str] = set()  # tags seen spelled as they were first (most tags recur on many cards)
+    topic_tags: dict[str, str] = {}
     for card in deck.cards:
-        for tag in (deck.topic_tag(card.topic), *card.tags):
+        topic_tag = topic_tags.get(card.topic)
+        if topic_tag is None:
+            topic_tag = topic_tags[card.topic] = deck.topic_tag(card.topic)
+        for tag in (topic_tag, *card.tags):
+            if tag in first_spelling:
+                continue
             first = spelled.setdefault(tag.casefold(), tag)
-            if first != tag:
+            if first == tag:
+                first_spelling.add(tag)
+            else:
                 problems.append(
                     Problem(
                         card.where("tags"),

@@ -28,6 +28,17 @@ from deckgen.render.result import MAX_FIELD_CHARS, WARNING, FieldProblem, Render
 MARKDOWN_CHARS = re.compile(
     r"[\\`*_\[\]<>&$~\x00-\x1f\x7f\u00a0\u2028\u2029\ufeff\ud800-\udfff]|^[-+=#>\s]|\s$|^\d+[.)]"
 )
+_MARKUP_ANYWHERE = re.compile(r"[\\`*_\[\]<>&$~\x00-\x1f\x7f\u00a0\u2028\u2029\ufeff\ud800-\udfff]")
+_MARKUP_AT_START = re.compile(r"[-+=#>\s]|\d+[.)]")
+
+
+def has_markup(text: str) -> bool:
+    """Whether :data:`MARKDOWN_CHARS` finds anything in ``text``, about 4x faster: the character class is searched
+    alone and the anchored alternatives are tried at the ends only (in one pattern, the engine tries every
+    alternative at every position). A newline anywhere is in the class, so ``\\s$`` is the last character alone.
+    tests/render/test_has_markup.py holds the two equal."""
+    return bool(_MARKUP_ANYWHERE.search(text) or _MARKUP_AT_START.match(text) or text[-1:].isspace())
+
 
 _INTERESTING = re.compile(r"[\\`$]|\[sound:|\[(?:\$\$?|latex)\]", re.I)
 _ANKI_LATEX_END = {"[$]": "[/$]", "[$$]": "[/$$]", "[latex]": "[/latex]"}
@@ -55,7 +66,7 @@ def render_markdown(text: str, *, cloze: bool = False) -> Rendered:
     """Render one Markdown field. A single paragraph is unwrapped (Anki fields are usually inline).
     ``cloze``: the field is cloze text (Anki renders it with ``{{cloze:...}}``)."""
     text = text.strip()
-    if len(text) <= MAX_FIELD_CHARS and not MARKDOWN_CHARS.search(text):  # (no surrogate either)
+    if len(text) <= MAX_FIELD_CHARS and not has_markup(text):  # (no surrogate either)
         if "{{c" not in text:
             return Rendered(text)
         return Rendered(text, (), tuple(gate.cloze_problems(text, cloze)))

@@ -82,6 +82,7 @@ _ENCLOSE_OPTIONS = re.compile(r"^[\w\s=,#.-]*$")
 
 
 MAX_ARGUMENT = 200
+_SPECIAL = {"]": re.compile(r"[\\{}\]]"), "}": re.compile(r"[\\{}]")}  # the characters _balanced looks at
 
 
 class _Reader:
@@ -95,25 +96,29 @@ class _Reader:
             self.pos += 1
 
     def _balanced(self, close: str) -> str:
-        """Up to the matching ``close`` (at most MAX_ARGUMENT characters: arguments that matter here are short)."""
+        """Up to the matching ``close`` (at most MAX_ARGUMENT characters: arguments that matter here are short).
+        Only the characters that matter are visited (a backslash escapes the next character; braces nest)."""
         start, depth, tex = self.pos, 0, self.tex
         stop = min(len(tex), start + MAX_ARGUMENT)
-        while self.pos < stop:
-            c = tex[self.pos]
-            if c == "\\":
-                self.pos += 2
+        escaped_until = start  # the character a backslash escapes is skipped
+        for m in _SPECIAL[close].finditer(tex, start, stop):
+            i = m.start()
+            if i < escaped_until:
                 continue
-            if c == "{":
+            c = tex[i]
+            if c == "\\":
+                escaped_until = i + 2
+            elif c == "{":
                 depth += 1
             elif c == "}":
                 if depth == 0 and close == "}":
-                    self.pos += 1
-                    return tex[start : self.pos - 1]
+                    self.pos = i + 1
+                    return tex[start:i]
                 depth -= 1
-            elif c == close and depth == 0:
-                self.pos += 1
-                return tex[start : self.pos - 1]
-            self.pos += 1
+            elif depth == 0:  # c == close
+                self.pos = i + 1
+                return tex[start:i]
+        self.pos = max(stop, escaped_until)
         return tex[start : self.pos]
 
     def optional(self) -> str | None:

@@ -1,7 +1,7 @@
-"""Writing the .apkg around genanki, made reproducible and fast.
+"""Writing the .apkg as genanki would, made reproducible and fast.
 
-genanki provides the collection schema, the ``col`` row and the note type and deck JSON (``Model.to_json``,
-``Deck.to_json``). What deckgen does differently:
+The collection schema, the ``col`` row and the note type and deck JSON are genanki's (written out in
+:mod:`deckgen.apkg.collection`, which tests hold equal to genanki's own). What deckgen does differently:
 
 - each note, note type and the deck carry their own ``mod`` (from the lock) instead of one build timestamp;
 - note and card ids count up from the deck's creation time, so the same input gives the same ids;
@@ -22,10 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
-
+from deckgen.apkg.collection import APKG_COL, APKG_SCHEMA, deck_json, notetype_json
 from deckgen.compile.note import NoteSpec
 from deckgen.identity.ids import deck_id
 from deckgen.model import NoteType
@@ -38,23 +35,25 @@ _TABLES = "\n".join(stmt for stmt in _STATEMENTS if not stmt.upper().startswith(
 _INDEXES = "\n".join(stmt for stmt in _STATEMENTS if stmt.upper().startswith("CREATE INDEX"))
 
 
-def genanki_model(nt: NoteType) -> genanki.Model:
-    model = genanki.Model(
-        nt.id,
-        nt.name,
-        fields=[{"name": name} for name in nt.fields],
-        templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in nt.templates],
-        css=nt.css,
-        model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK,
-        sort_field_index=nt.sort_field,
-    )
-    # genanki's own computation of the legacy "req" renders the templates with chevron and raises on Anki's filters
-    # ({{furigana:...}}); deckgen computes it from the parsed templates (genanki caches it in this attribute)
-    model.__dict__["_req"] = [
+def notetype_entry(nt: NoteType, deck_id: int, mod: int) -> dict[str, Any]:
+    """The note type's JSON in the collection. The legacy "req" is computed from the parsed templates (genanki
+    renders them with chevron, which raises on Anki's filters such as {{furigana:...}})."""
+    req = [
         [ord_, *templates.legacy_req(templates.parse(front), nt.fields)]
         for ord_, (_, front, _) in enumerate(nt.templates)
     ]
-    return model
+    return notetype_json(
+        nt.id,
+        nt.name,
+        list(nt.fields),
+        list(nt.templates),
+        css=nt.css,
+        is_cloze=nt.is_cloze,
+        sort_field=nt.sort_field,
+        req=req,
+        deck_id=deck_id,
+        mod=mod,
+    )
 
 
 def write_apkg(
@@ -76,27 +75,21 @@ def write_apkg(
     """Write the package to ``path`` (the caller makes that atomic)."""
     did = deck_id(deck_key)
     used = {spec.notetype for spec in notes}
-    models = {nt.key: genanki_model(nt) for nt in notetypes if nt.key in used}  # only note types that notes use
+    models = {nt.key: nt.id for nt in notetypes if nt.key in used}  # only note types that notes use
     decks_json: dict[str, dict[str, Any]] = {}
     dids = {deck_name: did}
     for name in [deck_name, *sorted(set(note_decks.values()) - {deck_name})]:
         dids[name] = did if name == deck_name else deck_id(deck_key, name)
-        deck_json: dict[str, Any] = genanki.Deck(
-            dids[name], name, description_html if name == deck_name else ""
-        ).to_json()
-        deck_json["mod"] = deck_mod
-        decks_json[str(dids[name])] = deck_json
-    models_json = {}
-    for key, model in models.items():
-        data: dict[str, Any] = model.to_json(created, did)
-        data["mod"] = notetype_mods[key]
-        models_json[str(model.model_id)] = data
+        decks_json[str(dids[name])] = deck_json(
+            dids[name], name, description_html if name == deck_name else "", mod=deck_mod
+        )
+    models_json = {str(nt.id): notetype_entry(nt, did, notetype_mods[nt.key]) for nt in notetypes if nt.key in used}
 
     next_id = created * 1000
     note_rows: list[tuple[Any, ...]] = []
     card_rows: list[tuple[Any, ...]] = []
     for due, spec in enumerate(notes, start=1):
-        model = models[spec.notetype]
+        model_id = models[spec.notetype]
         mod = note_mods[spec.card_id]
         note_id = next_id
         next_id += 1
@@ -104,7 +97,7 @@ def write_apkg(
             (
                 note_id,
                 spec.guid,
-                model.model_id,
+                model_id,
                 mod,
                 -1,
                 " " + " ".join(spec.tags) + " ",
