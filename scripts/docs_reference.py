@@ -65,6 +65,8 @@ TYPES = {  # what each key type of deckgen.source.keys accepts, in words (the JS
     "deck-name": "an Anki deck name (`::` between parts, none empty)",
     "id": "a whole number from 1 to 2⁶³−1",
     "kind": "`standard` or `cloze`",
+    "note-type-ids": "`deck` or `shared`",
+    "lang": "a BCP 47 language tag, e.g. `ja`, `zh-Hant`",
     "guid": "an Anki GUID: 1 to 100 printable ASCII characters",
     "texts": "a list of texts",
     "slugs": "a list of slugs",
@@ -84,7 +86,9 @@ TYPES = {  # what each key type of deckgen.source.keys accepts, in words (the JS
 def _table(table: keys.Keys) -> str:
     rows = ["| key | required | value | meaning |", "| --- | --- | --- | --- |"]
     for name, key in table.items():
-        value = TYPES[key.type]  # a new type fails here until it is described above
+        if key.type not in TYPES:
+            raise KeyError(f"key type '{key.type}' ('{name}'): describe it in TYPES in scripts/docs_reference.py")
+        value = TYPES[key.type]
         rows.append(f"| `{name}` | {'yes' if key.required else ''} | {value} | {_cell(key.doc)} |")
     return "\n".join(rows) + "\n"
 

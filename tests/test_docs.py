@@ -1,13 +1,101 @@
-"""The documentation: reference pages equal to the code they are generated from."""
+"""The documentation: a short README, pages under docs/ whose links hold on GitHub, and reference pages equal to the
+code they are generated from."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
+from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from tests.conftest import REPO
 
 DOCS = REPO / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+LINKED = [REPO / "README.md", REPO / "CONTRIBUTING.md", *PAGES]  # everything whose relative links must resolve
+FENCE = re.compile(r"^(`{3,}|~{3,})")
+LINK = re.compile(r"(?<!!)\[(?:[^\]`]|`[^`]*`)*\]\(([^)\s]+)\)")
+
+
+def prose(text: str) -> list[str]:
+    """The lines of a Markdown text outside fenced code blocks."""
+    out, fence = [], ""
+    for line in text.splitlines():
+        found = FENCE.match(line)
+        if found and (not fence or found.group(1).startswith(fence)):
+            fence = "" if fence else found.group(1)
+        elif not fence:
+            out.append(line)
+    return out
+
+
+def github_anchor(heading: str) -> str:
+    """The id GitHub gives a heading: its text lower-cased, without punctuation, spaces made hyphens."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link's text
+    text = re.sub(r"[`*]", "", text).strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(page: Path) -> set[str]:
+    seen: dict[str, int] = {}
+    out = set()
+    for line in prose(page.read_text(encoding="utf-8")):
+        heading = re.match(r"#{1,6} (.+)", line)
+        if heading:
+            anchor = github_anchor(heading.group(1))
+            out.add(f"{anchor}-{seen[anchor]}" if anchor in seen else anchor)
+            seen[anchor] = seen.get(anchor, 0) + 1
+    return out
+
+
+def test_github_anchor_follows_githubs_rule() -> None:
+    """GitHub's rule: punctuation dropped, each space one hyphen, nothing collapsed (unlike the site's ids, which
+    mkdocs checks)."""
+    assert github_anchor("`deckgen build`") == "deckgen-build"
+    assert github_anchor("Supported Anki clients (measured)") == "supported-anki-clients-measured"
+    assert github_anchor("Editor's notes") == "editors-notes"
+    assert github_anchor("`deckgen preview [CARDS_DIR] [-o DIR]`") == "deckgen-preview-cards_dir--o-dir"
+
+
+def test_the_readme_is_short_and_starts_with_the_two_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) < 150
+    first_block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in first_block.splitlines() if line and not line.startswith("#")]
+    assert commands == [
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/deckgen build",
+        "scripts/test.sh",
+    ]
+    assert "not medical advice" in readme
+
+
+def test_the_first_install_a_newcomer_meets_works_today() -> None:
+    """From a clone or a local checkout; the PyPI release only once it is published (issue 17)."""
+    for path in (REPO / "README.md", DOCS / "getting-started.md"):
+        text = path.read_text(encoding="utf-8")
+        local = min(
+            text.index(wanted) for wanted in ("pip install -e", "pip install '/path/to/deckgen") if wanted in text
+        )
+        pinned = text.index("deckgen-anki[preview]==")
+        assert local < pinned, path
+        section = text[text.rfind("\n#", 0, pinned) : pinned]
+        assert re.search(r"once (the )?release( [\d.]+)? is published", section.lower()), path
+
+
+@pytest.mark.parametrize("page", LINKED, ids=lambda p: str(p.relative_to(REPO)))
+def test_relative_links_land_on_a_file_and_a_heading(page: Path) -> None:
+    for line in prose(page.read_text(encoding="utf-8")):
+        line = re.sub(r"``[^`]*``|`[^`]*`", "", line)  # links inside code are text
+        for target in LINK.findall(line):
+            if re.match(r"[a-z]+:", target):
+                continue
+            path, _, anchor = target.partition("#")
+            where = (page.parent / path).resolve() if path else page
+            assert where.exists(), f"{page.relative_to(REPO)}: {target} does not exist"
+            if anchor:
+                assert anchor in anchors(where), f"{page.relative_to(REPO)}: {target}: no such heading"
 
 
 def load_generator() -> ModuleType:
