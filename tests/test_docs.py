@@ -1,5 +1,7 @@
 """The documentation: a short README, pages under docs/ whose links hold on GitHub, and reference pages equal to the
-code they are generated from."""
+code they are generated from.
+
+(`mkdocs build --strict` in scripts/test.sh checks the same links as the site reads them.)"""
 
 from __future__ import annotations
 
@@ -136,3 +138,9 @@ def test_reference_pages_hold_what_they_are_generated_from() -> None:
     rule_page = (DOCS / "reference/rules.md").read_text(encoding="utf-8")
     for name in RULES:
         assert f"| `{name}` |" in rule_page or not name
+
+
+def test_every_page_is_in_the_site_navigation() -> None:
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
+    for page in PAGES:
+        assert f": {page.relative_to(DOCS).as_posix()}\n" in nav, page
