@@ -1,10 +1,11 @@
-"""The documentation: a short README, pages under docs/ whose links hold on GitHub, and reference pages equal to the
-code they are generated from.
+"""The documentation: a short README, pages under docs/ whose links hold on GitHub, reference pages equal to the code
+they are generated from, and links from deckgen's messages that land on a page and heading that exist.
 
 (`mkdocs build --strict` in scripts/test.sh checks the same links as the site reads them.)"""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from types import ModuleType
 
 import pytest
 
+from deckgen import __version__
 from tests.conftest import REPO
 
 DOCS = REPO / "docs"
@@ -138,6 +140,38 @@ def test_reference_pages_hold_what_they_are_generated_from() -> None:
     rule_page = (DOCS / "reference/rules.md").read_text(encoding="utf-8")
     for name in RULES:
         assert f"| `{name}` |" in rule_page or not name
+
+
+def docs_links_in_the_code() -> list[tuple[Path, int, str, str]]:
+    """Every ``docs_url("page", "anchor")`` in src/: the page and the anchor must be literals, to be checked here."""
+    found = []
+    for path in sorted((REPO / "src").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "docs_url":
+                args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                assert len(args) == len(node.args) in (1, 2), f"{path}:{node.lineno}: docs_url needs literal strings"
+                found.append((path, node.lineno, args[0], args[1] if len(args) > 1 else ""))
+    return found
+
+
+def test_every_page_the_code_links_to_exists_with_its_heading() -> None:
+    links = docs_links_in_the_code()
+    assert len(links) >= 2  # the math and the HTML messages
+    for path, line, page, anchor in links:
+        target = DOCS / f"{page}.md"
+        assert target.exists(), f"{path.relative_to(REPO)}:{line}: docs/{page}.md does not exist"
+        assert not anchor or anchor in anchors(target), f"{path.relative_to(REPO)}:{line}: no heading #{anchor}"
+
+
+def test_messages_link_to_the_docs_of_the_users_release() -> None:
+    from deckgen.distribution import docs_url
+
+    assert docs_url("format/math-code-media", "math") == (
+        f"https://github.com/deckgen-anki/deckgen/blob/v{__version__}/docs/format/math-code-media.md#math"
+    )
+    assert (
+        docs_url("security", version="9.1.0") == "https://github.com/deckgen-anki/deckgen/blob/v9.1.0/docs/security.md"
+    )
 
 
 def test_every_page_is_in_the_site_navigation() -> None:
