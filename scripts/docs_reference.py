@@ -32,12 +32,18 @@ def _generated(source: str) -> str:
 
 
 def _help(command: click.Command, name: str, parent: click.Context | None) -> str:
-    ctx = click.Context(command, info_name=name, parent=parent, terminal_width=WIDTH, max_content_width=WIDTH)
+    # the group's context settings (-h as well as --help) as the command line applies them; subcommands inherit them
+    settings = cli_main.context_settings if parent is None else {}
+    ctx = click.Context(
+        command, info_name=name, parent=parent, terminal_width=WIDTH, max_content_width=WIDTH, **settings
+    )
     return command.get_help(ctx)
 
 
 def cli_page() -> str:
-    root = click.Context(cli_main, info_name="deckgen", terminal_width=WIDTH, max_content_width=WIDTH)
+    root = click.Context(
+        cli_main, info_name="deckgen", terminal_width=WIDTH, max_content_width=WIDTH, **cli_main.context_settings
+    )
     out = [
         "# CLI reference\n",
         _generated("deckgen.cli (click)"),
