@@ -32,7 +32,7 @@ def test_every_command_has_help_and_a_section_in_the_docs(name: str) -> None:
     # the section's synopsis names every option the command has, and no other
     synopsis = commands.split(f"\n## `deckgen {name}`\n\n`", 1)[1].split("`\n", 1)[0]
     assert synopsis.startswith(f"deckgen {name} ")
-    shown = set(re.findall(r"\[(--?[a-z-]+)", synopsis))
+    shown = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", synopsis))
     options = [p for p in main.commands[name].params if isinstance(p, click.Option) and p.name != "help"]
     assert shown == {min(o.opts, key=len) for o in options}, synopsis
 
