@@ -107,6 +107,6 @@ fi
 .venv/bin/mypy
 # the docs build as a site with every link and anchor resolved (the pages themselves are plain Markdown)
 site="$(mktemp -d)"
-NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$site"
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir "$site"  # not --quiet: it hides the warnings strict counts
 rm -rf "$site"
 exec .venv/bin/python -m pytest "$@"

@@ -178,3 +178,15 @@ def test_every_page_is_in_the_site_navigation() -> None:
     nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
     for page in PAGES:
         assert f": {page.relative_to(DOCS).as_posix()}\n" in nav, page
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_lists_and_tables_start_after_a_blank_line(page: Path) -> None:
+    """GitHub starts a list or a table right under a paragraph; the site's Markdown (Python-Markdown) reads it as
+    more of the paragraph. A blank line before it reads the same on both."""
+    previous = ""
+    for line in prose(page.read_text(encoding="utf-8")):
+        starts = re.match(r"(- |\d+\. |\| )", line)
+        continues = previous == "" or re.match(r"(- |\d+\. |\||\s)", previous)
+        assert not starts or continues, f"{page.relative_to(REPO)}: '{line[:40]}' needs a blank line before it"
+        previous = line
