@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 
 from deckgen import __version__
-from tests.conftest import REPO
+from tests.conftest import DECK_YAML, REPO, run, write_deck
 
 DOCS = REPO / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -190,3 +190,15 @@ def test_lists_and_tables_start_after_a_blank_line(page: Path) -> None:
         continues = previous == "" or re.match(r"(- |\d+\. |\||\s)", previous)
         assert not starts or continues, f"{page.relative_to(REPO)}: '{line[:40]}' needs a blank line before it"
         previous = line
+
+
+def test_the_readmes_topic_file_builds_and_passes_every_check(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("   ```yaml\n", 1)[1].split("   ```", 1)[0]  # indented under a list item
+    cards = write_deck(
+        tmp_path, deck=DECK_YAML, topics={"verbs.yaml": "".join(line[3:] for line in block.splitlines(True))}
+    )
+    assert run("build", cards).exit_code == 0  # as the README goes on: build, then check --strict
+    result = run("check", "--strict", cards)
+    assert result.exit_code == 0, result.output
+    assert "checked 2 cards in 1 topics: 0 error(s), 0 warning(s)" in result.output
