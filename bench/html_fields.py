@@ -4,7 +4,7 @@
 
 For every note field: is render_html's output the input byte for byte? If not, was anything reported
 (content removed or refused) or was it only rewritten in form? Prints counts and the most common
-differences, so the README's figures can be checked again on other decks.
+differences, so the figures in docs/format/math-code-media.md can be checked again on other decks.
 """
 
 from __future__ import annotations

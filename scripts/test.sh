@@ -105,4 +105,8 @@ fi
 .venv/bin/ruff check src tests bench scripts addon
 .venv/bin/ruff format --check src tests bench scripts addon  # the formatter owns layout
 .venv/bin/mypy
+# the docs build as a site with every link and anchor resolved (the pages themselves are plain Markdown)
+site="$(mktemp -d)"
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir "$site"  # not --quiet: it hides the warnings strict counts
+rm -rf "$site"
 exec .venv/bin/python -m pytest "$@"

@@ -11,9 +11,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from deckgen import __version__
 from deckgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+DOCS = f"https://github.com/deckgen-anki/deckgen/blob/v{__version__}/docs"  # the docs as in the user's release
+MATH_DOCS = f"{DOCS}/format/math-code-media.md#math"
+HTML_DOCS = f"{DOCS}/format/math-code-media.md#html-in-fields"
 
 
 def cpu_seconds() -> float:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from deckgen.cli import main
@@ -20,14 +21,20 @@ def test_expected_commands_exist() -> None:
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
+def test_every_command_has_help_and_a_section_in_the_docs(name: str) -> None:
     result = run(name, "--help")
     assert result.exit_code == 0
     assert result.output.startswith(f"Usage: main {name} ")
     help_text = main.commands[name].help or ""
     assert len(help_text.strip()) > 20
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert f"### `deckgen {name}" in readme, f"README has no section for 'deckgen {name}'"
+    commands = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert f"\n## `deckgen {name}`\n" in commands, f"docs/commands.md has no section for 'deckgen {name}'"
+    # the section's synopsis names every option the command has, and no other
+    synopsis = commands.split(f"\n## `deckgen {name}`\n\n`", 1)[1].split("`\n", 1)[0]
+    assert synopsis.startswith(f"deckgen {name} ")
+    shown = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", synopsis))
+    options = [p for p in main.commands[name].params if isinstance(p, click.Option) and p.name != "help"]
+    assert shown == {min(o.opts, key=len) for o in options}, synopsis
 
 
 def test_usage_errors_exit_2() -> None:

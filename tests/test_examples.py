@@ -1,5 +1,5 @@
-"""The example deck under examples/ (the README's showcase of the card format): it builds with its committed lock,
-passes every check, and imports into the real Anki backend with each feature as the README describes it."""
+"""The example deck under examples/ (the showcase of the card format, docs/format/cards.md): it builds with its committed lock,
+passes every check, and imports into the real Anki backend with each feature as the docs describe it."""
 
 from __future__ import annotations
 

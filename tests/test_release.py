@@ -116,20 +116,26 @@ def test_install_instructions_use_the_distribution_pinned() -> None:
     from deckgen.distribution import INDEX, Install
     from deckgen.scaffold import files
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    docs = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    readme, install = ((REPO / name).read_text(encoding="utf-8") for name in ("README.md", "docs/getting-started.md"))
     line = f"python3 -m pip install '{pip_requirement()}'"
-    assert line in readme
+    assert line in readme  # once the release is published (tests/test_docs.py holds the order)
+    assert line in install
     deck = files.DeckInfo(key="k", name="N", cards=files.PurePosixPath("cards"))
     assert line in files.readme(deck, Install(INDEX))  # what init writes when deckgen came from PyPI
     assert f'DECKGEN: "{pip_requirement()}"' in files.workflow(Install(INDEX))
     assert f"    rev: v{__version__}\n" in files.pre_commit_config([deck.cards], Install(INDEX))
-    assert "pip install -e './deckgen[preview]'" in readme  # the line that works before a release is published
-    assert f"    rev: v{__version__}\n" in readme  # the pre-commit example
-    assert set(re.findall(r"deckgen-anki\[preview\]==(\d[\d.]*\d)", readme)) == {__version__}  # no older pin left
+    for text in (readme, install):  # the line that works before a release is published
+        assert "pip install -e './deckgen[preview]'" in text
+    assert f"    rev: v{__version__}\n" in (REPO / "docs/guides/pull-requests.md").read_text(encoding="utf-8")
+    for path in docs:  # no older pin left, in any version the docs name
+        text = path.read_text(encoding="utf-8")
+        assert set(re.findall(r"deckgen-anki\[preview\]==(\d[\d.]*\d)", text)) <= {__version__}, path
+        assert set(re.findall(r"deckgen init (\d[\d.]*\d)", text)) <= {__version__}, path
     workflow_comment = (REPO / ".github/workflows/deck.yml").read_text(encoding="utf-8")
     assert pip_requirement() in workflow_comment
     for path in [
-        REPO / "README.md",
+        *docs,
         REPO / "CONTRIBUTING.md",
         *(REPO / ".github").rglob("*.yml"),
         *(REPO / "src").rglob("*.py"),

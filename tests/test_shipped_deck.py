@@ -262,9 +262,9 @@ def test_new_edition_reimports_over_the_previous_release_keeping_every_review(
     assert anki.col.note_count() == 99
     assert anki_card_count([new_yaml[cid] for cid in added]) == 1
     assert anki.col.card_count() == 109 + 1 + 1
-    # the search README.md gives learners finds exactly the removed notes
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    search = next(line for line in readme.splitlines() if line.startswith('"deck:') and "Id:" in line)
+    # the search docs/shipped-deck.md gives learners finds exactly the removed notes
+    page = (REPO / "docs" / "shipped-deck.md").read_text(encoding="utf-8")
+    search = next(line for line in page.splitlines() if line.startswith('"deck:') and "Id:" in line)
     assert {anki.col.get_note(nid)["Id"] for nid in anki.col.find_notes(search)} == removed
 
     # the edits arrived: recued and merged cards and the editor's notes

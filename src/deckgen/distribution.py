@@ -40,6 +40,14 @@ def git_requirement(version: str = __version__, extra: str = PREVIEW_EXTRA) -> s
     return f"{name} @ git+{REPOSITORY}@{tag(version)}"
 
 
+def docs_url(page: str, anchor: str = "", version: str = __version__) -> str:
+    """A page of the documentation (``docs/<page>.md``, e.g. ``format/math-code-media``) as it reads in the user's
+    release, so that a message never points at text written for another version. ``tests/test_docs.py`` holds
+    every page and anchor linked from the code to ``docs/``."""
+    url = f"{REPOSITORY}/blob/{tag(version)}/docs/{page}.md"
+    return f"{url}#{anchor}" if anchor else url
+
+
 def schema_url(which: str, version: str = __version__, ref: str = "") -> str:
     """The JSON Schema of deck.yaml (``deck``) or of topic files (``topic``) as shipped in a release's tag (or at
     ``ref``, a commit). Only meaningful while the repository is on GitHub (raw.githubusercontent.com serves it)."""

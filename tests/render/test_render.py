@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from deckgen.errors import printable
-from tests.conftest import DECK_YAML, run, write_deck
+from tests.conftest import DECK_YAML, HTML_DOCS, MATH_DOCS, run, write_deck
 
 
 def check_output(tmp_path: Path, cards_yaml: str, *, deck: str = DECK_YAML) -> tuple[int, str, Path]:
@@ -274,12 +274,13 @@ RULES = [
     ),
     (
         front("\\(\\alpah + 1\\)"),
-        ":5:12: error: card 'a': math: \\alpah is not a command of Anki's MathJax (did you mean '\\alpha'?); check the spelling (see the README for what math supports)",
+        ":5:12: error: card 'a': math: \\alpah is not a command of Anki's MathJax (did you mean '\\alpha'?); check the spelling (what math supports: "
+        f"{MATH_DOCS})",
         1,
     ),
     (
         front("\\[\\begin{foo}x\\end{foo}\\]"),
-        ":5:12: error: card 'a': math: environment 'foo' is not available in Anki's MathJax; see the README for what math supports",
+        f":5:12: error: card 'a': math: environment 'foo' is not available in Anki's MathJax; what math supports: {MATH_DOCS}",
         1,
     ),
     (
@@ -308,7 +309,7 @@ RULES = [
     ),
     (
         qa("<marquee>x</marquee>"),
-        ":6:11: error: card 'a': HTML tag <marquee> is not supported; use Markdown, or a tag from the README's list "
+        f":6:11: error: card 'a': HTML tag <marquee> is not supported; use Markdown, or a tag from the list at {HTML_DOCS} "
         "(such as <span>, <div>, <sub>, <sup>, <ruby>, <table>)",
         1,
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from deckgen.render import render_html, render_markdown
+from tests.conftest import HTML_DOCS
 
 CLEAN_FIELDS = [
     # the shapes of real shared decks' fields (written for this test)
@@ -54,7 +55,7 @@ PROBLEMS = [
     ),
     (
         "<hl>x</hl>",
-        "HTML tag <hl> is not supported; use Markdown, or a tag from the README's list (such as <span>, <div>, <sub>, <sup>, <ruby>, <table>)",
+        f"HTML tag <hl> is not supported; use Markdown, or a tag from the list at {HTML_DOCS} (such as <span>, <div>, <sub>, <sup>, <ruby>, <table>)",
     ),
     (
         '<p id="qa">x</p>',

@@ -15,7 +15,7 @@ import genanki
 import pytest
 
 from deckgen.render import render_html, render_markdown
-from tests.conftest import DECK_YAML, AnkiCollection, run, write_deck
+from tests.conftest import DECK_YAML, MATH_DOCS, AnkiCollection, run, write_deck
 
 # ------------------------------------------------------------------ an independent judge of "script vector"
 
@@ -426,7 +426,7 @@ def test_anki_joins_math_across_tags_in_cloze_text_and_deckgen_refuses_it(tmp_pa
     assert not any(p.message.startswith("unsafe math") for p in render_html(text).problems)
     # in Markdown, math is TeX: '<b>' in it is text (&lt;b&gt;), which Anki keeps, so MathJax reads \hr
     assert [p.message for p in render_markdown(text, cloze=True).problems] == [
-        "math: \\hr is not a command of Anki's MathJax (did you mean '\\hbar'?); check the spelling (see the README for what math supports)"
+        f"math: \\hr is not a command of Anki's MathJax (did you mean '\\hbar'?); check the spelling (what math supports: {MATH_DOCS})"
     ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AnkiCollection, run, write_deck
+from tests.conftest import MATH_DOCS, AnkiCollection, run, write_deck
 from tests.source.test_media import PNG
 
 DECK = """\
@@ -126,7 +126,7 @@ CASES = [
     pytest.param(
         "  - id: a\n    front: Gibbs\n    back: '$\\Delat G$'\n",
         "cards/t.yaml:6:11: error: card 'a': math: \\Delat is not a command of Anki's MathJax (did you mean "
-        "'\\Delta'?); check the spelling (see the README for what math supports)",
+        f"'\\Delta'?); check the spelling (what math supports: {MATH_DOCS})",
         id="misspelt TeX command",
     ),
 ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from deckgen.compile.note import NoteSpec
+from deckgen.distribution import docs_url
 from deckgen.errors import Problem
 from deckgen.identity.ids import content_hash, notetype_hash, schema_hash
 from deckgen.lock.model import Entry, Lock, next_mod
@@ -211,7 +212,8 @@ def _id_change(nt: NoteType, was: int, count: int, identity: str) -> str:
         "'note_type_ids' in deck.yaml): learners' Anki would skip all "
         f"{count} of its notes as conflicting. Remove 'note_type_ids' (the lock keeps the ids learners have); to "
         "move the deck to its own note types on purpose, build once with --allow-identity-change and tell learners "
-        "to tick 'Merge note types' when they import that version (Anki 23.10 or newer; see the README)"
+        "to tick 'Merge note types' when they import that version (Anki 23.10 or newer; see "
+        f"{docs_url('guides/updates', 'every-decks-own-note-types')})"
     )
 
 

@@ -1,7 +1,7 @@
 """The HTML that card fields may contain: tags, attributes, CSS properties and URL schemes.
 
 Decided from what public shared decks really use (21 CrowdAnki decks, 164,038 fields: language, geography,
-medicine, biology, maths, engineering, programming; see the README) and from Anki's stock note types, minus
+medicine, biology, maths, engineering, programming; see docs/format/math-code-media.md) and from Anki's stock note types, minus
 anything that can run script, load something from the network, or cover the card:
 
 - no ``<script>``, ``<style>``, ``<iframe>``, ``<object>``, ``<svg>``, ``<math>``, forms, media elements

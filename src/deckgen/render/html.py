@@ -2,7 +2,7 @@
 
 The field is checked against the same allow-list as Markdown fields and passed through nh3; what is stored is
 nh3's output. For HTML that is already clean that output is the input itself, byte for byte (measured on
-public decks: see the README), so an imported deck's notes do not change. Where nh3 rewrites the HTML only
+public decks: see docs/format/math-code-media.md), so an imported deck's notes do not change. Where nh3 rewrites the HTML only
 in form (``<br/>`` -> ``<br>``, quoting, entities, ``style`` spacing) nothing is reported; where it removes
 something, the scanner says what and why.
 """

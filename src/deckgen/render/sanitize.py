@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 import nh3
 
+from deckgen.distribution import docs_url
 from deckgen.render.allowlist import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -37,6 +38,7 @@ from deckgen.render.media import name_problem
 from deckgen.render.result import WARNING, FieldProblem
 
 MEDIA_PREFIX = "media/"
+HTML_DOCS = docs_url("format/math-code-media", "html-in-fields")
 
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -126,8 +128,8 @@ class Scanner(HTMLParser):
             self.error(f"unsafe HTML: <{tag}> is not allowed (Anki would run or load it); remove it")
         elif tag not in ALLOWED_TAGS:
             self.error(
-                f"HTML tag <{tag}> is not supported; use Markdown, or a tag from the README's list (such as <span>, "
-                "<div>, <sub>, <sup>, <ruby>, <table>)"
+                f"HTML tag <{tag}> is not supported; use Markdown, or a tag from the list at {HTML_DOCS} (such as "
+                "<span>, <div>, <sub>, <sup>, <ruby>, <table>)"
             )
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 
+from deckgen.distribution import docs_url
 from deckgen.errors import did_you_mean
 from deckgen.render.texcommands import COMMANDS, ENVIRONMENTS
+
+MATH_DOCS = docs_url("format/math-code-media", "math")
 
 _LINKS = "it would put a link in the card"
 _STYLE = "it would add CSS, a class or an id to the card"
@@ -329,7 +332,7 @@ def check_math(tex: str) -> list[str]:
             if env not in ALLOWED_ENVIRONMENTS:
                 problems.append(
                     f"math: environment '{env}' is not available in Anki's MathJax"
-                    f"{did_you_mean(env, ALLOWED_ENVIRONMENTS) if len(problems) < _SUGGESTED else ''}; see the README for what math supports"
+                    f"{did_you_mean(env, ALLOWED_ENVIRONMENTS) if len(problems) < _SUGGESTED else ''}; what math supports: {MATH_DOCS}"
                 )
         elif name not in ALLOWED and name not in UNSAFE:
             # a suggestion costs a comparison with every command: hostile input with thousands of them gets none
@@ -337,7 +340,7 @@ def check_math(tex: str) -> list[str]:
             shown = {"\n": "\\n", "\t": "\\t", " ": "\\ (backslash space)"}.get(name, name)
             problems.append(
                 f"math: \\{shown} is not a command of Anki's MathJax{hint}; "
-                "check the spelling (see the README for what math supports)"
+                f"check the spelling (what math supports: {MATH_DOCS})"
             )
     return problems
 
