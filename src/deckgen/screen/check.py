@@ -1,0 +1,52 @@
+"""The checks source/ runs on a deck's own note types through the screen model: each template side rendered with
+marker values for every section combination deckgen checks (render.py), parsed once as a browser parses it and
+held to the policy (policy.py); the CSS held to the ``<style>`` element Anki wraps it in."""
+
+from __future__ import annotations
+
+import re
+
+from deckgen.notetypes import language as templates
+from deckgen.screen import policy
+from deckgen.screen.render import marked_sides
+
+_STYLE_END = re.compile(r"</style", re.I)
+
+
+def css_problems(css: str) -> list[tuple[int, str]]:
+    """(offset, message) for CSS that would end the ``<style>`` element Anki puts it in (template.py:289): a
+    browser ends it at ``</style`` in any case and with anything after it (``</style class=x>``)."""
+    return [
+        (
+            m.start(),
+            f"'{m.group(0)}' in CSS ends the <style> element Anki wraps the CSS in, and what follows becomes markup "
+            "on every card (a script can run); CSS never needs it: remove it (in a string, write '<\\/style')",
+        )
+        for m in _STYLE_END.finditer(css)
+    ][:5]
+
+
+def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tuple[str, int, str]]:
+    """("front" or "back", offset in that side's text, message) for what the policy refuses on the screen this
+    template makes; nothing when a side does not parse (its syntax error is reported where it is read)."""
+    try:
+        templates.parse(front), templates.parse(back)
+    except templates.TemplateSyntaxError:
+        return []
+    texts = {"front": front.lower(), "back": back.lower()}
+    out: dict[tuple[str, str], tuple[str, int]] = {}
+    for side, page in marked_sides(front, back, fields):
+        for finding in policy.refusals(page):
+            if (side, finding.message) not in out:
+                out[(side, finding.message)] = _locate(texts, side, finding.needle)
+    found = {(where, offset, message) for (_, message), (where, offset) in out.items()}
+    return sorted(found, key=lambda p: p[:2])
+
+
+def _locate(texts: dict[str, str], side: str, needle: str) -> tuple[str, int]:
+    """The side and offset where ``needle`` first occurs (the back shows the front through ``{{FrontSide}}``)."""
+    for where in (side, "front"):
+        at = texts[where].find(needle.lower())
+        if at != -1:
+            return where, at
+    return side, 0

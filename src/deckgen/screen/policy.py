@@ -1,0 +1,153 @@
+"""The allow-list over the learner's screen: one HTML5 parse (lexbor, the WHATWG tokenizer and tree builder, through
+selectolax) of the page Anki builds, and what of it deckgen refuses, trusts or reports as code.
+
+- Refused anywhere: ``object``, ``embed``, ``iframe``, ``frame``, ``frameset``, ``applet``, ``portal``, ``base``
+  and ``meta http-equiv`` elements (they load documents, plugins or a new base for every URL); text that Anki's
+  raw passes rewrite (``[sound:]``, ``[anki:...]``, ``[[type:]]``, LaTeX tags) in an attribute or a tag, where the
+  inserted markup's ``"`` ends the attribute; a field marker in a tag or attribute name; math in the page's text
+  with a command outside the TeX allow-list (``\\style``, ``\\href``, ...).
+- Trusted, shown as code by ``deckgen diff``: a note type's own ``<script>``, ``on...`` handlers, ``javascript:``
+  URLs and URLs that leave the collection (a CDN script, a web font).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from deckgen.render import tex
+from deckgen.screen import substitute
+
+SCRIPT = "a <script> element"
+HANDLER = "an event handler attribute (on...=)"
+EXTERNAL = "an external URL"
+JAVASCRIPT = "a javascript: URL"
+IMPORT = "a CSS @import"
+EMBEDDING = "an <object>, <embed>, <iframe>, <frame>, <base> or <meta http-equiv> element"
+
+EMBEDDING_ELEMENTS = frozenset({"object", "embed", "iframe", "frame", "frameset", "applet", "portal", "base"})
+# MathJax's defaults (skipHtmlTags): their text is never typeset
+_NO_MATH = frozenset({"script", "noscript", "style", "textarea", "pre", "code", "annotation", "annotation-xml"})
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^(?:https?|ftp|wss?):", re.I)
+_MARKER = re.compile(r"dgfield[0-9a-fx]*end")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something of the page the policy refuses: the message, and text to find its place in the template by."""
+
+    message: str
+    needle: str
+
+
+def parse(page: str) -> LexborNode:
+    """The page's document, as a browser builds it."""
+    root = LexborHTMLParser(page).root
+    assert root is not None  # lexbor always builds <html>
+    return root
+
+
+def _elements(root: LexborNode) -> list[LexborNode]:
+    return [n for n in root.traverse() if n.tag and not n.tag.startswith("-")]
+
+
+def _skipped(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if (parent.tag or "").lower() in _NO_MATH or "mathjax_ignore" in (parent.attributes.get("class") or ""):
+            return True
+        parent = parent.parent
+    return False
+
+
+def refusals(page: str) -> list[Finding]:
+    """What the policy refuses in ``page`` (a side as ``question()``/``answer()`` give it, before the reviewer's
+    play buttons and type-in box): see the module's docstring."""
+    out: list[Finding] = []
+    root = parse(page)
+    texts: list[str] = []
+    for node in root.traverse(include_text=True):
+        tag = (node.tag or "").lower()
+        if tag == "-text":
+            if "\\" in (node.text_content or "") and not _skipped(node):
+                texts.append(node.text_content or "")
+            continue
+        if tag.startswith("-"):
+            continue
+        if _MARKER.search(tag):
+            out.append(Finding("a field in the name of a tag lets the field choose the element", "<{{"))
+        if tag in EMBEDDING_ELEMENTS or (tag == "meta" and "http-equiv" in node.attributes):
+            out.append(
+                Finding(
+                    f"<{tag}> is refused in templates: it loads another document, a plugin or a new base for every "
+                    "URL (a data: or javascript: address in it runs script); show media with <img>, <audio> or "
+                    "<video>",
+                    f"<{tag}",
+                )
+            )
+        for name, value in node.attributes.items():
+            raw = substitute.RAW_SUBSTITUTED.search(f"{name}={value or ''}")
+            if raw:
+                out.append(
+                    Finding(
+                        f"'{raw.group(0)}' inside the <{tag}> tag: Anki replaces it there too (with a play button, a "
+                        "type-in box or a LaTeX image) before the page is read, and the inserted markup's '\"' ends "
+                        "the attribute, so the rest becomes markup; move it out of the tag",
+                        raw.group(0),
+                    )
+                )
+            if _MARKER.search(name):
+                out.append(Finding("a field in an attribute's name lets the field write attributes", "{{"))
+    for text in texts:
+        for message in dict.fromkeys([*tex.unsafe_commands(text), *_math(text)]):
+            command = re.search(r"\\[A-Za-z]+", message)
+            out.append(Finding(f"math in the template's text: {message}", command.group(0) if command else "\\"))
+    return out
+
+
+def _math(text: str) -> list[str]:
+    out: list[str] = []
+    for _, _, math in tex.find_math(text):
+        out += tex.check_math(math)
+    return out
+
+
+def _url_code(value: str, found: Counter[str]) -> None:
+    plain = _CONTROL.sub("", html.unescape(value)).replace("\\", "/")
+    if plain.casefold().startswith(("javascript:", "vbscript:")):
+        found[JAVASCRIPT] += 1
+    elif _EXTERNAL.search(plain):
+        found[EXTERNAL] += 1
+
+
+def code(page: str, css_code: object = None) -> Counter[str]:
+    """What in ``page`` is code or reaches outside the collection, by kind, counted over the parsed page (the diff's
+    "new code" warning): script elements, handlers, javascript: and external URLs, embedding elements, and with
+    ``css_code`` (a function adding CSS findings to a Counter) the CSS of <style> elements and style attributes."""
+    found: Counter[str] = Counter()
+    for node in _elements(parse(page)):
+        tag = (node.tag or "").lower()
+        if tag == "script":
+            found[SCRIPT] += 1
+        if tag in EMBEDDING_ELEMENTS or (tag == "meta" and "http-equiv" in node.attributes):
+            found[EMBEDDING] += 1
+        if tag == "style" and callable(css_code):
+            css_code(node.text() or "", found)
+        for name, value in node.attributes.items():
+            if name.lower().startswith("on") or re.search(r"[^a-z0-9_-]on[a-z]", name.lower()):
+                found[HANDLER] += 1
+            if value is None:
+                continue
+            if name.lower() == "style" and callable(css_code):
+                css_code(value, found)
+            else:
+                _url_code(value, found)
+                for part in value.split(","):  # srcset: "a.png 1x, https://... 2x"
+                    if part.strip() and part.strip() != value.strip():
+                        _url_code(part.strip(), found)
+    return found
