@@ -34,6 +34,9 @@ _TAG = re.compile(r'<([a-zA-Z][^\s/>]*)((?:\s+[^\s="/>]+="[^"]*")*)\s*/?>')  # n
 _ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
 MAX_MATH_PROBLEMS = 20
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# what Anki's raw string passes rewrite wherever it stands, attributes included: av tags (rslib av parser), play
+# refs (pylib sound.py AV_REF_RE), type-answer markers (reviewer.py), LaTeX tags (rslib latex.rs)
+ANKI_REWRITES = re.compile(r"\[sound:|\[anki:|\[\[type:|\[latex\]|\[\$\$?\]", re.I)
 
 
 def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProblem]]:
@@ -58,11 +61,36 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
                     rule="math",
                 )
             )
+    if "[" in field_html or "\\" in field_html:
+        problems += attribute_problems(field_html)
     if "{{c" in field_html:
         problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
         problems += math_problems(field_html, cloze)
     return list(media), _unique(problems)
+
+
+def attribute_problems(field_html: str) -> list[FieldProblem]:
+    """Text in an attribute value that Anki's raw passes rewrite (a play button's '"' ends the attribute; what
+    follows becomes markup, math in it becomes page text), and math in an attribute value, checked as if it were
+    text (MathJax never reads attributes, but nothing else may move it out)."""
+    out: list[FieldProblem] = []
+    for tag in _TAG.finditer(field_html):
+        for name, value in _ATTRIBUTE.findall(tag.group(2)):
+            raw = ANKI_REWRITES.search(value)
+            if raw:
+                out.append(
+                    FieldProblem(
+                        f"'{raw.group(0)}' inside the '{name}' attribute of <{tag.group(1)}>: Anki replaces it there "
+                        "too (with a play button, a type-in box or a LaTeX image) before the page is read, and the "
+                        "inserted '\"' ends the attribute, so the rest of it becomes markup; take it out of the "
+                        "attribute (e.g. out of an image's description)",
+                        rule="html",
+                    )
+                )
+            if "\\" in value:
+                out += math_problems(value)
+    return out
 
 
 def _unique(problems: list[FieldProblem]) -> list[FieldProblem]:

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 
-# the text Anki's raw passes rewrite wherever it stands: av tags (rslib av parser), play refs (pylib sound.py
-# AV_REF_RE), type-answer markers (reviewer.py typeAnsPat), LaTeX tags (rslib latex.rs)
-RAW_SUBSTITUTED = re.compile(
-    r"\[sound:|\[anki:|\[\[type:|\[latex\]|\[\$\$?\]",
-    re.I,
-)
+from deckgen.render.gate import ANKI_REWRITES
+
+RAW_SUBSTITUTED = ANKI_REWRITES  # the text Anki's raw passes rewrite wherever it stands
 _SOUND = re.compile(r"\[sound:(.+?)\]", re.S)  # rslib/src/card_rendering/parser.rs
 _TTS = re.compile(r"\[anki:tts(?:[^\]]*)\](.*?)\[/anki:tts\]", re.S)
 AV_REF = re.compile(r"\[anki:(play:(.):(\d+))\]")  # pylib/anki/sound.py:69
