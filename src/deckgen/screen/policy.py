@@ -12,9 +12,9 @@ selectolax) of the page Anki builds, and what of it deckgen refuses, trusts or r
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -33,7 +33,8 @@ EMBEDDING_ELEMENTS = frozenset({"object", "embed", "iframe", "frame", "frameset"
 # MathJax's defaults (skipHtmlTags): their text is never typeset
 _NO_MATH = frozenset({"script", "noscript", "style", "textarea", "pre", "code", "annotation", "annotation-xml"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
-_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^(?:https?|ftp|wss?):", re.I)
+_EXTERNAL = re.compile(r"\b(?:https?|ftp|wss?):|(?:^|[\s,(\"'=])//", re.I)
+_HANDLER_NAME = re.compile(r"(?:^|[^a-z0-9_-])on[a-z]")
 _MARKER = re.compile(r"dgfield[0-9a-fx]*end")
 
 
@@ -90,17 +91,8 @@ def refusals(page: str) -> list[Finding]:
                     f"<{tag}",
                 )
             )
-        for name, value in node.attributes.items():
-            raw = substitute.RAW_SUBSTITUTED.search(f"{name}={value or ''}")
-            if raw:
-                out.append(
-                    Finding(
-                        f"'{raw.group(0)}' inside the <{tag}> tag: Anki replaces it there too (with a play button, a "
-                        "type-in box or a LaTeX image) before the page is read, and the inserted markup's '\"' ends "
-                        "the attribute, so the rest becomes markup; move it out of the tag",
-                        raw.group(0),
-                    )
-                )
+        out += _rewrites(node, tag)
+        for name in node.attributes:
             if _MARKER.search(name):
                 out.append(Finding("a field in an attribute's name lets the field write attributes", "{{"))
     for text in texts:
@@ -108,6 +100,27 @@ def refusals(page: str) -> list[Finding]:
             command = re.search(r"\\[A-Za-z]+", message)
             out.append(Finding(f"math in the template's text: {message}", command.group(0) if command else "\\"))
     return out
+
+
+def _rewrites(node: LexborNode, tag: str) -> list[Finding]:
+    out: list[Finding] = []
+    for name, value in node.attributes.items():
+        raw = substitute.RAW_SUBSTITUTED.search(f"{name}={value or ''}")
+        if raw:
+            out.append(
+                Finding(
+                    f"'{raw.group(0)}' inside the <{tag}> tag: Anki replaces it there too (with a play button, a "
+                    "type-in box or a LaTeX image) before the page is read, and the inserted markup's '\"' ends "
+                    "the attribute, so the rest becomes markup; move it out of the tag",
+                    raw.group(0),
+                )
+            )
+    return out
+
+
+def rewrites_in_tags(page: str) -> list[Finding]:
+    """Anki's rewritten strings inside a tag of ``page``, one finding per attribute."""
+    return [f for node in _elements(parse(page)) for f in _rewrites(node, (node.tag or "").lower())]
 
 
 def _math(text: str) -> list[str]:
@@ -118,17 +131,22 @@ def _math(text: str) -> list[str]:
 
 
 def _url_code(value: str, found: Counter[str]) -> None:
-    plain = _CONTROL.sub("", html.unescape(value)).replace("\\", "/")
-    if plain.casefold().startswith(("javascript:", "vbscript:")):
+    """A decoded attribute value: a javascript: URL, an external URL anywhere in it (srcset, meta content, ...)."""
+    squeezed = _CONTROL.sub("", value).casefold()
+    if "javascript:" in squeezed or "vbscript:" in squeezed:
         found[JAVASCRIPT] += 1
-    elif _EXTERNAL.search(plain):
+    slashed = value.replace("\\", "/")  # URL parsers read '\' as '/': '/\evil.example' is '//evil.example'
+    if _EXTERNAL.search(slashed) or _EXTERNAL.search(_CONTROL.sub("", slashed)):
         found[EXTERNAL] += 1
 
 
-def code(page: str, css_code: object = None) -> Counter[str]:
+CssCode = Callable[[str, Counter[str]], object]
+
+
+def code(page: str, css_code: CssCode | None = None) -> Counter[str]:
     """What in ``page`` is code or reaches outside the collection, by kind, counted over the parsed page (the diff's
     "new code" warning): script elements, handlers, javascript: and external URLs, embedding elements, and with
-    ``css_code`` (a function adding CSS findings to a Counter) the CSS of <style> elements and style attributes."""
+    ``css_code`` (which adds CSS findings to a Counter) the CSS of <style> elements and style attributes."""
     found: Counter[str] = Counter()
     for node in _elements(parse(page)):
         tag = (node.tag or "").lower()
@@ -136,18 +154,15 @@ def code(page: str, css_code: object = None) -> Counter[str]:
             found[SCRIPT] += 1
         if tag in EMBEDDING_ELEMENTS or (tag == "meta" and "http-equiv" in node.attributes):
             found[EMBEDDING] += 1
-        if tag == "style" and callable(css_code):
+        if tag == "style" and css_code is not None:
             css_code(node.text() or "", found)
         for name, value in node.attributes.items():
-            if name.lower().startswith("on") or re.search(r"[^a-z0-9_-]on[a-z]", name.lower()):
+            if _HANDLER_NAME.search(name.lower()):  # also "{{#f}}onclick", a section glued to the name
                 found[HANDLER] += 1
             if value is None:
                 continue
-            if name.lower() == "style" and callable(css_code):
+            if name.lower() == "style" and css_code is not None:
                 css_code(value, found)
             else:
                 _url_code(value, found)
-                for part in value.split(","):  # srcset: "a.png 1x, https://... 2x"
-                    if part.strip() and part.strip() != value.strip():
-                        _url_code(part.strip(), found)
     return found
