@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from deckgen.notetypes import language as templates
+from deckgen.notetypes import placements as template_html
+from deckgen.notetypes import shape as template_shape
 from deckgen.screen import policy
 from deckgen.screen.render import marked_sides
 
@@ -24,6 +26,21 @@ def css_problems(css: str) -> list[tuple[int, str]]:
         )
         for m in _STYLE_END.finditer(css)
     ][:5]
+
+
+def side_problems(
+    text: str, fields: tuple[str, ...], *, is_cloze: bool, front: bool
+) -> tuple[tuple[templates.Node, ...] | None, list[tuple[int, str]]]:
+    """(the parsed side or None, (offset, message) for each problem) of one template side read on its own: syntax,
+    fields and filters, fields placed where HTML breaks the page, shapes deckgen cannot place fields in."""
+    try:
+        nodes = templates.parse(text)
+    except templates.TemplateSyntaxError as exc:
+        return None, [(exc.offset, exc.message)]
+    found = templates.problems(nodes, fields, is_cloze=is_cloze, front=front)
+    found += template_html.problems(text, nodes)  # fields placed there are checked card by card
+    found += template_shape.problems(text, nodes)
+    return nodes, found
 
 
 def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tuple[str, int, str]]:

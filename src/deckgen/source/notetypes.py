@@ -15,8 +15,6 @@ from deckgen.errors import WARNING, Problem
 from deckgen.identity.ids import derived_id
 from deckgen.model import BUILTIN_KINDS, NoteType
 from deckgen.notetypes import language as templates
-from deckgen.notetypes import placements as template_html
-from deckgen.notetypes import shape as template_shape
 from deckgen.notetypes.builtin import CSS, builtin_notetypes
 from deckgen.screen import check as screen
 from deckgen.source import keys as spec
@@ -264,14 +262,7 @@ def shows(tmpls: list[tuple[str, str, str]], special: str) -> bool:
 def _check_template(
     r: NodeReader, text: Text, fields: list[str], is_cloze: bool, where: str, *, is_front: bool
 ) -> tuple[templates.Node, ...] | None:
-    try:
-        nodes = templates.parse(text.value)
-    except templates.TemplateSyntaxError as exc:
-        r.problems.append(_problem(text, exc.offset, exc.message, where))
-        return None
-    found = templates.problems(nodes, tuple(fields), is_cloze=is_cloze, front=is_front)
-    found += template_html.problems(text.value, nodes)  # fields placed there are checked card by card
-    found += template_shape.problems(text.value, nodes)
+    nodes, found = screen.side_problems(text.value, tuple(fields), is_cloze=is_cloze, front=is_front)
     for offset, message in found[:MAX_TEMPLATE_PROBLEMS]:
         if message.startswith("unknown filter"):  # Anki shows the field as if the filter were not there (measured)
             r.problems.append(
