@@ -19,7 +19,8 @@ from deckgen.model import NoteType
 def _lines(text: str) -> list[str]:
     """Lines split only where a file has them (``\n``, ``\r\n``): ``str.splitlines`` also splits at U+0085, U+2028
     and others, so a change between two such "lines" of one line showed as no change at all."""
-    return text.replace("\r\n", "\n").split("\n") if text else []
+    lines = text.replace("\r\n", "\n").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines  # a final line feed ends the last line, as in splitlines
 
 
 @dataclass(frozen=True)
