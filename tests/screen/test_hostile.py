@@ -158,3 +158,17 @@ def test_math_in_a_templates_script_is_not_math(tmp_path: Path) -> None:
 
 def test_safe_math_in_a_templates_text_is_accepted(tmp_path: Path) -> None:
     accepted(deck(tmp_path, front="{{Front}}<p>\\(x^2 + \\frac{1}{2}\\)</p>"))
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        '[[type:x <img alt="]]" src="x.png">',
+        '[anki:tts lang=en_US]<img alt="[/anki:tts]" src="x.png">',
+        "[[type:<b>Front]]</b>",
+    ],
+)
+def test_an_anki_tag_reaching_over_a_tag_in_a_field_is_refused(tmp_path: Path, front: str) -> None:
+    """Anki replaces the whole match, the start of the tag included: the rest of the tag becomes page text."""
+    card = f"    front: {json.dumps(front)}\n    back: a\n"
+    refused(deck(tmp_path, card=card), "reaches over an HTML tag")

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from html.parser import HTMLParser
@@ -62,12 +63,43 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
                 )
             )
     if "[" in field_html or "\\" in field_html:
-        problems += attribute_problems(field_html)
+        problems += attribute_problems(field_html) + spanning_problems(field_html)
     if "{{c" in field_html:
         problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
         problems += math_problems(field_html, cloze)
     return list(media), _unique(problems)
+
+
+# Anki's raw patterns with their ends (rslib av parser, reviewer.py typeAnsPat): what one match replaces
+_SPANS = (("[sound:", "]"), ("[anki:tts", "[/anki:tts]"), ("[[type:", "]]"))
+
+
+def spanning_problems(field_html: str) -> list[FieldProblem]:
+    """A ``[sound:...]``, ``[anki:tts]...[/anki:tts]`` or ``[[type:...]]`` whose match reaches over a tag: Anki
+    replaces the whole match, so the start of a tag disappears and the rest of it becomes text (or, with a
+    different tag, markup). Linear: each start finds its end with a binary search in positions found once."""
+    tags = [i for i, ch in enumerate(field_html) if ch == "<"]
+    out: list[FieldProblem] = []
+    for opening, closing in _SPANS:
+        ends = [m.start() for m in re.finditer(re.escape(closing), field_html)]
+        start = field_html.find(opening)
+        while start != -1:
+            k = bisect.bisect_left(ends, start + len(opening))
+            if k == len(ends):
+                break
+            first_tag = bisect.bisect_left(tags, start)
+            if first_tag < len(tags) and tags[first_tag] < ends[k]:
+                out.append(
+                    FieldProblem(
+                        f"'{opening}' reaches over an HTML tag to its '{closing}': Anki replaces everything in "
+                        "between, tag included, so the page is not the one checked; close it before the tag",
+                        rule="html",
+                    )
+                )
+                break
+            start = field_html.find(opening, start + 1)
+    return out
 
 
 def attribute_problems(field_html: str) -> list[FieldProblem]:
