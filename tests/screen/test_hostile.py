@@ -145,6 +145,8 @@ def test_embedding_elements_in_a_template_are_refused(tmp_path: Path, element: s
         "\\(\\style{background:url(https://evil.example/x)}{x}\\)",
         "\\[\\href{javascript:alert(1)}{tap}\\]",
         "<div>\\(\\class{x}{y}\\)</div>",
+        "<div class=mathjax_ignore><span class='a mathjax_process'>\\(\\cssId{x}{y}\\)</span></div>",
+        "<code class=mathjax_process>\\(\\style{color:red}{y}\\)</code>",
     ],
 )
 def test_math_in_a_templates_text_is_checked(tmp_path: Path, math: str) -> None:

@@ -58,9 +58,14 @@ def _elements(root: LexborNode) -> list[LexborNode]:
 
 
 def _skipped(node: LexborNode) -> bool:
+    """Whether MathJax skips this text: the nearest ancestor with 'mathjax_process' (typeset) or 'mathjax_ignore'
+    or a skipped tag (not typeset) decides, as MathJax's processHtmlClass overrides the other two."""
     parent = node.parent
     while parent is not None:
-        if (parent.tag or "").lower() in _NO_MATH or "mathjax_ignore" in (parent.attributes.get("class") or ""):
+        classes = (parent.attributes.get("class") or "").split()
+        if "mathjax_process" in classes:
+            return False
+        if (parent.tag or "").lower() in _NO_MATH or "mathjax_ignore" in classes:
             return True
         parent = parent.parent
     return False
