@@ -79,11 +79,15 @@ def spanning_problems(field_html: str) -> list[FieldProblem]:
     """A ``[sound:...]``, ``[anki:tts]...[/anki:tts]`` or ``[[type:...]]`` whose match reaches over a tag: Anki
     replaces the whole match, so the start of a tag disappears and the rest of it becomes text (or, with a
     different tag, markup). Linear: each start finds its end with a binary search in positions found once."""
-    tags = [i for i, ch in enumerate(field_html) if ch == "<"]
+    tags: list[int] | None = None
     out: list[FieldProblem] = []
     for opening, closing in _SPANS:
-        ends = [m.start() for m in re.finditer(re.escape(closing), field_html)]
         start = field_html.find(opening)
+        if start == -1:
+            continue
+        if tags is None:
+            tags = [m.start() for m in re.finditer("<", field_html)]
+        ends = [m.start() for m in re.finditer(re.escape(closing), field_html)]
         while start != -1:
             k = bisect.bisect_left(ends, start + len(opening))
             if k == len(ends):
