@@ -52,12 +52,28 @@ def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tu
         return []
     texts = {"front": front.lower(), "back": back.lower()}
     out: dict[tuple[str, str], tuple[str, int]] = {}
+    scanned = {
+        side: {p.offset for p in template_html.placements(text, templates.parse(text))}
+        for side, text in (("q", front), ("a", back))
+    }
     for side, page in marked_sides(front, back, fields):
         for finding in policy.refusals(page):
             if (side, finding.message) not in out:
                 out[(side, finding.message)] = _locate(texts, side, finding.needle)
-    found = {(where, offset, message) for (_, message), (where, offset) in out.items()}
+        for (letter, offset), kinds in policy.placed(page).items():
+            if kinds - {"text"} and offset not in scanned[letter]:  # the browser disagrees with placements.py
+                out.setdefault((letter, f"@{offset}"), ("front" if letter == "q" else "back", offset))
+    found = {
+        (where, offset, _DISAGREE if message.startswith("@") else message)
+        for (_, message), (where, offset) in out.items()
+    }
     return sorted(found, key=lambda p: p[:2])
+
+
+_DISAGREE = (
+    "the browser reads this field as part of a tag, an attribute or code, where deckgen's template scanner read it "
+    "as text, so its checks would not hold there; simplify the HTML around it (close tags and quotes plainly)"
+)
 
 
 def _locate(texts: dict[str, str], side: str, needle: str) -> tuple[str, int]:

@@ -35,7 +35,11 @@ _NO_MATH = frozenset({"script", "noscript", "style", "textarea", "pre", "code", 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _EXTERNAL = re.compile(r"\b(?:https?|ftp|wss?):|(?:^|[\s,(\"'=])//", re.I)
 _HANDLER_NAME = re.compile(r"(?:^|[^a-z0-9_-])on[a-z]")
-_MARKER = re.compile(r"dgfield[0-9a-fx]*end")
+_MARKER = re.compile(r"dgfield[0-9a-fx]*end(?:o([qa])(\d+)z)?")
+# elements whose content the browser reads as text or code, not markup: a field there is not in the page's text
+_NOT_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "noscript", "noembed", "noframes", "plaintext", "iframe"}
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,30 @@ def _rewrites(node: LexborNode, tag: str) -> list[Finding]:
 def rewrites_in_tags(page: str) -> list[Finding]:
     """Anki's rewritten strings inside a tag of ``page``, one finding per attribute."""
     return [f for node in _elements(parse(page)) for f in _rewrites(node, (node.tag or "").lower())]
+
+
+def placed(page: str) -> dict[tuple[str, int], set[str]]:
+    """Where each tagged field marker (render.render with ``tag_side``) lands in the parsed page: ("q" or "a", the
+    placeholder's offset) -> kinds among "text", "value" (an attribute value), "name" (a tag or attribute name),
+    "raw" (the content of <script>, <style>, <textarea>, ...); a marker in a comment is shown nowhere."""
+    out: dict[tuple[str, int], set[str]] = {}
+
+    def add(text: str, kind: str) -> None:
+        for m in _MARKER.finditer(text):
+            if m.group(1):
+                out.setdefault((m.group(1), int(m.group(2))), set()).add(kind)
+
+    for node in parse(page).traverse(include_text=True):
+        tag = (node.tag or "").lower()
+        if tag == "-text":
+            parent = (node.parent.tag or "").lower() if node.parent is not None else ""
+            add(node.text_content or "", "raw" if parent in _NOT_TEXT else "text")
+        elif not tag.startswith("-"):
+            add(tag, "name")
+            for name, value in node.attributes.items():
+                add(name, "name")
+                add(value or "", "value")
+    return out
 
 
 def _math(text: str) -> list[str]:

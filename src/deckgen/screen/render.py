@@ -41,10 +41,12 @@ def _filtered(key: str, filters: tuple[str, ...], value: str, ordinal: int) -> s
     return value
 
 
-def render(text: str, values: Mapping[str, str], *, front_side: str = "", ordinal: int = 1) -> str:
+def render(text: str, values: Mapping[str, str], *, front_side: str = "", ordinal: int = 1, tag_side: str = "") -> str:
     """``text`` (a template side) with ``values`` filled in; a field not in ``values`` is empty. Sections show when
     their field is non-empty (``{{#F}}``) or empty (``{{^F}}``), as Anki decides (only whitespace is empty).
-    Comments pass through verbatim; ``{{FrontSide}}`` is ``front_side``. Linear in the template's length."""
+    Comments pass through verbatim; ``{{FrontSide}}`` is ``front_side``. With ``tag_side`` ("q" or "a"), each
+    non-empty value gets that letter and the placeholder's offset appended (``...o`` side offset ``z``), so that
+    where it lands in the parsed page names the placeholder. Linear in the template's length."""
     out: list[str] = []
     hidden = 0  # how many enclosing sections hide their content
     stack: list[bool] = []
@@ -71,7 +73,10 @@ def render(text: str, values: Mapping[str, str], *, front_side: str = "", ordina
         if key == "FrontSide":
             out.append(front_side)
         else:
-            out.append(_filtered(key, tuple(f.strip() for f in filters), values.get(key, ""), ordinal))
+            value = values.get(key, "")
+            if tag_side and value:
+                value += f"o{tag_side}{offset}z"
+            out.append(_filtered(key, tuple(f.strip() for f in filters), value, ordinal))
     if not hidden:
         out.append(text[pos:])
     return "".join(out)
@@ -110,6 +115,6 @@ def marked_sides(front: str, back: str, fields: tuple[str, ...]) -> Iterator[tup
     names = {*fields, *templates.SPECIAL_FIELDS, *keys} - {"FrontSide"}
     for shown in combinations(keys, len(front) + len(back)):
         values = {name: "" if name in keys and name not in shown else marker(name) for name in names}
-        q = render(front, values)
+        q = render(front, values, tag_side="q")
         yield "front", q
-        yield "back", render(back, values, front_side=q)
+        yield "back", render(back, values, front_side=q, tag_side="a")
