@@ -174,3 +174,23 @@ def test_an_anki_tag_reaching_over_a_tag_in_a_field_is_refused(tmp_path: Path, f
     """Anki replaces the whole match, the start of the tag included: the rest of the tag becomes page text."""
     card = f"    front: {json.dumps(front)}\n    back: a\n"
     refused(deck(tmp_path, card=card), "reaches over an HTML tag")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        "{Front: q, Back: '[sou', Extra: 'nd:a.mp3] x'}",  # two fields side by side spell [sound:a.mp3]
+        "{Front: q, Back: '[ank', Extra: 'i:play:q:0]'}",
+        "{Front: q, Back: '&#91;sou', Extra: 'nd:a.mp3]'}",  # through {{text:}}, entities are decoded
+    ],
+)
+def test_two_fields_that_spell_a_sound_tag_in_one_attribute_are_refused(tmp_path: Path, fields: str) -> None:
+    front = '{{Front}}<img src="x.png" alt="{{text:Back}}{{Extra}}">'
+    card = f"    type: w\n    fields: {fields}\n"
+    refused(deck(tmp_path, front=front, card=card), "template 'T' with this card's fields: '[")
+
+
+def test_brackets_in_fields_shown_in_attributes_stay_accepted(tmp_path: Path) -> None:
+    front = '{{Front}}<img src="x.png" alt="{{Back}}{{Extra}}">'
+    card = "    type: w\n    fields: {Front: q, Back: '[1]', Extra: '[sound ok]'}\n"
+    accepted(deck(tmp_path, front=front, card=card))

@@ -25,6 +25,11 @@ CASES = [
     ),
     ("{{Front}}<br>{{type:Back}}", "{{FrontSide}}<hr id=answer>{{type:Back}}", {"Front": "q", "Back": "ans"}),
     ("{{#Extra}}{{^Back}}only extra{{/Back}}{{/Extra}}{{Front}}", "{{Back}}", {"Front": "q", "Extra": "x"}),
+    (
+        '<img alt="{{text:Front}}" src="x.png">{{furigana:Back}}',
+        "{{kana:Back}} {{kanji:Back}} {{text:Extra}}",
+        {"Front": "a <b>b</b> &lt;i&gt; &#91;x]", "Back": "漢字[かんじ] 日本[にほん]", "Extra": "&amp;lt;"},
+    ),
 ]
 
 

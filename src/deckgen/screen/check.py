@@ -10,7 +10,7 @@ from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
 from deckgen.screen import policy
-from deckgen.screen.render import marked_sides
+from deckgen.screen.render import marked_sides, render
 
 _STYLE_END = re.compile(r"</style", re.I)
 
@@ -83,3 +83,21 @@ def _locate(texts: dict[str, str], side: str, needle: str) -> tuple[str, int]:
         if at != -1:
             return where, at
     return side, 0
+
+
+def card_problems(
+    sides: tuple[tuple[str, str, str], ...], values: dict[str, str], tags: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(template name, message) for Anki's rewritten strings that a card's values, filled into its note type's
+    templates (``sides``: name, front, back), put inside a tag: two fields side by side in one attribute can
+    spell ``[sound:x]`` where neither holds it alone. Only cards with a '[' somewhere are rendered."""
+    if not any("[" in v for v in values.values()) and not any("[" in t for t in tags):
+        return []
+    filled = {**values, "Tags": " ".join(tags)}
+    out: dict[tuple[str, str], None] = {}
+    for name, front, back in sides:
+        q = render(front, filled)
+        for page in (q, render(back, filled, front_side=q)):
+            for finding in policy.rewrites_in_tags(page):
+                out[(name, finding.message)] = None
+    return list(out)

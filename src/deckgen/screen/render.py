@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 
+from deckgen.notetypes import filters as anki_filters
 from deckgen.notetypes import language as templates
 
 MAX_COMBINATIONS = 64  # section combinations rendered per side; beyond that, all shown, all hidden, and one each
@@ -23,12 +24,15 @@ def marker(name: str) -> str:
 
 
 def _filtered(key: str, filters: tuple[str, ...], value: str, ordinal: int) -> str:
-    """Anki's built-in filters, innermost first (the last written applies first), for the shapes that add markup."""
+    """Anki's built-in filters, innermost first (the last written applies first): those that rewrite text
+    (notetypes/filters.py) and those that add markup."""
     for name in reversed(filters):
         base, _, options = name.partition(" ")
-        if base == "type":
+        if base in anki_filters.REWRITING:
+            value = anki_filters.apply((base,), value)
+        elif base == "type":
             return f"[[type:{key}]]"  # the reviewer replaces it; filters outside it are ignored by Anki
-        if base == "cloze":
+        elif base == "cloze":
             value = f'<span class="cloze" data-ordinal="{ordinal}">{value}</span>' if value else ""
         elif base == "tts":
             value = f"[anki:tts lang={options}]{value}[/anki:tts]"
