@@ -194,3 +194,9 @@ def test_brackets_in_fields_shown_in_attributes_stay_accepted(tmp_path: Path) ->
     front = '{{Front}}<img src="x.png" alt="{{Back}}{{Extra}}">'
     card = "    type: w\n    fields: {Front: q, Back: '[1]', Extra: '[sound ok]'}\n"
     accepted(deck(tmp_path, front=front, card=card))
+
+
+def test_a_sound_tag_opened_in_one_field_and_closed_in_anothers_tag_is_refused(tmp_path: Path) -> None:
+    front = "{{Front}}{{Back}}"
+    card = "    type: w\n    fields: {Front: 'q [sound:', Back: '<img alt=\"]\" src=\"x.png\">'}\n"
+    refused(deck(tmp_path, front=front, card=card), "template 'T' with this card's fields: '[sound:' reaches over")

@@ -9,6 +9,7 @@ import re
 from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
+from deckgen.render.gate import spanning_problems
 from deckgen.screen import policy
 from deckgen.screen.render import marked_sides, render
 
@@ -100,4 +101,6 @@ def card_problems(
         for page in (q, render(back, filled, front_side=q)):
             for finding in policy.rewrites_in_tags(page):
                 out[(name, finding.message)] = None
+            for problem in spanning_problems(page):  # '[sound:' in one field, its ']' in another's tag
+                out[(name, problem.message)] = None
     return list(out)
