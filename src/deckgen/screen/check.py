@@ -5,6 +5,7 @@ held to the policy (policy.py); the CSS held to the ``<style>`` element Anki wra
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
@@ -94,6 +95,9 @@ def card_problems(
     spell ``[sound:x]`` where neither holds it alone. Only cards with a '[' somewhere are rendered."""
     if not any("[" in v for v in values.values()) and not any("[" in t for t in tags):
         return []
+    in_tags = _places_fields_in_tags(sides)
+    if not in_tags and not any(_unclosed(v) for v in values.values()):
+        return []  # no field lands in a tag, and no field leaves a tag of Anki's open: nothing to render
     filled = {**values, "Tags": " ".join(tags)}
     out: dict[tuple[str, str], None] = {}
     for name, front, back in sides:
@@ -104,3 +108,25 @@ def card_problems(
             for problem in spanning_problems(page):  # '[sound:' in one field, its ']' in another's tag
                 out[(name, problem.message)] = None
     return list(out)
+
+
+@lru_cache(maxsize=128)
+def _places_fields_in_tags(sides: tuple[tuple[str, str, str], ...]) -> bool:
+    """Whether any template side places a field anywhere but in text (placements.py; held to the browser above)."""
+    for _, front, back in sides:
+        for text in (front, back):
+            try:
+                if template_html.placements(text, templates.parse(text)):
+                    return True
+            except templates.TemplateSyntaxError:
+                return True
+    return False
+
+
+def _unclosed(value: str) -> bool:
+    """Whether ``value`` opens one of Anki's tags (``[sound:``, ``[anki:tts``, ``[[type:``) and does not close it."""
+    for opening, closing in (("[sound:", "]"), ("[anki:tts", "[/anki:tts]"), ("[[type:", "]]")):
+        start = value.rfind(opening)
+        if start != -1 and value.find(closing, start + len(opening)) == -1:
+            return True
+    return False
