@@ -200,3 +200,25 @@ def test_a_sound_tag_opened_in_one_field_and_closed_in_anothers_tag_is_refused(t
     front = "{{Front}}{{Back}}"
     card = "    type: w\n    fields: {Front: 'q [sound:', Back: '<img alt=\"]\" src=\"x.png\">'}\n"
     refused(deck(tmp_path, front=front, card=card), "template 'T' with this card's fields: '[sound:' reaches over")
+
+
+@pytest.mark.parametrize(
+    "front,fields",
+    [
+        # the template's own '[sound:{{Extra}}]': the field's tag is inside the sound tag, Anki eats its start
+        ("{{Front}} [sound:{{Extra}}]", "{Front: q, Extra: 'a<code title=\"]\">x</code>'}"),
+        # {{tts}} wraps the field; its '[/anki:tts]' sits in a tag of the field
+        ("{{Front}} {{tts en_US:Extra}}", "{Front: q, Extra: '<code title=\"[/anki:tts]\">x</code>'}"),
+    ],
+)
+def test_an_anki_tag_of_the_template_reaching_over_a_fields_tag_is_refused(
+    tmp_path: Path, front: str, fields: str
+) -> None:
+    """Eating a <code> start would expose math that MathJax skips inside <code> (and that deckgen did not check)."""
+    card = f"    type: w\n    fields: {fields}\n"
+    refused(deck(tmp_path, front=front, card=card), "reaches over an HTML tag")
+
+
+def test_a_sound_tag_of_the_template_around_a_plain_file_name_stays_accepted(tmp_path: Path) -> None:
+    card = "    type: w\n    fields: {Front: q, Extra: a.mp3}\n"
+    accepted(deck(tmp_path, front="{{Front}} [sound:{{Extra}}]", card=card))

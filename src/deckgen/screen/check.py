@@ -10,7 +10,7 @@ from functools import lru_cache
 from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
-from deckgen.render.gate import spanning_problems
+from deckgen.render.gate import ANKI_REWRITES, spanning_problems
 from deckgen.screen import policy
 from deckgen.screen.render import marked_sides, render
 
@@ -93,11 +93,15 @@ def card_problems(
     """(template name, message) for Anki's rewritten strings that a card's values, filled into its note type's
     templates (``sides``: name, front, back), put inside a tag: two fields side by side in one attribute can
     spell ``[sound:x]`` where neither holds it alone. Only cards with a '[' somewhere are rendered."""
-    if not any("[" in v for v in values.values()) and not any("[" in t for t in tags):
+    if not any("[" in v or "]" in v for v in values.values()) and not any("[" in t for t in tags):
         return []
-    in_tags = _places_fields_in_tags(sides)
-    if not in_tags and not any(_unclosed(v) for v in values.values()):
-        return []  # no field lands in a tag, and no field leaves a tag of Anki's open: nothing to render
+    found = (
+        _places_fields_in_tags(sides)  # two fields can join in a tag
+        or any(_unclosed(v) or "[/anki:tts" in v for v in values.values())  # a field opens or ends one of Anki's tags
+        or (_opens_anki_tags(sides) and any("<" in v for v in values.values()))  # '[sound:{{Audio}}]', {{tts:F}}
+    )
+    if not found:
+        return []  # nothing Anki rewrites can reach over a tag or into one: nothing to render
     filled = {**values, "Tags": " ".join(tags)}
     out: dict[tuple[str, str], None] = {}
     for name, front, back in sides:
@@ -130,3 +134,15 @@ def _unclosed(value: str) -> bool:
         if start != -1 and value.find(closing, start + len(opening)) == -1:
             return True
     return False
+
+
+_TTS_FILTER = re.compile(r"\{\{[^}]*\btts\b")
+
+
+@lru_cache(maxsize=128)
+def _opens_anki_tags(sides: tuple[tuple[str, str, str], ...]) -> bool:
+    """Whether the templates' own text holds one of Anki's rewritten strings or a tts filter, which a field's
+    HTML then sits inside ('[sound:{{Audio}}]' puts the field inside the sound tag)."""
+    return any(
+        ANKI_REWRITES.search(text) or _TTS_FILTER.search(text) for _, front, back in sides for text in (front, back)
+    )
