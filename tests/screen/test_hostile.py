@@ -222,3 +222,10 @@ def test_an_anki_tag_of_the_template_reaching_over_a_fields_tag_is_refused(
 def test_a_sound_tag_of_the_template_around_a_plain_file_name_stays_accepted(tmp_path: Path) -> None:
     card = "    type: w\n    fields: {Front: q, Extra: a.mp3}\n"
     accepted(deck(tmp_path, front="{{Front}} [sound:{{Extra}}]", card=card))
+
+
+@pytest.mark.parametrize("tag", ["[latex]{{Back}}[/latex]", "[$]{{Back}}[/$]", "[$$]x[/$$]", "[LaTeX]y[/LaTeX]"])
+def test_anki_latex_tags_in_a_template_are_refused(tmp_path: Path, tag: str) -> None:
+    """Anki's desktop runs LaTeX on the learner's computer for them, with the fields' text inside."""
+    output = refused(deck(tmp_path, front="{{Front}}" + tag), "Anki's LaTeX tags in a template")
+    assert "cards/t/front.html:1:10:" in output

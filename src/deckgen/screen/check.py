@@ -15,6 +15,11 @@ from deckgen.screen import policy
 from deckgen.screen.render import marked_sides, render
 
 _STYLE_END = re.compile(r"</style", re.I)
+_LATEX = re.compile(r"\[latex\]|\[\$\$?\]", re.I)  # rslib/src/latex.rs
+_LATEX_MESSAGE = (
+    "Anki's LaTeX tags in a template make Anki run LaTeX on every card's fields on the learner's computer (desktop) "
+    "or show a missing image (AnkiDroid); deckgen ships no LaTeX images: write math as \\(...\\) or \\[...\\]"
+)
 
 
 def css_problems(css: str) -> list[tuple[int, str]]:
@@ -54,6 +59,10 @@ def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tu
         return []
     texts = {"front": front.lower(), "back": back.lower()}
     out: dict[tuple[str, str], tuple[str, int]] = {}
+    for where, text in (("front", front), ("back", back)):
+        latex = _LATEX.search(text)
+        if latex:
+            out[(where, _LATEX_MESSAGE)] = (where, latex.start())
     scanned = {
         side: {p.offset for p in template_html.placements(text, templates.parse(text))}
         for side, text in (("q", front), ("a", back))
