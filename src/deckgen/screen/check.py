@@ -1,9 +1,11 @@
-"""The checks source/ runs on a deck's own note types through the screen model: each template side rendered with
-marker values for every section combination deckgen checks (render.py), parsed once as a browser parses it and
-held to the policy (policy.py); the CSS held to the ``<style>`` element Anki wraps it in."""
+"""The checks source/ and compile/ run on a deck's own note types through the screen model: each template side
+rendered with marker values for every section combination deckgen checks (render.py), parsed once as a browser
+parses it and held to the policy (policy.py); the CSS held to the ``<style>`` element Anki wraps it in; and, card
+by card, the note's values filled into the templates where Anki's raw passes could join them into markup."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -31,8 +33,8 @@ def css_problems(css: str) -> list[tuple[int, str]]:
             f"'{m.group(0)}' in CSS ends the <style> element Anki wraps the CSS in, and what follows becomes markup "
             "on every card (a script can run); CSS never needs it: remove it (in a string, write '<\\/style')",
         )
-        for m in _STYLE_END.finditer(css)
-    ][:5]
+        for m in itertools.islice(_STYLE_END.finditer(css), 5)
+    ]
 
 
 def side_problems(
