@@ -6,6 +6,7 @@ Layers, from the bottom (a module of a folder is in its folder's layer):
     kernel: errors, model, fsutil, distribution, rules, progress (and the package's __init__)
     identity, render
     notetypes
+    screen
     source
     compile
     lock
@@ -32,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "errors", "model", "fsutil", "distribution", "rules", "progress"),
     ("identity", "render"),
     ("notetypes",),
+    ("screen",),
     ("source",),
     ("compile",),
     ("lock",),

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.diff.code import EXTERNAL, HANDLER, IMPORT, JAVASCRIPT, SCRIPT, css_code, template_code
+from deckgen.diff.code import (
+    EMBEDDING,
+    EXTERNAL,
+    HANDLER,
+    IMPORT,
+    JAVASCRIPT,
+    REWRITE,
+    SCRIPT,
+    STYLE_END,
+    css_code,
+    template_code,
+)
+from deckgen.diff.notetypes import TextChange
 from deckgen.notetypes.builtin import builtin_notetypes
 
 
@@ -48,3 +60,41 @@ def test_the_built_in_note_types_have_no_code() -> None:
         assert not css_code(nt.css)
         for _, front, back in nt.templates:
             assert not template_code(front) and not template_code(back)
+
+
+@pytest.mark.parametrize(
+    ("css", "found"),
+    [
+        (".card {}\n</style class=x><script>alert(1)</script>", {STYLE_END, SCRIPT}),
+        (".card {}\n</STYLE><img src=x onerror=alert(1)>", {STYLE_END, HANDLER}),
+        (".card {}\n</style/><object data=x.swf></object>", {STYLE_END, EMBEDDING}),
+    ],
+)
+def test_what_an_early_end_of_style_lets_out_is_code(css: str, found: set[str]) -> None:
+    """html.parser kept reading after '</style class=x>' as CSS; the browser (and lexbor) end the element there."""
+    assert set(css_code(css)) == found
+
+
+@pytest.mark.parametrize(
+    ("template", "found"),
+    [
+        ('<object data="data:text/html;base64,PHNjcmlwdD4=">', {EMBEDDING}),
+        ("<embed src=data:text/html,x>", {EMBEDDING}),
+        ('<meta http-equiv="refresh" content="0;url=https://evil.example">', {EMBEDDING, EXTERNAL}),
+        ('<img alt="[sound:a.mp3]" src="x.png">', {REWRITE}),
+        ("<input value='[[type:Front]]'>", {REWRITE}),
+        ("<b>[sound:a.mp3]</b>", set()),
+    ],
+)
+def test_embedding_and_rewrites_in_tags_are_code(template: str, found: set[str]) -> None:
+    assert set(template_code(template)) == found
+
+
+@pytest.mark.parametrize("separator", ["\u0085", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c"])
+def test_a_template_diff_splits_lines_only_at_line_feeds(separator: str) -> None:
+    """str.splitlines split at these too, so swapping the two halves of one line around one showed no change."""
+    old = f"<b>{{{{Front}}}}</b>{separator}<i>x</i>\n"
+    new = f"<i>x</i>{separator}<b>{{{{Front}}}}</b>\n"
+    shown = TextChange("template 'T' front", old, new).unified()
+    assert f"-{old[:-1]}" in shown
+    assert f"+{new[:-1]}" in shown

@@ -14,6 +14,7 @@ from deckgen.notetypes import cloze
 from deckgen.notetypes import fields as field_rules
 from deckgen.notetypes import language as templates
 from deckgen.render import render_html, render_markdown
+from deckgen.screen import check as screen
 from deckgen.source.defects import keepable
 
 MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib cardgen: ``.min(499)``)
@@ -65,6 +66,16 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
     for name, message in field_rules.problems(nt, dict(zip(nt.fields, html, strict=True)), tags):
         where = card.where(f"fields.{name}") if name in given else card.where("tags" if name == "Tags" else "fields")
         problems.append(Problem(where, message, context=context, rule="html"))
+    if not any(p.is_error for p in problems):  # what the fields alone hold is reported above, once
+        for template, message in screen.card_problems(nt.templates, dict(zip(nt.fields, html, strict=True)), tags):
+            problems.append(
+                Problem(
+                    card.where("fields"),
+                    f"template '{template}' with this card's fields: {message}",
+                    context=context,
+                    rule="html",
+                )
+            )
     if nt.is_cloze:
         problems += cloze_problems(card, [(f"fields.{name}", given.get(name, "")) for name in cloze_shown])
         numbers = {d.number for value in html for d in cloze.parse(value)[0]}

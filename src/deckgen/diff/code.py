@@ -1,6 +1,7 @@
 """What in a note type's template or CSS looks like code, found by parsing (not by a pattern on the raw text, which
-``<img/src/onerror=...>``, ``&#106;avascript:`` or CSS's ``\\68ttps://`` slip past): the template is read with
-:mod:`html.parser` (attribute values come back with their character references decoded), style attributes,
+``<img/src/onerror=...>``, ``&#106;avascript:`` or CSS's ``\\68ttps://`` slip past): the template is read with the
+screen model's HTML5 parser (lexbor: the browser's tokenizer and tree builder; attribute values come back with
+their character references decoded, ``</style class=x>`` ends a style element as in the browser), style attributes,
 ``<style>`` elements and the CSS are read with their CSS escapes and comments undone. Used by ``deckgen diff`` to
 warn a reviewer; nothing is changed or refused here."""
 
@@ -9,19 +10,25 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from html.parser import HTMLParser
 
-SCRIPT = "a <script> element"
-HANDLER = "an event handler attribute (on...=)"
-EXTERNAL = "an external URL"
-JAVASCRIPT = "a javascript: URL"
-IMPORT = "a CSS @import"
+from deckgen.screen import policy
+
+SCRIPT, HANDLER, EXTERNAL, JAVASCRIPT, IMPORT = (
+    policy.SCRIPT,
+    policy.HANDLER,
+    policy.EXTERNAL,
+    policy.JAVASCRIPT,
+    policy.IMPORT,
+)
+EMBEDDING = policy.EMBEDDING
+STYLE_END = "'</style' in CSS (what follows it is markup)"
+REWRITE = "a [sound:], [anki:...] or [[type:]] inside a tag (Anki's markup for it breaks the tag)"
+_STYLE_END = re.compile(r"</style", re.I)
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside a URL scheme ("java\tscript:")
 _EXTERNAL = re.compile(r"\b(?:https?|ftp|wss?):|(?:^|[\s,(\"'=])//", re.I)
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
-_HANDLER_NAME = re.compile(r"(?:^|[^a-z0-9_-])on[a-z]")
 
 
 def _css_unescape(text: str) -> str:
@@ -45,8 +52,13 @@ def _value_code(value: str, found: Counter[str]) -> None:
 
 
 def css_code(css: str, found: Counter[str] | None = None) -> Counter[str]:
-    """Code in CSS text: @import, javascript: and external URLs, once escapes and comments are undone."""
+    """Code in CSS text: @import, javascript: and external URLs, once escapes and comments are undone; and what a
+    '</style' in it lets out of the <style> element Anki wraps it in (read as the browser reads it)."""
     found = Counter() if found is None else found
+    if _STYLE_END.search(css):
+        found[STYLE_END] += 1
+        escaped = policy.code(f"<style>{css}</style>")  # elements after the early end: script, handlers, ...
+        found.update(escaped)
     plain = _css_unescape(css)
     if re.search(r"@import\b", plain, re.I):
         found[IMPORT] += len(re.findall(r"@import\b", plain, re.I))
@@ -54,47 +66,14 @@ def css_code(css: str, found: Counter[str] | None = None) -> Counter[str]:
     return found
 
 
-class _Scanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: Counter[str] = Counter()
-        self._style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
-            self.found[SCRIPT] += 1
-        self._style = tag == "style"
-        for name, value in attrs:
-            if _HANDLER_NAME.search(name):  # also "{{#f}}onclick", a mustache section glued to the name
-                self.found[HANDLER] += 1
-            if value is None:
-                continue
-            if name == "style":
-                css_code(value, self.found)
-            else:
-                _value_code(value, self.found)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self._style = False
-
-    def handle_endtag(self, tag: str) -> None:
-        self._style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._style:
-            css_code(data, self.found)
-        elif "javascript:" in _CONTROL.sub("", data).casefold():
-            self.found[JAVASCRIPT] += 1
-
-
 def template_code(template: str) -> Counter[str]:
-    """Code in a template: <script>, any on* attribute, javascript: and external URLs in attribute values (srcset,
-    style and every other), <style> content read as CSS."""
-    scanner = _Scanner()
-    scanner.feed(template)
-    scanner.close()
-    found = scanner.found
+    """Code in a template, read from one HTML5 parse of it (the screen model's parser and policy, screen/policy.py):
+    <script>, any on* attribute, javascript: and external URLs in attribute values (srcset, style and every other),
+    <style> content read as CSS, embedding elements, and Anki's rewritten strings inside a tag."""
+    found = policy.code(template, css_code)
+    rewrites = len(policy.rewrites_in_tags(template))
+    if rewrites:
+        found[REWRITE] += rewrites
     if not found[JAVASCRIPT] and "javascript:" in _CONTROL.sub("", html.unescape(template)).casefold():
-        found[JAVASCRIPT] += 1  # e.g. inside a comment or a broken tag the parser took for text
+        found[JAVASCRIPT] += 1  # e.g. inside a comment: still worth a reviewer's look
     return found

@@ -16,6 +16,13 @@ from deckgen.identity.ids import derived_id, schema_hash
 from deckgen.model import NoteType
 
 
+def _lines(text: str) -> list[str]:
+    """Lines split only where a file has them (``\n``, ``\r\n``): ``str.splitlines`` also splits at U+0085, U+2028
+    and others, so a change between two such "lines" of one line showed as no change at all."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines  # a final line feed ends the last line, as in splitlines
+
+
 @dataclass(frozen=True)
 class TextChange:
     what: str  # "template 'Recall' front", "css"
@@ -23,7 +30,7 @@ class TextChange:
     new: str
 
     def unified(self) -> str:
-        lines = difflib.unified_diff(self.old.splitlines(), self.new.splitlines(), "before", "after", lineterm="", n=2)
+        lines = difflib.unified_diff(_lines(self.old), _lines(self.new), "before", "after", lineterm="", n=2)
         return "\n".join(list(lines)[2:])  # without the ---/+++ header
 
 

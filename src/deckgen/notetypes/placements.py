@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from deckgen.notetypes import language as templates
+from deckgen.render.gate import ANKI_REWRITES
 
 # Filters whose output is HTML (the front side, cloze spans, a type-in box, a hint link, a play button): they
 # cannot be anywhere but in text.
@@ -43,6 +44,9 @@ class Rule:
 
     def first_problem(self, value: str) -> str | None:
         """The first character (or a short description) that breaks the rule in ``value``, or None."""
+        rewritten = ANKI_REWRITES.search(value)  # anywhere but in text, Anki's markup for it breaks the place
+        if rewritten:
+            return f"'{rewritten.group(0)}' (Anki replaces it with markup wherever it stands)"
         for ch in value:
             if ch in self.forbidden or (self.allowed is not None and not self.allowed.fullmatch(ch)):
                 return ch

@@ -19,6 +19,7 @@ deckgen checks (a section around the whole tag, a class instead of a variable el
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from deckgen.notetypes import language as templates
@@ -34,6 +35,7 @@ _PLACEHOLDER = re.compile(r"\{\{(?!\s*[#^/])")
 NAMES_SHOWN_RAW = frozenset({"Type", "Card", "Deck", "Subdeck", "CardFlag"})
 _CLOSING_FIELD = re.compile(r"</[A-Za-z][^>]*?\{\{")
 _FOREIGN = re.compile(r"<(svg|math)(?=[\s/>])", re.I)
+_IN_FOREIGN = re.compile(r"\{\{|<(?:style|script)\b|<!--", re.I)
 # comments as the browser ends them: '<!-->', '<!--->' and '--!>' end a comment early; '<!x', '<?x' and '</ x' are
 # "bogus comments" that end at the first '>', wherever a field or a section puts it
 _ODD_COMMENT = re.compile(r"<!---?>|--!>|<!(?!--)|<\?|</(?![A-Za-z])")
@@ -132,14 +134,17 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
             )
     for m in _CLOSING_FIELD.finditer(text):
         out.append((m.start(), "a field inside a closing tag is not supported: deckgen cannot check it there"))
+    bad_at = [b.start() for b in _IN_FOREIGN.finditer(text)]  # positions found once, then binary searches: linear
+    closes = {name: [c.start() for c in re.finditer(f"</{name}", text, re.I)] for name in ("svg", "math")}
     for m in _FOREIGN.finditer(text):
-        end = text.lower().find(f"</{m.group(1).lower()}", m.end())
-        inner = text[m.start() : len(text) if end == -1 else end]
-        bad = re.search(r"\{\{|<(?:style|script)\b|<!--", inner, re.I)
-        if bad:
+        ends = closes[m.group(1).lower()]
+        i = bisect.bisect_left(ends, m.end())
+        end = ends[i] if i < len(ends) else len(text)
+        j = bisect.bisect_left(bad_at, m.start())
+        if j < len(bad_at) and bad_at[j] < end:
             out.append(
                 (
-                    m.start() + bad.start(),
+                    bad_at[j],
                     f"inside <{m.group(1).lower()}> the browser reads <style>, <script> and "
                     "comments by other rules than in HTML: a field, a section, <style>, "
                     "<script> or a comment there is not supported; keep the drawing static",
@@ -153,9 +158,15 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
                 "(the back after {{FrontSide}}) would be read as part of it; close it in the template",
             )
         )
+    k = 0
+    whole: dict[int, bool] = {}  # per raw region, computed once
     for m in _MARKER.finditer(text):
-        inside = next((r for r in parts if r.start <= m.start() < r.end), None)
-        if inside is not None and not (inside.kind == "raw" and _whole_sections(text[inside.start : inside.end])):
+        while k < len(parts) and parts[k].end <= m.start():
+            k += 1  # regions are in order and do not overlap: one forward pass
+        inside = parts[k] if k < len(parts) and parts[k].start <= m.start() else None
+        if inside is not None and inside.kind == "raw" and inside.start not in whole:
+            whole[inside.start] = _whole_sections(text[inside.start : inside.end])
+        if inside is not None and not (inside.kind == "raw" and whole[inside.start]):
             where = {"raw": f"a <{inside.tag}> element", "value": "an attribute value"}.get(inside.kind, "a tag")
             out.append(
                 (

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from html.parser import HTMLParser
@@ -34,6 +35,9 @@ _TAG = re.compile(r'<([a-zA-Z][^\s/>]*)((?:\s+[^\s="/>]+="[^"]*")*)\s*/?>')  # n
 _ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
 MAX_MATH_PROBLEMS = 20
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# what Anki's raw string passes rewrite wherever it stands, attributes included: av tags (rslib av parser), play
+# refs (pylib sound.py AV_REF_RE), type-answer markers (reviewer.py), LaTeX tags (rslib latex.rs)
+ANKI_REWRITES = re.compile(r"\[sound:|\[anki:|\[\[type:|\[latex\]|\[\$\$?\]", re.I)
 
 
 def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProblem]]:
@@ -58,11 +62,71 @@ def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProbl
                     rule="math",
                 )
             )
+    if "[" in field_html or "\\" in field_html:
+        problems += attribute_problems(field_html) + spanning_problems(field_html)
     if "{{c" in field_html:
         problems += cloze_problems(field_html, cloze)
     if "\\" in field_html:
         problems += math_problems(field_html, cloze)
     return list(media), _unique(problems)
+
+
+# Anki's raw patterns with their ends (rslib av parser, reviewer.py typeAnsPat): what one match replaces
+_SPANS = (("[sound:", "]"), ("[anki:tts", "[/anki:tts]"), ("[[type:", "]]"))
+
+
+def spanning_problems(field_html: str) -> list[FieldProblem]:
+    """A ``[sound:...]``, ``[anki:tts]...[/anki:tts]`` or ``[[type:...]]`` whose match reaches over a tag: Anki
+    replaces the whole match, so the start of a tag disappears and the rest of it becomes text (or, with a
+    different tag, markup). Linear: each start finds its end with a binary search in positions found once."""
+    tags: list[int] | None = None
+    out: list[FieldProblem] = []
+    for opening, closing in _SPANS:
+        start = field_html.find(opening)
+        if start == -1:
+            continue
+        if tags is None:
+            tags = [m.start() for m in re.finditer("<", field_html)]
+        ends = [m.start() for m in re.finditer(re.escape(closing), field_html)]
+        while start != -1:
+            k = bisect.bisect_left(ends, start + len(opening))
+            if k == len(ends):
+                break
+            first_tag = bisect.bisect_left(tags, start)
+            if first_tag < len(tags) and tags[first_tag] < ends[k]:
+                out.append(
+                    FieldProblem(
+                        f"'{opening}' reaches over an HTML tag to its '{closing}': Anki replaces everything in "
+                        "between, tag included, so the page is not the one checked; close it before the tag",
+                        rule="html",
+                    )
+                )
+                break
+            start = field_html.find(opening, start + 1)
+    return out
+
+
+def attribute_problems(field_html: str) -> list[FieldProblem]:
+    """Text in an attribute value that Anki's raw passes rewrite (a play button's '"' ends the attribute; what
+    follows becomes markup, math in it becomes page text), and math in an attribute value, checked as if it were
+    text (MathJax never reads attributes, but nothing else may move it out)."""
+    out: list[FieldProblem] = []
+    for tag in _TAG.finditer(field_html):
+        for name, value in _ATTRIBUTE.findall(tag.group(2)):
+            raw = ANKI_REWRITES.search(value)
+            if raw:
+                out.append(
+                    FieldProblem(
+                        f"'{raw.group(0)}' inside the '{name}' attribute of <{tag.group(1)}>: Anki replaces it there "
+                        "too (with a play button, a type-in box or a LaTeX image) before the page is read, and the "
+                        "inserted '\"' ends the attribute, so the rest of it becomes markup; take it out of the "
+                        "attribute (e.g. out of an image's description)",
+                        rule="html",
+                    )
+                )
+            if "\\" in value:
+                out += math_problems(value)
+    return out
 
 
 def _unique(problems: list[FieldProblem]) -> list[FieldProblem]:

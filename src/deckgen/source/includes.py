@@ -6,8 +6,10 @@ A path must be relative, inside the cards folder after resolving links, a regula
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -31,10 +33,16 @@ class Text:
     block: bool = False  # a YAML block scalar (``|``): line i of the value is at ``line + i``, column ``col``
     inline: bool = True  # False: ``value`` is a whole file of its own
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Offsets where each line of the value starts: a place costs a binary search, not a scan from the start
+        (a template with 100,000 problems took 19 s counting lines)."""
+        return [0, *(i + 1 for i, ch in enumerate(self.value) if ch == "\n")]
+
     def at(self, offset: int) -> Location:
         """The place of character ``offset`` of the value."""
-        line = self.value.count("\n", 0, offset)
-        col = offset - (self.value.rfind("\n", 0, offset) + 1)
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        col = offset - self._line_starts[line]
         if not self.inline:
             return Location(self.path, line + 1, col + 1)
         if self.block:

@@ -10,6 +10,7 @@ import yaml
 from deckgen.errors import WARNING, Location, Problem, UsageError
 from deckgen.model import Citation, NoteType, Reference
 from deckgen.notetypes.builtin import DECK, SCOPES, SHARED, builtin_notetypes
+from deckgen.screen import check as screen
 from deckgen.source import keys as spec
 from deckgen.source import requires
 from deckgen.source.idscope import lock_bytes, lock_scope
@@ -110,6 +111,9 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str, lock: b
     if "css" in fields:
         text = text_or_file(r, fields["css"][1], include, "deck", "css")
         css = text.value if text is not None else ""
+        if text is not None:
+            for offset, message in screen.css_problems(text.value):
+                r.problems.append(Problem(text.at(offset), message, context="deck", rule="notetype"))
     order: list[tuple[str, Location]] = []
     if "order" in fields:
         for slug, item in r.text_list(fields["order"][1], "deck", "order") or ():

@@ -15,9 +15,8 @@ from deckgen.errors import WARNING, Problem
 from deckgen.identity.ids import derived_id
 from deckgen.model import BUILTIN_KINDS, NoteType
 from deckgen.notetypes import language as templates
-from deckgen.notetypes import placements as template_html
-from deckgen.notetypes import shape as template_shape
 from deckgen.notetypes.builtin import CSS, builtin_notetypes
+from deckgen.screen import check as screen
 from deckgen.source import keys as spec
 from deckgen.source.includes import Reader, Text, text_or_file
 from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
@@ -28,6 +27,7 @@ TEMPLATE_KEYS = spec.names(spec.TEMPLATE)
 KINDS = ("standard", "cloze")
 _FIELD_FORBIDDEN = set(':{}"')
 MAX_ID = 2**63 - 1
+MAX_TEMPLATE_PROBLEMS = 20  # per template side: the first ones show the fix; thousands would bury it
 
 
 def read_notetypes(r: NodeReader, node: yaml.Node, read: Reader, deck_key: str, deck_css: str) -> list[NoteType] | None:
@@ -134,6 +134,9 @@ def _read_one(
     if "css" in m:
         text = text_or_file(r, m["css"][1], read, context, "css", allow_empty=True)
         css = text.value if text is not None else css
+        if text is not None:
+            for offset, message in screen.css_problems(text.value):
+                r.problems.append(_problem(text, offset, message, context))
     if r.errors_since(before) or name is None or tmpls is None:
         return None
     return NoteType(
@@ -216,7 +219,11 @@ def _templates(
         if front is None or back is None:
             continue
         front_nodes = _check_template(r, front, fields, is_cloze, where, is_front=True)
-        _check_template(r, back, fields, is_cloze, where, is_front=False)
+        back_nodes = _check_template(r, back, fields, is_cloze, where, is_front=False)
+        if front_nodes is not None and back_nodes is not None:
+            sides = {"front": front, "back": back}
+            for side, offset, message in screen.template_problems(front.value, back.value, tuple(fields)):
+                r.problems.append(_problem(sides[side], offset, message, where))
         if front_nodes is not None and is_cloze and not templates.cloze_fields(front_nodes):
             r.problems.append(
                 _problem(front, 0, "a cloze note type's front must show a field with '{{cloze:Field}}'", where)
@@ -255,12 +262,8 @@ def shows(tmpls: list[tuple[str, str, str]], special: str) -> bool:
 def _check_template(
     r: NodeReader, text: Text, fields: list[str], is_cloze: bool, where: str, *, is_front: bool
 ) -> tuple[templates.Node, ...] | None:
-    try:
-        nodes = templates.parse(text.value)
-    except templates.TemplateSyntaxError as exc:
-        r.problems.append(_problem(text, exc.offset, exc.message, where))
-        return None
-    for offset, message in templates.problems(nodes, tuple(fields), is_cloze=is_cloze, front=is_front):
+    nodes, found = screen.side_problems(text.value, tuple(fields), is_cloze=is_cloze, front=is_front)
+    for offset, message in found[:MAX_TEMPLATE_PROBLEMS]:
         if message.startswith("unknown filter"):  # Anki shows the field as if the filter were not there (measured)
             r.problems.append(
                 replace(
@@ -270,10 +273,11 @@ def _check_template(
             )
             continue
         r.problems.append(_problem(text, offset, message, where))
-    for offset, message in template_html.problems(text.value, nodes):  # fields placed there are checked card by card
-        r.problems.append(_problem(text, offset, message, where))
-    for offset, message in template_shape.problems(text.value, nodes):
-        r.problems.append(_problem(text, offset, message, where))
+    if len(found) > MAX_TEMPLATE_PROBLEMS:
+        rest = len(found) - MAX_TEMPLATE_PROBLEMS
+        r.problems.append(
+            _problem(text, found[MAX_TEMPLATE_PROBLEMS][0], f"... and {rest:,} more problems like these", where)
+        )
     return nodes
 
 

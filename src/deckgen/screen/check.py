@@ -1,0 +1,159 @@
+"""The checks source/ and compile/ run on a deck's own note types through the screen model: each template side
+rendered with marker values for every section combination deckgen checks (render.py), parsed once as a browser
+parses it and held to the policy (policy.py); the CSS held to the ``<style>`` element Anki wraps it in; and, card
+by card, the note's values filled into the templates where Anki's raw passes could join them into markup."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from deckgen.notetypes import language as templates
+from deckgen.notetypes import placements as template_html
+from deckgen.notetypes import shape as template_shape
+from deckgen.render.gate import ANKI_REWRITES, spanning_problems
+from deckgen.screen import policy
+from deckgen.screen.render import marked_sides, render
+
+_STYLE_END = re.compile(r"</style", re.I)
+_LATEX = re.compile(r"\[latex\]|\[\$\$?\]", re.I)  # rslib/src/latex.rs
+_LATEX_MESSAGE = (
+    "Anki's LaTeX tags in a template make Anki run LaTeX on every card's fields on the learner's computer (desktop) "
+    "or show a missing image (AnkiDroid); deckgen ships no LaTeX images: write math as \\(...\\) or \\[...\\]"
+)
+
+
+def css_problems(css: str) -> list[tuple[int, str]]:
+    """(offset, message) for CSS that would end the ``<style>`` element Anki puts it in (template.py:289): a
+    browser ends it at ``</style`` in any case and with anything after it (``</style class=x>``)."""
+    return [
+        (
+            m.start(),
+            f"'{m.group(0)}' in CSS ends the <style> element Anki wraps the CSS in, and what follows becomes markup "
+            "on every card (a script can run); CSS never needs it: remove it (in a string, write '<\\/style')",
+        )
+        for m in itertools.islice(_STYLE_END.finditer(css), 5)
+    ]
+
+
+def side_problems(
+    text: str, fields: tuple[str, ...], *, is_cloze: bool, front: bool
+) -> tuple[tuple[templates.Node, ...] | None, list[tuple[int, str]]]:
+    """(the parsed side or None, (offset, message) for each problem) of one template side read on its own: syntax,
+    fields and filters, fields placed where HTML breaks the page, shapes deckgen cannot place fields in."""
+    try:
+        nodes = templates.parse(text)
+    except templates.TemplateSyntaxError as exc:
+        return None, [(exc.offset, exc.message)]
+    found = templates.problems(nodes, fields, is_cloze=is_cloze, front=front)
+    found += template_html.problems(text, nodes)  # fields placed there are checked card by card
+    found += template_shape.problems(text, nodes)
+    return nodes, found
+
+
+def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tuple[str, int, str]]:
+    """("front" or "back", offset in that side's text, message) for what the policy refuses on the screen this
+    template makes; nothing when a side does not parse (its syntax error is reported where it is read)."""
+    try:
+        templates.parse(front), templates.parse(back)
+    except templates.TemplateSyntaxError:
+        return []
+    texts = {"front": front.lower(), "back": back.lower()}
+    out: dict[tuple[str, str], tuple[str, int]] = {}
+    for where, text in (("front", front), ("back", back)):
+        latex = _LATEX.search(text)
+        if latex:
+            out[(where, _LATEX_MESSAGE)] = (where, latex.start())
+    scanned = {
+        side: {p.offset for p in template_html.placements(text, templates.parse(text))}
+        for side, text in (("q", front), ("a", back))
+    }
+    for side, page in marked_sides(front, back, fields):
+        for finding in policy.refusals(page):
+            if (side, finding.message) not in out:
+                out[(side, finding.message)] = _locate(texts, side, finding.needle)
+        for (letter, offset), kinds in policy.placed(page).items():
+            if kinds - {"text"} and offset not in scanned[letter]:  # the browser disagrees with placements.py
+                out.setdefault((letter, f"@{offset}"), ("front" if letter == "q" else "back", offset))
+    found = {
+        (where, offset, _DISAGREE if message.startswith("@") else message)
+        for (_, message), (where, offset) in out.items()
+    }
+    return sorted(found, key=lambda p: p[:2])
+
+
+_DISAGREE = (
+    "the browser reads this field as part of a tag, an attribute or code, where deckgen's template scanner read it "
+    "as text, so its checks would not hold there; simplify the HTML around it (close tags and quotes plainly)"
+)
+
+
+def _locate(texts: dict[str, str], side: str, needle: str) -> tuple[str, int]:
+    """The side and offset where ``needle`` first occurs (the back shows the front through ``{{FrontSide}}``)."""
+    for where in (side, "front"):
+        at = texts[where].find(needle.lower())
+        if at != -1:
+            return where, at
+    return side, 0
+
+
+def card_problems(
+    sides: tuple[tuple[str, str, str], ...], values: dict[str, str], tags: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(template name, message) for Anki's rewritten strings that a card's values, filled into its note type's
+    templates (``sides``: name, front, back), put inside a tag: two fields side by side in one attribute can
+    spell ``[sound:x]`` where neither holds it alone. Only cards with a '[' somewhere are rendered."""
+    if not any("[" in v or "]" in v for v in values.values()) and not any("[" in t for t in tags):
+        return []
+    found = (
+        _places_fields_in_tags(sides)  # two fields can join in a tag
+        or any(_unclosed(v) or "[/anki:tts" in v for v in values.values())  # a field opens or ends one of Anki's tags
+        or (_opens_anki_tags(sides) and any("<" in v for v in values.values()))  # '[sound:{{Audio}}]', {{tts:F}}
+    )
+    if not found:
+        return []  # nothing Anki rewrites can reach over a tag or into one: nothing to render
+    filled = {**values, "Tags": " ".join(tags)}
+    out: dict[tuple[str, str], None] = {}
+    for name, front, back in sides:
+        q = render(front, filled)
+        for page in (q, render(back, filled, front_side=q)):
+            for finding in policy.rewrites_in_tags(page):
+                out[(name, finding.message)] = None
+            for problem in spanning_problems(page):  # '[sound:' in one field, its ']' in another's tag
+                out[(name, problem.message)] = None
+    return list(out)
+
+
+@lru_cache(maxsize=128)
+def _places_fields_in_tags(sides: tuple[tuple[str, str, str], ...]) -> bool:
+    """Whether any template side places a field anywhere but in text (placements.py; held to the browser above)."""
+    for _, front, back in sides:
+        for text in (front, back):
+            try:
+                if template_html.placements(text, templates.parse(text)):
+                    return True
+            except templates.TemplateSyntaxError:
+                return True
+    return False
+
+
+def _unclosed(value: str) -> bool:
+    """Whether ``value`` opens one of Anki's tags (``[sound:``, ``[anki:tts``, ``[[type:``) and does not close it."""
+    for opening, closing in (("[sound:", "]"), ("[anki:tts", "[/anki:tts]"), ("[[type:", "]]")):
+        start = value.rfind(opening)
+        if start != -1 and value.find(closing, start + len(opening)) == -1:
+            return True
+    return False
+
+
+_TTS_FILTER = re.compile(r"\{\{[^}]*\btts\b")
+
+
+@lru_cache(maxsize=128)
+def _opens_anki_tags(sides: tuple[tuple[str, str, str], ...]) -> bool:
+    """Whether the templates' own text holds one of Anki's rewritten strings or a tts filter, which a field's
+    HTML then sits inside ('[sound:{{Audio}}]' puts the field inside the sound tag)."""
+    return any(
+        ANKI_REWRITES.search(text) or _TTS_FILTER.search(text) for _, front, back in sides for text in (front, back)
+    )

@@ -1,0 +1,75 @@
+"""``deckgen check`` on 1 MB templates and CSS of each shape that once made a template check quadratic (a 48 KB
+template took 264 s): bounded in CPU time, measured for the child process with resource.getrusage. Each shape takes
+a few seconds here; the bound is generous for a loaded 2-core machine, and far below what a quadratic check takes
+(20-30 s per shape at 1 MB before the fix, growing fourfold per doubling)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_deck
+
+CPU_BOUND = 25.0  # seconds per shape, template and CSS together
+SIZE = 1_000_000  # under the 1 MiB include limit
+DECK = """\
+key: big
+name: Big
+description: d
+note_types:
+  w:
+    name: W
+    fields: [F, G]
+    templates:
+      - name: T
+        front: {file: t/front.html}
+        back: "{{FrontSide}}<hr id=answer>{{G}}"
+    css: {file: t/style.css}
+"""
+SHAPES = {  # template unit, CSS unit
+    "placeholders": ("{{F}}x", "a{b:c}"),
+    "comments": ("<!--x-->", "/* x */"),
+    "open tags": ("<a ", "@import 'x.css';"),
+    "quotes": ('<a title="{{F}}">', 'a{content:"\'"}'),
+    "sections": ("{{#F}}x{{/F}}", "</style>"),
+    "sections in tags": ("<a {{#F}}x{{/F}}>", "a{b:url(https://x.example/)}"),
+    "svg": ("<svg>{{F}}", "\\"),
+    "odd comments": ("<!x", "<!--"),
+    "rewrites in attributes": ('<img alt="[sound:a.mp3]">', "[sound:a.mp3]"),
+    "math": ("\\(\\style{a}{b}\\) ", "\\(x\\)"),
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_check_on_a_1_mb_template_and_css_is_bounded(tmp_path: Path, shape: str) -> None:
+    template_unit, css_unit = SHAPES[shape]
+    cards = write_deck(
+        tmp_path,
+        deck=DECK,
+        topics={"a.yaml": "topic: a\ntitle: a\ncards:\n  - id: x\n    type: w\n    fields: {F: f, G: g}\n"},
+    )
+    (cards / "t").mkdir()
+    (cards / "t" / "front.html").write_text("{{F}}" + template_unit * (SIZE // len(template_unit)), encoding="utf-8")
+    (cards / "t" / "style.css").write_text(css_unit * (SIZE // len(css_unit)), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
+    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen", "check", "cards"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert proc.returncode in (0, 1), proc.stderr  # a clear result, never a traceback
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert cpu < CPU_BOUND, (shape, cpu)
+    print(f"{shape}: {cpu:.2f} s CPU")
