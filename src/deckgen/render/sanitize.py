@@ -40,6 +40,15 @@ from deckgen.render.result import WARNING, FieldProblem
 MEDIA_PREFIX = "media/"
 HTML_DOCS = docs_url("format/math-code-media", "html-in-fields")
 
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    """nh3's last word on an attribute (its value decoded): what the scanner refuses as leaving the card is
+    dropped, so the sanitizer's output (what ``--strip-unsafe`` keeps) holds none of it."""
+    if tag == "img" and name == "src" and leaves_collection(value):
+        return None
+    return value
+
+
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     generic_attribute_prefixes={DATA_PREFIX},
@@ -49,6 +58,7 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,
     strip_comments=True,
     filter_style_properties=set(STYLE_PROPERTIES),
+    attribute_filter=_attribute_filter,
 )
 
 # nh3's output writes every attribute as name="value" (a '"' inside a value is &quot;), so its tags match this.
@@ -91,6 +101,12 @@ def url_scheme(value: str) -> str:
     squashed = _C0_AND_SPACE.sub("", value).lower()
     m = _SCHEME.match(squashed)
     return m.group(1) if m else ""
+
+
+def leaves_collection(value: str) -> bool:
+    """Whether a URL names another computer: a scheme (``https:``), or a network path (``//host``, and the forms a
+    browser reads as one: ``\\\\host``, ``/\\host``, with tabs, newlines or leading spaces anywhere)."""
+    return bool(url_scheme(value)) or _C0_AND_SPACE.sub("", value).replace("\\", "/").startswith("//")
 
 
 def _exposed(fragment: str) -> str:
@@ -181,13 +197,17 @@ class Scanner(HTMLParser):
     def _src(self, value: str) -> None:
         if self._unsafe_url("img", "src", value):
             return
-        if url_scheme(value) or value.startswith("//"):
+        if leaves_collection(value):  # never a defect a deck may keep: Anki would fetch it on every review
             where = (
                 "put the image in the media/ folder and write ![...](media/NAME)"
                 if self.markdown
                 else 'put the image in cards/media/ and write <img src="NAME">'
             )
-            self.error(f"image '{value}' is not a local file; {where}", rule="media")
+            self.error(
+                f"unsafe HTML: image '{value}' is not a local file: Anki would load it from the network on every "
+                f"review (telling that server who studies when); {where}",
+                rule="media",
+            )
         elif self.markdown:
             name = value[len(MEDIA_PREFIX) :]
             if not value.startswith(MEDIA_PREFIX) or not name or "/" in name or "\\" in name:
