@@ -22,7 +22,7 @@ LATEX_PNG = f"latex-{hashlib.sha1(LATEX_BODY.encode()).hexdigest()}.png"  # Anki
 
 FIELDS = {
     "ids": '<h1 id="top" data-source="wiki">Title</h1><a href="#top" target="_blank" rel="noopener">up</a>',
-    "wiki": '<a href="/wiki/ADRENAL">ADRENAL</a> trial',
+    "wiki": '<a href="ADRENAL.html">ADRENAL</a> trial',
     "typo": "an <bu>emphasised</bu> word",
     "missing": 'map <img src="gone.png">',
     "latex": "area [$]x^2[/$]",
