@@ -27,7 +27,22 @@ def test_pasted_markup_is_kept_as_it_is(field: str) -> None:
     assert result.html == field
 
 
-@pytest.mark.parametrize("reserved", ["qa", "typeans", "answer", "_mark", "_flag", "content", "hint123", "QA"])
+@pytest.mark.parametrize(
+    "reserved",
+    [
+        "qa",
+        "typeans",
+        "answer",
+        "_mark",
+        "_flag",
+        "content",
+        "hint123",
+        "QA",
+        "image-occlusion-canvas",
+        "image-occlusion-container",
+        "Toggle",
+    ],
+)
 def test_ids_of_ankis_review_page_are_refused(reserved: str) -> None:
     result = render_html(f'<p id="{reserved}">x</p>')
     assert [p.message for p in result.problems] == [

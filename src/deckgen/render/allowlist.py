@@ -28,8 +28,23 @@ GLOBAL_ATTRIBUTES = frozenset({"class", "style", "title", "lang", "dir", "id"})
 DATA_PREFIX = "data-"  # data-* attributes on every allowed tag: data for scripts, inert in deckgen's fields
 
 # ids Anki's reviewers (desktop, AnkiDroid) look up on the page: a field may not hold one of them, or a page script
-# would find the field's element instead of Anki's (the typed answer, the card's container, the mark and flag)
-RESERVED_IDS = frozenset({"qa", "typeans", "answer", "_mark", "_flag", "content", "qa_box", "night-mode"})
+# would find the field's element instead of Anki's (the typed answer, the card's container, the mark and flag, the
+# Image Occlusion canvas and its container, the occlusion toggle: aqt 26.9 reviewer.js getElementById)
+RESERVED_IDS = frozenset(
+    {
+        "qa",
+        "typeans",
+        "answer",
+        "_mark",
+        "_flag",
+        "content",
+        "qa_box",
+        "night-mode",
+        "image-occlusion-canvas",
+        "image-occlusion-container",
+        "toggle",
+    }
+)
 
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     tag: GLOBAL_ATTRIBUTES | extra
