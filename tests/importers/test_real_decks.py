@@ -22,7 +22,7 @@ LATEX_PNG = f"latex-{hashlib.sha1(LATEX_BODY.encode()).hexdigest()}.png"  # Anki
 
 FIELDS = {
     "ids": '<h1 id="top" data-source="wiki">Title</h1><a href="#top" target="_blank" rel="noopener">up</a>',
-    "wiki": '<a href="/wiki/ADRENAL">ADRENAL</a> trial',
+    "wiki": '<a href="ADRENAL.html">ADRENAL</a> trial',
     "typo": "an <bu>emphasised</bu> word",
     "missing": 'map <img src="gone.png">',
     "latex": "area [$]x^2[/$]",
@@ -212,3 +212,66 @@ def test_diff_reads_an_imported_deck_that_keeps_defects(here: Path) -> None:
     result = run("diff", "HEAD")
     assert result.exit_code == 0, result.output
     assert "1 changed" in result.output, result.output
+
+
+def test_a_remote_image_is_refused_on_import_and_never_kept(here: Path, anki: AnkiCollection) -> None:
+    """An image from a web address loads on every review (it tells that server who studies when): unlike the
+    defects a deck may keep, it stops the import, --strip-unsafe removes it, and a hand-written 'kept' does not
+    let it through a build."""
+    package = make_deck(here)
+    col = Collection(str(here / "remote.anki2"))
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package)))
+    note = col.get_note(col.find_notes("Key:typo")[0])
+    note["Back"] = 'an <bu>emphasised</bu> word <img src="https://evil.example/t.png"><image src="//evil.example/u">'
+    col.update_note(note)
+    col.export_anki_package(out_path=str(here / "remote.apkg"), options=ExportAnkiPackageOptions(), limit=None)
+    col.close()
+    result = run("import", "remote.apkg", "-o", "cards")
+    assert result.exit_code == 1
+    assert "unsafe HTML: image 'https://evil.example/t.png' is not a local file: Anki would load it" in result.output
+    assert "unsafe HTML: image '//evil.example/u' is not a local file" in result.output, result.output
+    assert not (here / "cards").exists()
+
+    stripped = run("import", "remote.apkg", "-o", "cards", "--strip-unsafe")
+    assert stripped.exit_code == 0, stripped.output
+    assert "changed by --strip-unsafe: 1 notes (typo)" in stripped.output, stripped.output
+    build = run("build", "cards", "-o", "out/clean.apkg")
+    assert build.exit_code == 0, build.output
+    anki.import_package(here / "out" / "clean.apkg")
+    card = anki.col.get_card(anki.col.find_cards("Key:typo")[0])
+    assert "evil.example" not in card.answer()
+    assert "<img>" in card.answer()
+
+
+def test_a_forged_kept_hash_does_not_let_a_remote_image_through(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from deckgen.compile.pipeline import load_and_compile
+    from deckgen.source import defects
+
+    assert run("import", make_deck(here).name, "-o", "cards").exit_code == 0
+    topic = here / "cards" / "real.yaml"
+    text = topic.read_text()
+    edited = text.replace(
+        "an <bu>emphasised</bu> word", "an <bu>emphasised</bu> word <img src=https://evil.example/b.png>"
+    )
+    assert edited != text
+    topic.write_text(edited)
+    refused = run("build", "cards", "-o", "out/a.apkg")
+    assert refused.exit_code == 1
+    lock_file = here / "cards" / "deckgen.lock"
+    lock = json.loads(lock_file.read_text())
+    # the hash a forger computes with a deckgen whose table still kept web addresses (as 2a161c0 did)
+    with monkeypatch.context() as old_table:
+        web = ("web address", "media", re.compile(r"image '.*' is not a local file"))
+        old_table.setattr(defects, "KEEPABLE", (*defects.KEEPABLE, web))
+        typo = next(n for n in load_and_compile(here / "cards", use_cache=False).notes if n.card_id == "typo")
+    lock["cards"]["typo"]["kept"] = typo.hash  # what a hostile pull request would write
+    lock_file.write_text(json.dumps(lock, indent=2))
+    for command in ("build", "check"):
+        result = run(command, "cards", *(("-o", "out/b.apkg") if command == "build" else ()))
+        assert result.exit_code == 1, result.output
+        assert (
+            "card 'typo': field 'Back': unsafe HTML: image 'https://evil.example/b.png' is not a local file"
+        ) in result.output, result.output
+    assert not (here / "out" / "b.apkg").exists()

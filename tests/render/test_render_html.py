@@ -39,11 +39,13 @@ def test_form_is_normalised_by_nh3_without_a_message() -> None:
 PROBLEMS = [
     (
         '<img src="https://t.example/a.png">',
-        "image 'https://t.example/a.png' is not a local file; put the image in cards/media/ and write <img src=\"NAME\">",
+        "unsafe HTML: image 'https://t.example/a.png' is not a local file: Anki would load it from the network on every review "
+        '(telling that server who studies when); put the image in cards/media/ and write <img src="NAME">',
     ),
     (
         '<img src="//t.example/a.png">',
-        "image '//t.example/a.png' is not a local file; put the image in cards/media/ and write <img src=\"NAME\">",
+        "unsafe HTML: image '//t.example/a.png' is not a local file: Anki would load it from the network on every review "
+        '(telling that server who studies when); put the image in cards/media/ and write <img src="NAME">',
     ),
     (
         '<img src="media/a.png">',

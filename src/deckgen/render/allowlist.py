@@ -7,8 +7,8 @@ anything that can run script, load something from the network, or cover the card
 - no ``<script>``, ``<style>``, ``<iframe>``, ``<object>``, ``<svg>``, ``<math>``, forms, media elements
   (audio and video use Anki's own ``[sound:NAME]``), no ``on...=`` handlers; ``id`` (web pages pasted with
   their anchors) except the ids Anki's review page uses itself (:data:`RESERVED_IDS`); ``data-*`` attributes
-  (inert); links to http, https and mailto, or relative and ``#anchor`` links (inert in Anki: they lead to
-  nothing), with ``target`` and ``rel``;
+  (inert); links to http, https and mailto, ``#anchor`` links and links to a plain file name (inert in Anki;
+  see :mod:`deckgen.render.urls` for the relative links refused), with ``target`` and ``rel``;
 - ``style`` only with the CSS properties below: colours, fonts, text layout, borders and padding. Not
   ``position``, ``inset``, ``z-index``, ``transform``, ``margin``, ``width``/``height``, ``opacity``,
   ``display``, nor anything that takes a URL (``background``, ``background-image``, ``list-style-image``,
@@ -28,8 +28,23 @@ GLOBAL_ATTRIBUTES = frozenset({"class", "style", "title", "lang", "dir", "id"})
 DATA_PREFIX = "data-"  # data-* attributes on every allowed tag: data for scripts, inert in deckgen's fields
 
 # ids Anki's reviewers (desktop, AnkiDroid) look up on the page: a field may not hold one of them, or a page script
-# would find the field's element instead of Anki's (the typed answer, the card's container, the mark and flag)
-RESERVED_IDS = frozenset({"qa", "typeans", "answer", "_mark", "_flag", "content", "qa_box", "night-mode"})
+# would find the field's element instead of Anki's (the typed answer, the card's container, the mark and flag, the
+# Image Occlusion canvas and its container, the occlusion toggle: aqt 26.9 reviewer.js getElementById)
+RESERVED_IDS = frozenset(
+    {
+        "qa",
+        "typeans",
+        "answer",
+        "_mark",
+        "_flag",
+        "content",
+        "qa_box",
+        "night-mode",
+        "image-occlusion-canvas",
+        "image-occlusion-container",
+        "toggle",
+    }
+)
 
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     tag: GLOBAL_ATTRIBUTES | extra

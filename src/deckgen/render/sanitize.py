@@ -36,9 +36,21 @@ from deckgen.render.allowlist import (
 from deckgen.render.cssbounds import length_problem
 from deckgen.render.media import name_problem
 from deckgen.render.result import WARNING, FieldProblem
+from deckgen.render.urls import leaves_collection, relative_link_problem, url_scheme
 
 MEDIA_PREFIX = "media/"
 HTML_DOCS = docs_url("format/math-code-media", "html-in-fields")
+
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    """nh3's last word on an attribute (its value decoded): what the scanner refuses as leaving the card is
+    dropped, so the sanitizer's output (what ``--strip-unsafe`` keeps) holds none of it."""
+    if tag == "img" and name == "src" and leaves_collection(value):
+        return None
+    if tag == "a" and name == "href" and not url_scheme(value) and relative_link_problem(value):
+        return None
+    return value
+
 
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -49,6 +61,7 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,
     strip_comments=True,
     filter_style_properties=set(STYLE_PROPERTIES),
+    attribute_filter=_attribute_filter,
 )
 
 # nh3's output writes every attribute as name="value" (a '"' inside a value is &quot;), so its tags match this.
@@ -58,7 +71,6 @@ _SCHEME_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+.\-])([A-Za-z][A-Za-z0-9+.\-]*):
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _IMG = re.compile(r'<img((?:\s+[^\s="/>]+="[^"]*")*)\s*/?>')
 _SRC = re.compile(r'(\ssrc=")([^"]*)(")')
-_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _C0_AND_SPACE = re.compile(r"[\x00-\x20]+")
 _LOADING_CSS = ("url(", "image(", "image-set(", "element(", "cross-fade(", "expression(", "@import")
 
@@ -83,14 +95,6 @@ _LEADING_LINE_FEED = re.compile(r"(<(?:pre|listing|textarea)(?:\s[^>]*)?>)\n", r
 def clean(fragment: str) -> str:
     """nh3 with deckgen's allow-list, serialized as the HTML standard serializes (see _LEADING_LINE_FEED)."""
     return _LEADING_LINE_FEED.sub("\\1\n\n", str(_CLEANER.clean(fragment)))
-
-
-def url_scheme(value: str) -> str:
-    """The scheme a browser would see: control characters and spaces anywhere removed (WHATWG URL parsing drops
-    tabs and newlines, and leading/trailing C0 and spaces), lower-cased; '' for a relative URL."""
-    squashed = _C0_AND_SPACE.sub("", value).lower()
-    m = _SCHEME.match(squashed)
-    return m.group(1) if m else ""
 
 
 def _exposed(fragment: str) -> str:
@@ -168,26 +172,26 @@ class Scanner(HTMLParser):
             return
         scheme = url_scheme(value)
         if not scheme:
-            head = re.split(r"[/?#]", value, maxsplit=1)[0]
-            if "\\" in value or ":" in head:  # 'javascript\:x' is relative to a browser, but not plainly so
-                self.error(
-                    f"link '{value}' is neither a web address nor a plain relative link; links start with http://, "
-                    "https:// or mailto:, or are a path or #anchor (no ':' before the first '/', no '\\')"
-                )
-            return  # a relative or '#anchor' link (a page pasted with its links): it leads nowhere in Anki, inert
+            if (problem := relative_link_problem(value)) is not None:
+                self.error(problem)
+            return  # an '#anchor' or a plain file name: it opens nothing of Anki's, runs nothing
         if scheme not in URL_SCHEMES:
             self.error(f"link scheme '{scheme}:' is not allowed; use http, https or mailto")
 
     def _src(self, value: str) -> None:
         if self._unsafe_url("img", "src", value):
             return
-        if url_scheme(value) or value.startswith("//"):
+        if leaves_collection(value):  # never a defect a deck may keep: Anki would fetch it on every review
             where = (
                 "put the image in the media/ folder and write ![...](media/NAME)"
                 if self.markdown
                 else 'put the image in cards/media/ and write <img src="NAME">'
             )
-            self.error(f"image '{value}' is not a local file; {where}", rule="media")
+            self.error(
+                f"unsafe HTML: image '{value}' is not a local file: Anki would load it from the network on every "
+                f"review (telling that server who studies when); {where}",
+                rule="media",
+            )
         elif self.markdown:
             name = value[len(MEDIA_PREFIX) :]
             if not value.startswith(MEDIA_PREFIX) or not name or "/" in name or "\\" in name:

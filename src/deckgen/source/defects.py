@@ -4,8 +4,8 @@
 Each is harmless on the learner's screen and was already there for every learner of the shared deck: a missing
 media file (an empty image), a media file of a type or name deckgen does not ship (the learner's copy stays), a
 tag no browser knows (``<bu>``: inert), an empty first field, a cloze note without a deletion or with a gap in its
-numbering, an unclosed deletion (Anki shows it as text). What could run or load (script, handlers, a hostile SVG)
-is never in this list.
+numbering, an unclosed deletion (Anki shows it as text). What could run or load (script, handlers, a hostile SVG,
+an image from a web address) is never in this list.
 """
 
 from __future__ import annotations
@@ -23,11 +23,7 @@ KEEPABLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         re.compile(r"(the|media file) name .*; rename the file and its references?$"),
     ),
     ("media type deckgen does not ship", "media", re.compile(r"media type .* is not allowed: Anki would not show it")),
-    (
-        "image path with folders or a web address",
-        "media",
-        re.compile(r"^field '.*': image '.*' (must be a file name|is not a local file)"),
-    ),
+    ("image path with folders", "media", re.compile(r"^field '.*': image '.*' must be a file name")),
     ("empty first field", "", re.compile(r"it is the note type's first field, which Anki requires$")),
     ("cloze note without a deletion", "cloze", re.compile(r"cloze card has no deletion")),
     ("gap in cloze numbering", "cloze", re.compile(r"^cloze numbers skip ")),
