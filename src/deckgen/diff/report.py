@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from deckgen.diff.compare import (
     DELETE,
@@ -138,10 +139,10 @@ def field_markdown(change: FieldChange) -> str:
     return f"- **{name}:** {body}"
 
 
-def card_fields(card: Card) -> list[tuple[str, str]]:
-    """(field, Markdown) for each field a card has, in the order of the card-field table (kind and topic are said
-    elsewhere)."""
-    rows: list[tuple[str, str]] = []
+def shown_fields(card: Card) -> list[tuple[str, str, Any]]:
+    """(label, how, value) for each field a card has, in the order of the card-field table (kind and topic are said
+    elsewhere): ``how`` is 'text', 'code', 'yes' or 'tags'; each report format writes the value its own way."""
+    rows: list[tuple[str, str, Any]] = []
     for field in CARD_FIELDS:
         value = getattr(card, field.name)
         if (
@@ -151,14 +152,20 @@ def card_fields(card: Card) -> list[tuple[str, str]]:
         ):
             continue
         if field.shape == "pairs":
-            rows += [(f"fields.{name}", escape(text.strip())) for name, text in value if text.strip()]
+            rows += [(f"fields.{name}", "text", text.strip()) for name, text in value if text.strip()]
         elif field.shape == "bool":
-            rows.append((field.name, "yes"))
+            rows.append((field.name, "yes", True))
         elif field.shape == "strs":
-            rows.append((field.name, _tags(value)))
+            rows.append((field.name, "tags", value))
         else:
-            rows.append((field.name, escape(value.strip()) if field.compare == "text" else code(value)))
+            rows.append((field.name, "text", value.strip()) if field.compare == "text" else (field.name, "code", value))
     return rows
+
+
+def card_fields(card: Card) -> list[tuple[str, str]]:
+    """(field, Markdown) for each field a card has (see shown_fields)."""
+    markdown: dict[str, Callable[[Any], str]] = {"text": escape, "code": code, "yes": lambda _: "yes", "tags": _tags}
+    return [(label, markdown[how](value)) for label, how, value in shown_fields(card)]
 
 
 def revision_markdown(snapshot: Snapshot) -> str:

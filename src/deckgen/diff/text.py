@@ -8,11 +8,13 @@ field as ``↵``. Changes inside text are ``[-old-]{+new+}`` (git's word diff) w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from deckgen.diff.compare import DELETE, EQUAL, DeckDiff, FieldChange, TopicChanges, is_text_field, kind_name
-from deckgen.diff.report import hazard_text, plural, summary_counts
+from deckgen.diff.report import hazard_text, plural, shown_fields, summary_counts
 from deckgen.git.repo import Snapshot
 from deckgen.model import Card
-from deckgen.source.keys import CARD_FIELDS
 
 _RESET = "\x1b[0m"
 _STYLES = {"bold": "\x1b[1m", "red": "\x1b[31m", "green": "\x1b[32m", "yellow": "\x1b[33m", "dim": "\x1b[2m"}
@@ -89,25 +91,14 @@ def _topic(w: _Writer, topic: TopicChanges) -> list[str]:
 
 
 def card_rows(card: Card) -> list[tuple[str, str]]:
-    """(field, text) for each field a card has, in the order of the card-field table (as report.card_fields, plain)."""
-    rows: list[tuple[str, str]] = []
-    for field in CARD_FIELDS:
-        value = getattr(card, field.name)
-        if (
-            not field.compare
-            or field.name in ("kind", "topic")
-            or not (value.strip() if field.shape == "str" else value)
-        ):
-            continue
-        if field.shape == "pairs":
-            rows += [(f"fields.{name}", plain(text.strip())) for name, text in value if text.strip()]
-        elif field.shape == "bool":
-            rows.append((field.name, "yes"))
-        elif field.shape == "strs":
-            rows.append((field.name, ", ".join(plain(tag) for tag in value)))
-        else:
-            rows.append((field.name, plain(value.strip())))
-    return rows
+    """(field, text) for each field a card has (see report.shown_fields), as plain text."""
+    text: dict[str, Callable[[Any], str]] = {
+        "text": plain,
+        "code": lambda value: plain(value.strip()),
+        "yes": lambda _: "yes",
+        "tags": lambda tags: ", ".join(map(plain, tags)),
+    }
+    return [(label, text[how](value)) for label, how, value in shown_fields(card)]
 
 
 def text(diff: DeckDiff, color: bool = False) -> str:
