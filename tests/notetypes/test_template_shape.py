@@ -149,6 +149,36 @@ def test_names_anki_shows_raw_may_not_hold_markup(tmp_path: Path, where: str, me
     assert code == 0, output
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"name": "NT \\(\\href{javascript:alert(1)}{x}\\)"},
+            "note type name 'NT \\(\\href{javascript:alert(1)}{x}\\)' contains '\\(', '\\(' starts or ends math for "
+            "MathJax, which typesets math wherever a card shows {{Type}}, so \\href or \\style there could run a "
+            "script or load a URL; remove the backslash (put math in a field)",
+        ),
+        (
+            {"template": "C \\[x\\]"},
+            "template name 'C \\[x\\]' contains '\\[', '\\[' starts or ends math for MathJax, which typesets math "
+            "wherever a card shows {{Card}}, so \\href or \\style there could run a script or load a URL; remove the "
+            "backslash (put math in a field)",
+        ),
+    ],
+)
+def test_names_anki_shows_raw_may_not_hold_math_delimiters(
+    tmp_path: Path, kwargs: dict[str, str], message: str
+) -> None:
+    """MathJax typesets the text {{Type}}/{{Card}} put on the card; another backslash is fine."""
+    code, output, _ = build(tmp_path, "{{Word}} {{Type}} {{Card}}", {"Word": "w"}, **kwargs)
+    assert code == 1
+    assert f"error: note type 'w': {message}" in output, output
+    code, output, _ = build(
+        tmp_path / "ok", "{{Word}} {{Type}} {{Card}}", {"Word": "w"}, name="C\\+\\+", template="a\\b"
+    )
+    assert code == 0, output
+
+
 def test_names_no_template_shows_may_hold_any_character(tmp_path: Path, anki: AnkiCollection) -> None:
     """Ultimate Geography's 'Country > Capital', covid-19's 'Front <-> Back': names Anki lists as text and no
     template puts on the card (nor a section {{#Card}}, which shows nothing of the name)."""

@@ -10,7 +10,7 @@ from deckgen.identity.ids import GUID_RULE, valid_guid
 from deckgen.model import CLOZE, QA, Card
 from deckgen.source import keys as spec
 from deckgen.source.defects import keepable
-from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
+from deckgen.source.layout import SLUG, SLUG_HINT, math_delimiter_why, name_markup
 from deckgen.source.yamlfile import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_mean
 
 CARD_KEYS = spec.CARD_KEYS
@@ -238,12 +238,10 @@ def _tags(r: NodeReader, node: yaml.Node, context: str) -> list[str]:
                 context,
             )
         elif (char := name_markup(tag, tag=True)) is not None:
-            r.error(
-                tag_node,
-                f"tag '{tag}' contains '{char}'; tags may not hold < > \" ' & (Anki shows {{{{Tags}}}} as "
-                "HTML, so they could add markup to a card)",
-                context,
+            why = math_delimiter_why(char, "{{Tags}}") or (
+                "tags may not hold < > \" ' & (Anki shows {{Tags}} as HTML, so they could add markup to a card)"
             )
+            r.error(tag_node, f"tag '{tag}' contains '{char}'; {why}", context)
         elif tag in tags:
             r.error(tag_node, f"tag '{tag}' is listed twice", context)
         else:

@@ -16,12 +16,27 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
 # Anki inserts tags ({{Tags}}) and deck names ({{Deck}}, {{Subdeck}}) into cards as raw HTML: no markup in them
 _UNSAFE_NAME = re.compile(r"[<>\"]|&(?!\s)")
 _UNSAFE_TAG = re.compile(r"[<>\"'&]")
+# MathJax typesets math in every text node of a card, these included: \href{javascript:...} or \style{...url()}
+# in a tag or a deck name would be a script on tap or a request on every display (no public deck has a '\' there)
+_MATH_DELIMITER = re.compile(r"\\[()\[\]]")
 
 
 def name_markup(name: str, *, tag: bool = False) -> str | None:
-    """The first character of ``name`` that would be markup where Anki shows it raw (None: there is none)."""
-    found = (_UNSAFE_TAG if tag else _UNSAFE_NAME).search(name)
+    """The first character of ``name`` that would be markup where Anki shows it raw, or the first MathJax math
+    delimiter (``\\(``, ``\\)``, ``\\[``, ``\\]``) in it (None: there is neither)."""
+    found = (_UNSAFE_TAG if tag else _UNSAFE_NAME).search(name) or _MATH_DELIMITER.search(name)
     return found.group(0) if found else None
+
+
+def math_delimiter_why(found: str, shown: str) -> str | None:
+    """Why ``found`` (from :func:`name_markup`) may not be in a name Anki shows as ``shown``, when it is a MathJax
+    math delimiter (None: it is not one)."""
+    if not found.startswith("\\"):
+        return None
+    return (
+        f"'{found}' starts or ends math for MathJax, which typesets math wherever a card shows {shown}, so "
+        "\\href or \\style there could run a script or load a URL; remove the backslash (put math in a field)"
+    )
 
 
 SLUG_HINT = "use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')"

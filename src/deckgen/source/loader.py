@@ -10,7 +10,15 @@ from deckgen.model import Card, Deck, Topic
 from deckgen.source import keys as spec
 from deckgen.source.cards import FieldsByType, read_card
 from deckgen.source.includes import Reader
-from deckgen.source.layout import DECK_FILE, LOCK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
+from deckgen.source.layout import (
+    DECK_FILE,
+    LOCK_FILE,
+    SLUG,
+    SLUG_HINT,
+    math_delimiter_why,
+    name_markup,
+    read_file_bytes,
+)
 from deckgen.source.manifest import MISSING_MANIFEST, Manifest, parse_manifest, read_manifest
 from deckgen.source.yamlfile import NodeReader, did_you_mean, file_display, load
 
@@ -159,12 +167,10 @@ def parse_topic(
                 "topic file",
             )
         elif (char := name_markup(subdeck)) is not None:
-            r.error(
-                fields["deck"][1],
-                f"subdeck name '{subdeck}' contains '{char}'; deck names may not hold < > \" or an "
-                "'&' that starts an entity (Anki shows {{Deck}} as HTML)",
-                "topic file",
+            why = math_delimiter_why(char, "{{Deck}} or {{Subdeck}}") or (
+                "deck names may not hold < > \" or an '&' that starts an entity (Anki shows {{Deck}} as HTML)"
             )
+            r.error(fields["deck"][1], f"subdeck name '{subdeck}' contains '{char}'; {why}", "topic file")
     cards: list[Card] = []
     if "cards" in fields:
         items = r.sequence(fields["cards"][1], "topic file", "cards")

@@ -15,7 +15,16 @@ from deckgen.source import keys as spec
 from deckgen.source import requires
 from deckgen.source.idscope import lock_bytes, lock_scope
 from deckgen.source.includes import Reader, disk_reader, text_or_file
-from deckgen.source.layout import DECK_FILE, LANG, LOCK_FILE, SLUG, SLUG_HINT, name_markup, read_file_bytes
+from deckgen.source.layout import (
+    DECK_FILE,
+    LANG,
+    LOCK_FILE,
+    SLUG,
+    SLUG_HINT,
+    math_delimiter_why,
+    name_markup,
+    read_file_bytes,
+)
 from deckgen.source.notetypes import read_notetypes
 from deckgen.source.yamlfile import NodeReader, file_display, load
 
@@ -92,12 +101,10 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str, lock: b
             fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck"
         )
     elif deck_name is not None and (char := name_markup(deck_name)) is not None:
-        r.error(
-            fields["name"][1],
-            f"deck name '{deck_name}' contains '{char}'; deck names may not hold < > \" or an '&' that "
-            "starts an entity (Anki shows {{Deck}} as HTML)",
-            "deck",
+        why = math_delimiter_why(char, "{{Deck}} or {{Subdeck}}") or (
+            "deck names may not hold < > \" or an '&' that starts an entity (Anki shows {{Deck}} as HTML)"
         )
+        r.error(fields["name"][1], f"deck name '{deck_name}' contains '{char}'; {why}", "deck")
     citation = _read_citation(r, fields["source"][1]) if "source" in fields else None
     if "requires" in fields:  # whether this deckgen meets it: requires.version_problem, before anything else
         wanted = r.text(fields["requires"][1], "deck", "requires")

@@ -19,7 +19,7 @@ from deckgen.notetypes.builtin import CSS, builtin_notetypes
 from deckgen.screen import check as screen
 from deckgen.source import keys as spec
 from deckgen.source.includes import Reader, Text, text_or_file
-from deckgen.source.layout import SLUG, SLUG_HINT, name_markup
+from deckgen.source.layout import SLUG, SLUG_HINT, math_delimiter_why, name_markup
 from deckgen.source.yamlfile import INT, NodeReader, did_you_mean
 
 NOTETYPE_KEYS = spec.names(spec.NOTETYPE)
@@ -124,12 +124,10 @@ def _read_one(
             markdown.add(field)
     tmpls = _templates(r, m["templates"][1], read, fields, is_cloze, context) if "templates" in m else None
     if name is not None and tmpls is not None and (char := name_markup(name)) is not None and shows(tmpls, "Type"):
-        r.error(
-            m["name"][1],
-            f"note type name '{name}' contains '{char}', and a template shows it with {{{{Type}}}}, which Anki "
-            "inserts as HTML; remove the character or the {{Type}}",
-            context,
+        why = math_delimiter_why(char, "{{Type}}") or (
+            "and a template shows it with {{Type}}, which Anki inserts as HTML; remove the character or the {{Type}}"
         )
+        r.error(m["name"][1], f"note type name '{name}' contains '{char}', {why}", context)
     css = CSS + (f"\n/* the deck's CSS */\n{deck_css.rstrip()}\n" if deck_css else "")
     if "css" in m:
         text = text_or_file(r, m["css"][1], read, context, "css", allow_empty=True)
@@ -232,12 +230,11 @@ def _templates(
     if shows(out, "Card"):
         for name, node in names:
             if (char := name_markup(name)) is not None:
-                r.error(
-                    node,
-                    f"template name '{name}' contains '{char}', and a template shows it with {{{{Card}}}}, which "
-                    "Anki inserts as HTML; remove the character or the {{Card}}",
-                    context,
+                why = math_delimiter_why(char, "{{Card}}") or (
+                    "and a template shows it with {{Card}}, which Anki inserts as HTML; remove the character or "
+                    "the {{Card}}"
                 )
+                r.error(node, f"template name '{name}' contains '{char}', {why}", context)
     return out
 
 
