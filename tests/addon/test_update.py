@@ -184,3 +184,32 @@ def test_a_manifest_out_of_bounds_is_refused(tmp_path: Path, change, message: st
     change(data)
     with pytest.raises(ManifestError, match=message.replace("(", r"\(").replace(".", r"\.")):
         parse_manifest(json.dumps(data).encode())
+
+
+def test_a_release_that_would_take_over_another_decks_note_type_is_refused(
+    tmp_path: Path, learner: AnkiCollection
+) -> None:
+    # the learner has deck A with its own note type; deck B ships a note type with the same id (an explicit id:)
+    own = (
+        "note_types:\n  own:\n    name: {name}\n{id}    fields: [Front, Back]\n"
+        "    templates:\n      - name: Card 1\n        front: '{{{{Front}}}}'\n        back: '{{{{Back}}}}'\n"
+    )
+    topic = "topic: t\ntitle: T\ncards:\n  - id: x\n    type: own\n    fields:\n      Front: a\n      Back: b\n"
+    a = write_deck(tmp_path / "a", deck=DECK_YAML + own.format(name="A own", id=""), topics={"t.yaml": topic})
+    va, pkga = release(a, tmp_path / "a", "v1", 1_800_000_000)
+    apply_release(learner.col, va, pkga, Subscription("fixture-deck", "u"))
+    a_type = next(nt.id for nt in va.notetypes if nt.name == "A own")
+    deck_b = DECK_YAML.replace("fixture-deck", "other-deck").replace("Fixture::", "Other::")
+    b = write_deck(
+        tmp_path / "b", deck=deck_b + own.format(name="B own", id=f"    id: {a_type}\n"), topics={"t.yaml": topic}
+    )
+    env = {"SOURCE_DATE_EPOCH": "1800000000"}
+    assert run("build", b, "-o", tmp_path / "b.apkg", env=env).exit_code == 0
+    result = run("release", b, "--tag", "v1", "-o", tmp_path / "rb", env=env)
+    assert result.exit_code == 0, result.output
+    vb = parse_manifest((tmp_path / "rb" / "other-deck.manifest.json").read_bytes())
+    before = learner.note_rows()
+    with pytest.raises(UpdateRefused) as refused:
+        apply_release(learner.col, vb, tmp_path / "rb" / "other-deck.apkg", Subscription("other-deck", "u"))
+    assert refused.value.kind == "ownership" and "belongs to another deck" in str(refused.value)
+    assert learner.note_rows() == before
