@@ -15,13 +15,15 @@ from tests.conftest import DECK_YAML, SECOND_TOPIC_YAML, TOPIC_YAML, AnkiCollect
 DECK_NAME = "Fixture::Immunotherapy"
 
 
-def release(cards: Path, out: Path, tag: str, when: int) -> tuple[Manifest, Path]:
+def release(
+    cards: Path, out: Path, tag: str, when: int, *build_options: str, key: str = "fixture-deck"
+) -> tuple[Manifest, Path]:
     env = {"SOURCE_DATE_EPOCH": str(when)}
-    assert run("build", cards, "-o", out / "build.apkg", env=env).exit_code == 0
+    assert run("build", cards, "-o", out / "build.apkg", *build_options, env=env).exit_code == 0
     result = run("release", cards, "--tag", tag, "-o", out / tag, env=env)
     assert result.exit_code == 0, result.output
-    manifest = parse_manifest((out / tag / "fixture-deck.manifest.json").read_bytes())
-    return manifest, out / tag / "fixture-deck.apkg"
+    manifest = parse_manifest((out / tag / f"{key}.manifest.json").read_bytes())
+    return manifest, out / tag / f"{key}.apkg"
 
 
 @pytest.fixture
@@ -128,14 +130,10 @@ def test_a_release_that_would_touch_another_decks_note_is_refused(tmp_path: Path
     )
     topic_b = f"topic: t\ntitle: T\ncards:\n  - id: x\n    type: own\n    guid: '{guid}'\n    fields:\n      Front: a\n      Back: b\n"
     b = write_deck(tmp_path / "b", deck=deck_b, topics={"t.yaml": topic_b})
-    env = {"SOURCE_DATE_EPOCH": "1800000000"}
-    assert run("build", b, "-o", tmp_path / "b.apkg", env=env).exit_code == 0
-    result = run("release", b, "--tag", "v1", "-o", tmp_path / "rb", env=env)
-    assert result.exit_code == 0, result.output
-    vb = parse_manifest((tmp_path / "rb" / "other-deck.manifest.json").read_bytes())
+    vb, pkgb = release(b, tmp_path / "b", "v1", 1_800_000_000, key="other-deck")
     before = learner.note_rows()
     with pytest.raises(UpdateRefused) as refused:
-        apply_release(learner.col, vb, tmp_path / "rb" / "other-deck.apkg", Subscription("other-deck", "u"))
+        apply_release(learner.col, vb, pkgb, Subscription("other-deck", "u"))
     assert refused.value.kind == "ownership"
     assert learner.note_rows() == before
 
@@ -151,14 +149,11 @@ def test_a_schema_change_stops_and_asks(tmp_path: Path, learner: AnkiCollection)
     sub = Subscription("fixture-deck", "u")
     apply_release(learner.col, v1, pkg1, sub)
     write_deck(tmp_path, deck=deck.replace("[Front, Back]", "[Front, Back, Note]"), topics={"t.yaml": topic})
-    env = {"SOURCE_DATE_EPOCH": "1800000100"}
-    assert run("build", cards, "-o", tmp_path / "x.apkg", "--allow-schema-change", env=env).exit_code == 0
-    assert run("release", cards, "--tag", "v2", "-o", tmp_path / "v2", env=env).exit_code == 0
-    v2 = parse_manifest((tmp_path / "v2" / "fixture-deck.manifest.json").read_bytes())
+    v2, pkg2 = release(cards, tmp_path, "v2", 1_800_000_100, "--allow-schema-change")
     with pytest.raises(UpdateRefused) as refused:
-        apply_release(learner.col, v2, tmp_path / "v2" / "fixture-deck.apkg", sub)
+        apply_release(learner.col, v2, pkg2, sub)
     assert refused.value.kind == "schema" and sub.version == "v1"
-    confirmed = apply_release(learner.col, v2, tmp_path / "v2" / "fixture-deck.apkg", sub, allow_schema_change=True)
+    confirmed = apply_release(learner.col, v2, pkg2, sub, allow_schema_change=True)
     assert confirmed.updated == 1 and sub.version == "v2"
     db = learner.col.db  # (pylib's note type cache can predate the import)
     assert db.list("select name from notetypes where name like 'Own%'") == ["Own"]  # merged, no fork
@@ -203,13 +198,9 @@ def test_a_release_that_would_take_over_another_decks_note_type_is_refused(
     b = write_deck(
         tmp_path / "b", deck=deck_b + own.format(name="B own", id=f"    id: {a_type}\n"), topics={"t.yaml": topic}
     )
-    env = {"SOURCE_DATE_EPOCH": "1800000000"}
-    assert run("build", b, "-o", tmp_path / "b.apkg", env=env).exit_code == 0
-    result = run("release", b, "--tag", "v1", "-o", tmp_path / "rb", env=env)
-    assert result.exit_code == 0, result.output
-    vb = parse_manifest((tmp_path / "rb" / "other-deck.manifest.json").read_bytes())
+    vb, pkgb = release(b, tmp_path / "b", "v1", 1_800_000_000, key="other-deck")
     before = learner.note_rows()
     with pytest.raises(UpdateRefused) as refused:
-        apply_release(learner.col, vb, tmp_path / "rb" / "other-deck.apkg", Subscription("other-deck", "u"))
+        apply_release(learner.col, vb, pkgb, Subscription("other-deck", "u"))
     assert refused.value.kind == "ownership" and "belongs to another deck" in str(refused.value)
     assert learner.note_rows() == before
