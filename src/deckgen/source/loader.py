@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from deckgen.errors import WARNING, Location, Problem
@@ -46,17 +46,7 @@ def read_deck(root: Path) -> tuple[Deck | None, list[Problem]]:
     problem (errors and warnings) found on the way. Used where only the cards matter (``deckgen diff``)."""
     manifest, problems = read_manifest(root)
     types = fields_by_type(manifest)
-    topics: list[Topic] = []
-    for path in topic_files(root):
-        topic, found = read_topic(root, path, types)
-        problems += found
-        if topic is not None:
-            topics.append(topic)
-    problems += cross_file_problems(topics)
-    if manifest is None:
-        return None, problems
-    deck, found = make_deck(root, manifest, topics)
-    return deck, problems + found
+    return _assemble(root, manifest, problems, (read_topic(root, path, types) for path in topic_files(root)))
 
 
 def deck_from_files(
@@ -73,13 +63,21 @@ def deck_from_files(
     else:
         problems.append(Problem(Location(display(DECK_FILE)), MISSING_MANIFEST))
     types = fields_by_type(manifest)
+    parsed = (
+        parse_topic(files[name], root / name, display(name), types) for name in sorted(files) if is_topic_file(name)
+    )
+    return _assemble(root, manifest, problems, parsed)
+
+
+def _assemble(
+    root: Path, manifest: Manifest | None, problems: list[Problem], parsed: Iterable[tuple[Topic | None, list[Problem]]]
+) -> tuple[Deck | None, list[Problem]]:
+    """The deck from its manifest and its topic files as read (in order), with every problem found on the way."""
     topics: list[Topic] = []
-    for name in sorted(files):
-        if is_topic_file(name):
-            topic, found = parse_topic(files[name], root / name, display(name), types)
-            problems += found
-            if topic is not None:
-                topics.append(topic)
+    for topic, found in parsed:
+        problems += found
+        if topic is not None:
+            topics.append(topic)
     problems += cross_file_problems(topics)
     if manifest is None:
         return None, problems
