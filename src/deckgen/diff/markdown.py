@@ -121,13 +121,8 @@ def markdown(diff: DeckDiff) -> str:
         lines += lock_markdown(diff.lock.by_hand)
     if not diff.media.is_empty:
         lines += ["### Media", ""]
-        for what, names in (
-            ("Added", diff.media.added),
-            ("Replaced", diff.media.replaced),
-            ("Removed", diff.media.removed),
-        ):
-            if names:
-                lines.append(f"- **{what}:** " + ", ".join(code(name) for name in names))
+        for what, names in diff.media.lists():
+            lines.append(f"- **{what.capitalize()}:** " + ", ".join(code(name) for name in names))
         lines.append("")
     for topic in diff.topics:
         lines += topic_markdown(topic)

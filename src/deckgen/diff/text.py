@@ -137,13 +137,8 @@ def text(diff: DeckDiff, color: bool = False) -> str:
         lines += _topic(w, topic)
     if not diff.media.is_empty:
         lines.append(w.style("bold", "Media"))
-        for what, names in (
-            ("added", diff.media.added),
-            ("replaced", diff.media.replaced),
-            ("removed", diff.media.removed),
-        ):
-            if names:
-                lines.append(f"  {what}: " + ", ".join(plain(name) for name in names))
+        for what, names in diff.media.lists():
+            lines.append(f"  {what}: " + ", ".join(plain(name) for name in names))
         lines.append("")
     if diff.lock.by_hand:
         lines.append(f"Lock file: {len(diff.lock.by_hand)} change(s) no card change explains (see --format markdown)")

@@ -39,6 +39,14 @@ class MediaChanges:
     def is_empty(self) -> bool:
         return not (self.added or self.replaced or self.removed)
 
+    def lists(self) -> list[tuple[str, tuple[str, ...]]]:
+        """("added" | "replaced" | "removed", names) for each list that has names, in that order."""
+        return [
+            (what, names)
+            for what, names in (("added", self.added), ("replaced", self.replaced), ("removed", self.removed))
+            if names
+        ]
+
 
 def _too_many(where: str) -> str:
     return f"{where} has more than {MAX_FOLDER_ENTRIES:,} files, more than deckgen diff compares"
