@@ -45,12 +45,17 @@ class Live:
         for line in self.proc.stdout:
             self.lines.put(line.rstrip("\n"))
 
-    def get(self, path: str, host: str | None = None) -> str:
-        request = urllib.request.Request(self.url + path.lstrip("/"))
+    def get(self, path: str, host: str | None = None, headers: dict[str, str] | None = None) -> str:
+        return self.response(path, host, headers)[0]
+
+    def response(
+        self, path: str, host: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[str, dict[str, str]]:
+        request = urllib.request.Request(self.url + path.lstrip("/"), headers=headers or {})
         if host:
             request.add_header("Host", host)
         with urllib.request.urlopen(request, timeout=10) as response:
-            return str(response.read().decode())
+            return str(response.read().decode()), dict(response.headers)
 
     def until(self, path: str, found: Callable[[str], bool]) -> tuple[str, float]:
         """The page at ``path`` once ``found`` holds for it, and how many seconds that took (polled)."""
@@ -97,6 +102,12 @@ def test_the_live_preview_rebuilds_on_save_and_shows_errors_at_their_place(tmp_p
     print(f"edit seen in the live preview after {seconds:.2f} s")
     state = json.loads(live.get("/__deckgen/state"))
     assert state["ok"] is True and state["version"] >= 2 and state["panel"] == ""
+    # a browser's reload asks "changed since <the time of the last build, in whole seconds>?": a rebuild within
+    # that second must still be sent whole, never "304 Not Modified" (the frame then kept the old cards)
+    later = "Fri, 01 Jan 2100 00:00:00 GMT"
+    page, headers = live.response("/site/index.html", headers={"If-Modified-Since": later})
+    assert "bispecific T-cell engager (BiTE)<" in page
+    assert headers.get("Cache-Control") == "no-store" and "Last-Modified" not in headers
 
     topic.write_text(text.replace("    back: bispecific", "   back: bispecific"), encoding="utf-8")
     shell, _ = live.until("/", lambda page: "indented 3 spaces" in page)
@@ -158,6 +169,36 @@ def test_the_page_reloads_itself_in_a_real_browser(tmp_path: Path, live: Live) -
         assert "cards/basics.yaml:12:4" in page.evaluate("document.getElementById('problems').innerText")
         assert page.evaluate(f"{text}.includes('T-cell engager (BiTE)')")  # the last good build stays
         assert page.problems() == []  # no script error, nothing blocked by the page's policy
+
+
+def test_a_save_before_the_watcher_runs_is_not_lost(tmp_path: Path) -> None:
+    """The first build happens before the watcher starts; a save in between has no event, and is still built."""
+    from deckgen.preview.live import LiveState, serve
+
+    write_deck(tmp_path)
+    topic = tmp_path / "cards" / "basics.yaml"
+    text = topic.read_text(encoding="utf-8")
+    stop, builds, urls = threading.Event(), [], []
+
+    def rebuilt(state: LiveState) -> None:
+        builds.append((state.version, state.ok, (tmp_path / "site" / "index.html").read_text(encoding="utf-8")))
+        if state.version == 1:  # saved while the first build is reported: no watcher exists yet
+            topic.write_text(text.replace("T-cell engager", "T-cell engager (BiTE)"), encoding="utf-8")
+        elif state.version >= 2:
+            stop.set()
+
+    worker = threading.Thread(
+        target=serve,
+        args=(tmp_path / "cards", tmp_path / "site"),
+        daemon=True,
+        kwargs={"port": 0, "ready": urls.append, "rebuilt": rebuilt, "stop": stop},
+    )
+    worker.start()
+    worker.join(BOUND)
+    assert not worker.is_alive(), f"no second build within {BOUND} s: {[b[:2] for b in builds]}"
+    assert [b[:2] for b in builds] == [(1, True), (2, True)]
+    assert "T-cell engager (BiTE)<" not in builds[0][2] and "T-cell engager (BiTE)<" in builds[1][2]
+    assert len(urls) == 1 and urls[0].startswith("http://127.0.0.1:")
 
 
 def test_watch_refuses_an_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,8 +6,10 @@ number; when it changes it shows the new problems (each with its file:line:col a
 when the build succeeded, reloads the frame where it was scrolled to. Card content never runs script: only the
 shell does, and it is served with a policy that allows its own script and nothing from elsewhere.
 
-Files are watched with ``watchfiles`` (the ``preview`` extra). A rebuild reads the whole deck again, through the
-parse cache, so an unchanged topic costs a cache lookup. The server binds 127.0.0.1 only and answers only
+Files are watched with ``watchfiles`` (the ``preview`` extra); when it is quiet, the folder's file times and sizes
+are compared with the last build's, so no save is lost. A rebuild reads the whole deck again, through the parse
+cache, so an unchanged topic costs a cache lookup. The site's files are sent with ``no-store`` and no validator: a
+browser never keeps an old build. The server binds 127.0.0.1 only and answers only
 requests addressed to it by that name (or ``localhost``), so a web page elsewhere cannot read it through DNS
 rebinding.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -132,6 +135,24 @@ def _handler(site: Path, root: Path, state: LiveState, title: str) -> type[Any]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
             pass
 
+        def send_header(self, keyword: str, value: str) -> None:
+            if keyword.lower() != "last-modified":  # never revalidated: see _send_site
+                super().send_header(keyword, value)
+
+        def _send_site(self) -> None:
+            """A file of the site, never from the browser's cache. The base class answers a conditional request
+            by the file's time in whole seconds, so a rebuild within the second of the last one was answered
+            "304 Not Modified" and the frame kept the old cards; without a validator and with no-store the
+            browser asks for the whole file every time."""
+            for name in ("If-Modified-Since", "If-None-Match"):
+                del self.headers[name]
+            super().do_GET()
+
+        def end_headers(self) -> None:
+            if self.path.split("?", 1)[0].startswith(f"/{site.name}/"):
+                super().send_header("Cache-Control", "no-store")
+            super().end_headers()
+
         def _send(self, body: str, content_type: str, csp: str = "") -> None:
             data = body.encode()
             self.send_response(200)
@@ -160,7 +181,7 @@ def _handler(site: Path, root: Path, state: LiveState, title: str) -> type[Any]:
                 body = {"version": state.version, "ok": state.ok, "panel": state.panel(root)}
                 self._send(json.dumps(body), "application/json")
             elif path.startswith(f"/{site.name}/"):
-                super().do_GET()
+                self._send_site()
             else:
                 self.send_error(404)
 
@@ -188,6 +209,22 @@ def rebuild(cards_dir: Path, site: Path, state: LiveState) -> None:
         state.version += 1
 
 
+def _fingerprint(root: Path, keep: Callable[[Any, str], bool], modified: Any) -> frozenset[tuple[str, int, int]]:
+    """Every file under ``root`` the watcher would report (its filter decides), with its time and size."""
+    seen = set()
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            if not keep(modified, path):
+                continue
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            seen.add((path, info.st_mtime_ns, info.st_size))
+    return frozenset(seen)
+
+
 def serve(
     cards_dir: Path,
     site: Path,
@@ -197,27 +234,42 @@ def serve(
     rebuilt: Callable[[LiveState], None] = lambda state: None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Serve the live preview until ``stop`` is set (or the process is interrupted)."""
+    """Serve the live preview until ``stop`` is set (or the process is interrupted).
+
+    The watcher's events start a rebuild; besides, whenever it has been quiet for half a second the folder's
+    files are compared (name, time, size) with what the last build read, so a save is never lost: not one made
+    before the watcher started, nor one its events missed. ``ready`` is called once the watcher runs.
+    """
     try:
         import watchfiles
     except ImportError:
         raise MissingDependency(needs_package("watchfiles", "preview --watch")) from None
     stop = stop or threading.Event()
     state = LiveState()
-    rebuild(cards_dir, site, state)
-    rebuilt(state)
     root = cards_dir.resolve()
+    keep = watchfiles.DefaultFilter()
+
+    def build() -> frozenset[tuple[str, int, int]]:
+        read = _fingerprint(root, keep, watchfiles.Change.modified)  # before: a save during the build counts
+        rebuild(cards_dir, site, state)
+        rebuilt(state)
+        return read
+
+    built = build()
     server = ThreadingHTTPServer((HOST, port), _handler(site, root, state, file_display(cards_dir)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    announced = False
     try:
-        ready(f"http://{HOST}:{server.server_address[1]}/")
-        for _changes in watchfiles.watch(
-            root, stop_event=stop, debounce=200, step=50, rust_timeout=1000, yield_on_timeout=False
+        for changes in watchfiles.watch(
+            root, watch_filter=keep, stop_event=stop, debounce=200, step=50, rust_timeout=500, yield_on_timeout=True
         ):
-            rebuild(cards_dir, site, state)
-            rebuilt(state)
+            if not announced:  # the first answer of the watcher: it is running
+                ready(f"http://{HOST}:{server.server_address[1]}/")
+                announced = True
+            if changes or _fingerprint(root, keep, watchfiles.Change.modified) != built:
+                built = build()
     finally:
         server.shutdown()
         server.server_close()
