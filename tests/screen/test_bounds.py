@@ -42,6 +42,10 @@ SHAPES = {  # template unit, CSS unit
     "odd comments": ("<!x", "<!--"),
     "rewrites in attributes": ('<img alt="[sound:a.mp3]">', "[sound:a.mp3]"),
     "math": ("\\(\\style{a}{b}\\) ", "\\(x\\)"),
+    "math joined across wbr and comments": ("\\(\\sty<wbr>le<!---->{{F}}<b>", "a{b:c}"),
+    "template elements and reaching tags": ("<template>[sound:<b title=]>{{F}}", "a{b:c}"),
+    "type markers joined by the separator": ("[[ty<hr id=answer>pe:F]]<<hr id=answer>b ", "a{b:c}"),
+    "card ordinals": ("", "a{b:c}"),  # {{#c1}}x{{/c1}}{{#c2}}x{{/c2}}... up to c99999
 }
 
 
@@ -54,7 +58,8 @@ def test_check_on_a_1_mb_template_and_css_is_bounded(tmp_path: Path, shape: str)
         topics={"a.yaml": "topic: a\ntitle: a\ncards:\n  - id: x\n    type: w\n    fields: {F: f, G: g}\n"},
     )
     (cards / "t").mkdir()
-    (cards / "t" / "front.html").write_text("{{F}}" + template_unit * (SIZE // len(template_unit)), encoding="utf-8")
+    body = template_unit * (SIZE // len(template_unit)) if template_unit else _ordinals(SIZE)
+    (cards / "t" / "front.html").write_text("{{F}}" + body, encoding="utf-8")
     (cards / "t" / "style.css").write_text(css_unit * (SIZE // len(css_unit)), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
     env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
@@ -73,3 +78,16 @@ def test_check_on_a_1_mb_template_and_css_is_bounded(tmp_path: Path, shape: str)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert cpu < CPU_BOUND, (shape, cpu)
     print(f"{shape}: {cpu:.2f} s CPU")
+
+
+def _ordinals(size: int) -> str:
+    """Sections naming a new card ordinal each: every one is an ordinal the template tells apart."""
+    parts: list[str] = []
+    total = 0
+    for n in range(1, 100_000):
+        part = f"{{{{#c{n}}}}}x{{{{/c{n}}}}}"
+        if total + len(part) > size:
+            break
+        parts.append(part)
+        total += len(part)
+    return "".join(parts)

@@ -11,7 +11,8 @@ import html
 import re
 from collections import Counter
 
-from deckgen.screen import policy
+from deckgen.render.gate import spanning_problems
+from deckgen.screen import policy, substitute
 
 SCRIPT, HANDLER, EXTERNAL, JAVASCRIPT, IMPORT = (
     policy.SCRIPT,
@@ -22,7 +23,7 @@ SCRIPT, HANDLER, EXTERNAL, JAVASCRIPT, IMPORT = (
 )
 EMBEDDING = policy.EMBEDDING
 STYLE_END = "'</style' in CSS (what follows it is markup)"
-REWRITE = "a [sound:], [anki:...] or [[type:]] inside a tag (Anki's markup for it breaks the tag)"
+REWRITE = "a [sound:], [anki:...] or [[type:]] inside a tag or reaching over one (Anki's markup for it breaks the tag)"
 _STYLE_END = re.compile(r"</style", re.I)
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside a URL scheme ("java\tscript:")
@@ -69,9 +70,16 @@ def css_code(css: str, found: Counter[str] | None = None) -> Counter[str]:
 def template_code(template: str) -> Counter[str]:
     """Code in a template, read from one HTML5 parse of it (the screen model's parser and policy, screen/policy.py):
     <script>, any on* attribute, javascript: and external URLs in attribute values (srcset, style and every other),
-    <style> content read as CSS, embedding elements, and Anki's rewritten strings inside a tag."""
+    <style> content read as CSS, embedding elements, and Anki's rewritten strings inside a tag or reaching over
+    one; the content of <template> elements included, and the template read once more with every
+    '<hr id=answer>' removed (the desktop reviewer's type-answer filter does that before it reads '[[type:]]')."""
     found = policy.code(template, css_code)
-    rewrites = len(policy.rewrites_in_tags(template))
+    rewrites = len(policy.rewrites_in_tags(template)) + len(spanning_problems(template))
+    joined = template.replace(substitute.HR_ANSWER, "")  # the desktop's type-answer filter removes it first
+    if joined != template:
+        for kind, count in policy.code(joined, css_code).items():
+            found[kind] = max(found[kind], count)
+        rewrites = max(rewrites, len(policy.rewrites_in_tags(joined)) + len(spanning_problems(joined)))
     if rewrites:
         found[REWRITE] += rewrites
     if not found[JAVASCRIPT] and "javascript:" in _CONTROL.sub("", html.unescape(template)).casefold():

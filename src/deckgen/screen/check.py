@@ -13,7 +13,7 @@ from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
 from deckgen.render.gate import ANKI_REWRITES, spanning_problems
-from deckgen.screen import policy
+from deckgen.screen import policy, substitute
 from deckgen.screen.render import marked_sides, render
 
 _STYLE_END = re.compile(r"</style", re.I)
@@ -70,7 +70,7 @@ def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tu
         for side, text in (("q", front), ("a", back))
     }
     for side, page in marked_sides(front, back, fields):
-        for finding in policy.refusals(page):
+        for finding in _page_findings(side, page):
             if (side, finding.message) not in out:
                 out[(side, finding.message)] = _locate(texts, side, finding.needle)
         for (letter, offset), kinds in policy.placed(page).items():
@@ -83,18 +83,48 @@ def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tu
     return sorted(found, key=lambda p: p[:2])
 
 
+_JOINED_BY_HR = (
+    " (found once every '<hr id=answer>' is removed: Anki's desktop reviewer removes them all, attributes included, "
+    "before it replaces '[[type:...]]' on the answer side)"
+)
 _DISAGREE = (
     "the browser reads this field as part of a tag, an attribute or code, where deckgen's template scanner read it "
     "as text, so its checks would not hold there; simplify the HTML around it (close tags and quotes plainly)"
 )
 
 
+def _page_findings(side: str, page: str) -> list[policy.Finding]:
+    """What the policy refuses on one rendered side, and on the back also as the desktop reviewer's type-answer
+    filter reads it (every '<hr id=answer>' removed first: substitute.answer_before_type_answer)."""
+    found = [*policy.refusals(page), *_spans(page)]
+    joined = substitute.answer_before_type_answer(page) if side == "back" else page
+    if joined != page:
+        seen = {f.message for f in found}
+        found += [
+            policy.Finding(f.message + _JOINED_BY_HR, f.needle)
+            for f in [*policy.refusals(joined), *_spans(joined)]
+            if f.message not in seen
+        ]
+    return found
+
+
+def _spans(page: str) -> list[policy.Finding]:
+    """Anki's raw tags of the rendered page (``[sound:...]``, ``[anki:tts]...[/anki:tts]``, ``[[type:...]]``) that
+    reach over a tag: Anki replaces the whole match, so a tag's start disappears and the rest of it becomes
+    markup (a template's own, or a field's)."""
+    return [
+        policy.Finding(f"in the template: {problem.message}", problem.message.split("'")[1])
+        for problem in spanning_problems(page)
+    ]
+
+
 def _locate(texts: dict[str, str], side: str, needle: str) -> tuple[str, int]:
     """The side and offset where ``needle`` first occurs (the back shows the front through ``{{FrontSide}}``)."""
-    for where in (side, "front"):
-        at = texts[where].find(needle.lower())
-        if at != -1:
-            return where, at
+    for probe in (needle, needle[:3]):  # '\\sty<wbr>le' is found by its start
+        for where in (side, "front"):
+            at = texts[where].find(probe.lower())
+            if at != -1:
+                return where, at
     return side, 0
 
 

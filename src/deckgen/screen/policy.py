@@ -8,6 +8,12 @@ selectolax) of the page Anki builds, and what of it deckgen refuses, trusts or r
   with a command outside the TeX allow-list (``\\style``, ``\\href``, ...).
 - Trusted, shown as code by ``deckgen diff``: a note type's own ``<script>``, ``on...`` handlers, ``javascript:``
   URLs and URLs that leave the collection (a CDN script, a web font).
+
+The content of a ``<template>`` element is not in the document tree a parser builds, but a browser that parses a
+whole page (AnkiDroid's legacy reviewer) attaches ``<template shadowrootmode>`` content as a shadow root and runs
+its scripts and handlers: every check here walks template content too (:func:`documents`). Math is read as
+MathJax reads it: text joined across ``<br>`` (a newline), ``<wbr>`` and comments, split at every other element
+(:func:`math_strings`), never inside template content (MathJax does not enter shadow roots).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _EXTERNAL = re.compile(r"\b(?:https?|ftp|wss?):|(?:^|[\s,(\"'=])//", re.I)
 _HANDLER_NAME = re.compile(r"(?:^|[^a-z0-9_-])on[a-z]")
 _MARKER = re.compile(r"dgfield[0-9a-fx]*end(?:o([qa])(\d+)z)?")
+_GLUED = re.compile(r"(\\[A-Za-z]*)dgfield")  # a TeX command name the next field's text continues
 # elements whose content the browser reads as text or code, not markup: a field there is not in the page's text
 _NOT_TEXT = frozenset(
     {"script", "style", "textarea", "title", "xmp", "noscript", "noembed", "noframes", "plaintext", "iframe"}
@@ -57,22 +64,64 @@ def parse(page: str) -> LexborNode:
     return root
 
 
+def documents(root: LexborNode) -> list[LexborNode]:
+    """``root`` and the content of every ``<template>`` under it, nested ones included (each node once)."""
+    out = [root]
+    pending = [root]
+    while pending:
+        fragments = pending.pop().template_fragments()
+        out += fragments
+        pending += fragments
+    return out
+
+
+def _nodes(root: LexborNode, *, include_text: bool = False) -> list[LexborNode]:
+    """The nodes of the page and of every template content in it, document order within each."""
+    return [n for doc in documents(root) for n in doc.traverse(include_text=include_text) if n.tag]
+
+
 def _elements(root: LexborNode) -> list[LexborNode]:
-    return [n for n in root.traverse() if n.tag and not n.tag.startswith("-")]
+    return [n for n in _nodes(root) if not (n.tag or "-").startswith("-")]
 
 
-def _skipped(node: LexborNode) -> bool:
-    """Whether MathJax skips this text: the nearest ancestor with 'mathjax_process' (typeset) or 'mathjax_ignore'
-    or a skipped tag (not typeset) decides, as MathJax's processHtmlClass overrides the other two."""
-    parent = node.parent
-    while parent is not None:
-        classes = (parent.attributes.get("class") or "").split()
-        if "mathjax_process" in classes:
-            return False
-        if (parent.tag or "").lower() in _NO_MATH or "mathjax_ignore" in classes:
-            return True
-        parent = parent.parent
-    return False
+_JOINED = {"br": "\n", "wbr": "", "-comment": ""}  # MathJax's includeHtmlTags: they do not split a string
+
+
+def math_strings(root: LexborNode) -> list[str]:
+    """The strings MathJax 3 searches for math (HTMLDomStrings): the page's text joined across ``<br>``, ``<wbr>``
+    and comments, split at every other element boundary; nothing under a skipped element (script, style, code,
+    ...) or ``mathjax_ignore`` unless a nearer ancestor has ``mathjax_process``. Iterative and linear."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def push() -> None:
+        if run:
+            out.append("".join(run))
+            run.clear()
+
+    stack: list[tuple[LexborNode | None, bool]] = [(root, False)]
+    while stack:
+        node, skip = stack.pop()
+        while node is not None:
+            tag = (node.tag or "").lower()
+            if tag == "-text" or tag in _JOINED:
+                if not skip:
+                    run.append(node.text_content or "" if tag == "-text" else _JOINED[tag])
+            elif not tag.startswith("-"):
+                push()
+                classes = (node.attributes.get("class") or "").split()
+                inner = skip
+                if "mathjax_process" in classes:
+                    inner = False
+                elif tag in _NO_MATH or "mathjax_ignore" in classes:
+                    inner = True
+                if node.child is not None:
+                    stack.append((node.next, skip))
+                    node, skip = node.child, inner
+                    continue
+            node = node.next
+        push()
+    return out
 
 
 def refusals(page: str) -> list[Finding]:
@@ -80,15 +129,8 @@ def refusals(page: str) -> list[Finding]:
     play buttons and type-in box): see the module's docstring."""
     out: list[Finding] = []
     root = parse(page)
-    texts: list[str] = []
-    for node in root.traverse(include_text=True):
+    for node in _elements(root):
         tag = (node.tag or "").lower()
-        if tag == "-text":
-            if "\\" in (node.text_content or "") and not _skipped(node):
-                texts.append(node.text_content or "")
-            continue
-        if tag.startswith("-"):
-            continue
         if _MARKER.search(tag):
             out.append(Finding("a field in the name of a tag lets the field choose the element", "<{{"))
         if tag in EMBEDDING_ELEMENTS or (tag == "meta" and "http-equiv" in node.attributes):
@@ -104,10 +146,25 @@ def refusals(page: str) -> list[Finding]:
         for name in node.attributes:
             if _MARKER.search(name):
                 out.append(Finding("a field in an attribute's name lets the field write attributes", "{{"))
-    for text in texts:
+    for text in math_strings(root):
+        if "\\" not in text:
+            continue
+        glued = _GLUED.search(text)
         for message in dict.fromkeys([*tex.unsafe_commands(text), *_math(text)]):
+            if glued and "dgfield" in message:
+                continue  # a command name a field completes: reported once, below
             command = re.search(r"\\[A-Za-z]+", message)
             out.append(Finding(f"math in the template's text: {message}", command.group(0) if command else "\\"))
+        if glued:
+            out.append(
+                Finding(
+                    f"'{glued.group(1)}' right before a field in the template's text (MathJax joins text across "
+                    "<wbr>, <br> and comments): the field's text completes the math command's name (a field "
+                    "'le{...}' after '\\sty' makes \\style), which neither the template nor the field holds on its "
+                    "own; put a space or braces between them",
+                    glued.group(1) or "\\",
+                )
+            )
     return out
 
 
@@ -143,7 +200,7 @@ def placed(page: str) -> dict[tuple[str, int], set[str]]:
             if m.group(1):
                 out.setdefault((m.group(1), int(m.group(2))), set()).add(kind)
 
-    for node in parse(page).traverse(include_text=True):
+    for node in _nodes(parse(page), include_text=True):
         tag = (node.tag or "").lower()
         if tag == "-text":
             parent = (node.parent.tag or "").lower() if node.parent is not None else ""

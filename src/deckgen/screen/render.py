@@ -9,12 +9,14 @@ values, compared to ``card.question()``/``card.answer()`` of the real backend.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Mapping
 
 from deckgen.notetypes import filters as anki_filters
 from deckgen.notetypes import language as templates
 
 MAX_COMBINATIONS = 64  # section combinations rendered per side; beyond that, all shown, all hidden, and one each
+_ORDINAL_KEY = re.compile(r"c[1-9][0-9]{0,5}")  # Anki's c<ord+1> special field (no leading zero)
 MAX_RENDERED = 4_000_000  # characters rendered per side across combinations: a 1 MB template gets a few
 
 
@@ -46,11 +48,14 @@ def _filtered(key: str, filters: tuple[str, ...], value: str, ordinal: int) -> s
 
 
 def render(text: str, values: Mapping[str, str], *, front_side: str = "", ordinal: int = 1, tag_side: str = "") -> str:
-    """``text`` (a template side) with ``values`` filled in; a field not in ``values`` is empty. Sections show when
-    their field is non-empty (``{{#F}}``) or empty (``{{^F}}``), as Anki decides (only whitespace is empty).
+    """``text`` (a template side) with ``values`` filled in; a field not in ``values`` is empty, but for the card's
+    ``c<ordinal>``, which Anki sets to "1" (rslib notetype/render.rs: the card's ordinal, counted from 1, for
+    cloze and standard note types). Sections show when their field is non-empty (``{{#F}}``) or empty
+    (``{{^F}}``), as Anki decides (only whitespace is empty).
     Comments pass through verbatim; ``{{FrontSide}}`` is ``front_side``. With ``tag_side`` ("q" or "a"), each
     non-empty value gets that letter and the placeholder's offset appended (``...o`` side offset ``z``), so that
     where it lands in the parsed page names the placeholder. Linear in the template's length."""
+    values = {**values, f"c{ordinal}": "1"}
     out: list[str] = []
     hidden = 0  # how many enclosing sections hide their content
     stack: list[bool] = []
@@ -111,14 +116,37 @@ def combinations(keys: list[str], size: int) -> Iterator[frozenset[str]]:
         yield every - {k}
 
 
+def ordinals(keys: list[str], size: int) -> tuple[list[int], bool]:
+    """(the card ordinals to render, whether to render once more with every ``c<n>`` section shown). The ordinals
+    a template can tell apart are those its ``{{#c<n>}}``/``{{^c<n>}}`` sections name, and any other one (1 if
+    free); beyond the rendering budget, the first ones and one render with all of them shown (a superset of what
+    each ordinal shows but ``{{^c<n>}}`` content, which an unnamed ordinal shows)."""
+    named = {int(k[1:]) for k in keys if _ORDINAL_KEY.fullmatch(k)}
+    free = next(n for n in itertools.count(1) if n not in named)
+    every = [free, *sorted(named)]
+    limit = max(2, MAX_RENDERED // max(size, 1))
+    if len(every) <= limit:
+        return every, False
+    return every[: limit - 1], True
+
+
 def marked_sides(front: str, back: str, fields: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     """("front" or "back", the side's text as Anki renders it, before the av tags become play refs (which changes
-    no markup) and the CSS) for marker values and each section combination; the back's ``{{FrontSide}}`` is the
-    front for the same values."""
+    no markup) and the CSS) for marker values, each card ordinal the template tells apart and each section
+    combination; the back's ``{{FrontSide}}`` is the front for the same values."""
     keys = list(dict.fromkeys([*sections(front), *sections(back)]))
+    by_ordinal = [k for k in keys if k not in fields and _ORDINAL_KEY.fullmatch(k)]
+    keys = [k for k in keys if k in fields or not _ORDINAL_KEY.fullmatch(k)]
     names = {*fields, *templates.SPECIAL_FIELDS, *keys} - {"FrontSide"}
-    for shown in combinations(keys, len(front) + len(back)):
-        values = {name: "" if name in keys and name not in shown else marker(name) for name in names}
-        q = render(front, values, tag_side="q")
-        yield "front", q
-        yield "back", render(back, values, front_side=q, tag_side="a")
+    size = len(front) + len(back)
+    chosen, all_shown = ordinals(by_ordinal, size)
+    runs: list[tuple[int, dict[str, str]]] = [(n, {}) for n in chosen]
+    if all_shown:
+        runs.append((chosen[0], {k: "1" for k in by_ordinal}))
+    for ordinal, extra in runs:
+        for shown in combinations(keys, size * len(runs)):
+            values = {name: "" if name in keys and name not in shown else marker(name) for name in names}
+            values.update(extra)
+            q = render(front, values, ordinal=ordinal, tag_side="q")
+            yield "front", q
+            yield "back", render(back, values, front_side=q, ordinal=ordinal, tag_side="a")

@@ -61,6 +61,30 @@ def play_buttons(text: str, *, ankidroid: bool = False) -> str:
     return AV_REF.sub(lambda m: DESKTOP_BUTTON.format(ref=m.group(1)), text)
 
 
+# qt/aqt/reviewer.py typeAnsAnswerFilter: the comparison box, with the default font
+COMPARISON = "\n<div style=\"font-family: 'Arial'; font-size: 20px\">{}</div>"
+HR_ANSWER = "<hr id=answer>"
+
+
+def answer_before_type_answer(text: str) -> str:
+    """The answer side as the desktop reviewer's typeAnsAnswerFilter reads it when the card has a type-in field:
+    every literal ``<hr id=answer>`` removed first (a raw substring pass, attributes included), unless no
+    ``[[type:...]]`` is left after the removal. The removal can join ``[[ty`` and ``pe:...]]`` (or ``<`` and
+    ``img ...>``) into something the page read with the separator never held."""
+    removed = text.replace(HR_ANSWER, "")
+    return removed if removed != text and TYPE_ANSWER.search(removed) else text
+
+
+def type_answer_on_answer(text: str, comparison: str) -> str:
+    """Each ``[[type:F]]`` of the answer side replaced by the comparison box (``comparison``: Anki's
+    compare_answer output), with the separator removed and put back before each box, as typeAnsAnswerFilter does."""
+    joined = answer_before_type_answer(text)
+    box = COMPARISON.format(comparison)
+    if joined != text:
+        box = HR_ANSWER + box
+    return TYPE_ANSWER.sub(lambda _: box, joined)
+
+
 def type_answer(text: str) -> str:
     """Each ``[[type:F]]`` replaced by the desktop reviewer's input box (the question side, field not empty)."""
     return TYPE_ANSWER.sub(lambda _: TYPE_INPUT, text)
