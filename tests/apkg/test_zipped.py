@@ -158,6 +158,10 @@ def test_damaged_kept_pieces_are_deflated_again(tmp_path: Path, damage: str) -> 
         data[header : header + 16] = bytes(16)
     store.write_bytes(bytes(data))
     assert rebuild_after_edit(cards_dir, out, edit=False) == package
+    repaired = store.read_bytes()  # the build wrote back what it used: the damaged records are gone
+    store.unlink()
+    assert rebuild_after_edit(cards_dir, out, edit=False) == package
+    assert store.read_bytes() == repaired
 
 
 def test_pieces_kept_for_another_deck_with_the_same_key(tmp_path: Path) -> None:

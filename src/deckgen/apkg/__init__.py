@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,19 +116,19 @@ def write_apkg(
             card_rows.append((next_id, note_id, card_did, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, ""))
             next_id += 1
 
-    pieces = Pieces.load(state)
     with tempfile.TemporaryDirectory(prefix="deckgen-") as tmpdir:
         db_path = Path(tmpdir) / "collection.anki2"
         _write_collection(db_path, decks_json, models_json, note_rows, card_rows)
         if progress:
             progress("writing package", 1, 2)
-        entries = [
-            ("collection.anki2", db_path.read_bytes()),
-            ("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()),
-        ]
-    entries += [(str(i), media_file.read()) for i, media_file in enumerate(media)]  # never through a link (media.py)
-    write_zip(path, entries, pieces)
-    pieces.save(state)
+
+        def entries() -> Iterator[tuple[str, bytes]]:
+            yield "collection.anki2", db_path.read_bytes()
+            yield "media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()
+            for i, media_file in enumerate(media):
+                yield str(i), media_file.read()  # read once, never through a link (media.py)
+
+        write_zip(path, entries, 2 + len(media), Pieces.load(state))
     if progress:
         progress("writing package", 2, 2)
 

@@ -1,8 +1,8 @@
 """The package's zip file, written so that unchanged data is not compressed again.
 
 Each entry is deflated in independent pieces of 64 KiB (a full flush after each piece, so no piece refers back
-into another); the deflated pieces of the last build are kept beside the kept collection, keyed by a hash of the
-piece they hold, so a rebuild deflates only the pieces that changed (a one-card edit changes one page of a
+into another); the deflated pieces of the last build are kept in the cache folder, keyed by a hash of the piece
+they hold, so a rebuild deflates only the pieces that changed (a one-card edit changes one page of a
 42 MB collection). A cold build deflates every piece the same way, so the bytes do not depend on what was kept.
 The kept pieces are checked before use (the hash of the deflated bytes as written); anything odd is deflated again.
 
@@ -17,7 +17,7 @@ import os
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,11 +38,16 @@ def _digest(data: bytes) -> bytes:
 
 
 class Pieces:
-    """Deflated pieces by the hash of what they hold: those read from the last build, and those used in this one."""
+    """Deflated pieces by the hash of what they hold: those read from the last build, and those this build used
+    (written to a new store as they are used, so that they are not all held in memory)."""
 
-    def __init__(self, kept: dict[bytes, tuple[bytes, bytes]]):
+    def __init__(self, kept: dict[bytes, tuple[bytes, bytes]], state: Path | None = None):
         self.kept = kept
-        self.used: dict[bytes, tuple[bytes, bytes]] = {}
+        self.state = state
+        self.used: set[bytes] = set()
+        self.deflated = 0  # pieces deflated by this build (not found, or found damaged)
+        self._store: BinaryIO | None = None
+        self._tmp = state / f".{STORE_NAME}.{os.getpid()}.tmp" if state is not None else None
 
     @classmethod
     def load(cls, state: Path | None) -> Pieces:
@@ -51,7 +56,7 @@ class Pieces:
         try:
             data = (state / STORE_NAME).read_bytes()
         except OSError:
-            return cls({})
+            return cls({}, state)
         kept: dict[bytes, tuple[bytes, bytes]] = {}
         if data.startswith(_MAGIC):
             at = len(_MAGIC)
@@ -60,57 +65,88 @@ class Pieces:
                 at += _RECORD.size
                 kept[key] = (check, data[at : at + size])
                 at += size
-        return cls(kept)
+        return cls(kept, state)
 
-    def deflate(self, data: bytes) -> bytes:
+    def deflate(self, data: bytes) -> Iterator[bytes]:
         """``data`` deflated piece by piece (a raw deflate stream, ended by an empty final block)."""
-        out = []
         for start in range(0, len(data), PIECE):
             piece = data[start : start + PIECE]
             key = _digest(piece)
-            found = self.kept.get(key) or self.used.get(key)
+            found = self.kept.get(key)
             if found is None or _digest(found[1]) != found[0]:
                 packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
                 deflated = packer.compress(piece) + packer.flush(zlib.Z_FULL_FLUSH)
                 found = (_digest(deflated), deflated)
-            self.used[key] = found
-            out.append(found[1])
-        out.append(b"\x03\x00")  # an empty final block
-        return b"".join(out)
+                self.deflated += 1
+            self._keep(key, found)
+            yield found[1]
+        yield b"\x03\x00"  # an empty final block
 
-    def save(self, state: Path | None) -> None:
-        """Keep the pieces this build used (a lost file only costs speed)."""
-        if state is None or self.used.keys() == self.kept.keys():
+    def _keep(self, key: bytes, found: tuple[bytes, bytes]) -> None:
+        if key in self.used or self._tmp is None:
             return
-        tmp = state / f".{STORE_NAME}.{os.getpid()}.tmp"
+        self.used.add(key)
         try:
-            state.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as out:
-                out.write(_MAGIC)
-                for key, (check, deflated) in self.used.items():
-                    out.write(_RECORD.pack(key, check, len(deflated)))
-                    out.write(deflated)
-            os.replace(tmp, state / STORE_NAME)
+            if self._store is None:
+                self._tmp.parent.mkdir(parents=True, exist_ok=True)
+                self._store = open(self._tmp, "wb")  # noqa: SIM115 (closed by save())
+                self._store.write(_MAGIC)
+            self._store.write(_RECORD.pack(key, found[0], len(found[1])))
+            self._store.write(found[1])
         except OSError:
+            self._tmp = None  # a read-only or full cache disk only costs speed
+
+    def save(self) -> None:
+        """Keep the pieces this build used, in the order it used them (a lost file only costs speed)."""
+        store, tmp = self._store, self._tmp
+        self._store = None
+        if store is None or tmp is None or self.state is None:
+            return
+        try:
+            store.close()
+            if self.deflated or self.used != self.kept.keys():
+                os.replace(tmp, self.state / STORE_NAME)
+        except OSError:
+            pass
+        finally:
             tmp.unlink(missing_ok=True)
 
 
-def write_zip(path: Path, entries: Iterable[tuple[str, bytes]], pieces: Pieces) -> None:
-    """Write the entries (name, data), in order, deflated, with fixed dates and permissions."""
-    entries = list(entries)
-    if len(entries) >= 0xFFFF or sum(len(data) for _, data in entries) >= _LIMIT // 2:
-        _write_zipfile(path, entries)
-        return
+class _TooLarge(Exception):
+    """The zip would need zip64."""
+
+
+def write_zip(path: Path, entries: Callable[[], Iterator[tuple[str, bytes]]], count: int, pieces: Pieces) -> None:
+    """Write the ``count`` entries (name, data) that ``entries()`` gives, in order, deflated, with fixed dates and
+    permissions. Each entry's data is read only when it is written (media files one at a time)."""
+    try:
+        if count >= 0xFFFF:
+            raise _TooLarge
+        _write(path, entries(), pieces)
+    except _TooLarge:
+        _write_zipfile(path, entries())
+    finally:
+        pieces.save()
+
+
+def _write(path: Path, entries: Iterator[tuple[str, bytes]], pieces: Pieces) -> None:
     central = []
     with open(path, "wb") as out:
         for name, data in entries:
             raw = name.encode()
-            deflated = pieces.deflate(data)
             crc = zlib.crc32(data)
             offset = out.tell()
-            out.write(_LOCAL.pack(0x04034B50, 20, 0, 8, 0, _DOS_DATE, crc, len(deflated), len(data), len(raw), 0))
+            out.write(_LOCAL.pack(0x04034B50, 20, 0, 8, 0, _DOS_DATE, crc, 0, len(data), len(raw), 0))
             out.write(raw)
-            out.write(deflated)
+            start = out.tell()
+            for deflated in pieces.deflate(data):
+                out.write(deflated)
+            size = out.tell() - start
+            if out.tell() >= _LIMIT // 2 or len(data) >= _LIMIT // 2:
+                raise _TooLarge
+            out.seek(offset + 18)  # the local header's compressed size, now known
+            out.write(struct.pack("<I", size))
+            out.seek(0, os.SEEK_END)
             central.append(
                 _CENTRAL.pack(
                     0x02014B50,
@@ -121,7 +157,7 @@ def write_zip(path: Path, entries: Iterable[tuple[str, bytes]], pieces: Pieces) 
                     0,
                     _DOS_DATE,
                     crc,
-                    len(deflated),
+                    size,
                     len(data),
                     len(raw),
                     0,
@@ -143,7 +179,7 @@ def _finish(out: BinaryIO, central: list[bytes]) -> None:
     out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
 
 
-def _write_zipfile(path: Path, entries: list[tuple[str, bytes]]) -> None:
+def _write_zipfile(path: Path, entries: Iterator[tuple[str, bytes]]) -> None:
     with zipfile.ZipFile(path, "w", allowZip64=True) as out:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
