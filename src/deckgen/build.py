@@ -211,7 +211,21 @@ def write_package(plan: Plan, output: Path, *, progress: Progress | None = None)
         write_planned_apkg(plan, tmp, progress)
 
 
-def write_planned_apkg(plan: Plan, path: Path, progress: Progress | None) -> None:
+def package_state(deck_key: str) -> Path | None:
+    """The private folder where the deflated pieces of this deck's package are kept between builds (None if the
+    cache folder is not private to this user: see :func:`deckgen.compile.cache.private`)."""
+    import hashlib
+
+    from deckgen.compile.cache import default_cache_dir, private
+
+    folder = default_cache_dir()
+    if not private(folder):
+        return None
+    return folder / "packages" / hashlib.sha256(deck_key.encode()).hexdigest()[:32]
+
+
+def write_planned_apkg(plan: Plan, path: Path, progress: Progress | None, *, state: Path | None = None) -> None:
+    """Write the planned package to ``path``; ``state``: see :func:`deckgen.apkg.write_apkg`."""
     from deckgen.apkg import write_apkg
 
     lock = plan.lock
@@ -231,6 +245,7 @@ def write_planned_apkg(plan: Plan, path: Path, progress: Progress | None) -> Non
         media=plan.media,
         created=lock.created,
         progress=progress,
+        state=state,
     )
 
 
@@ -275,7 +290,7 @@ def build(
         raise ContentError([stale])
     targets = [output] if stale is None else [output, plan.lock_path]
     with staged(targets) as temps:
-        write_planned_apkg(plan, temps[0], progress)
+        write_planned_apkg(plan, temps[0], progress, state=package_state(plan.deck.key) if use_cache else None)
         if len(temps) > 1:
             temps[1].write_text(plan.lock_text, encoding="utf-8")
     return plan, output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -92,6 +92,9 @@ class Topic:
     location: Location
     cards: tuple[Card, ...]
     deck: str = ""  # a subdeck of the deck: its cards go to "<deck name>::<deck>"
+    # each card's key for the deck-wide duplicate check (deckgen.compile.lint.prompt_key), made when the topic file
+    # is compiled and kept in the cache with it; () when not made (then the check makes them)
+    prompt_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from deckgen.compile.lint import duplicate_prompts, tag_case
+from deckgen.compile.lint import duplicate_prompts, prompt_key, tag_case
+from deckgen.compile.pipeline import load_and_compile
 from deckgen.errors import WARNING, Location, Problem
 from deckgen.model import BUILTIN_KINDS, CLOZE, QA, Card, Deck, Topic
 from deckgen.notetypes import cloze
+from tests.conftest import write_deck
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -121,3 +124,43 @@ def test_deck_warnings_are_what_the_former_reading_gave(specs: list[tuple[str, s
     deck = make_deck(specs)
     assert duplicate_prompts(deck) == reference_duplicates(deck)
     assert tag_case(deck) == reference_tags(deck)
+
+
+def with_prompt_keys(deck: Deck) -> Deck:
+    """The deck as a compiled (or cached) build has it: each topic carries its cards' keys."""
+    topics = tuple(replace(t, prompt_keys=tuple(prompt_key(card) for card in t.cards)) for t in deck.topics)
+    return replace(deck, topics=topics)
+
+
+@given(st.lists(card, max_size=14))
+@example([("a", QA, "t1", "the a b c", []), ("b", QA, "t2", "c b a the", [])])
+def test_kept_prompt_keys_give_the_same_warnings(specs: list[tuple[str, str, str, str, list[str]]]) -> None:
+    deck = make_deck(specs)
+    assert duplicate_prompts(with_prompt_keys(deck)) == reference_duplicates(deck)
+
+
+def test_prompt_keys_that_do_not_fit_the_cards_are_made_again() -> None:
+    deck = make_deck([("a", QA, "t1", "the a b c", []), ("b", QA, "t1", "c b a the", [])])
+    (topic,) = deck.topics
+    short = replace(deck, topics=(replace(topic, prompt_keys=("unrelated",)),))
+    assert duplicate_prompts(short) == reference_duplicates(deck) != []
+
+
+def test_a_cached_build_warns_as_a_cold_one(tmp_path: Path) -> None:
+    cards = write_deck(
+        tmp_path,
+        topics={
+            "one.yaml": "topic: one\ntitle: One\ncards:\n  - id: a\n    front: What is the MRD level\n    back: B\n",
+            "two.yaml": "topic: two\ntitle: Two\ncards:\n  - id: b\n    front: the MRD level -- what is?\n"
+            "    back: B\n  - id: c\n    front: What is the MRD level?\n    back: C\n",
+        },
+    )
+    cold = load_and_compile(cards, use_cache=True, jobs=1)
+    cached = load_and_compile(cards, use_cache=True, jobs=1)  # every topic file from the cache
+    assert cached.deck is not None
+    assert [t.prompt_keys for t in cached.deck.topics] == [
+        ("what is the mrd level",),
+        ("the mrd level what is", "what is the mrd level"),
+    ]
+    assert cold.problems == cached.problems
+    assert [p.rule for p in cold.problems].count("duplicate") == 2

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import tracemalloc
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -188,16 +187,18 @@ def test_exception_inside_packaging(shipped: tuple[Path, Path, str, str], monkey
 
 
 def test_full_disk(shipped: tuple[Path, Path, str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    real = zipfile.ZipFile.writestr
+    from deckgen.apkg.zipped import Pieces
+
+    real = Pieces.deflate
     calls = []
 
-    def writestr(self: zipfile.ZipFile, info: object, data: object, *args: object, **kwargs: object) -> None:
-        calls.append(info)
+    def deflate(self: Pieces, data: bytes) -> bytes:
+        calls.append(data)
         if len(calls) == 2:  # the first entry is written, then the disk is full
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(self, info, data, *args, **kwargs)  # type: ignore[arg-type]
+        return real(self, data)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", writestr)
+    monkeypatch.setattr(Pieces, "deflate", deflate)
     result = run("build", shipped[0])
     assert result.exit_code == 1
     assert result.output.startswith("deckgen: error: cannot write ")

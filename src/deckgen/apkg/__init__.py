@@ -9,7 +9,8 @@ The collection schema, the ``col`` row and the note type and deck JSON are genan
   of its time on large decks); which cards a note gets is decided when it is compiled (``NoteSpec.ords``), and
   a test imports this writer's and genanki's own package for the same notes into Anki and compares them;
 - the SQLite file lives in a temporary folder that is always removed (genanki leaks one per build);
-- zip entries have fixed dates, permissions and order.
+- the zip is deflated in pieces, and a rebuild deflates only the pieces that changed (:mod:`deckgen.apkg.zipped`);
+  entries have fixed dates, permissions and order.
 """
 
 from __future__ import annotations
@@ -17,19 +18,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from deckgen.apkg.collection import APKG_COL, APKG_SCHEMA, deck_json, notetype_json
+from deckgen.apkg.zipped import Pieces, write_zip
 from deckgen.compile.note import NoteSpec
 from deckgen.identity.ids import deck_id
 from deckgen.model import NoteType
 from deckgen.notetypes import language as templates
 from deckgen.source.media import MediaFile
 
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _STATEMENTS = [stmt.strip() + ";" for stmt in APKG_SCHEMA.split(";") if stmt.strip()]
 _TABLES = "\n".join(stmt for stmt in _STATEMENTS if not stmt.upper().startswith("CREATE INDEX"))
 _INDEXES = "\n".join(stmt for stmt in _STATEMENTS if stmt.upper().startswith("CREATE INDEX"))
@@ -71,12 +71,15 @@ def write_apkg(
     media: Sequence[MediaFile],
     created: int,
     progress: Callable[[str, int, int], None] | None = None,
+    state: Path | None = None,
 ) -> None:
-    """Write the package to ``path`` (the caller makes that atomic)."""
+    """Write the package to ``path`` (the caller makes that atomic). ``state``: a private folder where the deflated
+    pieces of this deck's package are kept between builds, so that a rebuild deflates only what changed (the
+    package's bytes are the same either way); None keeps nothing."""
     did = deck_id(deck_key)
     used = {spec.notetype for spec in notes}
     models = {nt.key: nt.id for nt in notetypes if nt.key in used}  # only note types that notes use
-    decks_json: dict[str, dict[str, Any]] = {}
+    decks_json: dict[str, Any] = {}
     dids = {deck_name: did}
     for name in [deck_name, *sorted(set(note_decks.values()) - {deck_name})]:
         dids[name] = did if name == deck_name else deck_id(deck_key, name)
@@ -115,38 +118,41 @@ def write_apkg(
 
     with tempfile.TemporaryDirectory(prefix="deckgen-") as tmpdir:
         db_path = Path(tmpdir) / "collection.anki2"
-        conn = sqlite3.connect(db_path)
-        try:
-            cur = conn.cursor()
-            # a scratch file that is zipped and deleted: no journal, no syncs (does not change its bytes)
-            cur.execute("PRAGMA journal_mode = OFF")
-            cur.execute("PRAGMA synchronous = OFF")
-            cur.executescript(_TABLES)
-            cur.executescript(APKG_COL)
-            (decks_text,) = cur.execute("SELECT decks FROM col").fetchone()
-            decks = json.loads(decks_text)
-            decks.update(decks_json)
-            cur.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models_json)))
-            cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-            cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
-            cur.executescript(_INDEXES)  # built once over the rows, not maintained row by row
-            conn.commit()
-        finally:
-            conn.close()
+        _write_collection(db_path, decks_json, models_json, note_rows, card_rows)
         if progress:
             progress("writing package", 1, 2)
-        with zipfile.ZipFile(path, "w") as out:
-            _add(out, "collection.anki2", db_path.read_bytes())
-            _add(out, "media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())
+
+        def entries() -> Iterator[tuple[str, bytes]]:
+            yield "collection.anki2", db_path.read_bytes()
+            yield "media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()
             for i, media_file in enumerate(media):
-                _add(out, str(i), media_file.read())  # read once, never through a link (media.py)
-        if progress:
-            progress("writing package", 2, 2)
+                yield str(i), media_file.read()  # read once, never through a link (media.py)
+
+        write_zip(path, entries, 2 + len(media), Pieces.load(state))
+    if progress:
+        progress("writing package", 2, 2)
 
 
-def _add(out: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3
-    info.external_attr = 0o644 << 16
-    out.writestr(info, data, compresslevel=1)
+def _write_collection(
+    db_path: Path, decks_json: dict[str, Any], models_json: dict[str, Any], notes: list[Any], cards: list[Any]
+) -> None:
+    """The collection file: rows inserted in id order into a new file, indexes built after them (a one-note edit
+    changes the pages around that note, and so only the deflated pieces that hold them)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        cur = conn.cursor()
+        # a scratch file that is zipped and deleted: no journal, no syncs (does not change its bytes)
+        cur.execute("PRAGMA journal_mode = OFF")
+        cur.execute("PRAGMA synchronous = OFF")
+        cur.executescript(_TABLES)
+        cur.executescript(APKG_COL)
+        (decks_text,) = cur.execute("SELECT decks FROM col").fetchone()
+        decks = json.loads(decks_text)
+        decks.update(decks_json)
+        cur.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models_json)))
+        cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
+        cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        cur.executescript(_INDEXES)  # built once over the rows, not maintained row by row
+        conn.commit()
+    finally:
+        conn.close()

@@ -13,6 +13,7 @@ as regular files of bounded size, and every value is checked for its type and sh
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from deckgen.compile.lint import prompt_key
 from deckgen.compile.note import CompileContext, NoteSpec
 from deckgen.errors import ERROR, WARNING, Location, Problem
 from deckgen.fsutil import UnsafeFile, read_regular
@@ -34,7 +36,7 @@ from deckgen.notetypes.cloze import MAX_NUMBER
 from deckgen.source.keys import CARD_FIELD, CARD_FIELDS, Shape
 from deckgen.source.yamlfile import MAX_FILE_BYTES
 
-CACHE_FORMAT = 5  # 5: cards by field name
+CACHE_FORMAT = 6  # 5: cards by field name; 6: each card's duplicate-check key
 MAX_ENTRY_BYTES = 8 * MAX_FILE_BYTES  # a rendered topic file is a few times its YAML
 
 Result = tuple[Topic | None, list[NoteSpec], list[Problem]]
@@ -160,12 +162,19 @@ def encode(result: Result) -> dict[str, Any]:
         if topic is None
         else [topic.slug, topic.title, topic.location.path, topic.deck, topic.location.line, topic.location.col],
         "cards": columns,
+        "prompts": [] if topic is None else _prompt_keys(topic),
         "notes": note_pools,
         "problems": {
             "s": [x for p in problems for x in (p.location.path, p.message, p.severity, p.context, p.rule)],
             "i": [x for p in problems for x in (p.location.line, p.location.col)],
         },
     }
+
+
+def _prompt_keys(topic: Topic) -> list[str]:
+    if len(topic.prompt_keys) == len(topic.cards):
+        return list(topic.prompt_keys)
+    return [prompt_key(card) for card in topic.cards]
 
 
 def _column(shape: Shape, values: list[Any]) -> Any:
@@ -179,6 +188,10 @@ def _column(shape: Shape, values: list[Any]) -> Any:
         return {"n": [len(value) for value in values], "items": flat}
     parts = _PARTS[shape][1:]  # spots, pairs: a list per item of the tuples
     return {"n": [len(value) for value in values], **{part: [item[i] for item in flat] for i, part in enumerate(parts)}}
+
+
+_CARD_ORDER = [field.name for field in dataclasses.fields(Card)]
+assert sorted(_CARD_ORDER) == sorted(CARD_FIELD), "every Card field is a row of CARD_FIELDS, and back"
 
 
 class _Odd(Exception):
@@ -251,8 +264,9 @@ def _read_cards(columns: Any) -> list[Card]:
     count = columns["count"]
     if type(count) is not int or count < 0:
         raise _Odd
-    values = [_read_column(field.shape, columns[field.name], count) for field in CARD_FIELDS]
-    return [Card(**dict(zip(CARD_FIELD, card, strict=True))) for card in zip(*values, strict=True)]
+    values = {field.name: _read_column(field.shape, columns[field.name], count) for field in CARD_FIELDS}
+    # positional, in Card's own order: 1.7x faster than keywords from a dict per card (0.30 -> 0.18 s at 50k)
+    return [Card(*card) for card in zip(*[values[name] for name in _CARD_ORDER], strict=True)]
 
 
 def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Result:
@@ -260,6 +274,7 @@ def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Resul
     write."""
     t = payload["topic"]
     cards = _read_cards(payload["cards"])
+    prompts = _strs(payload["prompts"], len(cards))
     ns, ni, nvs, nvi = _pools(payload["notes"], "s i vs vi")
     ps, pi = _pools(payload["problems"], "s i")
     if t is not None and (type(t) is not list or len(t) != 6):
@@ -293,7 +308,13 @@ def decode(payload: dict[str, Any], path: Path, widths: dict[str, int]) -> Resul
     topic = None
     if t is not None:
         topic = Topic(
-            slug=t[0], title=t[1], path=path, location=Location(t[2], t[4], t[5]), cards=tuple(cards), deck=t[3]
+            slug=t[0],
+            title=t[1],
+            path=path,
+            location=Location(t[2], t[4], t[5]),
+            cards=tuple(cards),
+            deck=t[3],
+            prompt_keys=tuple(prompts),
         )
     if not set(ns[0::5]) <= {card.id for card in cards}:
         raise _Odd

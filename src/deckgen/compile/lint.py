@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from deckgen.compile.deck import used_template_media
 from deckgen.compile.editor_notes import unused_references
@@ -62,19 +62,31 @@ def _prompt_words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+def prompt_key(card: Card) -> str:
+    """What :func:`duplicate_prompts` compares a card by: its prompt's words (see :func:`_prompt_words`), joined
+    by spaces. Made once per card when its topic file is compiled, and kept in the cache (``Topic.prompt_keys``)."""
+    return " ".join(_prompt_words(card.prompt))
+
+
+def _keyed_cards(deck: Deck) -> Iterator[tuple[Card, str]]:
+    for topic in deck.topics:
+        keys = topic.prompt_keys
+        if len(keys) != len(topic.cards):
+            keys = tuple(prompt_key(card) for card in topic.cards)
+        yield from zip(topic.cards, keys, strict=True)
+
+
 def duplicate_prompts(deck: Deck) -> list[Problem]:
     """Same question twice (after folding case, punctuation and cloze markup), or the same words reordered."""
     problems: list[Problem] = []
     exact: dict[str, str] = {}
     words: dict[frozenset[str], str] = {}
     locations: dict[str, Location] = {}  # filled on the first duplicate (most decks have none)
-    for card in deck.cards:
-        found = _prompt_words(card.prompt)
-        key = " ".join(found)
+    for card, key in _keyed_cards(deck):
         other = exact.get(key)
         if other is None:
             exact[key] = card.id
-            bag = frozenset(found)
+            bag = frozenset(key.split(" ")) if key else frozenset()
             if len(bag) < 4:
                 continue
             other = words.get(bag)

@@ -8,13 +8,13 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deckgen.compile.cache import Cache, Result, default_cache_dir, private, widths
 from deckgen.compile.deck import compile_cards, missing_media
 from deckgen.compile.editor_notes import references_html
-from deckgen.compile.lint import deck_warnings
+from deckgen.compile.lint import deck_warnings, prompt_key
 from deckgen.compile.note import CompileContext, NoteSpec
 from deckgen.errors import Problem
 from deckgen.model import Deck, Topic
@@ -46,6 +46,7 @@ def _unit(data: bytes, path: Path, display: str, ctx: CompileContext, cache: Pat
     if topic is None:
         result: Result = (None, [], problems)
     else:
+        topic = replace(topic, prompt_keys=tuple(prompt_key(card) for card in topic.cards))
         notes, found = compile_cards(topic.cards, ctx)
         result = (topic, notes, problems + found)
     if cache is not None:
