@@ -13,7 +13,6 @@ import re
 from collections import Counter
 
 from deckgen.render.gate import spanning_problems
-from deckgen.screen import css as css_reader
 from deckgen.screen import policy, substitute
 
 SCRIPT, HANDLER, EXTERNAL, JAVASCRIPT, IMPORT = (
@@ -38,9 +37,9 @@ def css_code(css: str, found: Counter[str] | None = None) -> Counter[str]:
     found = Counter() if found is None else found
     if _STYLE_END.search(css):
         found[STYLE_END] += 1
-        escaped = policy.code(f"<style>{css}</style>")  # elements after the early end: script, handlers, ...
-        found.update(escaped)
-    css_reader.code(css, found, script=JAVASCRIPT, external=EXTERNAL, imported=IMPORT)
+        found.update(policy.code(f"<style>{css}</style>"))  # the CSS up to the early end, then the markup after it
+    else:
+        policy.css_code(css, found)
     return found
 
 
@@ -50,11 +49,11 @@ def template_code(template: str) -> Counter[str]:
     <style> content read as CSS, embedding elements, and Anki's rewritten strings inside a tag or reaching over
     one; the content of <template> elements included, and the template read once more with every
     '<hr id=answer>' removed (the desktop reviewer's type-answer filter does that before it reads '[[type:]]')."""
-    found = policy.code(template, css_code)
+    found = policy.code(template)
     rewrites = len(policy.rewrites_in_tags(template)) + len(spanning_problems(template))
     joined = template.replace(substitute.HR_ANSWER, "")  # the desktop's type-answer filter removes it first
     if joined != template:
-        for kind, count in policy.code(joined, css_code).items():
+        for kind, count in policy.code(joined).items():
             found[kind] = max(found[kind], count)
         rewrites = max(rewrites, len(policy.rewrites_in_tags(joined)) + len(spanning_problems(joined)))
     if rewrites:
