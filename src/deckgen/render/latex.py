@@ -49,8 +49,9 @@ class _Next:
 
 
 def latex_bodies(text: str) -> list[str]:
-    """The LaTeX of each of Anki's tags in ``text``, in order, as Anki hashes it."""
-    lowered = text.lower()
+    """The LaTeX of each of Anki's tags in ``text``, in order, as Anki hashes it. The tags are found in a case-folded
+    copy of the same length (``str.lower`` makes 'İ' two characters, which moved every later body)."""
+    lowered = text.translate(_FOLD)
     ahead = _Next(lowered)
     out: list[str] = []
     pos = 0

@@ -1,0 +1,47 @@
+"""Anki's LaTeX tags as Anki finds them: on the whole rendered card side, not field by field.
+
+Anki replaces ``[latex]...[/latex]``, ``[$]...[/$]`` and ``[$$]...[/$$]`` after the template is rendered
+(rslib/src/latex.rs over the side's text), so a tag opened in one field and closed in another (``Front: x [$]\\pi``,
+``Back: r^2[/$]``, shown ``{{Front}} {{Back}}``) is one tag for Anki: it shows ``latex-<sha1 of "$\\pi r^2$">.png``,
+an image the deck does not ship, which Anki's desktop draws by running LaTeX on the learner's computer (when
+LaTeX generation is on). deckgen ships the images of the tags each field holds (render/gate.py); a card whose
+rendered side holds a tag no field holds on its own is refused. A template's own text may hold no LaTeX tag at
+all (screen/check.py). Only cards whose values could join into a tag are rendered (a tag needs '[', ']' or '$').
+"""
+
+from __future__ import annotations
+
+from deckgen.render.latex import latex_bodies
+from deckgen.screen.render import render
+
+MESSAGE = (
+    "Anki's LaTeX tag {tag} is opened in one field and closed in another (or in the template's text): Anki reads "
+    "the whole card side and shows an image for it that no field's own tags name, so the deck cannot ship it and "
+    "Anki's desktop would run LaTeX for it; close each LaTeX tag in the field that opens it"
+)
+
+
+def _may_join(value: str) -> bool:
+    return "[" in value or "]" in value or "$" in value
+
+
+def spanning_tags(
+    sides: tuple[tuple[str, str, str], ...], values: dict[str, str], tags: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(template name, message) for each LaTeX tag of a rendered side of this card that no field holds whole."""
+    joined_tags = " ".join(tags)
+    if not any(_may_join(v) for v in values.values()) and not _may_join(joined_tags):
+        return []
+    filled = {**values, "Tags": joined_tags}
+    own = {body for value in filled.values() if "[" in value for body in latex_bodies(value)}
+    out: dict[tuple[str, str], None] = {}
+    for name, front, back in sides:
+        question = render(front, filled)
+        for page in (question, render(back, filled, front_side=question)):
+            if "[" not in page:
+                continue
+            for body in latex_bodies(page):
+                if body not in own:
+                    shown = body if len(body) <= 40 else body[:40] + "…"
+                    out[(name, MESSAGE.format(tag=f"'{shown}'"))] = None
+    return list(out)
