@@ -2,7 +2,7 @@
 ``<img/src/onerror=...>``, ``&#106;avascript:`` or CSS's ``\\68ttps://`` slip past): the template is read with the
 screen model's HTML5 parser (lexbor: the browser's tokenizer and tree builder; attribute values come back with
 their character references decoded, ``</style class=x>`` ends a style element as in the browser), style attributes,
-``<style>`` elements and the CSS are read by a CSS tokenizer (tinycss2, screen/css.py): a ``/*`` inside a string
+``<style>`` elements and the CSS are read by a CSS tokenizer (tinycss2, render/css.py): a ``/*`` inside a string
 or a ``url(...)`` is no comment, ``u\\72l(`` is ``url(``. Used by ``deckgen diff`` to
 warn a reviewer; nothing is changed or refused here."""
 
@@ -31,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside a URL s
 
 
 def css_code(css: str, found: Counter[str] | None = None) -> Counter[str]:
-    """Code in CSS text, read by a CSS tokenizer as the browser reads it (screen/css.py): @import, javascript: and
+    """Code in CSS text, read by a CSS tokenizer as the browser reads it (render/css.py): @import, javascript: and
     external URLs; and what a '</style' in it lets out of the <style> element Anki wraps it in (read by the HTML
     parser, as the browser reads it)."""
     found = Counter() if found is None else found

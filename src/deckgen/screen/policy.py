@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from deckgen.render import tex
-from deckgen.screen import css, substitute
+from deckgen.render import css, tex
+from deckgen.screen import substitute
 
 SCRIPT = "a <script> element"
 HANDLER = "an event handler attribute (on...=)"

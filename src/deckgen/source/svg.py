@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
-from deckgen.screen import css
+from deckgen.render import css
 
 MAX_SVG_BYTES = 2 * 1024 * 1024
 """Real SVG media are far smaller (Ultimate Geography's largest flag: 265 KB); parsing is linear in the size."""
@@ -46,7 +46,7 @@ def _local(name: str) -> tuple[str, str]:
 
 def _css_problem(text: str, where: str) -> str | None:
     """Why the CSS ``text`` (a <style> element's text, a style or presentation attribute) could load something:
-    read by a CSS tokenizer (screen/css.py), so escapes (``u\\72l(``, ``@\\69mport``), string URLs
+    read by a CSS tokenizer (render/css.py), so escapes (``u\\72l(``, ``@\\69mport``), string URLs
     (``image-set("...")``) and comments count as a browser counts them."""
     for ref in css.references(text):
         if ref.how == "import":

@@ -1,4 +1,4 @@
-"""The CSS reader (screen/css.py, tinycss2) held to real Chromium: every URL the browser fetches for a style sheet
+"""The CSS reader (render/css.py, tinycss2) held to real Chromium: every URL the browser fetches for a style sheet
 is one the reader finds, and what the browser never fetches (a URL in a comment or in a string that is no URL) the
 reader does not report. The style sheets are hostile-screen H6's and hostile-import H6's: a '/*' inside a string or
 url(), escapes before 'url' and '@import', string-form URLs in image-set()."""
@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from deckgen.diff.code import EXTERNAL, IMPORT, css_code
-from deckgen.screen import css
+from deckgen.render import css
 from tests.browser import Chromium
 
 # {u}: the server's address (the name after it says which rule fetched it); {e}: an element of the sheet's own
@@ -80,3 +80,12 @@ def test_the_diff_warns_about_every_hostile_sheet() -> None:
         assert found[EXTERNAL] >= 1, sheet
     assert css_code(SHEETS[3].replace("{u}", base))[IMPORT] == 1
     assert css_code(SHEETS[-1].replace("{u}", base)) == Counter()
+
+
+def test_a_field_style_that_loads_is_refused_as_the_tokenizer_reads_it() -> None:
+    from deckgen.render import render_html
+
+    for style in ("color: red; background-image: src(&quot;https://e.example/x&quot;)", "color: URL(x.png)"):
+        problems = [p.message for p in render_html(f'<span style="{style}">x</span>').problems]
+        assert any("could load a file" in m for m in problems), (style, problems)
+    assert not render_html('<span style="color: red; font-family: &quot;a (b)&quot;">x</span>').problems
