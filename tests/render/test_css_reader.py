@@ -89,3 +89,16 @@ def test_a_field_style_that_loads_is_refused_as_the_tokenizer_reads_it() -> None
         problems = [p.message for p in render_html(f'<span style="{style}">x</span>').problems]
         assert any("could load a file" in m for m in problems), (style, problems)
     assert not render_html('<span style="color: red; font-family: &quot;a (b)&quot;">x</span>').problems
+
+
+def test_css_too_deep_to_read_is_shown_not_read() -> None:
+    """1 MB of '(' took 6 s and 300 MB in the tokenizer (an object per open block): CSS nested deeper than real CSS
+    ever is gets one finding for the reviewer, in a bracket count's time."""
+    import time
+
+    started = time.process_time()
+    found = css_code("(" * 1_000_000 + "url(https://evil.example/x)")
+    assert time.process_time() - started < 5  # about 0.3 s here
+    assert found == Counter({css.UNREAD: 1})
+    assert css.references("a{" + "(" * 98 + "url(x)") == [css.Reference("url", "x")]  # 100 deep: still read
+    assert css.references("a{" + "(" * 99 + "url(x)") == [css.Reference("unread", "")]

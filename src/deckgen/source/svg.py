@@ -27,11 +27,7 @@ from deckgen.render import css
 MAX_SVG_BYTES = 2 * 1024 * 1024
 """Real SVG media are far smaller (Ultimate Geography's largest flag: 265 KB); parsing is linear in the size."""
 
-MAX_CSS_NESTING = 100
-"""Brackets of CSS nested in each other that an SVG's style may have (real SVGs: a few)."""
-
 XHTML = "http://www.w3.org/1999/xhtml"
-_BRACKET = re.compile(r"[()\[\]{}]")
 _RUNNING = frozenset({"script", "foreignobject", "handler", "listener"})
 _ANIMATION = frozenset({"set", "animate", "animatemotion", "animatetransform", "animatecolor", "discard"})
 # a raster image embedded in an <image> (Image Occlusion masks carry their picture so): pixels, nothing to run
@@ -52,24 +48,14 @@ def _css_problem(text: str, where: str) -> str | None:
     """Why the CSS ``text`` (a <style> element's text, a style or presentation attribute) could load something:
     read by a CSS tokenizer (render/css.py), so escapes (``u\\72l(``, ``@\\69mport``), string URLs
     (``image-set("...")``) and comments count as a browser counts them."""
-    if _nesting(text) > MAX_CSS_NESTING:
-        return f"{where} nests CSS brackets more than {MAX_CSS_NESTING} deep"
     for ref in css.references(text):
+        if ref.how == "unread":
+            return f"{where} nests CSS brackets more than {css.MAX_NESTING} deep"
         if ref.how == "import":
             return f"{where} imports other CSS (@import)"
         if css.url_kind(ref.target) != "fragment":
             return f"{where} loads '{ref.target.strip()[:80]}' through url() or an image-set() string; only '#fragment' references are allowed"
     return None
-
-
-def _nesting(text: str) -> int:
-    """How deep ``(``, ``[`` and ``{`` nest in ``text``, counting those in strings and comments too (an upper bound of
-    what the tokenizer builds: each open block is an object; 2 MB of '(' took 12 s and 600 MB to read)."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(text):
-        depth = depth + 1 if match.group(0) in "([{" else max(depth - 1, 0)
-        deepest = max(deepest, depth)
-    return deepest
 
 
 class _Checker:
