@@ -3,6 +3,7 @@ real Anki backend does (its own extract_latex), so the image a shared deck ships
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -144,3 +145,32 @@ def test_the_end_of_a_latex_tag_inside_an_attribute_is_refused(field: str, anki:
         assert '" class="x">y</b>' in note.cards()[0].question()  # '<b title="' is gone: the rest is text
     problems = [p.message for p in render_html(field).problems]
     assert any("inside the 'title' attribute" in m for m in problems), problems
+
+
+CLOZE_DECK = (
+    "key: lx\nname: L\ndescription: d\nnote_types:\n  c:\n    name: C\n    kind: cloze\n    fields: [Text]\n"
+    "    markdown: []\n    templates:\n      - {name: Cloze, front: '{{cloze:Text}}', back: '{{cloze:Text}}'}\n"
+)
+
+
+@pytest.mark.parametrize("text", ["{{c1::[$]x}}[/$]", "{{c1::a::$}} b {{c1::c::/$}}"])
+def test_a_tag_that_only_a_cloze_card_shows_is_refused(tmp_path: Path, anki: AnkiCollection, text: str) -> None:
+    """A tag opened inside a deletion and closed after it, or spelled by hints ('[$]' from the hint '$'), exists
+    only on the card Anki renders: its image is none the field names."""
+    from tests.conftest import run, write_deck
+
+    note = anki.col.new_note(anki.col.models.by_name("Cloze"))
+    note["Text"] = text
+    anki.col.add_note(note, anki.col.decks.id("D"))
+    card = note.cards()[0]
+    shown = {m for page in (card.question(), card.answer()) for m in re.findall(r'src="(latex-[0-9a-f]+\.png)"', page)}
+    assert shown and not shown <= set(latex_images(text)), (shown, card.question(), card.answer())
+    topic = f"topic: t\ntitle: T\ncards:\n  - id: a\n    type: c\n    fields: {{Text: '{text}'}}\n"
+    cards = write_deck(tmp_path, deck=CLOZE_DECK, topics={"t.yaml": topic})
+    media = cards / "media"
+    media.mkdir()
+    for name in latex_images(text):
+        (media / name).write_bytes(b"\x89PNG")
+    result = run("check", cards)
+    assert result.exit_code == 1, result.output
+    assert "template 'Cloze' with this card's fields: Anki's LaTeX tag" in result.output, result.output

@@ -7,10 +7,15 @@ an image the deck does not ship, which Anki's desktop draws by running LaTeX on 
 LaTeX generation is on). deckgen ships the images of the tags each field holds (render/gate.py); a card whose
 rendered side holds a tag no field holds on its own is refused. A template's own text may hold no LaTeX tag at
 all (screen/check.py). Only cards whose values could join into a tag are rendered (a tag needs '[', ']' or '$').
+Cloze text is rendered as each card shows it (clozeview.py): a tag opened inside a deletion and closed after it,
+or spelled by hints (``{{c1::a::$}}`` shows ``[$]``), is a tag Anki finds on that card only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from deckgen.render import clozeview
 from deckgen.render.latex import latex_bodies
 from deckgen.screen.render import render
 
@@ -36,12 +41,30 @@ def spanning_tags(
     own = {body for value in filled.values() if "[" in value for body in latex_bodies(value)}
     out: dict[tuple[str, str], None] = {}
     for name, front, back in sides:
-        question = render(front, filled)
-        for page in (question, render(back, filled, front_side=question)):
-            if "[" not in page:
-                continue
-            for body in latex_bodies(page):
-                if body not in own:
-                    shown = body if len(body) <= 40 else body[:40] + "…"
-                    out[(name, MESSAGE.format(tag=f"'{shown}'"))] = None
+        for q_values, a_values in _card_values(filled):
+            question = render(front, q_values)
+            for page in (question, render(back, a_values, front_side=question)):
+                if "[" not in page:
+                    continue
+                for body in latex_bodies(page):
+                    if body not in own:
+                        shown = body if len(body) <= 40 else body[:40] + "…"
+                        out[(name, MESSAGE.format(tag=f"'{shown}'"))] = None
     return list(out)
+
+
+def _card_values(values: dict[str, str]) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """(question values, answer values): the values as they are, and for cloze text that could spell a tag, each
+    card's question and answer side of it (the other fields as they are), within clozeview's page budget."""
+    yield values, values
+    budget = clozeview.BUDGET
+    for key, value in values.items():
+        if "{{c" not in value or ("$" not in value and "latex" not in value.lower()):
+            continue
+        nodes = clozeview.parse(value)
+        for ordinal in clozeview.ordinals(nodes):
+            sides = clozeview.page(nodes, ordinal, True), clozeview.page(nodes, ordinal, False)
+            budget -= len(sides[0]) + len(sides[1])
+            if budget < 0:
+                return
+            yield {**values, key: sides[0]}, {**values, key: sides[1]}
