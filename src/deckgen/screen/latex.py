@@ -6,7 +6,8 @@ Anki replaces ``[latex]...[/latex]``, ``[$]...[/$]`` and ``[$$]...[/$$]`` after 
 an image the deck does not ship, which Anki's desktop draws by running LaTeX on the learner's computer (when
 LaTeX generation is on). deckgen ships the images of the tags each field holds (render/gate.py); a card whose
 rendered side holds a tag no field holds on its own is refused. A template's own text may hold no LaTeX tag at
-all (screen/check.py). Only cards whose values could join into a tag are rendered (a tag needs '[', ']' or '$').
+all (screen/check.py). Only cards whose values could join into a tag are rendered: a value holds '[', ']' or '$',
+and a value or the template holds '$' or 'latex' (every tag does; a word split across two fields is not sought).
 Cloze text is rendered as each card shows it (clozeview.py): a tag opened inside a deletion and closed after it,
 or spelled by hints (``{{c1::a::$}}`` shows ``[$]``), is a tag Anki finds on that card only.
 """
@@ -14,6 +15,7 @@ or spelled by hints (``{{c1::a::$}}`` shows ``[$]``), is a tag Anki finds on tha
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from deckgen.render import clozeview
 from deckgen.render.latex import latex_bodies
@@ -30,6 +32,16 @@ def _may_join(value: str) -> bool:
     return "[" in value or "]" in value or "$" in value
 
 
+def _spells(text: str) -> bool:
+    """Whether ``text`` holds what every LaTeX tag holds: a '$' or the word 'latex'."""
+    return "$" in text or "latex" in text.lower()
+
+
+@lru_cache(maxsize=128)
+def _templates_spell(sides: tuple[tuple[str, str, str], ...]) -> bool:
+    return any(_spells(front) or _spells(back) for _, front, back in sides)
+
+
 def spanning_tags(
     sides: tuple[tuple[str, str, str], ...], values: dict[str, str], tags: tuple[str, ...]
 ) -> list[tuple[str, str]]:
@@ -37,6 +49,8 @@ def spanning_tags(
     joined_tags = " ".join(tags)
     if not any(_may_join(v) for v in values.values()) and not _may_join(joined_tags):
         return []
+    if not _templates_spell(sides) and not any(_spells(v) for v in (*values.values(), joined_tags)):
+        return []  # no '$' and no 'latex' on the side: no LaTeX tag (a '[sound:...]' card stops here)
     filled = {**values, "Tags": joined_tags}
     own = {body for value in filled.values() if "[" in value for body in latex_bodies(value)}
     out: dict[tuple[str, str], None] = {}
