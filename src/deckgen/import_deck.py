@@ -44,6 +44,7 @@ class ImportResult:
     media: int
     unused_media: tuple[str, ...]
     scripts: tuple[str, ...]
+    css_code: tuple[str, ...]
     warnings: tuple[Problem, ...]  # fields changed by --strip-unsafe, and the like
     stripped: tuple[
         str, ...
@@ -100,6 +101,8 @@ class ImportResult:
             )
         for where in self.scripts:
             lines.append(f"template with <script>: {where} (templates are imported as they are; review them)")
+        for where in self.css_code:
+            lines.append(f"CSS that loads or runs something: {where} (CSS is imported as it is; review it)")
         if self.stripped:
             lines.append(
                 f"changed by --strip-unsafe: {len(self.stripped)} notes ({', '.join(self.stripped[:10])}"
@@ -183,6 +186,7 @@ def import_deck(
         media=len(conv.media),
         unused_media=tuple(conv.unused_media),
         scripts=tuple(conv.scripts),
+        css_code=tuple(conv.css_code),
         warnings=tuple(p for p in conv.problems if not p.is_error),
         stripped=tuple(c.card_id for c in conv.cards if c.stripped),
         normalized=conv.normalized,

@@ -49,6 +49,20 @@ def test_template_code(template: str, found: set[str]) -> None:
         ("@imp/**/ort url(x.css);", set()),  # a comment separates tokens: not an @import
         ("@import/**/url(x.css);", {IMPORT}),
         (".card { font-size: 28px; } /* https://example.org in a comment */", set()),
+        # hostile-screen H6: '/*' inside a string or an unquoted url() opens no comment (CSS Syntax; the browser
+        # fetches these URLs, tests/screen/test_css_reader.py)
+        (
+            '.a::after{content:"/*"} .card{background:url(https://evil.example/b.png)} .b::after{content:"*/"}',
+            {EXTERNAL},
+        ),
+        ('@charset "/*"; @import url(https://evil.example/x.css); .b::after{content:"*/"}', {IMPORT, EXTERNAL}),
+        (
+            ".card{background:url(x/*.png)} .card{background-image:url(https://evil.example/b.png)} .x{background:url(*/y.png)}",
+            {EXTERNAL},
+        ),
+        ('.card{cursor:image-set("https://evil.example/c.png" 1x)}', {EXTERNAL}),
+        (".card{background:u\\72l(https://evil.example/u.png)}", {EXTERNAL}),
+        ('.card::after{content:"https://example.org is text"}', set()),
     ],
 )
 def test_css_code(css: str, found: set[str]) -> None:

@@ -154,6 +154,11 @@ PORTED = [
     "".join(f"{{{{c{i}::" for i in range(1, 13)) + "deep" + "}}" * 12,
     "{{c1::a}} {{c,::not}} {{c::nor}} {{c1:x}}",
     "{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.1:oi=1}} {{c2::text}}",
+    # tags removed inside math as Anki's strip_html does (now in one linear pass: openings without a closing,
+    # comments and <style>/<script> with and without their ends, a '<' no '>' follows)
+    r"{{c1::x}} \(a \( <b>b</b> \) <i>c</i> \(<b>unclosed",
+    r"{{c1::x}} \(<!-- a \) b --> \) <b>c</b> \[<style>p\] q</style>\) r \(<STYLE x>y</style>z\)",
+    r"{{c1::x}} \(<script>s\) \(a <!-- b\) \[<b \] c <\)",
 ]
 
 

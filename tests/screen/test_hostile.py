@@ -224,7 +224,9 @@ def test_a_sound_tag_of_the_template_around_a_plain_file_name_stays_accepted(tmp
     accepted(deck(tmp_path, front="{{Front}} [sound:{{Extra}}]", card=card))
 
 
-@pytest.mark.parametrize("tag", ["[latex]{{Back}}[/latex]", "[$]{{Back}}[/$]", "[$$]x[/$$]", "[LaTeX]y[/LaTeX]"])
+@pytest.mark.parametrize(
+    "tag", ["[latex]{{Back}}[/latex]", "[$]{{Back}}[/$]", "[$$]x[/$$]", "[LaTeX]y[/LaTeX]", "[/$]", "[/LATEX]"]
+)
 def test_anki_latex_tags_in_a_template_are_refused(tmp_path: Path, tag: str) -> None:
     """Anki's desktop runs LaTeX on the learner's computer for them, with the fields' text inside."""
     output = refused(deck(tmp_path, front="{{Front}}" + tag), "Anki's LaTeX tags in a template")

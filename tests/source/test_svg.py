@@ -99,6 +99,44 @@ def test_what_could_run_or_load_is_refused(svg: str, found: str) -> None:
     assert problem is not None and found in problem, problem
 
 
+_S = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="urn:x">'
+
+
+@pytest.mark.parametrize(
+    ("svg", "found"),
+    [
+        # hostile-import H6: CSS processes escapes before it recognises url(/@import (a browser loads each of these
+        # when the SVG is opened as a document); a pattern on the raw text missed them
+        (_S + r"<style>rect { fill: u\72l(https://e.example/a) }</style></svg>", "loads 'https://e.example/a'"),
+        (_S + r'<rect style="fill: u\72l(https://e.example/a)"/></svg>', "loads 'https://e.example/a'"),
+        (_S + r'<style>@\69mport "https://e.example/x.css";</style></svg>', "imports other CSS"),
+        (_S + '<rect style="cursor: image-set(&quot;https://e.example/c.png&quot; 1x)"/></svg>', "e.example/c.png"),
+        (_S + "<style>a { cursor: -webkit-image-set('//e.example/c.png' 1x) }</style></svg>", "e.example/c.png"),
+        (_S + r'<rect><set attributeName="fill" to="u\72l(https://e.example/s)"/></rect></svg>', "e.example/s"),
+        # a nested element splits the style's text; the browser joins its direct text: 'url(...)', '@import'
+        (_S + "<style>rect { fill: u<x:style/>rl(https://e.example/j) }</style></svg>", "e.example/j"),
+        (_S + '<style>@im<x:style/>port "https://e.example/i.css";</style></svg>', "imports other CSS"),
+        # a comment is a comment only outside strings and url(): '/*' in a string hides nothing
+        (
+            _S + '<style>a::after{content:"/*"} rect{fill:url(https://e.example/c)} b{content:"*/"}</style></svg>',
+            "e.example/c",
+        ),
+    ],
+)
+def test_css_urls_are_found_as_a_browser_tokenizes_them(svg: str, found: str) -> None:
+    problem = svg_problem(svg.encode())
+    assert problem is not None and found in problem, problem
+
+
+def test_css_that_loads_nothing_passes() -> None:
+    svg = (
+        _S + "<style>@namespace svg url(http://www.w3.org/2000/svg); /* from https://e.example/ */"
+        ' rect { fill: url(#g); font-family: "https://not-a-url" }</style>'
+        '<rect style="fill:url( #g )" transform="translate(1,2) rotate(3)"/></svg>'
+    )
+    assert svg_problem(svg.encode()) is None
+
+
 def test_size_is_bounded_and_checking_is_linear() -> None:
     rects = b'<rect width="1"/>' * ((MAX_SVG_BYTES - 100) // 17)
     largest = b'<svg xmlns="http://www.w3.org/2000/svg">' + rects + b"</svg>"
@@ -138,3 +176,15 @@ def test_a_hostile_svg_stops_the_build_at_its_place(tmp_path: Path) -> None:
         "deckgen ships an SVG only if it cannot run script or load a file"
     ) in result.output, result.output
     assert not (tmp_path / "output").exists()
+
+
+def test_css_of_a_hostile_svg_is_read_in_bounded_time() -> None:
+    """Every open bracket is an object in the CSS tokenizer's tree: 2 MB of '(' took 12 s and 600 MB, so deeper
+    than MAX_CSS_NESTING is refused before it is tokenized; flat shapes are read in linear time."""
+    for shape, refused in (("(", True), ("{[(", True), ("()", False), ('"', False), ("url(#a)", False)):
+        body = shape * ((MAX_SVG_BYTES - 200) // len(shape) // (1 if refused else 4))  # flat: a quarter (CI time)
+        data = f'<svg xmlns="http://www.w3.org/2000/svg"><style>{body}</style></svg>'.encode()
+        started = time.process_time()
+        problem = svg_problem(data)
+        assert time.process_time() - started < 20, shape  # 0.6-1.5 s here
+        assert (problem is not None and "nests CSS brackets more than 100 deep" in problem) == refused, problem

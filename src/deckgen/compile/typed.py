@@ -15,6 +15,7 @@ from deckgen.notetypes import fields as field_rules
 from deckgen.notetypes import language as templates
 from deckgen.render import render_html, render_markdown
 from deckgen.screen import check as screen
+from deckgen.screen import latex
 from deckgen.source.defects import keepable
 
 MAX_CLOZE_ORD = 499  # Anki makes at most 500 cards from a cloze note (rslib cardgen: ``.min(499)``)
@@ -67,7 +68,10 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
         where = card.where(f"fields.{name}") if name in given else card.where("tags" if name == "Tags" else "fields")
         problems.append(Problem(where, message, context=context, rule="html"))
     if not any(p.is_error for p in problems):  # what the fields alone hold is reported above, once
-        for template, message in screen.card_problems(nt.templates, dict(zip(nt.fields, html, strict=True)), tags):
+        values = dict(zip(nt.fields, html, strict=True))
+        for template, message in screen.card_problems(nt.templates, values, tags) + latex.spanning_tags(
+            nt.templates, values, tags
+        ):
             problems.append(
                 Problem(
                     card.where("fields"),

@@ -38,6 +38,7 @@ class Conversion:
     problems: list[Problem] = field(default_factory=list)  # errors stop the import; warnings go to the summary
     unused_media: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)  # "note type 'x', template 'y' (front)"
+    css_code: list[str] = field(default_factory=list)  # "note type 'x': an external URL ×2, a CSS @import"
     renamed_types: list[tuple[str, str]] = field(default_factory=list)
     normalized: int = 0  # fields whose bytes the build's sanitizer changes without a problem
 

@@ -6,6 +6,7 @@ notes, templates or CSS use."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from deckgen.convert.files import write_files
@@ -23,6 +24,7 @@ from deckgen.notetypes.builtin import builtin_notetypes
 from deckgen.notetypes.media import notetype_media
 from deckgen.render.latex import latex_images
 from deckgen.render.media import references
+from deckgen.screen import policy
 
 SPLITS = ("subdeck", "tag", "none")
 
@@ -103,6 +105,11 @@ def _types(sel: Selected, out: Conversion) -> list[TypeOut]:
             for side, text in (("front", tmpl.front), ("back", tmpl.back)):
                 if "<script" in text.lower():
                     out.scripts.append(f"note type '{nt.name}', template '{tmpl.name}' ({side})")
+        found: Counter[str] = Counter()
+        policy.css_code(nt.css, found)  # the screen policy's reading of CSS, as the diff's warning has it
+        if found:
+            kinds = ", ".join(what + (f" ×{n}" if n > 1 else "") for what, n in sorted(found.items()))
+            out.css_code.append(f"note type '{nt.name}': {kinds}")
     out.types = types
     return types
 

@@ -2,7 +2,8 @@
 ``<img/src/onerror=...>``, ``&#106;avascript:`` or CSS's ``\\68ttps://`` slip past): the template is read with the
 screen model's HTML5 parser (lexbor: the browser's tokenizer and tree builder; attribute values come back with
 their character references decoded, ``</style class=x>`` ends a style element as in the browser), style attributes,
-``<style>`` elements and the CSS are read with their CSS escapes and comments undone. Used by ``deckgen diff`` to
+``<style>`` elements and the CSS are read by a CSS tokenizer (tinycss2, render/css.py): a ``/*`` inside a string
+or a ``url(...)`` is no comment, ``u\\72l(`` is ``url(``. Used by ``deckgen diff`` to
 warn a reviewer; nothing is changed or refused here."""
 
 from __future__ import annotations
@@ -27,43 +28,18 @@ REWRITE = "a [sound:], [anki:...] or [[type:]] inside a tag or reaching over one
 _STYLE_END = re.compile(r"</style", re.I)
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside a URL scheme ("java\tscript:")
-_EXTERNAL = re.compile(r"\b(?:https?|ftp|wss?):|(?:^|[\s,(\"'=])//", re.I)
-_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
-
-
-def _css_unescape(text: str) -> str:
-    def one(match: re.Match[str]) -> str:
-        if match.group(1):
-            point = int(match.group(1), 16)
-            return chr(point) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
-        return match.group(2)
-
-    return _CSS_ESCAPE.sub(one, _CSS_COMMENT.sub(" ", text))  # a comment separates tokens
-
-
-def _value_code(value: str, found: Counter[str]) -> None:
-    """A decoded attribute value, URL or CSS text: javascript: and external URLs."""
-    squeezed = _CONTROL.sub("", value)
-    if "javascript:" in squeezed.casefold() or "vbscript:" in squeezed.casefold():
-        found[JAVASCRIPT] += 1
-    slashed = value.replace("\\", "/")  # URL parsers read '\' as '/': '/\evil.example' and '\\evil.example' are '//...'
-    if _EXTERNAL.search(slashed) or _EXTERNAL.search(_CONTROL.sub("", slashed)):
-        found[EXTERNAL] += 1
 
 
 def css_code(css: str, found: Counter[str] | None = None) -> Counter[str]:
-    """Code in CSS text: @import, javascript: and external URLs, once escapes and comments are undone; and what a
-    '</style' in it lets out of the <style> element Anki wraps it in (read as the browser reads it)."""
+    """Code in CSS text, read by a CSS tokenizer as the browser reads it (render/css.py): @import, javascript: and
+    external URLs; and what a '</style' in it lets out of the <style> element Anki wraps it in (read by the HTML
+    parser, as the browser reads it)."""
     found = Counter() if found is None else found
     if _STYLE_END.search(css):
         found[STYLE_END] += 1
-        escaped = policy.code(f"<style>{css}</style>")  # elements after the early end: script, handlers, ...
-        found.update(escaped)
-    plain = _css_unescape(css)
-    if re.search(r"@import\b", plain, re.I):
-        found[IMPORT] += len(re.findall(r"@import\b", plain, re.I))
-    _value_code(plain, found)
+        found.update(policy.code(f"<style>{css}</style>"))  # the CSS up to the early end, then the markup after it
+    else:
+        policy.css_code(css, found)
     return found
 
 
@@ -73,11 +49,11 @@ def template_code(template: str) -> Counter[str]:
     <style> content read as CSS, embedding elements, and Anki's rewritten strings inside a tag or reaching over
     one; the content of <template> elements included, and the template read once more with every
     '<hr id=answer>' removed (the desktop reviewer's type-answer filter does that before it reads '[[type:]]')."""
-    found = policy.code(template, css_code)
+    found = policy.code(template)
     rewrites = len(policy.rewrites_in_tags(template)) + len(spanning_problems(template))
     joined = template.replace(substitute.HR_ANSWER, "")  # the desktop's type-answer filter removes it first
     if joined != template:
-        for kind, count in policy.code(joined, css_code).items():
+        for kind, count in policy.code(joined).items():
             found[kind] = max(found[kind], count)
         rewrites = max(rewrites, len(policy.rewrites_in_tags(joined)) + len(spanning_problems(joined)))
     if rewrites:

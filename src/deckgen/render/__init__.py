@@ -14,6 +14,8 @@ Public interface (the rest of deckgen and custom note types use only these):
 - ``math_problems(html) -> list[FieldProblem]``: the math checks on HTML that Anki produces from a field (e.g.
   through the ``{{text:...}}`` filter), as on a field.
 - ``Rendered(html, media, problems)``; ``FieldProblem(message, severity, rule)``.
+- ``css.references(css)``: every URL and @import of CSS text, read by a CSS tokenizer (tinycss2) as a browser reads
+  it; used by the field style check, the screen policy, the diff, the import summary and the SVG check.
 - ``FIELD_CSS``: the CSS the note type needs for code blocks, tables, ``<kbd>`` and ``<mark>`` (light and night
   mode); append it to every note type's CSS.
 

@@ -17,11 +17,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from deckgen.render.latex import without_html
 from deckgen.render.result import FieldProblem
 
 _TOKEN = re.compile(r"\{\{c([0-9,]+)::|\}\}")
-_MATHJAX = re.compile(r"(\\[(\[])(.*?)(\\[\])])", re.S)  # Anki's MATHJAX: any opening with any closing
-_ANKI_HTML = re.compile(r"(<!--.*?-->)|(<style.*?>.*?</style>)|(<script.*?>.*?</script>)|(<.*?>)", re.S | re.I)
+# Anki's MATHJAX, r"(\\[(\[])(.*?)(\\[\])])" (any opening with any closing), found in linear time: see _math_without_html
+_MATH_OPEN = re.compile(r"\\[(\[]")
+_MATH_CLOSE = re.compile(r"\\[)\]]")
 # nh3's output writes a start tag as <name attr="value" ...> with no '"', '<' or '>' inside values
 START_TAG = re.compile(r'<[a-zA-Z][^\s/>]*(?:\s+[^\s="/>]+="[^"]*")*\s*/?>')
 MAX_OPEN = 10  # Anki ignores a deletion opened inside ten open ones
@@ -115,7 +117,24 @@ def page(nodes: list[str | _Cloze], ordinal: int, question: bool) -> str:
             out.append(node)
         else:
             _reveal(node, ordinal, question, out)
-    return _MATHJAX.sub(lambda m: m.group(1) + _ANKI_HTML.sub("", m.group(2)) + m.group(3), "".join(out))
+    return _math_without_html("".join(out))
+
+
+def _math_without_html(text: str) -> str:
+    """Anki's ``strip_html_inside_mathjax`` (rslib/src/cloze.rs): every tag removed between an opening and the next
+    closing. The leftmost opening that any closing follows starts each match, so once an opening has no closing
+    after it, no later one has: one forward pass (a regular expression tried at every opening rescans to the end
+    for each unclosed one: 5 s for 64 KB of '\\(<b>x</b>')."""
+    out: list[str] = []
+    pos = 0
+    while (opening := _MATH_OPEN.search(text, pos)) is not None:
+        closing = _MATH_CLOSE.search(text, opening.end())
+        if closing is None:
+            break
+        out += (text[pos : opening.end()], without_html(text[opening.end() : closing.start()]), closing.group(0))
+        pos = closing.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def problems(field_html: str, clean: Callable[[str], str]) -> list[FieldProblem]:

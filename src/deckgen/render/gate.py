@@ -36,8 +36,9 @@ _ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
 MAX_MATH_PROBLEMS = 20
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # what Anki's raw string passes rewrite wherever it stands, attributes included: av tags (rslib av parser), play
-# refs (pylib sound.py AV_REF_RE), type-answer markers (reviewer.py), LaTeX tags (rslib latex.rs)
-ANKI_REWRITES = re.compile(r"\[sound:|\[anki:|\[\[type:|\[latex\]|\[\$\$?\]", re.I)
+# refs (pylib sound.py AV_REF_RE), type-answer markers (reviewer.py), LaTeX tags and their ends (rslib latex.rs: a
+# tag opened in text and ended inside a tag replaces the tag's start with Anki's image)
+ANKI_REWRITES = re.compile(r"\[sound:|\[anki:|\[\[type:|\[/?latex\]|\[/?\$\$?\]", re.I)
 
 
 def inspect(field_html: str, *, cloze: bool) -> tuple[list[str], list[FieldProblem]]:

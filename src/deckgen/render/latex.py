@@ -49,8 +49,9 @@ class _Next:
 
 
 def latex_bodies(text: str) -> list[str]:
-    """The LaTeX of each of Anki's tags in ``text``, in order, as Anki hashes it."""
-    lowered = text.lower()
+    """The LaTeX of each of Anki's tags in ``text``, in order, as Anki hashes it. The tags are found in a case-folded
+    copy of the same length (``str.lower`` makes 'İ' two characters, which moved every later body)."""
+    lowered = text.translate(_FOLD)
     ahead = _Next(lowered)
     out: list[str] = []
     pos = 0
@@ -71,12 +72,13 @@ def latex_bodies(text: str) -> list[str]:
 
 
 def _strip(body: str) -> str:
-    text = _without_html(_NEWLINES.sub("\n", body))
+    text = without_html(_NEWLINES.sub("\n", body))
     return html.unescape(text).replace("\u00a0", " ") if "&" in text else text
 
 
-def _without_html(text: str) -> str:
-    """``text`` without comments, <style> and <script> elements and tags, as Anki's pattern removes them."""
+def without_html(text: str) -> str:
+    """``text`` without comments, <style> and <script> elements and tags, as Anki's ``strip_html`` removes them
+    (rslib/src/text.rs; its ``<style.*?>`` finds the same ends as ``<style[^>]*?>``), in linear time."""
     lowered = text.translate(_FOLD)
     ahead = _Next(lowered)
     kept: list[str] = []

@@ -22,6 +22,7 @@ from urllib.parse import unquote
 import nh3
 
 from deckgen.distribution import docs_url
+from deckgen.render import css as css_reader
 from deckgen.render.allowlist import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -211,6 +212,10 @@ class Scanner(HTMLParser):
             )
 
     def _style(self, tag: str, value: str) -> None:
+        # read as a browser's CSS tokenizer reads it first ('(' starts every URL and function)
+        if "(" in value and css_reader.references(value):
+            self.error(f"unsafe HTML: the style '{value.strip()}' on <{tag}> could load a file; remove it")
+            return
         for declaration in value.split(";"):
             if not declaration.strip():
                 continue

@@ -17,7 +17,7 @@ from deckgen.screen import policy, substitute
 from deckgen.screen.render import marked_sides, render
 
 _STYLE_END = re.compile(r"</style", re.I)
-_LATEX = re.compile(r"\[latex\]|\[\$\$?\]", re.I)  # rslib/src/latex.rs
+_LATEX = re.compile(r"\[/?latex\]|\[/?\$\$?\]", re.I)  # rslib/src/latex.rs (an end: a field's tag ends there)
 _LATEX_MESSAGE = (
     "Anki's LaTeX tags in a template make Anki run LaTeX on every card's fields on the learner's computer (desktop) "
     "or show a missing image (AnkiDroid); deckgen ships no LaTeX images: write math as \\(...\\) or \\[...\\]"

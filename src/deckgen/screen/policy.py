@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from deckgen.render import tex
+from deckgen.render import css, tex
 from deckgen.screen import substitute
 
 SCRIPT = "a <script> element"
@@ -230,13 +229,16 @@ def _url_code(value: str, found: Counter[str]) -> None:
         found[EXTERNAL] += 1
 
 
-CssCode = Callable[[str, Counter[str]], object]
+def css_code(css_text: str, found: Counter[str]) -> None:
+    """Count in ``found`` the code of CSS text, read by a CSS tokenizer (css.py): @import, javascript: and external
+    URLs."""
+    css.code(css_text, found, script=JAVASCRIPT, external=EXTERNAL, imported=IMPORT)
 
 
-def code(page: str, css_code: CssCode | None = None) -> Counter[str]:
+def code(page: str) -> Counter[str]:
     """What in ``page`` is code or reaches outside the collection, by kind, counted over the parsed page (the diff's
-    "new code" warning): script elements, handlers, javascript: and external URLs, embedding elements, and with
-    ``css_code`` (which adds CSS findings to a Counter) the CSS of <style> elements and style attributes."""
+    "new code" warning): script elements, handlers, javascript: and external URLs, embedding elements, and the CSS
+    of <style> elements and style attributes (read by a CSS tokenizer)."""
     found: Counter[str] = Counter()
     for node in _elements(parse(page)):
         tag = (node.tag or "").lower()
@@ -244,14 +246,14 @@ def code(page: str, css_code: CssCode | None = None) -> Counter[str]:
             found[SCRIPT] += 1
         if tag in EMBEDDING_ELEMENTS or (tag == "meta" and "http-equiv" in node.attributes):
             found[EMBEDDING] += 1
-        if tag == "style" and css_code is not None:
+        if tag == "style":
             css_code(node.text() or "", found)
         for name, value in node.attributes.items():
             if _HANDLER_NAME.search(name.lower()):  # also "{{#f}}onclick", a section glued to the name
                 found[HANDLER] += 1
             if value is None:
                 continue
-            if name.lower() == "style" and css_code is not None:
+            if name.lower() == "style":
                 css_code(value, found)
             else:
                 _url_code(value, found)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from deckgen.errors import Location, Problem
+from deckgen.render.gate import ANKI_REWRITES
 from deckgen.source.yamlfile import read_bytes
 
 DECK_FILE = "deck.yaml"
@@ -19,18 +20,30 @@ _UNSAFE_TAG = re.compile(r"[<>\"'&]")
 # MathJax typesets math in every text node of a card, these included: \href{javascript:...} or \style{...url()}
 # in a tag or a deck name would be a script on tap or a request on every display (no public deck has a '\' there)
 _MATH_DELIMITER = re.compile(r"\\[()\[\]]")
+# Anki's raw passes run over the whole card side after the template is rendered: '[sound:a.mp3]' in a tag becomes
+# a play button, '[[type:Front]]' a type-in box, '[$]x[/$]' a LaTeX image (drawn by running LaTeX on the desktop)
 
 
 def name_markup(name: str, *, tag: bool = False) -> str | None:
     """The first character of ``name`` that would be markup where Anki shows it raw, or the first MathJax math
-    delimiter (``\\(``, ``\\)``, ``\\[``, ``\\]``) in it (None: there is neither)."""
-    found = (_UNSAFE_TAG if tag else _UNSAFE_NAME).search(name) or _MATH_DELIMITER.search(name)
+    delimiter (``\\(``, ``\\)``, ``\\[``, ``\\]``), or the first text Anki's raw passes rewrite (``[sound:``,
+    ``[anki:``, ``[[type:``, a LaTeX tag or its end) in it (None: there is none)."""
+    found = (
+        (_UNSAFE_TAG if tag else _UNSAFE_NAME).search(name)
+        or _MATH_DELIMITER.search(name)
+        or ANKI_REWRITES.search(name)
+    )
     return found.group(0) if found else None
 
 
 def math_delimiter_why(found: str, shown: str) -> str | None:
     """Why ``found`` (from :func:`name_markup`) may not be in a name Anki shows as ``shown``, when it is a MathJax
-    math delimiter (None: it is not one)."""
+    math delimiter or text Anki rewrites (None: it is neither)."""
+    if found.startswith("["):
+        return (
+            f"Anki rewrites '{found}' wherever a card shows {shown}, before the page is read (into a play button, a "
+            "type-in box or a LaTeX image, which Anki's desktop draws by running LaTeX); remove it"
+        )
     if not found.startswith("\\"):
         return None
     return (

@@ -9,9 +9,10 @@ parser of Python's standard library, namespace-aware), it has
   ``<handler>``/``<listener>``;
 - no event handler attribute (``on...``), and no animation (``<set>``, ``<animate>``) that changes an ``href`` or
   a handler;
-- no reference that leaves the file: every ``href``/``xlink:href`` and every CSS ``url(...)`` (in attributes and
-  ``<style>``) points at a ``#fragment`` of the same file (or, on ``<image>``, is an embedded PNG, JPEG, GIF or WebP
-  ``data:`` image: pixels); no ``@import``; no ``<?xml-stylesheet?>``;
+- no reference that leaves the file: every ``href``/``xlink:href`` and every URL of CSS (``url(...)``, a string
+  in ``image-set()``; in attributes and in a ``<style>``'s text, read by a CSS tokenizer as the browser reads it,
+  escapes such as ``u\\72l(`` decoded) points at a ``#fragment`` of the same file (or, on ``<image>``, is an
+  embedded PNG, JPEG, GIF or WebP ``data:`` image: pixels); no ``@import``; no ``<?xml-stylesheet?>``;
 - no external entity, and internal entities only as plain text (no entity inside another: no "billion laughs");
 - at most :data:`MAX_SVG_BYTES`.
 """
@@ -21,14 +22,14 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
+from deckgen.render import css
+
 MAX_SVG_BYTES = 2 * 1024 * 1024
 """Real SVG media are far smaller (Ultimate Geography's largest flag: 265 KB); parsing is linear in the size."""
 
 XHTML = "http://www.w3.org/1999/xhtml"
 _RUNNING = frozenset({"script", "foreignobject", "handler", "listener"})
 _ANIMATION = frozenset({"set", "animate", "animatemotion", "animatetransform", "animatecolor", "discard"})
-_URL = re.compile(r"url\s*\(\s*(['\"]?)([^)'\"]*)", re.IGNORECASE)
-_ESCAPE = re.compile(r"\\")
 # a raster image embedded in an <image> (Image Occlusion masks carry their picture so): pixels, nothing to run
 _RASTER = re.compile(r"\s*data:image/(png|jpeg|jpg|gif|webp);base64,[A-Za-z0-9+/=\s]*$", re.IGNORECASE)
 
@@ -44,15 +45,16 @@ def _local(name: str) -> tuple[str, str]:
 
 
 def _css_problem(text: str, where: str) -> str | None:
-    squashed = text.lower()
-    if "@import" in squashed:
-        return f"{where} imports other CSS (@import)"
-    if _ESCAPE.search(text) and "url" in squashed.replace("\\", ""):
-        return f"{where} has an escaped CSS url()"
-    for match in _URL.finditer(text):
-        target = match.group(2).strip()
-        if not target.startswith("#"):
-            return f"{where} loads '{target[:80]}' through url(); only '#fragment' references are allowed"
+    """Why the CSS ``text`` (a <style> element's text, a style or presentation attribute) could load something:
+    read by a CSS tokenizer (render/css.py), so escapes (``u\\72l(``, ``@\\69mport``), string URLs
+    (``image-set("...")``) and comments count as a browser counts them."""
+    for ref in css.references(text):
+        if ref.how == "unread":
+            return f"{where} nests CSS brackets more than {css.MAX_NESTING} deep"
+        if ref.how == "import":
+            return f"{where} imports other CSS (@import)"
+        if css.url_kind(ref.target) != "fragment":
+            return f"{where} loads '{ref.target.strip()[:80]}' through url() or an image-set() string; only '#fragment' references are allowed"
     return None
 
 
@@ -66,8 +68,7 @@ class _Checker:
         self.parser.EntityDeclHandler = self.entity
         self.parser.ProcessingInstructionHandler = self.instruction
         self.parser.ExternalEntityRefHandler = self.external
-        self.style_depth = 0
-        self.style: list[str] = []
+        self.open: list[list[str] | None] = []  # per open element: its direct text if it is a <style>, else None
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         namespace, local = _local(name)
@@ -92,24 +93,23 @@ class _Checker:
                 target = value.strip().lower().rpartition(":")[2]
                 if target == "href" or target.startswith("on"):
                     raise _Refused(f"has an animation <{local}> that changes '{value.strip()}'")
-            if "url" in value.lower() or "@import" in value.lower():
+            if "(" in value or "@" in value or "\\" in value:  # all CSS that can load has one of these
                 found = _css_problem(value, f"the attribute '{attr_local}' on <{local}>")
                 if found:
                     raise _Refused(found)
-        if lowered == "style":
-            self.style_depth += 1
+        self.open.append([] if lowered == "style" else None)
 
     def end(self, name: str) -> None:
-        if _local(name)[1].lower() == "style" and self.style_depth:
-            self.style_depth -= 1
-            found = _css_problem("".join(self.style), "a <style> element")
-            self.style = []
+        style = self.open.pop()
+        if style is not None:  # the style sheet is the element's direct text, joined (as the browser joins it)
+            found = _css_problem("".join(style), "a <style> element")
             if found:
                 raise _Refused(found)
 
     def text(self, data: str) -> None:
-        if self.style_depth:
-            self.style.append(data)
+        style = self.open[-1] if self.open else None
+        if style is not None:
+            style.append(data)
 
     def entity(
         self,
