@@ -79,7 +79,8 @@ def _nodes(root: LexborNode, *, include_text: bool = False) -> list[LexborNode]:
     return [n for doc in documents(root) for n in doc.traverse(include_text=include_text) if n.tag]
 
 
-def _elements(root: LexborNode) -> list[LexborNode]:
+def elements(root: LexborNode) -> list[LexborNode]:
+    """The elements of the page and of every template content in it."""
     return [n for n in _nodes(root) if not (n.tag or "-").startswith("-")]
 
 
@@ -128,7 +129,7 @@ def refusals(page: str) -> list[Finding]:
     play buttons and type-in box): see the module's docstring."""
     out: list[Finding] = []
     root = parse(page)
-    for node in _elements(root):
+    for node in elements(root):
         tag = (node.tag or "").lower()
         if _MARKER.search(tag):
             out.append(Finding("a field in the name of a tag lets the field choose the element", "<{{"))
@@ -185,7 +186,7 @@ def _rewrites(node: LexborNode, tag: str) -> list[Finding]:
 
 def rewrites_in_tags(page: str) -> list[Finding]:
     """Anki's rewritten strings inside a tag of ``page``, one finding per attribute."""
-    return [f for node in _elements(parse(page)) for f in _rewrites(node, (node.tag or "").lower())]
+    return [f for node in elements(parse(page)) for f in _rewrites(node, (node.tag or "").lower())]
 
 
 def placed(page: str) -> dict[tuple[str, int], set[str]]:
@@ -240,7 +241,7 @@ def code(page: str) -> Counter[str]:
     "new code" warning): script elements, handlers, javascript: and external URLs, embedding elements, and the CSS
     of <style> elements and style attributes (read by a CSS tokenizer)."""
     found: Counter[str] = Counter()
-    for node in _elements(parse(page)):
+    for node in elements(parse(page)):
         tag = (node.tag or "").lower()
         if tag == "script":
             found[SCRIPT] += 1
