@@ -10,6 +10,8 @@ attribute decides what the field may make of the address, checked on the URL the
 - By the attribute's syntax: ``srcset``/``imagesrcset`` hold a list of candidates (each URL parsed as the HTML
   standard's srcset parser does, :func:`srcset_urls`), ``ping`` a space-separated list; each URL the field's text
   reaches is checked.
+- A link the field starts is a web address, or a plain file name or ``#anchor`` (render/urls.py: Anki resolves a
+  relative link on its own page server, where ``/deck-options`` opens one of its screens).
 - A URL the template's own text already sends elsewhere (``https://jisho.org/search/{{Word}}``) is the note type's
   code, shown by ``deckgen diff``; the field may only continue it.
 """
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import html
 import re
+
+from deckgen.render.urls import relative_link_problem
 
 NAVIGATION = frozenset({("a", "href"), ("area", "href"), ("form", "action"), ("button", "formaction")})
 NAVIGATION_ANY = frozenset({"formaction"})  # <input formaction> too
@@ -116,6 +120,13 @@ def problem(what: str, prefix: str, value: str) -> str | None:
             if not re.search(r"[/?#]", own) and ":" in url[len(own) :]:
                 if not (what == "navigation" and _web(url)):
                     return f"':' in the URL '{_short(url)}' (a scheme such as 'javascript:')"
+            if what == "navigation" and not re.search(r"[/?#]", own) and not _web(url):
+                if relative_link_problem(url.strip(_SPACES)):
+                    return (
+                        f"the link '{_short(url)}', neither a web address nor a plain file name or #anchor (Anki "
+                        "resolves a relative link on its own page server, where a path such as /deck-options opens "
+                        "one of Anki's screens)"
+                    )
     return None
 
 
