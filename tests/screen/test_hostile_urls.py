@@ -191,3 +191,17 @@ def test_a_link_a_field_starts_may_not_open_one_of_ankis_screens(tmp_path: Path,
 @pytest.mark.parametrize("value", ["page.html", "#top", "https://example.org/a/b"])
 def test_a_plain_relative_link_or_a_web_address_stays_accepted(tmp_path: Path, value: str) -> None:
     accepted(deck(tmp_path, front='{{Front}}<a href="{{Back}}">x</a>', card=_card(Front="q", Back=value)))
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        '{{Front}}<svg><style><a href="{{Back}}">x</a></style></svg>',  # foreign content: <style> is no raw text
+        '{{Front}}<noscript><math><style><a href="{{Back}}">x</a></style></math></noscript>',
+    ],
+)
+def test_a_field_the_browser_puts_in_another_attribute_than_the_scanner_is_refused(tmp_path: Path, front: str) -> None:
+    """The URL rule is chosen by the element and attribute the template scanner (placements.py) sees; the screen
+    model holds that to where the parsed page puts the field's marker (here the scanner sees CSS, the parser an
+    <a href>)."""
+    refused(deck(tmp_path, front=front, card=_card(Front="q", Back="x")), "in another element or attribute")

@@ -118,6 +118,8 @@ class Placement:
     rules: tuple[Rule, ...]
     where: str  # e.g. "the 'href' attribute of <a>"
     excerpt: str  # the template's text around it
+    tag: str = ""  # the element, as the scanner reads it
+    attribute: str = ""  # the attribute whose value holds it, as written ('' outside a value)
 
 
 @dataclass(frozen=True)
@@ -290,7 +292,11 @@ def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
         if k == len(found) or found[k].start > node.offset:
             continue
         rules, where = _rules(text, found[k], node.offset)
-        out.append(Placement(node.offset, node, rules, where, _excerpt(text, found[k], node.offset)))
+        region = found[k]
+        attribute = region.attribute if region.kind == "value" else ""
+        out.append(
+            Placement(node.offset, node, rules, where, _excerpt(text, region, node.offset), region.tag, attribute)
+        )
     return out
 
 

@@ -66,15 +66,19 @@ def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tu
         if latex:
             out[(where, _LATEX_MESSAGE)] = (where, latex.start())
     scanned = {
-        side: {p.offset for p in template_html.placements(text, templates.parse(text))}
+        side: {p.offset: (p.tag, p.attribute.lower()) for p in template_html.placements(text, templates.parse(text))}
         for side, text in (("q", front), ("a", back))
     }
     for side, page in marked_sides(front, back, fields):
         for finding in _page_findings(side, page):
             if (side, finding.message) not in out:
                 out[(side, finding.message)] = _locate(texts, side, finding.needle)
-        for (letter, offset), kinds in policy.placed(page).items():
-            if kinds - {"text"} and offset not in scanned[letter]:  # the browser disagrees with placements.py
+        attributes: dict[tuple[str, int], set[tuple[str, str]]] = {}
+        for (letter, offset), kinds in policy.placed(page, attributes).items():
+            seen = scanned[letter].get(offset)
+            # the browser disagrees with placements.py: a field it reads as markup, or in another attribute (whose
+            # rule, a URL's by what its element does with it, would not be the one checked)
+            if (kinds - {"text"} and seen is None) or attributes.get((letter, offset), set()) - {seen}:
                 out.setdefault((letter, f"@{offset}"), ("front" if letter == "q" else "back", offset))
     found = {
         (where, offset, _DISAGREE if message.startswith("@") else message)
@@ -89,7 +93,8 @@ _JOINED_BY_HR = (
 )
 _DISAGREE = (
     "the browser reads this field as part of a tag, an attribute or code, where deckgen's template scanner read it "
-    "as text, so its checks would not hold there; simplify the HTML around it (close tags and quotes plainly)"
+    "as text or in another element or attribute (an <svg> <style> is markup, not CSS), so its checks would not hold "
+    "there; simplify the HTML around it (close tags and quotes plainly)"
 )
 
 

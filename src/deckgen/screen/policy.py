@@ -189,16 +189,21 @@ def rewrites_in_tags(page: str) -> list[Finding]:
     return [f for node in elements(parse(page)) for f in _rewrites(node, (node.tag or "").lower())]
 
 
-def placed(page: str) -> dict[tuple[str, int], set[str]]:
+def placed(
+    page: str, attributes: dict[tuple[str, int], set[tuple[str, str]]] | None = None
+) -> dict[tuple[str, int], set[str]]:
     """Where each tagged field marker (render.render with ``tag_side``) lands in the parsed page: ("q" or "a", the
     placeholder's offset) -> kinds among "text", "value" (an attribute value), "name" (a tag or attribute name),
-    "raw" (the content of <script>, <style>, <textarea>, ...); a marker in a comment is shown nowhere."""
+    "raw" (the content of <script>, <style>, <textarea>, ...); a marker in a comment is shown nowhere. With
+    ``attributes``, also the (element, attribute) each marker in a value lands in, as the browser reads them."""
     out: dict[tuple[str, int], set[str]] = {}
 
-    def add(text: str, kind: str) -> None:
+    def add(text: str, kind: str, where: tuple[str, str] | None = None) -> None:
         for m in _MARKER.finditer(text):
             if m.group(1):
                 out.setdefault((m.group(1), int(m.group(2))), set()).add(kind)
+                if where is not None and attributes is not None:
+                    attributes.setdefault((m.group(1), int(m.group(2))), set()).add(where)
 
     for node in _nodes(parse(page), include_text=True):
         tag = (node.tag or "").lower()
@@ -209,7 +214,7 @@ def placed(page: str) -> dict[tuple[str, int], set[str]]:
             add(tag, "name")
             for name, value in node.attributes.items():
                 add(name, "name")
-                add(value or "", "value")
+                add(value or "", "value", (tag, name.lower()))
     return out
 
 
