@@ -38,7 +38,15 @@ def _iri_deck(root: Path, front: str, image: str) -> Path:
     return deck(root, front=front, card=_card(Front="q", Back=image, Extra=ONERROR))
 
 
-@pytest.mark.parametrize(("front", "image"), [(IRI_IMG, 'pic" src='), (IRI_AUDIO, 'snd" src=')])
+@pytest.mark.parametrize(
+    ("front", "image"),
+    [
+        (IRI_IMG, 'pic" src='),
+        (IRI_AUDIO, 'snd" src='),
+        (IRI_IMG.replace("{{Back}}", "{{text:Back}}"), "pic&quot; src="),
+        ("{{Front}}<img class=\"lazy\" data-src='{{Back}}'>{{Extra}}", 'lazy" data-src='),  # Anki's \bsrc matches
+    ],
+)
 def test_a_quote_in_a_single_quoted_media_name_is_refused(tmp_path: Path, front: str, image: str) -> None:
     refused(_iri_deck(tmp_path, front, image), "Anki's media-path encoding", "rewrites a quote elsewhere in the tag")
 

@@ -9,6 +9,7 @@ import itertools
 import re
 from functools import lru_cache
 
+from deckgen.notetypes import filters as anki_filters
 from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
@@ -217,14 +218,18 @@ def media_path_problems(sides: tuple[tuple[str, str, str], ...], values: dict[st
     """(template name, message) for media tags (Anki's pattern: img, audio, video, object, source with src or
     data) whose file name, as this card fills it in, Anki's encode_iri_paths rewrites beyond the name itself and
     so changes the page's elements or attributes (media_paths.py). Only cards whose fields shown inside such a tag
-    hold a character Anki encodes are rendered; the two pages are parsed only when the rewrite reaches further."""
-    keys = _fields_in_media_tags(sides)
-    if not any(media_paths.encode(values.get(key, "")) != values.get(key, "") for key in keys):
+    hold a character Anki encodes are rendered, only pages that hold that text twice are matched, and the two
+    pages are parsed only when the rewrite reaches beyond a name."""
+    inserted = {anki_filters.apply(filters, values.get(key, "")) for key, filters in _fields_in_media_tags(sides)}
+    inserted = {text for text in inserted if media_paths.encode(text) != text}
+    if not inserted:
         return []
     out: dict[tuple[str, str], None] = {}
     for name, front, back in sides:
         q = render(front, values)
         for page in (q, render(back, values, front_side=q)):
+            if not any(page.count(text) > 1 for text in inserted):
+                continue  # a name holding the field's text occurs twice in a tag only if the text does in the page
             reaching = media_paths.beyond_the_name(page)
             if reaching and _reshaped(page):
                 tag = re.match(r"<([^\s/>]+)", reaching[0][0])
@@ -249,12 +254,14 @@ def _reshaped(page: str) -> bool:
 
 
 @lru_cache(maxsize=128)
-def _fields_in_media_tags(sides: tuple[tuple[str, str, str], ...]) -> frozenset[str]:
-    """The fields a template side places inside a tag that Anki's media pattern matches (as written)."""
-    found: set[str] = set()
+def _fields_in_media_tags(sides: tuple[tuple[str, str, str], ...]) -> frozenset[tuple[str, tuple[str, ...]]]:
+    """(field, filters as written) of each placeholder a template side places inside a tag that Anki's media
+    pattern matches (as written)."""
+    found: set[tuple[str, tuple[str, ...]]] = set()
     for _, front, back in sides:
         for text in (front, back):
             for tag in media_paths.matches(text):
                 for m in _PLACEHOLDER.finditer(text, tag.start, tag.end):
-                    found.add(m.group(1).split(":")[-1].strip())
+                    *filters, key = m.group(1).split(":")
+                    found.add((key.strip(), tuple(f.strip() for f in filters)))
     return frozenset(found)
