@@ -230,25 +230,26 @@ def media_path_problems(sides: tuple[tuple[str, str, str], ...], values: dict[st
         for page in (q, render(back, values, front_side=q)):
             if not any(page.count(text) > 1 for text in inserted):
                 continue  # a name holding the field's text occurs twice in a tag only if the text does in the page
-            reaching = media_paths.beyond_the_name(page)
-            if reaching and _reshaped(page):
+            found = media_paths.matches(page)
+            reaching = media_paths.beyond_the_name(page, found)
+            if reaching and _reshaped(page, found):
                 tag = re.match(r"<([^\s/>]+)", reaching[0][0])
                 out[(name, _MEDIA_PATH.format(tag=tag.group(1).lower() if tag else "img"))] = None
     return list(out)
 
 
-def _reshaped(page: str) -> bool:
+def _reshaped(page: str, found: list[media_paths.MediaTag]) -> bool:
     """Whether the elements or their attributes differ between the page as Anki's encode_iri_paths leaves it and
     the page with only each file name encoded."""
     intended: list[str] = []
     pos = 0
-    for tag in media_paths.matches(page):
+    for tag in found:
         intended += [page[pos : tag.name_start], media_paths.encode(page[tag.name_start : tag.name_end])]
         pos = tag.name_end
     intended.append(page[pos:])
     shapes = [
         [((n.tag or "").lower(), tuple(n.attributes)) for n in policy.elements(policy.parse(text))]
-        for text in (media_paths.encode_iri_paths(page), "".join(intended))
+        for text in (media_paths.encode_iri_paths(page, found), "".join(intended))
     ]
     return shapes[0] != shapes[1]
 

@@ -16,8 +16,7 @@ pattern, so :func:`matches` computes the same leftmost-first match with one righ
 from __future__ import annotations
 
 import re
-from array import array
-from collections.abc import Iterator
+from bisect import bisect_left
 from dataclasses import dataclass
 
 _TAG_START = re.compile(r"<\b(?:img|audio|video|object|source)\b", re.I)
@@ -42,92 +41,107 @@ def encode(name: str) -> str:
     return "".join(f"%{ord(c):02X}" if ord(c) in _ENCODED else c for c in name)
 
 
-def _next_index(text: str, chars: str) -> array[int]:
-    """For each position, the index of the next character in ``chars`` at or after it (len(text) if none)."""
-    n = len(text)
-    out = array("q", [n]) * (n + 2)
-    for i in range(n - 1, -1, -1):
-        out[i] = i if text[i] in chars else out[i + 1]
-    return out
-
-
 class _Scan:
-    """The positions Anki's pattern needs, each computed once."""
+    """The positions Anki's pattern turns on (quotes, '>', spaces, ``src=``/``data=``), each list built once by a
+    regex scan; the next one after a position is found by bisection."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.n = len(text)
-        self.quote = {'"': _next_index(text, '"'), "'": _next_index(text, "'")}
-        self.gt = _next_index(text, ">")
-        self.stop = _next_index(text, " >")
+        self.at = {c: [m.start() for m in re.finditer(re.escape(c), text)] for c in "\"'> "}
+
+    def next(self, chars: str, i: int) -> int:
+        """The index of the first character in ``chars`` at or after ``i`` (len(text) if none)."""
+        found = self.n
+        for c in chars:
+            positions = self.at[c]
+            k = bisect_left(positions, i)
+            if k < len(positions):
+                found = min(found, positions[k])
+        return found
 
     def value(self, v: int) -> tuple[int, int, int] | None:
         """After ``src=`` at ``v``: (name start, name end, tag end) as Anki's three value forms match, in order."""
         text, n = self.text, self.n
         if v < n and text[v] in "\"'":
-            close = self.quote[text[v]][v + 1]
-            if v + 1 < close < n and self.gt[close + 1] < n:  # 1, 2: quoted, then [^>]*>
-                return v + 1, close, self.gt[close + 1] + 1
+            close = self.next(text[v], v + 1)
+            if v + 1 < close < n and self.next(">", close + 1) < n:  # 1, 2: quoted, then [^>]*>
+                return v + 1, close, self.next(">", close + 1) + 1
         # 3: unquoted, '([^ >]+?)', where Anki's verbose pattern ignores the space in the class: at least one
         # character but '>', up to the first space or '>' after it
         if v >= n or text[v] == ">":
             return None
-        stop = self.stop[v + 1]
+        stop = self.next(" >", v + 1)
         if stop >= n:
             return None
         if text[stop] == ">":
             return v, stop, stop + 1
-        return (v, stop, self.gt[stop + 1] + 1) if self.gt[stop + 1] < n else None
+        gt = self.next(">", stop + 1)
+        return (v, stop, gt + 1) if gt < n else None
 
     def quoted_end(self, p: int) -> int:
         """The position after ``"[^"]+?"`` (or the single-quoted form) at ``p``, or -1."""
-        close = self.quote[self.text[p]][p + 1] if self.text[p] in "\"'" else self.n
+        close = self.next(self.text[p], p + 1) if self.text[p] in "\"'" else self.n
         return close + 1 if p + 1 < close < self.n else -1
 
 
-def matches(text: str) -> Iterator[MediaTag]:
+_TURNS = re.compile(r"[>\"']|\b(?:src|data)\b=", re.I)  # where the loop can do anything but step on
+
+
+def matches(text: str) -> list[MediaTag]:
     """Anki's ``HTML_MEDIA_TAGS.captures_iter(text)``: non-overlapping, leftmost-first. The loop
     ``(?:[^>]|"[^"]+?"|'[^']+?')+?`` followed by ``src=``/``data=`` and a value is decided per position from the
     right (lazy: try the rest first, then one more unit in the order of the alternatives): the first match from a
-    loop position depends only on the position."""
+    loop position depends only on the position, and is the same as the next position's but where the text holds
+    a quote, a '>' or ``src=``/``data=``. So only those positions are computed (from the right); any other takes
+    the answer of the next one. Linear but for bisections."""
     if not _TAG_START.search(text):
-        return
+        return []
     scan = _Scan(text)
     n = len(text)
+    turns = [(m.start(), m.end() if m.group(0)[0] not in ">\"'" else -1) for m in _TURNS.finditer(text)]
+    points = [p for p, _ in turns]
     found: list[tuple[int, int, int]] = []
-    best = array("q", [-1]) * (n + 2)  # from loop position p: index into found, or -1
-    for p in range(n - 1, -1, -1):
-        m = _SRC.match(text, p)
-        hit = scan.value(m.end()) if m else None
+    best = [-1] * len(turns)  # from loop position points[i]: index into found, or -1
+
+    def after(p: int) -> int:
+        k = bisect_left(points, p)
+        return best[k] if k < len(points) else -1
+
+    def stepped(p: int) -> int:  # one more unit from p: '[^>]', then a quoted string
+        k = after(p + 1) if text[p] != ">" else -1
+        if k == -1:
+            end = scan.quoted_end(p)
+            k = after(end) if end != -1 else -1
+        return k
+
+    for i in range(len(turns) - 1, -1, -1):
+        p, src_end = turns[i]
+        hit = scan.value(src_end) if src_end != -1 else None
         if hit is not None:
             found.append(hit)
-            best[p] = len(found) - 1
-            continue
-        k = best[p + 1] if text[p] != ">" else -1
-        if k == -1:
-            after = scan.quoted_end(p)
-            k = best[after] if after != -1 else -1
-        best[p] = k
+            best[i] = len(found) - 1
+        else:
+            best[i] = stepped(p)
+    out: list[MediaTag] = []
     pos = 0
     while (start := _TAG_START.search(text, pos)) is not None:
         e = start.end()  # the loop takes at least one unit before src= may follow
-        k = best[e + 1] if e < n and text[e] != ">" else -1
-        if k == -1 and e < n:
-            after = scan.quoted_end(e)
-            k = best[after] if after != -1 else -1
+        k = stepped(e) if e < n else -1
         if k == -1:
             pos = start.start() + 1
             continue
         name_start, name_end, end = found[k]
-        yield MediaTag(start.start(), end, name_start, name_end)
+        out.append(MediaTag(start.start(), end, name_start, name_end))
         pos = end
+    return out
 
 
-def encode_iri_paths(text: str) -> str:
-    """``text`` as Anki's ``encode_iri_paths`` leaves it."""
+def encode_iri_paths(text: str, found: list[MediaTag] | None = None) -> str:
+    """``text`` as Anki's ``encode_iri_paths`` leaves it (``found``: its :func:`matches`, if known)."""
     out: list[str] = []
     pos = 0
-    for tag in matches(text):
+    for tag in matches(text) if found is None else found:
         name = text[tag.name_start : tag.name_end]
         full = text[tag.start : tag.end]
         out.append(text[pos : tag.start])
@@ -137,11 +151,11 @@ def encode_iri_paths(text: str) -> str:
     return "".join(out)
 
 
-def beyond_the_name(text: str) -> list[tuple[str, str]]:
-    """(the tag as written, the name) for each media tag where Anki's replace rewrites more than the file name
-    itself: the encoded name also occurs elsewhere in the tag."""
+def beyond_the_name(text: str, found: list[MediaTag]) -> list[tuple[str, str]]:
+    """(the tag as written, the name) for each media tag (``found``: the text's :func:`matches`) where Anki's
+    replace rewrites more than the file name itself: the encoded name also occurs elsewhere in the tag."""
     out = []
-    for tag in matches(text):
+    for tag in found:
         name = text[tag.name_start : tag.name_end]
         full = text[tag.start : tag.end]
         if not _REMOTE.match(name) and encode(name) != name and full.count(name) > 1:
