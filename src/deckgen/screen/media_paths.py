@@ -10,7 +10,8 @@ one occurrence straddles a real attribute quote, that quote becomes ``%22`` and 
 markup after the tag (a neighbouring field's ``" onerror=...`` becomes an attribute of the ``<img>``).
 
 Anki matches with a regex (leftmost-first, lazy); Python's backtracking engine would be exponential on that
-pattern, so :func:`matches` computes the same leftmost-first match with one right-to-left pass (linear).
+pattern, so :func:`matches` computes the same leftmost-first match with one right-to-left pass over the positions
+where the pattern can turn (quotes, `>`, `src=`), n log n at worst.
 """
 
 from __future__ import annotations
