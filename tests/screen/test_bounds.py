@@ -46,7 +46,9 @@ SHAPES = {  # template unit, CSS unit
     "template elements and reaching tags": ("<template>[sound:<b title=]>{{F}}", "a{b:c}"),
     "type markers joined by the separator": ("[[ty<hr id=answer>pe:F]]<<hr id=answer>b ", "a{b:c}"),
     "card ordinals": ("", "a{b:c}"),  # {{#c1}}x{{/c1}}{{#c2}}x{{/c2}}... up to c99999
+    "media names Anki encodes": ('<img class="a" src=\'{{F}}\' alt="{{F}}">', "a{b:c}"),  # F is 'a b'
 }
+CARD_F = {"media names Anki encodes": "a b"}  # a space: every card side goes through Anki's media-path encoding
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
@@ -55,7 +57,9 @@ def test_check_on_a_1_mb_template_and_css_is_bounded(tmp_path: Path, shape: str)
     cards = write_deck(
         tmp_path,
         deck=DECK,
-        topics={"a.yaml": "topic: a\ntitle: a\ncards:\n  - id: x\n    type: w\n    fields: {F: f, G: g}\n"},
+        topics={
+            "a.yaml": f"topic: a\ntitle: a\ncards:\n  - id: x\n    type: w\n    fields: {{F: {CARD_F.get(shape, 'f')}, G: g}}\n"
+        },
     )
     (cards / "t").mkdir()
     body = template_unit * (SIZE // len(template_unit)) if template_unit else _ordinals(SIZE)

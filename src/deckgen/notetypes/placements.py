@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from deckgen.notetypes import language as templates
+from deckgen.notetypes import urls
 from deckgen.render.gate import ANKI_REWRITES
 
 # Filters whose output is HTML (the front side, cloze spans, a type-in box, a hint link, a play button): they
@@ -23,7 +24,7 @@ from deckgen.render.gate import ANKI_REWRITES
 MARKUP_FILTERS = frozenset({"cloze", "type", "hint"})
 URL_ATTRIBUTES = frozenset(
     "href src action formaction poster background cite data srcset ping longdesc codebase archive lowsrc dynsrc "
-    "usemap manifest icon profile classid xlink:href".split()
+    "usemap manifest icon profile classid xlink:href imagesrcset".split()
 )
 _RAW_TEXT = frozenset({"script", "style"})
 _SPACE = " \t\n\r\f"
@@ -38,8 +39,8 @@ class Rule:
     why: str  # what a forbidden character would do there
     forbidden: str = ""
     allowed: re.Pattern[str] | None = None
-    scheme_free: bool = False  # the text starts a URL: no scheme of its own (except http/https links)
-    link: bool = False  # ... a link (href), which may be a web address
+    url: str = ""  # in a URL-bearing attribute: what the element does with it (urls.kind)
+    prefix: str = ""  # ... the attribute's text before the field in the template
     no_handler: bool = False  # the text may not start an event handler attribute ('on...')
 
     def first_problem(self, value: str) -> str | None:
@@ -52,13 +53,8 @@ class Rule:
                 return ch
         if self.no_handler and value[:2].lower() == "on":
             return "'on' at the start (an event handler attribute)"
-        if self.scheme_free:
-            head = re.sub(r"[\x00-\x20]", "", value).lower()
-            web = self.link and head.startswith(("https://", "http://"))
-            if not web and ":" in value:
-                return ":"
-            if not self.link and head.startswith(("/", "\\")):
-                return value[0]
+        if self.url:
+            return urls.problem(self.url, self.prefix, value)
         return None
 
 
@@ -98,16 +94,18 @@ TAG = Rule(
 )
 URL = Rule(
     "URL",
-    "it starts the address: it may not give it a scheme (such as 'javascript:') or another host",
+    "the element loads or sends to that address when the card is shown or used, and the browser decodes "
+    "'&...;' in it: it may not give the address a scheme (such as 'javascript:' or 'https:') or another host "
+    "('//host'), in any URL of the attribute",
     "<>",
-    scheme_free=True,
+    url="resource",
 )
 LINK = Rule(
     "URL",
-    "it starts the link's address: it may only be a web address (http:// or https://) or a relative one",
+    "it is a link's address, and the browser decodes '&...;' in it: it may only be a web address (http:// or "
+    "https://) or a relative one",
     "<>",
-    scheme_free=True,
-    link=True,
+    url="navigation",
 )
 
 
@@ -120,6 +118,8 @@ class Placement:
     rules: tuple[Rule, ...]
     where: str  # e.g. "the 'href' attribute of <a>"
     excerpt: str  # the template's text around it
+    tag: str = ""  # the element, as the scanner reads it
+    attribute: str = ""  # the attribute whose value holds it, as written ('' outside a value)
 
 
 @dataclass(frozen=True)
@@ -268,11 +268,11 @@ def _rules(text: str, region: Region, offset: int) -> tuple[tuple[Rule, ...], st
         rules.append(STYLE)
     elif name in URL_ATTRIBUTES:
         head = re.sub(r"[\x00-\x20]", "", html.unescape(prefix)).lower()  # '&#106;avascript:' is 'javascript:'
-        prefix = html.unescape(prefix)
         if head.startswith("javascript:"):
-            rules.append(_script_rule(prefix.split(":", 1)[1]))
-        elif name == "srcset" or not re.search(r"[:/?#]", head):
-            rules.append(LINK if name == "href" else URL)
+            rules.append(_script_rule(html.unescape(prefix).split(":", 1)[1]))
+        else:
+            what = urls.kind(region.tag, name)
+            rules.append(replace(LINK if what == "navigation" else URL, url=what, prefix=prefix))
     return tuple(rules), where
 
 
@@ -292,7 +292,11 @@ def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
         if k == len(found) or found[k].start > node.offset:
             continue
         rules, where = _rules(text, found[k], node.offset)
-        out.append(Placement(node.offset, node, rules, where, _excerpt(text, found[k], node.offset)))
+        region = found[k]
+        attribute = region.attribute if region.kind == "value" else ""
+        out.append(
+            Placement(node.offset, node, rules, where, _excerpt(text, region, node.offset), region.tag, attribute)
+        )
     return out
 
 

@@ -9,11 +9,12 @@ import itertools
 import re
 from functools import lru_cache
 
+from deckgen.notetypes import filters as anki_filters
 from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
 from deckgen.render.gate import ANKI_REWRITES, spanning_problems
-from deckgen.screen import policy, substitute
+from deckgen.screen import media_paths, policy, substitute
 from deckgen.screen.render import marked_sides, render
 
 _STYLE_END = re.compile(r"</style", re.I)
@@ -66,15 +67,19 @@ def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tu
         if latex:
             out[(where, _LATEX_MESSAGE)] = (where, latex.start())
     scanned = {
-        side: {p.offset for p in template_html.placements(text, templates.parse(text))}
+        side: {p.offset: (p.tag, p.attribute.lower()) for p in template_html.placements(text, templates.parse(text))}
         for side, text in (("q", front), ("a", back))
     }
     for side, page in marked_sides(front, back, fields):
         for finding in _page_findings(side, page):
             if (side, finding.message) not in out:
                 out[(side, finding.message)] = _locate(texts, side, finding.needle)
-        for (letter, offset), kinds in policy.placed(page).items():
-            if kinds - {"text"} and offset not in scanned[letter]:  # the browser disagrees with placements.py
+        attributes: dict[tuple[str, int], set[tuple[str, str]]] = {}
+        for (letter, offset), kinds in policy.placed(page, attributes).items():
+            seen = scanned[letter].get(offset)
+            # the browser disagrees with placements.py: a field it reads as markup, or in another attribute (whose
+            # rule, a URL's by what its element does with it, would not be the one checked)
+            if (kinds - {"text"} and seen is None) or attributes.get((letter, offset), set()) - {seen}:
                 out.setdefault((letter, f"@{offset}"), ("front" if letter == "q" else "back", offset))
     found = {
         (where, offset, _DISAGREE if message.startswith("@") else message)
@@ -89,7 +94,8 @@ _JOINED_BY_HR = (
 )
 _DISAGREE = (
     "the browser reads this field as part of a tag, an attribute or code, where deckgen's template scanner read it "
-    "as text, so its checks would not hold there; simplify the HTML around it (close tags and quotes plainly)"
+    "as text or in another element or attribute (an <svg> <style> is markup, not CSS), so its checks would not hold "
+    "there; simplify the HTML around it (close tags and quotes plainly)"
 )
 
 
@@ -131,9 +137,18 @@ def _locate(texts: dict[str, str], side: str, needle: str) -> tuple[str, int]:
 def card_problems(
     sides: tuple[tuple[str, str, str], ...], values: dict[str, str], tags: tuple[str, ...]
 ) -> list[tuple[str, str]]:
-    """(template name, message) for Anki's rewritten strings that a card's values, filled into its note type's
-    templates (``sides``: name, front, back), put inside a tag: two fields side by side in one attribute can
-    spell ``[sound:x]`` where neither holds it alone. Only cards with a '[' somewhere are rendered."""
+    """(template name, message) for what a card's values, filled into its note type's templates (``sides``: name,
+    front, back), make of the page through Anki's raw passes: its rewritten strings put inside a tag
+    (:func:`rewrite_problems`) and its media-path encoding reaching beyond a file name (:func:`media_path_problems`)."""
+    return rewrite_problems(sides, values, tags) + media_path_problems(sides, values)
+
+
+def rewrite_problems(
+    sides: tuple[tuple[str, str, str], ...], values: dict[str, str], tags: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(template name, message) for Anki's rewritten strings that a card's values put inside a tag: two fields
+    side by side in one attribute can spell ``[sound:x]`` where neither holds it alone. Only cards with a '['
+    somewhere are rendered."""
     if not any("[" in v or "]" in v for v in values.values()) and not any("[" in t for t in tags):
         return []
     found = (
@@ -187,3 +202,67 @@ def _opens_anki_tags(sides: tuple[tuple[str, str, str], ...]) -> bool:
     return any(
         ANKI_REWRITES.search(text) or _TTS_FILTER.search(text) for _, front, back in sides for text in (front, back)
     )
+
+
+_PLACEHOLDER = re.compile(r"\{\{([^}]*)\}\}")
+_MEDIA_PATH = (
+    "Anki's media-path encoding (the desktop and AnkiDroid percent-encode the file name of '<{tag} ... src=...>' "
+    "with a substring replace over the whole tag) also rewrites a quote elsewhere in the tag, so the tag's "
+    "attributes run on into the markup after it and a field's text can become an attribute (such as onerror): "
+    "remove the '\"' (and spaces) from the field shown in the file name, or quote that attribute with double quotes "
+    "in the template"
+)
+
+
+def media_path_problems(sides: tuple[tuple[str, str, str], ...], values: dict[str, str]) -> list[tuple[str, str]]:
+    """(template name, message) for media tags (Anki's pattern: img, audio, video, object, source with src or
+    data) whose file name, as this card fills it in, Anki's encode_iri_paths rewrites beyond the name itself and
+    so changes the page's elements or attributes (media_paths.py). Only cards whose fields shown inside such a tag
+    hold a character Anki encodes are rendered, only pages that hold that text twice are matched, and the two
+    pages are parsed only when the rewrite reaches beyond a name."""
+    inserted = {anki_filters.apply(filters, values.get(key, "")) for key, filters in _fields_in_media_tags(sides)}
+    inserted = {text for text in inserted if media_paths.encode(text) != text}
+    if not inserted:
+        return []
+    out: dict[tuple[str, str], None] = {}
+    for name, front, back in sides:
+        q = render(front, values)
+        for page in (q, render(back, values, front_side=q)):
+            if not any(page.count(text) > 1 for text in inserted):
+                continue  # a name holding the field's text occurs twice in a tag only if the text does in the page
+            found = media_paths.matches(page)
+            reaching = media_paths.beyond_the_name(page, found)
+            if reaching and _reshaped(page, found):
+                tag = re.match(r"<([^\s/>]+)", reaching[0][0])
+                out[(name, _MEDIA_PATH.format(tag=tag.group(1).lower() if tag else "img"))] = None
+    return list(out)
+
+
+def _reshaped(page: str, found: list[media_paths.MediaTag]) -> bool:
+    """Whether the elements or their attributes differ between the page as Anki's encode_iri_paths leaves it and
+    the page with only each file name encoded."""
+    intended: list[str] = []
+    pos = 0
+    for tag in found:
+        intended += [page[pos : tag.name_start], media_paths.encode(page[tag.name_start : tag.name_end])]
+        pos = tag.name_end
+    intended.append(page[pos:])
+    shapes = [
+        [((n.tag or "").lower(), tuple(n.attributes)) for n in policy.elements(policy.parse(text))]
+        for text in (media_paths.encode_iri_paths(page, found), "".join(intended))
+    ]
+    return shapes[0] != shapes[1]
+
+
+@lru_cache(maxsize=128)
+def _fields_in_media_tags(sides: tuple[tuple[str, str, str], ...]) -> frozenset[tuple[str, tuple[str, ...]]]:
+    """(field, filters as written) of each placeholder a template side places inside a tag that Anki's media
+    pattern matches (as written)."""
+    found: set[tuple[str, tuple[str, ...]]] = set()
+    for _, front, back in sides:
+        for text in (front, back):
+            for tag in media_paths.matches(text):
+                for m in _PLACEHOLDER.finditer(text, tag.start, tag.end):
+                    *filters, key = m.group(1).split(":")
+                    found.add((key.strip(), tuple(f.strip() for f in filters)))
+    return frozenset(found)

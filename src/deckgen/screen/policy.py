@@ -79,7 +79,8 @@ def _nodes(root: LexborNode, *, include_text: bool = False) -> list[LexborNode]:
     return [n for doc in documents(root) for n in doc.traverse(include_text=include_text) if n.tag]
 
 
-def _elements(root: LexborNode) -> list[LexborNode]:
+def elements(root: LexborNode) -> list[LexborNode]:
+    """The elements of the page and of every template content in it."""
     return [n for n in _nodes(root) if not (n.tag or "-").startswith("-")]
 
 
@@ -128,7 +129,7 @@ def refusals(page: str) -> list[Finding]:
     play buttons and type-in box): see the module's docstring."""
     out: list[Finding] = []
     root = parse(page)
-    for node in _elements(root):
+    for node in elements(root):
         tag = (node.tag or "").lower()
         if _MARKER.search(tag):
             out.append(Finding("a field in the name of a tag lets the field choose the element", "<{{"))
@@ -185,19 +186,24 @@ def _rewrites(node: LexborNode, tag: str) -> list[Finding]:
 
 def rewrites_in_tags(page: str) -> list[Finding]:
     """Anki's rewritten strings inside a tag of ``page``, one finding per attribute."""
-    return [f for node in _elements(parse(page)) for f in _rewrites(node, (node.tag or "").lower())]
+    return [f for node in elements(parse(page)) for f in _rewrites(node, (node.tag or "").lower())]
 
 
-def placed(page: str) -> dict[tuple[str, int], set[str]]:
+def placed(
+    page: str, attributes: dict[tuple[str, int], set[tuple[str, str]]] | None = None
+) -> dict[tuple[str, int], set[str]]:
     """Where each tagged field marker (render.render with ``tag_side``) lands in the parsed page: ("q" or "a", the
     placeholder's offset) -> kinds among "text", "value" (an attribute value), "name" (a tag or attribute name),
-    "raw" (the content of <script>, <style>, <textarea>, ...); a marker in a comment is shown nowhere."""
+    "raw" (the content of <script>, <style>, <textarea>, ...); a marker in a comment is shown nowhere. With
+    ``attributes``, also the (element, attribute) each marker in a value lands in, as the browser reads them."""
     out: dict[tuple[str, int], set[str]] = {}
 
-    def add(text: str, kind: str) -> None:
+    def add(text: str, kind: str, where: tuple[str, str] | None = None) -> None:
         for m in _MARKER.finditer(text):
             if m.group(1):
                 out.setdefault((m.group(1), int(m.group(2))), set()).add(kind)
+                if where is not None and attributes is not None:
+                    attributes.setdefault((m.group(1), int(m.group(2))), set()).add(where)
 
     for node in _nodes(parse(page), include_text=True):
         tag = (node.tag or "").lower()
@@ -208,7 +214,7 @@ def placed(page: str) -> dict[tuple[str, int], set[str]]:
             add(tag, "name")
             for name, value in node.attributes.items():
                 add(name, "name")
-                add(value or "", "value")
+                add(value or "", "value", (tag, name.lower()))
     return out
 
 
@@ -240,7 +246,7 @@ def code(page: str) -> Counter[str]:
     "new code" warning): script elements, handlers, javascript: and external URLs, embedding elements, and the CSS
     of <style> elements and style attributes (read by a CSS tokenizer)."""
     found: Counter[str] = Counter()
-    for node in _elements(parse(page)):
+    for node in elements(parse(page)):
         tag = (node.tag or "").lower()
         if tag == "script":
             found[SCRIPT] += 1
