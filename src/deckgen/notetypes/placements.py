@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from deckgen.notetypes import jsscan, urls
 from deckgen.notetypes import language as templates
@@ -210,9 +211,14 @@ def _region_rules(text: str, region: Region, tags: list[tuple[int, int, str]]) -
 
 def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
     """Every field placeholder of a template (``text``, parsed into ``nodes``) that is not in text. Linear: each
-    region is read once, with all the fields in it."""
+    region is read once, with all the fields in it; a template's are found once (the checks all ask)."""
+    return list(_placements(text, nodes))
+
+
+@lru_cache(maxsize=32)
+def _placements(text: str, nodes: tuple[templates.Node, ...]) -> tuple[Placement, ...]:
     if "<" not in text or not any(isinstance(n, templates.Replacement) for n in templates.walk(nodes)):
-        return []
+        return ()
     found = regions(text)
     grouped: dict[int, list[tuple[int, int, str]]] = {}
     k = 0
@@ -232,7 +238,7 @@ def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
                 attribute = region.attribute if region.kind == "value" else ""
                 excerpt = _excerpt(text, region, offset)
                 out.append(Placement(offset, by_offset[offset], rule, where, excerpt, region.tag, attribute))
-    return out
+    return tuple(out)
 
 
 def _excerpt(text: str, region: Region, offset: int) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _RAW_TEXT = frozenset({"script", "style"})
 _SPACE = " \t\n\r\f"
@@ -22,8 +23,14 @@ class Region:
     quote: str = ""
 
 
-def regions(text: str) -> list[Region]:
-    """The parts of ``text`` that are not plain text, in order. Linear: every scan moves forward."""
+@lru_cache(maxsize=32)
+def regions(text: str) -> tuple[Region, ...]:
+    """The parts of ``text`` that are not plain text, in order (read once per template: the template checks and
+    placements all use them). Linear: every scan moves forward."""
+    return tuple(_regions(text))
+
+
+def _regions(text: str) -> list[Region]:
     out: list[Region] = []
     n, i = len(text), 0
     while True:
