@@ -86,6 +86,11 @@ def parse(text: str) -> tuple[Node, ...]:
     return tuple(nodes)
 
 
+def tags(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, inner text) of every ``{{...}}`` Anki reads as a tag (not those inside ``<!-- comments -->``)."""
+    return [(offset, offset + len(inner) + 4, inner) for offset, inner in _handlebars(text)]
+
+
 def _handlebars(text: str) -> list[tuple[int, str]]:
     """(offset, inner text) of every ``{{...}}`` outside ``<!-- comments -->``, in one linear pass."""
     out: list[tuple[int, str]] = []

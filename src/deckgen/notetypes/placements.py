@@ -14,9 +14,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from deckgen.notetypes import jsscan, urls
 from deckgen.notetypes import language as templates
-from deckgen.notetypes import urls
+from deckgen.notetypes.regions import Region, regions
 from deckgen.render.gate import ANKI_REWRITES
 
 # Filters whose output is HTML (the front side, cloze spans, a type-in box, a hint link, a play button): they
@@ -26,7 +28,6 @@ URL_ATTRIBUTES = frozenset(
     "href src action formaction poster background cite data srcset ping longdesc codebase archive lowsrc dynsrc "
     "usemap manifest icon profile classid xlink:href imagesrcset".split()
 )
-_RAW_TEXT = frozenset({"script", "style"})
 _SPACE = " \t\n\r\f"
 
 
@@ -78,8 +79,15 @@ SCRIPT_STRING = Rule(
 )
 SCRIPT_CODE = Rule(
     "script code",
-    "it is code there, not a string: only letters, digits, spaces, '.' and ',' are harmless",
+    "it is code there, or deckgen cannot be sure it is inside an ordinary '...' or \"...\" string (after a regular "
+    "expression, in a template literal): only letters, digits, spaces, '.' and ',' are harmless",
     allowed=re.compile(r"[\w .,]"),
+)
+SCRIPT_URL_STRING = Rule(
+    "script",
+    "a quote, '<', '>', '&', '%', backslash, backtick, '$' or line break could end the script's string in the "
+    "javascript: URL (the browser percent-decodes it first) and run the rest as code",
+    "\"'<>&%\\`$\n\r\u2028\u2029",
 )
 STYLE = Rule(
     "style",
@@ -122,188 +130,121 @@ class Placement:
     attribute: str = ""  # the attribute whose value holds it, as written ('' outside a value)
 
 
-@dataclass(frozen=True)
-class Region:
-    start: int
-    end: int
-    kind: str  # "name" (tag or attribute name), "value", "raw"
-    tag: str
-    attribute: str = ""  # as written
-    quote: str = ""
-
-
-def regions(text: str) -> list[Region]:
-    """The parts of ``text`` that are not plain text, in order. Linear: every scan moves forward."""
-    out: list[Region] = []
-    n, i = len(text), 0
-    while True:
-        i = text.find("<", i)
-        if i == -1 or i + 1 >= n:
-            return out
-        nxt = text[i + 1]
-        if text.startswith("<!--", i):
-            end = text.find("-->", i + 4)
-            i = n if end == -1 else end + 3
-            continue
-        if nxt in "!?/" and not (nxt == "/" and i + 2 < n and text[i + 2].isascii() and text[i + 2].isalpha()):
-            end = text.find(">", i + 1)  # a bogus comment
-            i = n if end == -1 else end + 1
-            continue
-        closing = nxt == "/"
-        start = i + (2 if closing else 1)
-        if not (text[start : start + 1].isascii() and text[start : start + 1].isalpha()) and not text.startswith(
-            "{{", start
-        ):
-            i += 1  # '<' followed by anything else is text
-            continue
-        j = start
-        while j < n and text[j] not in _SPACE + "/>":
-            j += 1
-        tag = text[start:j].lower()
-        out.append(Region(start, j, "name", tag))
-        i, self_closing = _attributes(text, j, tag, out, closing)
-        if tag in _RAW_TEXT and not closing and not self_closing:
-            end = _raw_end(text, i, tag)
-            out.append(Region(i, end, "raw", tag))
-            i = end
-
-
-def _attributes(text: str, i: int, tag: str, out: list[Region], closing: bool) -> tuple[int, bool]:
-    """Reads the attributes of a tag from ``i`` (after its name); returns (position after '>', self-closing)."""
-    n = len(text)
-    self_closing = False
-    while i < n:
-        while i < n and text[i] in _SPACE + "/":
-            self_closing = text[i] == "/"
-            i += 1
-        if i >= n:
-            return n, False
-        if text[i] == ">":
-            return i + 1, self_closing
-        self_closing = False
-        start = i
-        i += 1  # the first character of a name may be '='
-        while i < n and text[i] not in _SPACE + "/>=":
-            i += 1
-        name = text[start:i]
-        if not closing:
-            out.append(Region(start, i, "name", tag))
-        k = i
-        while k < n and text[k] in _SPACE:
-            k += 1
-        if k >= n or text[k] != "=":
-            continue
-        k += 1
-        while k < n and text[k] in _SPACE:
-            k += 1
-        if k < n and text[k] in "\"'":
-            end = text.find(text[k], k + 1)
-            end = n if end == -1 else end
-            if not closing:
-                out.append(Region(k + 1, end, "value", tag, name, text[k]))
-            i = end + 1
-        else:
-            end = k
-            while end < n and text[end] not in _SPACE + ">":
-                end += 1
-            if not closing:
-                out.append(Region(k, end, "value", tag, name))
-            i = end
-    return n, False
-
-
-def _raw_end(text: str, i: int, tag: str) -> int:
-    m = re.compile(rf"</{tag}[\t\n\f\r />]", re.I).search(text, i)  # the HTML standard's whitespace: no \v
-    return m.start() if m else len(text)
-
-
-def _js_in_string(code: str) -> bool:
-    """Whether the end of ``code`` is inside a string literal (quotes and template literals; comments skipped)."""
-    state = ""  # "", a quote character, "//" or "/*"
-    i, n = 0, len(code)
-    while i < n:
-        c = code[i]
-        if state in ("'", '"', "`"):
-            if c == "\\":
-                i += 1
-            elif c == state:
-                state = ""
-        elif state == "//":
-            if c in "\n\r":
-                state = ""
-        elif state == "/*":
-            if code.startswith("*/", i):
-                state, i = "", i + 1
-        elif c in "'\"`":
-            state = c
-        elif code.startswith("//", i) or code.startswith("/*", i):
-            state, i = code[i : i + 2], i + 1
-        i += 1
-    return state in ("'", '"', "`")
-
-
-def _script_rule(code: str) -> Rule:
-    return SCRIPT_STRING if _js_in_string(code) else SCRIPT_CODE
-
-
-def _rules(text: str, region: Region, offset: int) -> tuple[tuple[Rule, ...], str]:
-    """The rules for a placeholder at ``offset`` inside ``region``, and where that is."""
-    tag = f"<{region.tag}>" if region.tag and "{{" not in region.tag else "a tag"
-    if region.kind == "raw":
-        where = f"a {tag} element"
-        if region.tag == "style":
-            return (STYLE,), where
-        return (_script_rule(text[region.start : offset]),), where
-    if region.kind == "name":
-        return (TAG,), f"the name or attributes of {tag}"
-    where = f"the '{region.attribute}' attribute of {tag}"
-    name = region.attribute.lower()
-    rules = [_attribute(region.quote) if region.quote else UNQUOTED]
-    prefix = text[region.start : offset]
-    if "{{" in name:
-        rules.append(SCRIPT_CODE)  # an attribute whose name a field gives could be anything
-    elif name.startswith("on"):
-        rules.append(_script_rule(prefix))
-    elif name == "style":
-        rules.append(STYLE)
-    elif name in URL_ATTRIBUTES:
-        head = re.sub(r"[\x00-\x20]", "", html.unescape(prefix)).lower()  # '&#106;avascript:' is 'javascript:'
-        if head.startswith("javascript:"):
-            rules.append(_script_rule(html.unescape(prefix).split(":", 1)[1]))
-        else:
-            what = urls.kind(region.tag, name)
-            rules.append(replace(LINK if what == "navigation" else URL, url=what, prefix=prefix))
-    return tuple(rules), where
-
-
-def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
-    """Every field placeholder of a template (``text``, parsed into ``nodes``) that is not in text."""
-    replacements = sorted(
-        (n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)), key=lambda n: n.offset
+def _js_rules(text: str, region: Region, tags: list[tuple[int, int, str]], *, url: bool = False) -> list[Rule]:
+    """The rule for each field placed in the JavaScript of ``region`` (a script, a handler, a javascript: URL)."""
+    in_string = jsscan.classify(
+        jsscan.items(text, region.start, region.end, tags, attribute=region.kind == "value", url=url)
     )
-    if not replacements or "<" not in text:
-        return []
-    found = regions(text)
-    out: list[Placement] = []
-    k = 0
-    for node in replacements:
-        while k < len(found) and found[k].end <= node.offset:
-            k += 1
-        if k == len(found) or found[k].start > node.offset:
+    string = SCRIPT_URL_STRING if url else SCRIPT_STRING
+    return [string if s else SCRIPT_CODE for s in in_string]
+
+
+def _url_rules(text: str, region: Region, tags: list[tuple[int, int, str]]) -> list[Rule]:
+    """The rule for each field placed in a URL attribute: the link or URL rule while nothing before it gave the URL
+    a scheme, host, path, query or fragment; script rules in a 'javascript:' URL; the strict script rule after a
+    scheme a field could have chosen ('{{A}}:{{B}}' with A 'javascript')."""
+    head = ""  # the template's text of the attribute up to its first ':', '/', '?' or '#' (decoded, no fields)
+    stop = ""  # that character, once there
+    out: list[Rule] = []
+    script: list[int] = []  # fields of out in a javascript: URL
+    field_first = False
+    for k, (start, _, inner) in enumerate(tags):
+        if not stop:
+            piece = re.sub(r"[\x00-\x20]", "", html.unescape(text[(tags[k - 1][1] if k else region.start) : start]))
+            found = re.search(r"[:/?#]", piece)
+            head = (head + piece[: found.end()]).lower() if found else (head + piece[:16])[:16]
+            stop = found.group(0) if found else ""
+        if _is_section(inner):
             continue
-        rules, where = _rules(text, found[k], node.offset)
-        region = found[k]
-        attribute = region.attribute if region.kind == "value" else ""
-        out.append(
-            Placement(node.offset, node, rules, where, _excerpt(text, region, node.offset), region.tag, attribute)
-        )
+        if not stop:
+            field_first = True
+        if stop and head == "javascript:" and not field_first:
+            script.append(len(out))
+            out.append(SCRIPT_CODE)
+        elif stop == ":" and field_first:
+            out.append(SCRIPT_CODE)
+        else:
+            what = urls.kind(region.tag, region.attribute.lower())
+            url = LINK if what == "navigation" else URL
+            out.append(replace(url, url=what, prefix=text[region.start : start]))
+    if script:
+        js = _js_rules(text, region, tags, url=True)
+        for i in script:
+            out[i] = js[i]
     return out
 
 
+def _is_section(inner: str) -> bool:
+    return inner.lstrip("{").strip()[:1] in ("#", "^", "/")
+
+
+_NO_RULE = Rule("none", "")
+
+
+def _region_rules(text: str, region: Region, tags: list[tuple[int, int, str]]) -> tuple[list[tuple[Rule, ...]], str]:
+    """The rules for every field placed in ``region`` (its ``tags``: the template tags inside it), and where."""
+    tag = f"<{region.tag}>" if region.tag and "{{" not in region.tag else "a tag"
+    count = sum(1 for _, _, inner in tags if not _is_section(inner))
+    if region.kind == "raw":
+        where = f"a {tag} element"
+        if region.tag == "style":
+            return [(STYLE,)] * count, where
+        return [(r,) for r in _js_rules(text, region, tags)], where
+    if region.kind == "name":
+        return [(TAG,)] * count, f"the name or attributes of {tag}"
+    where = f"the '{region.attribute}' attribute of {tag}"
+    name = region.attribute.lower()
+    base = _attribute(region.quote) if region.quote else UNQUOTED
+    extra: list[Rule]
+    if "{{" in name:
+        extra = [SCRIPT_CODE] * count  # an attribute whose name a field gives could be anything
+    elif name.startswith("on"):
+        extra = list(_js_rules(text, region, tags))
+    elif name == "style":
+        extra = [STYLE] * count
+    elif name in URL_ATTRIBUTES:
+        extra = list(_url_rules(text, region, tags))
+    else:
+        extra = [_NO_RULE] * count
+    return [(base,) if r is _NO_RULE else (base, r) for r in extra], where
+
+
+def placements(text: str, nodes: tuple[templates.Node, ...]) -> list[Placement]:
+    """Every field placeholder of a template (``text``, parsed into ``nodes``) that is not in text. Linear: each
+    region is read once, with all the fields in it; a template's are found once (the checks all ask)."""
+    return list(_placements(text, nodes))
+
+
+@lru_cache(maxsize=32)
+def _placements(text: str, nodes: tuple[templates.Node, ...]) -> tuple[Placement, ...]:
+    if "<" not in text or not any(isinstance(n, templates.Replacement) for n in templates.walk(nodes)):
+        return ()
+    found = regions(text)
+    grouped: dict[int, list[tuple[int, int, str]]] = {}
+    k = 0
+    for tag in templates.tags(text):
+        while k < len(found) and found[k].end <= tag[0]:
+            k += 1
+        if k < len(found) and found[k].start <= tag[0]:
+            grouped.setdefault(k, []).append(tag)
+    by_offset = {n.offset: n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)}
+    out: list[Placement] = []
+    for k, tags in grouped.items():
+        region = found[k]
+        rules, where = _region_rules(text, region, tags)
+        fields = [start for start, _, inner in tags if not _is_section(inner)]
+        for offset, rule in zip(fields, rules, strict=True):
+            if offset in by_offset:
+                attribute = region.attribute if region.kind == "value" else ""
+                excerpt = _excerpt(text, region, offset)
+                out.append(Placement(offset, by_offset[offset], rule, where, excerpt, region.tag, attribute))
+    return tuple(out)
+
+
 def _excerpt(text: str, region: Region, offset: int) -> str:
-    start = text.rfind("<", 0, region.start + 1) if region.kind != "raw" else region.start
+    start = text.rfind("<", max(0, offset - 60), region.start + 1) if region.kind != "raw" else region.start
     start = max(start, offset - 60, 0)
-    end = text.find(">", offset) + 1 if region.kind != "raw" else region.end
+    end = text.find(">", offset, offset + 60) + 1 if region.kind != "raw" else region.end
     end = min(end if end > offset else len(text), offset + 60)
     return " ".join(text[start:end].split())
 

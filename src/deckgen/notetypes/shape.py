@@ -23,7 +23,8 @@ import bisect
 import re
 
 from deckgen.notetypes import language as templates
-from deckgen.notetypes.placements import placements, regions
+from deckgen.notetypes.placements import placements
+from deckgen.notetypes.regions import regions
 
 OPAQUE_ELEMENTS = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "plaintext", "iframe")
 _OPAQUE = re.compile(r"<(" + "|".join(OPAQUE_ELEMENTS) + r")(?=[\s/>])", re.I)

@@ -6,4 +6,6 @@ allow-list (docs/security.md). Layer between notetypes/ and source/.
 - ``policy``: one HTML5 parse of the page (lexbor) and what of it is refused, trusted or reported as code.
 - ``check``: the checks source/ (templates, CSS) and compile/ (each card's values in its templates) run through
   the model.
+- ``cards``: card by card, only where the card's field text lands in the page (time independent of the template's
+  size).
 """

@@ -14,7 +14,7 @@ from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.notetypes import shape as template_shape
 from deckgen.render.gate import ANKI_REWRITES, spanning_problems
-from deckgen.screen import media_paths, policy, substitute
+from deckgen.screen import cards, media_paths, policy, substitute
 from deckgen.screen.render import marked_sides, render
 
 _STYLE_END = re.compile(r"</style", re.I)
@@ -161,12 +161,9 @@ def rewrite_problems(
     filled = {**values, "Tags": " ".join(tags)}
     out: dict[tuple[str, str], None] = {}
     for name, front, back in sides:
-        q = render(front, filled)
-        for page in (q, render(back, filled, front_side=q)):
-            for finding in policy.rewrites_in_tags(page):
-                out[(name, finding.message)] = None
-            for problem in spanning_problems(page):  # '[sound:' in one field, its ']' in another's tag
-                out[(name, problem.message)] = None
+        for page, spans in cards.pages(front, back, filled):
+            for message in cards.findings(page, spans):
+                out[(name, message)] = None
     return list(out)
 
 

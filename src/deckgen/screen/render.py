@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from deckgen.notetypes import filters as anki_filters
 from deckgen.notetypes import language as templates
@@ -47,22 +48,39 @@ def _filtered(key: str, filters: tuple[str, ...], value: str, ordinal: int) -> s
     return value
 
 
-def render(text: str, values: Mapping[str, str], *, front_side: str = "", ordinal: int = 1, tag_side: str = "") -> str:
+Span = tuple[int, int, bool]  # where a field's text landed in the page: start, end, placed in a tag
+
+
+def render(
+    text: str,
+    values: Mapping[str, str],
+    *,
+    front_side: str = "",
+    ordinal: int = 1,
+    tag_side: str = "",
+    spans: list[Span] | None = None,
+    in_tags: frozenset[int] = frozenset(),
+    front_spans: tuple[Span, ...] = (),
+) -> str:
     """``text`` (a template side) with ``values`` filled in; a field not in ``values`` is empty, but for the card's
     ``c<ordinal>``, which Anki sets to "1" (rslib notetype/render.rs: the card's ordinal, counted from 1, for
     cloze and standard note types). Sections show when their field is non-empty (``{{#F}}``) or empty
     (``{{^F}}``), as Anki decides (only whitespace is empty).
     Comments pass through verbatim; ``{{FrontSide}}`` is ``front_side``. With ``tag_side`` ("q" or "a"), each
     non-empty value gets that letter and the placeholder's offset appended (``...o`` side offset ``z``), so that
-    where it lands in the parsed page names the placeholder. Linear in the template's length."""
+    where it lands in the parsed page names the placeholder. With ``spans``, where each field's text (after its
+    filters) and ``front_spans`` (the front's, inside ``{{FrontSide}}``) landed is added to it, marked by whether
+    its placeholder's offset is in ``in_tags``. Linear in the template's length."""
     values = {**values, f"c{ordinal}": "1"}
     out: list[str] = []
     hidden = 0  # how many enclosing sections hide their content
     stack: list[bool] = []
     pos = 0
-    for offset, raw in templates._handlebars(text):
+    size = 0  # of the output so far, with spans
+    for offset, raw in _tags(text):
         if not hidden:
             out.append(text[pos:offset])
+            size += offset - pos
         pos = text.index("}}", offset + 2) + 2
         inner = raw.strip()
         if len(inner) >= 2 and inner[0] in "#^/":
@@ -80,15 +98,28 @@ def render(text: str, values: Mapping[str, str], *, front_side: str = "", ordina
         *filters, key = inner.split(":")
         key = key.strip()
         if key == "FrontSide":
+            if spans is not None:
+                spans += [(start + size, end + size, placed) for start, end, placed in front_spans]
             out.append(front_side)
+            size += len(front_side)
         else:
             value = values.get(key, "")
             if tag_side and value:
                 value += f"o{tag_side}{offset}z"
-            out.append(_filtered(key, tuple(f.strip() for f in filters), value, ordinal))
+            inserted = _filtered(key, tuple(f.strip() for f in filters), value, ordinal)
+            if spans is not None and inserted:
+                spans.append((size, size + len(inserted), offset in in_tags))
+            out.append(inserted)
+            size += len(inserted)
     if not hidden:
         out.append(text[pos:])
     return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _tags(text: str) -> list[tuple[int, str]]:
+    """The template's tags, read once per template (a deck renders it for every card)."""
+    return templates._handlebars(text)
 
 
 def sections(text: str) -> list[str]:
