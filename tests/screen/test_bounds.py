@@ -52,12 +52,17 @@ SHAPES = {  # template unit, CSS unit
     "fields in one handler": ("{{F}}, &#39;{{G}}&#39;, ", "a{b:c}"),
     "fields in one javascript: URL": ("{{F}}, %27{{G}}%27, ", "a{b:c}"),
     "ambiguous slashes in one script": ("(a) / '{{F}}' / (b) / {{G}} / ", "a{b:c}"),  # a reading per '/'
+    # fields in one URL: each field's rule reads the attribute's text before it
+    "fields in one link": ("{{F}}/{{G}}?", "a{b:c}"),
+    "fields in one srcset": ("{{F}} 1x, {{G}}/", "a{b:c}"),
 }
 OPENINGS = {  # the template's start, before the repeated unit
     "fields in one script": "<script>var a = [",
     "fields in one handler": '<b onclick="f(',
     "fields in one javascript: URL": '<a href="javascript:f(',
     "ambiguous slashes in one script": "<script>",
+    "fields in one link": '<a href="',
+    "fields in one srcset": '<img srcset="',
 }
 CARD_F = {"media names Anki encodes": "a b"}  # a space: every card side goes through Anki's media-path encoding
 

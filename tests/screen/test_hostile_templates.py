@@ -159,3 +159,28 @@ def _card(anki: AnkiCollection, front: str, back: str, values: dict[str, str]): 
         note[name] = value
     col.add_note(note, col.decks.id_for_name("Default") or 1)
     return note.cards()[0]
+
+
+# a URL attribute whose every field was checked against all the text before it (quadratic in time and memory: a
+# 1 MB href of fields ran out of memory): deckgen reads a field's place in a URL within bounds, and says so
+@pytest.mark.parametrize(
+    "front",
+    [
+        '<a href="https://example.org/' + "x" * 5000 + '{{Back}}">{{Front}}</a>',
+        '<img srcset="' + "{{Back}} 1x, " * 17 + '">{{Front}}',
+    ],
+    ids=["field deep in a URL", "17 fields in one srcset"],
+)
+def test_a_field_past_what_deckgen_reads_of_a_url_is_a_template_error(tmp_path: Path, front: str) -> None:
+    refused(deck(tmp_path, front=front), "deckgen cannot check where it lands in the URL", "cards/t/front.html:1:")
+
+
+def test_fields_within_what_deckgen_reads_of_a_url_are_checked_as_before(tmp_path: Path) -> None:
+    accepted(deck(tmp_path, front='<a href="https://example.org/{{Back}}?q={{Back}}">{{Front}}</a>'))
+    refused(
+        deck(tmp_path / "far", front='<img src="' + " " * 4000 + '{{Front}}">', card=_HOST_CARD),
+        "remove '//' at the start (another host)",
+    )
+
+
+_HOST_CARD = "    type: w\n    fields: {Front: //evil.example/x.png, Back: a}\n"

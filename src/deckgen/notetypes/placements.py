@@ -83,6 +83,14 @@ SCRIPT_CODE = Rule(
     "expression, in a template literal): only letters, digits, spaces, '.' and ',' are harmless",
     allowed=re.compile(r"[\w .,]"),
 )
+URL_READ_LIMIT = 4096  # characters of a URL attribute before a field that deckgen reads to place the field
+URL_FIELDS_LIMIT = 16  # fields in one URL attribute
+LONG_URL = Rule(
+    "long URL",
+    "deckgen reads where a field lands in a URL only in a URL attribute of up to 16 fields, each within its first "
+    "4,096 characters",
+    allowed=re.compile(r"[\w .,]"),
+)
 SCRIPT_URL_STRING = Rule(
     "script",
     "a quote, '<', '>', '&', '%', backslash, backtick, '$' or line break could end the script's string in the "
@@ -166,7 +174,10 @@ def _url_rules(text: str, region: Region, tags: list[tuple[int, int, str]]) -> l
         else:
             what = urls.kind(region.tag, region.attribute.lower())
             url = LINK if what == "navigation" else URL
-            out.append(replace(url, url=what, prefix=text[region.start : start]))
+            if start - region.start > URL_READ_LIMIT or len(out) >= URL_FIELDS_LIMIT:
+                out.append(LONG_URL)  # a template error (problems()); bounds each card's check of the URL
+            else:
+                out.append(replace(url, url=what, prefix=text[region.start : start]))
     if script:
         js = _js_rules(text, region, tags, url=True)
         for i in script:
@@ -254,6 +265,16 @@ def problems(text: str, nodes: tuple[templates.Node, ...]) -> list[tuple[int, st
     out: list[tuple[int, str]] = []
     for p in placements(text, nodes):
         node = p.node
+        if LONG_URL in p.rules:
+            out.append(
+                (
+                    p.offset,
+                    f"a field in {p.where} more than {URL_READ_LIMIT:,} characters into it, or after "
+                    f"{URL_FIELDS_LIMIT} other fields there: deckgen cannot check where it lands in the URL; "
+                    "shorten the attribute or use fewer fields in it",
+                )
+            )
+            continue
         markup = node.key == "FrontSide" or any(
             f.split(" ", 1)[0] in MARKUP_FILTERS or f.startswith("tts") for f in node.filters
         )
