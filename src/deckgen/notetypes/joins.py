@@ -38,8 +38,8 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _RAW = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.S | re.I)  # MathJax skips their text
 _WBR = re.compile(r"<wbr\b[^>]*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z!?/][^>]*>")
-_HR_ANSWER = "<hr id=answer>"
-_HIDDEN = frozenset({"type", "tts"})  # a type-in box or a play button stands there, not the value's text  # removed by the desktop reviewer when the back has a type-in box (screen/substitute.py)
+_HR_ANSWER = "<hr id=answer>"  # removed by the desktop reviewer when the card has a type-in box (screen/substitute.py)
+_HIDDEN = frozenset({"type", "tts"})  # a type-in box or a play button stands there, not the value's text
 
 
 @dataclass(frozen=True)
