@@ -65,7 +65,8 @@ class Run:
     via_front: bool  # the back shows the front through {{FrontSide}}
     backslash: bool  # the template's text holds a '\\'
     alone: frozenset[str]  # what the allow-list finds in each piece of template text on its own
-    slots: frozenset[Slot]  # the placeholders, each once
+    slots: frozenset[Slot]  # the placeholders, each once (the front's too, when the back shows it)
+    front: tuple[str | Slot, ...]  # the front's run, for {{FrontSide}} on the back
 
 
 def _window(text: str) -> str:
@@ -119,17 +120,16 @@ def runs(nt: NoteType) -> tuple[Run, ...]:
         typed = "type:" in front or "type:" in back
         q, q_pieces, _ = _side(front, name, typed)
         a, a_pieces, via_front = _side(back, name, typed)
-        spliced: list[str | Slot] = []
-        for item in a:
-            spliced += q if isinstance(item, Slot) and item.key == "FrontSide" else [item]
-        for side, items, pieces, shows_front in (("front", q, q_pieces, False), ("back", spliced, a_pieces, via_front)):
-            if not any(isinstance(item, Slot) for item in items):
-                continue
+        for side, items, pieces, shows_front in (("front", q, q_pieces, False), ("back", a, a_pieces, via_front)):
             texts = pieces + (q_pieces if shows_front else [])
+            distinct = {item for item in items + (q if shows_front else []) if isinstance(item, Slot)}
+            distinct.discard(Slot("FrontSide", ()))
+            if not distinct:
+                continue
             alone = frozenset(m for piece in texts if "\\" in piece for m in unsafe_commands(piece))
             backslash = any("\\" in t for t in texts)
-            distinct = frozenset(item for item in items if isinstance(item, Slot))
-            out.append(Run(name, side, tuple(items), shows_front, backslash, alone, distinct))
+            front_items = tuple(q) if shows_front else ()
+            out.append(Run(name, side, tuple(items), shows_front, backslash, alone, frozenset(distinct), front_items))
     return tuple(out)
 
 
@@ -157,11 +157,7 @@ def problems(nt: NoteType, values: Mapping[str, str]) -> list[tuple[str, str]]:
             continue
         if not run.backslash and not any("\\" in page[slot] for slot in run.slots):
             continue
-        shown = [item for item in run.items if isinstance(item, Slot) and page[item]]
-        joined = "".join(
-            item if isinstance(item, str) else page[item] if item.key in SPECIAL else _window(page[item])
-            for item in run.items
-        )
+        joined, shown = _joined(run.items, page, run.front)
         names = list(dict.fromkeys(item.shown for item in shown))
         for message in dict.fromkeys(unsafe_commands(joined)):
             if message in alone or message in run.alone or (run.template, message) in reported:
@@ -169,6 +165,29 @@ def problems(nt: NoteType, values: Mapping[str, str]) -> list[tuple[str, str]]:
             reported.add((run.template, message))
             out.append((held.get(message) or _owner(shown), _message(run, names, message)))
     return out
+
+
+def _joined(
+    items: tuple[str | Slot, ...], page: Mapping[Slot, str], front: tuple[str | Slot, ...]
+) -> tuple[str, list[Slot]]:
+    """(the side's text with the card's values, the placeholders with a value in it): each field cut to its two
+    ends (``WINDOW``; its middle is checked on its own), the front shown through ``{{FrontSide}}`` too (its own
+    run checks its middle), the tags and deck names whole (nothing checks them on their own)."""
+    parts: list[str] = []
+    shown: list[Slot] = []
+    for item in items:
+        if isinstance(item, str):
+            parts.append(item)
+        elif item.key == "FrontSide":
+            text, inner = _joined(front, page, ())
+            parts.append(_window(text))
+            shown += inner
+        else:
+            value = page[item]
+            if value:
+                shown.append(item)
+            parts.append(value if item.key in SPECIAL else _window(value))
+    return "".join(parts), shown
 
 
 def _page_text(slot: Slot, values: Mapping[str, str], notetype: str) -> str:
