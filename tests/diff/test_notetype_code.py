@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from deckgen.diff.code import (
@@ -16,7 +18,7 @@ from deckgen.diff.code import (
     css_code,
     template_code,
 )
-from deckgen.diff.notetypes import TextChange
+from deckgen.diff.notetypes import TextChange, compare_notetypes
 from deckgen.notetypes.builtin import builtin_notetypes
 
 
@@ -112,3 +114,31 @@ def test_a_template_diff_splits_lines_only_at_line_feeds(separator: str) -> None
     shown = TextChange("template 'T' front", old, new).unified()
     assert f"-{old[:-1]}" in shown
     assert f"+{new[:-1]}" in shown
+
+
+FONT = "@font-face {{ font-family: K; src: url({url}); }}\n.card {{ color: {colour}; }}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            FONT.format(url="https://fonts.example/k.woff2", colour="red"),
+            FONT.format(url="https://evil.example/k.woff2", colour="red"),
+            [("an external URL in css", "https://evil.example/k.woff2")],
+        ),
+        (
+            FONT.format(url="https://fonts.example/k.woff2", colour="red"),
+            FONT.format(url="https://fonts.example/k.woff2", colour="blue"),
+            [],
+        ),
+        ("@import url(a.css);", "@import url(b.css);", [("a CSS @import in css", "@import b.css")]),
+    ],
+)
+def test_a_changed_address_in_css_is_new_code_and_a_changed_colour_is_not(
+    old: str, new: str, expected: list[tuple[str, str]]
+) -> None:
+    """Hostile review C8 for CSS: code items are compared by what they are (an address, an @import), not counted."""
+    (basic, *_) = builtin_notetypes()
+    (change,) = compare_notetypes((replace(basic, css=old),), (replace(basic, css=new),), "deck")
+    assert list(change.new_code) == expected

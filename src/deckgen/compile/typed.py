@@ -35,7 +35,10 @@ def _cloze_fields(nt: NoteType) -> tuple[str, ...]:
     )
 
 
-def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSpec | None, list[Problem]]:
+def compile_typed(
+    card: Card, nt: NoteType, ctx: CompileContext, deck: str = ""
+) -> tuple[NoteSpec | None, list[Problem]]:
+    """A card of ``nt`` compiled into a note (``deck``: the Anki deck its cards go to, which ``{{Deck}}`` shows)."""
     context = f"card '{card.id}'"
     problems: list[Problem] = []
     media: list[str] = []
@@ -64,7 +67,7 @@ def compile_typed(card: Card, nt: NoteType, ctx: CompileContext) -> tuple[NoteSp
         media.extend(result.media)
         html.append(result.html)
     tags = ctx.tags(card)
-    for name, message in field_rules.problems(nt, dict(zip(nt.fields, html, strict=True)), tags):
+    for name, message in field_rules.problems(nt, dict(zip(nt.fields, html, strict=True)), tags, deck):
         where = card.where(f"fields.{name}") if name in given else card.where("tags" if name == "Tags" else "fields")
         problems.append(Problem(where, message, context=context, rule="html"))
     if not any(p.is_error for p in problems):  # what the fields alone hold is reported above, once

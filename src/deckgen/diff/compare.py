@@ -160,7 +160,7 @@ class DeckDiff:
             if nt.explicit_id:
                 assert nt.new is not None
                 out.append(Hazard("notetype-explicit-id", ids=(nt.key,), new=str(nt.new.id)))
-            out += [Hazard("notetype-code", ids=(nt.key,), new=what) for what in nt.new_code]
+            out += [Hazard("notetype-code", ids=(nt.key,), new=what, old=shown) for what, shown in nt.new_code]
         out += self.moved
         compared = {nt.key for nt in self.notetype_changes}
         out += [Hazard("notetype", ids=(key,)) for key in self.notetypes if key not in compared]

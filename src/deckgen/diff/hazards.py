@@ -115,7 +115,8 @@ MESSAGES: _Table = {
     ),
     "notetype-code": (
         "New code in a note type",
-        " {id}: {detail}. Templates and CSS run in every learner's Anki; read this change as you would read code.",
+        " {id}: {detail}: {old}. Templates and CSS run in every learner's Anki; read this change as you would read "
+        "code.",
     ),
     "notetype": (
         "Note type changed",

@@ -94,7 +94,7 @@ def to_json(diff: DeckDiff) -> str:
                 "removed": c.new is None,
                 "settings": [{"what": w, "old": o, "new": n} for w, o, n in c.settings],
                 "texts": [{"what": t.what, "diff": t.unified()} for t in c.texts],
-                "new_code": list(c.new_code),
+                "new_code": [{"what": what, "code": shown} for what, shown in c.new_code],
             }
             for c in diff.notetype_changes
         ],

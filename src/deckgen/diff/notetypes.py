@@ -1,17 +1,19 @@
 """``deckgen diff`` for note types: what changed in each of the deck's note types between two revisions.
 
 Templates are code that runs in every learner's Anki, so a reviewer must see every change to them: template and
-CSS changes come as unified diffs, and a template or CSS that gains script, an event handler or an external URL is
-a warning of its own. A change of fields or template names (Anki forks the note type) or of the id (a second note
-type) is a warning too.
+CSS changes come as unified diffs, and every code item (a script with its text, a handler, a URL, ... as the screen
+policy reads them: diff/code.py) that the old revision of that template side or CSS did not hold is a warning of its
+own: added code, and code changed in place (a script's address swapped, its text rewritten). A change of fields or
+template names (Anki forks the note type) or of the id (a second note type) is a warning too.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
 
-from deckgen.diff.code import css_code, template_code
+from deckgen.diff.code import css_items, template_items
 from deckgen.identity.ids import derived_id, schema_hash
 from deckgen.model import NoteType
 
@@ -41,7 +43,7 @@ class NoteTypeChange:
     new: NoteType | None  # None: removed from deck.yaml
     settings: tuple[tuple[str, str, str], ...] = ()  # (what, old, new): name, kind, fields, templates, sort field, id
     texts: tuple[TextChange, ...] = ()
-    new_code: tuple[str, ...] = ()  # "a <script> element in template 'Recall' back"
+    new_code: tuple[tuple[str, str], ...] = ()  # ("a <script> element in template 'Recall' back", its code)
     explicit_id: bool = False  # an added note type whose deck.yaml gives its Anki id (not derived from the deck key)
 
     @property
@@ -63,12 +65,30 @@ def _sides(nt: NoteType) -> dict[str, str]:
     return out
 
 
-def _code(texts: dict[str, str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for where, text in texts.items():
-        found = css_code(text) if where == "css" else template_code(text)
-        out.update({f"{label} in {where}": count for label, count in found.items() if count})
-    return out
+_SHOWN = 160  # characters of a code item shown in its warning (the unified diff shows all of it)
+
+
+def _code(texts: dict[str, str]) -> dict[str, Counter[tuple[str, str]]]:
+    """Each side's (and the CSS's) code items: (kind, the code)."""
+    return {
+        where: Counter(css_items(text)) if where == "css" else template_items(text) for where, text in texts.items()
+    }
+
+
+def _new_code(old: dict[str, str], new: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(what and where, the first such item's code) for the code items of ``new`` that the same side of ``old``
+    does not hold (as many times): one entry per kind and side, with how many more there are."""
+    before = _code({where: text for where, text in old.items() if new.get(where) != text})
+    out: list[tuple[str, str]] = []
+    for where, items in _code({where: text for where, text in new.items() if old.get(where) != text}).items():
+        gained: dict[str, list[str]] = {}
+        for (kind, shown), count in (items - before.get(where, Counter())).items():
+            gained.setdefault(kind, []).extend([shown] * count)
+        for kind, codes in gained.items():
+            more = f" (and {len(codes) - 1} more)" if len(codes) > 1 else ""
+            first = " ".join(codes[0].split())
+            out.append((f"{kind} in {where}{more}", first if len(first) <= _SHOWN else first[: _SHOWN - 1] + "…"))
+    return tuple(out)
 
 
 def compare_notetypes(
@@ -83,8 +103,7 @@ def compare_notetypes(
             continue
         old_sides = _sides(a) if a else {}
         new_sides = _sides(b) if b else {}
-        old_code = _code(old_sides)
-        gained = tuple(what for what, count in _code(new_sides).items() if count > old_code.get(what, 0))
+        gained = _new_code(old_sides, new_sides)
         if a is None or b is None:
             explicit = b is not None and not b.builtin and b.id != derived_id(deck_key, key)
             out.append(NoteTypeChange(key, a, b, new_code=gained, explicit_id=explicit))

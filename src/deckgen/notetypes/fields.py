@@ -7,8 +7,8 @@ A field's HTML is sanitized on its own, but Anki then puts it into the template 
   as if it were text and can cut a tag apart: it may hold no tags and no '"';
 - placed inside an attribute value, a tag, ``<script>`` or ``<style>`` of the template (template_html.py), it
   must be text that cannot leave that place (the placement's rules);
-- math is checked on the text Anki produces: through the rewriting filters, and across two placeholders that
-  stand side by side in a template (``{{A}}{{B}}`` with A ending in '\\\\(\\\\hr' and B starting with 'ef{...}').
+- math is checked on the text Anki produces: through the rewriting filters, and across the values that meet on
+  a side (joins.py: fields, tags, deck names, and the front shown on the back through ``{{FrontSide}}``).
 
 The same placement rules hold for ``{{Tags}}`` (the note's tags).
 """
@@ -21,13 +21,11 @@ from functools import lru_cache
 
 from deckgen.model import NoteType
 from deckgen.notetypes import filters as anki_filters
+from deckgen.notetypes import joins
 from deckgen.notetypes import language as templates
 from deckgen.notetypes import placements as template_html
 from deckgen.render import math_problems
-from deckgen.render.tex import unsafe_commands
 
-_JOIN = 300  # characters on each side of a join that can form one command with its arguments
-_TAG = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 _NAMED = {"&lt;": "'<'", "&gt;": "'>'", "&amp;": "'&'", "&quot;": "'\"'", "&nbsp;": "a non-breaking space"}
 
@@ -41,16 +39,8 @@ class _Use:
 
 
 @dataclass(frozen=True)
-class _Join:
-    first: _Use
-    between: str  # the template's text between the two placeholders, tags and section markers removed
-    second: _Use
-
-
-@dataclass(frozen=True)
 class _Analysis:
     uses: dict[str, tuple[_Use, ...]]
-    joins: tuple[_Join, ...]
 
 
 def _shown(node: templates.Replacement) -> str:
@@ -60,7 +50,6 @@ def _shown(node: templates.Replacement) -> str:
 @lru_cache(maxsize=128)
 def _analysis(nt: NoteType) -> _Analysis:
     uses: dict[str, list[_Use]] = {}
-    joins: list[_Join] = []
     for name, front, back in nt.templates:
         for side, text in (("front", front), ("back", back)):
             nodes = templates.parse(text)  # checked when deck.yaml was read
@@ -68,16 +57,9 @@ def _analysis(nt: NoteType) -> _Analysis:
             ordered = sorted(
                 (n for n in templates.walk(nodes) if isinstance(n, templates.Replacement)), key=lambda n: n.offset
             )
-            previous: _Use | None = None
             for node in ordered:
-                use = _Use(name, side, node, placed.get(node.offset))
-                uses.setdefault(node.key, []).append(use)
-                if previous is not None:
-                    start = text.find("}}", previous.node.offset) + 2
-                    between = re.sub(r"\{\{[#^/][^}]*\}\}", "", text[start : node.offset])
-                    joins.append(_Join(previous, _TAG.sub("", between), use))
-                previous = use
-    return _Analysis({k: tuple(v) for k, v in uses.items()}, tuple(joins))
+                uses.setdefault(node.key, []).append(_Use(name, side, node, placed.get(node.offset)))
+    return _Analysis({k: tuple(v) for k, v in uses.items()})
 
 
 def _character(value: str, bad: str) -> str:
@@ -91,8 +73,10 @@ def _character(value: str, bad: str) -> str:
     return {"\n": "a line break", " ": "a space", "\t": "a tab", "'": '"\'"'}.get(bad, f"'{bad}'")
 
 
-def problems(nt: NoteType, values: dict[str, str], tags: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(field name, message) for each field value (its stored HTML) that Anki would turn into markup or code."""
+def problems(nt: NoteType, values: dict[str, str], tags: tuple[str, ...], deck: str = "") -> list[tuple[str, str]]:
+    """(field name, "Tags", "Deck" or "Subdeck"; message) for each field value (its stored HTML) that Anki would
+    turn into markup or code, and each math command the values join into on a side (joins.py); ``deck``: the
+    Anki deck the note's cards go to."""
     analysis = _analysis(nt)
     out: list[tuple[str, str]] = []
     for name, uses in analysis.uses.items():
@@ -119,7 +103,10 @@ def problems(nt: NoteType, values: dict[str, str], tags: tuple[str, ...]) -> lis
                         )
                     )
                     break
-    out += _join_problems(analysis.joins, values)
+    shown = {**values, "Deck": deck, "Subdeck": deck.rpartition("::")[2]}
+    # Anki sorts a note's tags when it saves the note (case-insensitively); an import may keep the package's order
+    for order in dict.fromkeys([" ".join(sorted(tags, key=str.casefold)), " ".join(tags)]):
+        out += joins.problems(nt, {**shown, "Tags": order})
     return list(dict.fromkeys(out))
 
 
@@ -146,34 +133,4 @@ def _filter_problems(name: str, value: str, uses: tuple[_Use, ...]) -> list[str]
         rewritten = anki_filters.apply(use.node.filters, value)
         if ("\\" in rewritten or "&" in rewritten) and rewritten != value:  # (the page decodes '&#92;' to '\\')
             out += [f"field '{name}' as Anki shows it through '{shown}': {p.message}" for p in math_problems(rewritten)]
-    return out
-
-
-def _page_text(filters: tuple[str, ...], value: str) -> str:
-    """The text a browser shows for ``value`` through ``filters``: tags removed, entities decoded (after the
-    decoding a filter may already have done)."""
-    return anki_filters.strip_html(anki_filters.apply(filters, value))
-
-
-def _join_problems(joins: tuple[_Join, ...], values: dict[str, str]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for join in joins:
-        first, second = values.get(join.first.node.key, ""), values.get(join.second.node.key, "")
-        if not first or not second:
-            continue
-        tail = _page_text(join.first.node.filters, first)[-_JOIN:]
-        if "\\" not in tail and "\\" not in join.between:
-            continue
-        head = _page_text(join.second.node.filters, second)[:_JOIN]
-        apart = set(unsafe_commands(tail)) | set(unsafe_commands(join.between + head))
-        for message in unsafe_commands(tail + join.between + head):
-            if message not in apart:
-                out.append(
-                    (
-                        join.first.node.key,
-                        f"'{_shown(join.first.node)}' and '{_shown(join.second.node)}' stand side by "
-                        f"side in template '{join.first.template}' ({join.first.side}), and MathJax "
-                        f"reads their text as one: {message}",
-                    )
-                )
     return out

@@ -235,32 +235,71 @@ def _url_code(value: str, found: Counter[str]) -> None:
         found[EXTERNAL] += 1
 
 
+CodeItem = tuple[str, str]  # (kind, the code as the browser reads it: what the diff compares between revisions)
+
+
+def css_items(css_text: str) -> list[CodeItem]:
+    """The code of CSS text, read by a CSS tokenizer (css.py), one item per reference: @import (with its target),
+    javascript: and external URLs (the URL), CSS too deep to read."""
+    found: list[CodeItem] = []
+    for ref in css.references(css_text):
+        if ref.how == "unread":
+            found.append((css.UNREAD, " ".join(css_text.split())[:200]))
+            continue
+        if ref.how == "import":
+            found.append((IMPORT, f"@import {ref.target}"))
+        kind = css.url_kind(ref.target)
+        if kind == "script":
+            found.append((JAVASCRIPT, ref.target))
+        elif kind == "external":
+            found.append((EXTERNAL, ref.target))
+    return found
+
+
 def css_code(css_text: str, found: Counter[str]) -> None:
-    """Count in ``found`` the code of CSS text, read by a CSS tokenizer (css.py): @import, javascript: and external
-    URLs."""
-    css.code(css_text, found, script=JAVASCRIPT, external=EXTERNAL, imported=IMPORT)
+    """Count in ``found`` the code of CSS text by kind (:func:`css_items`)."""
+    found.update(kind for kind, _ in css_items(css_text))
 
 
-def code(page: str) -> Counter[str]:
-    """What in ``page`` is code or reaches outside the collection, by kind, counted over the parsed page (the diff's
-    "new code" warning): script elements, handlers, javascript: and external URLs, embedding elements, and the CSS
-    of <style> elements and style attributes (read by a CSS tokenizer)."""
-    found: Counter[str] = Counter()
+def _start_tag(node: LexborNode, tag: str, only: str | None = None) -> str:
+    """The element's start tag as the parser read it (decoded values), or with the one attribute ``only``."""
+    shown = "".join(
+        f' {name}="{value}"' if value is not None else f" {name}"
+        for name, value in node.attributes.items()
+        if only is None or name == only
+    )
+    return f"<{tag}{shown}>"
+
+
+def code_items(page: str) -> list[CodeItem]:
+    """What in ``page`` is code or reaches outside the collection, one item per piece of code: each script element
+    (its start tag and its text), handler, javascript: or external URL (the attribute), embedding element, and the
+    CSS of <style> elements and style attributes (:func:`css_items`). Two revisions of a template hold the same code
+    when they hold the same items: a swapped URL or a rewritten script is a new item."""
+    found: list[CodeItem] = []
     for node in elements(parse(page)):
         tag = (node.tag or "").lower()
         if tag == "script":
-            found[SCRIPT] += 1
+            found.append((SCRIPT, _start_tag(node, tag) + (node.text() or "")))
         if tag in EMBEDDING_ELEMENTS or (tag == "meta" and "http-equiv" in node.attributes):
-            found[EMBEDDING] += 1
+            found.append((EMBEDDING, _start_tag(node, tag)))
         if tag == "style":
-            css_code(node.text() or "", found)
+            found += css_items(node.text() or "")
         for name, value in node.attributes.items():
             if _HANDLER_NAME.search(name.lower()):  # also "{{#f}}onclick", a section glued to the name
-                found[HANDLER] += 1
+                found.append((HANDLER, _start_tag(node, tag, name)))
             if value is None:
                 continue
             if name.lower() == "style":
-                css_code(value, found)
+                found += css_items(value)
             else:
-                _url_code(value, found)
+                kinds: Counter[str] = Counter()
+                _url_code(value, kinds)
+                found += [(kind, _start_tag(node, tag, name)) for kind in kinds]
     return found
+
+
+def code(page: str) -> Counter[str]:
+    """What in ``page`` is code or reaches outside the collection, by kind (the items of :func:`code_items`
+    counted; the diff's "new code" warning compares the items)."""
+    return Counter(kind for kind, _ in code_items(page))
