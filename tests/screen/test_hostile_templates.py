@@ -184,3 +184,23 @@ def test_fields_within_what_deckgen_reads_of_a_url_are_checked_as_before(tmp_pat
 
 
 _HOST_CARD = "    type: w\n    fields: {Front: //evil.example/x.png, Back: a}\n"
+
+
+# the sixth hostile review (notes: hostile4): D1, a note's tag with ']' closes a template's '[sound:' that reaches
+# over a tag; D2, the template's own quote in a media file name, which Anki's media-path encoding rewrites wherever
+# the name recurs in the tag, whatever the field holds
+D1_FRONT = '<div>{{Front}}</div>[sound:{{Front}}<b title="{{Tags}}" lang="<details open ontoggle=alert(1)>">x</b>'
+D2_FRONT = (
+    '<div>{{Front}}</div><img src=\'./{{Front}}".png\' class="./{{Front}}".png\'><div>" src=x onerror=alert(1) y=</div>'
+)
+
+
+def test_a_tag_closing_a_templates_sound_tag_is_refused(tmp_path: Path) -> None:
+    card = '    type: w\n    fields: {Front: q, Back: a}\n    tags: ["chapter]"]\n'
+    refused(deck(tmp_path, front=D1_FRONT, card=card), "'[sound:' reaches over an HTML tag")
+    accepted(deck(tmp_path / "plain", card=card))  # a tag with ']' is fine where nothing opens one of Anki's tags
+
+
+def test_the_templates_own_quote_in_a_media_name_is_refused_for_any_field(tmp_path: Path) -> None:
+    refused(deck(tmp_path, front=D2_FRONT), "Anki's media-path encoding", "cards/t/front.html:1:")
+    accepted(deck(tmp_path / "space", front='<div>{{Front}}</div><img src="my picture {{Front}}.png" alt="{{Front}}">'))

@@ -74,6 +74,9 @@ def template_problems(front: str, back: str, fields: tuple[str, ...]) -> list[tu
         for finding in _page_findings(side, page):
             if (side, finding.message) not in out:
                 out[(side, finding.message)] = _locate(texts, side, finding.needle)
+        media = _template_media_path(page)  # the template's own text in a file name, whatever the fields hold
+        if media and (side, media.message) not in out:
+            out[(side, media.message)] = _locate(texts, side, media.needle)
         attributes: dict[tuple[str, int], set[tuple[str, str]]] = {}
         for (letter, offset), kinds in policy.placed(page, attributes).items():
             seen = scanned[letter].get(offset)
@@ -149,10 +152,12 @@ def rewrite_problems(
     """(template name, message) for Anki's rewritten strings that a card's values put inside a tag: two fields
     side by side in one attribute can spell ``[sound:x]`` where neither holds it alone. Only cards with a '['
     somewhere are rendered."""
-    if not any("[" in v or "]" in v for v in values.values()) and not any("[" in t for t in tags):
+    bracketed_tags = any("[" in t or "]" in t for t in tags)  # a tag's ']' can close a template's '[sound:'
+    if not any("[" in v or "]" in v for v in values.values()) and not bracketed_tags:
         return []
     found = (
-        _places_fields_in_tags(sides)  # two fields can join in a tag
+        bracketed_tags
+        or _places_fields_in_tags(sides)  # two fields can join in a tag
         or any(_unclosed(v) or "[/anki:tts" in v for v in values.values())  # a field opens or ends one of Anki's tags
         or (_opens_anki_tags(sides) and any("<" in v for v in values.values()))  # '[sound:{{Audio}}]', {{tts:F}}
     )
@@ -233,6 +238,26 @@ def media_path_problems(sides: tuple[tuple[str, str, str], ...], values: dict[st
                 tag = re.match(r"<([^\s/>]+)", reaching[0][0])
                 out[(name, _MEDIA_PATH.format(tag=tag.group(1).lower() if tag else "img"))] = None
     return list(out)
+
+
+_PLACE = re.compile(r"(?<=end)o[qa]\d+z")  # where a marker was placed (screen/policy.py's _MARKER)
+
+
+def _template_media_path(page: str) -> policy.Finding | None:
+    """A media tag of a side rendered with marker values (letters and digits, which Anki does not encode) whose
+    encoding still reaches beyond its file name: the template's own quote or space in the name does it for every
+    card, with any field value. Each field's markers are made one (a card's field has one value wherever it
+    shows), so a name that repeats in a tag repeats here too."""
+    page = _PLACE.sub("", page)
+    found = media_paths.matches(page)
+    if all(media_paths.encode(page[t.name_start : t.name_end]) == page[t.name_start : t.name_end] for t in found):
+        return None
+    reaching = media_paths.beyond_the_name(page, found)
+    if not reaching or not _reshaped(page, found):
+        return None
+    tag = re.match(r"<([^\s/>]+)", reaching[0][0])
+    name = tag.group(1).lower() if tag else "img"
+    return policy.Finding(_MEDIA_PATH.format(tag=name), f"<{name}")
 
 
 def _reshaped(page: str, found: list[media_paths.MediaTag]) -> bool:
