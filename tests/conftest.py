@@ -108,6 +108,32 @@ class AnkiCollection:
     def notes(self) -> list[Any]:
         return [self.col.get_note(nid) for nid in sorted(self.col.find_notes(""))]
 
+    def add_note(
+        self,
+        front: str,
+        back: str = "{{FrontSide}}",
+        values: dict[str, str] | None = None,
+        fields: tuple[str, ...] = ("Front", "Back"),
+        css: str | None = None,
+    ) -> Any:
+        """A note of a new note type with one template (``front``/``back``) and ``fields``, filled with
+        ``values``, in the Default deck: the backend's ``question()``/``answer()`` of its card show a shape."""
+        mm = self.col.models
+        model = mm.new(f"M{len(mm.all_names_and_ids())}")
+        for name in fields:
+            mm.add_field(model, mm.new_field(name))
+        template = mm.new_template("Card 1")
+        template["qfmt"], template["afmt"] = front, back
+        mm.add_template(model, template)
+        if css is not None:
+            model["css"] = css
+        mm.add(model)
+        note = self.col.new_note(mm.by_name(model["name"]))
+        for name, value in (values or {}).items():
+            note[name] = value
+        self.col.add_note(note, self.col.decks.id_for_name("Default") or 1)
+        return note
+
     def note_by_id_field(self, card_id: str) -> Any:
         (nid,) = self.col.find_notes(f'"Id:{card_id}"')
         return self.col.get_note(nid)

@@ -70,7 +70,7 @@ def test_the_same_fields_run_as_code_in_the_real_page(anki: AnkiCollection, tmp_
     pages = {}
     for k, (shape, (front, _)) in enumerate(IN_CODE.items()):
         values = {"Front": "q", "Back": PWN, "Extra": "" if "scheme" not in shape else "javascript"}
-        question = _card(anki, front, values).question()
+        question = anki.add_note(front, values=values, fields=tuple(values)).cards()[0].question()
         assert PWN in question
         pages[shape] = tmp_path / f"{k}.html"
         pages[shape].write_text(f"<!doctype html><script>window.__pwn = []</script>{question}", encoding="utf-8")
@@ -113,22 +113,6 @@ def test_text_a_field_could_complete_makes_the_rest_code(tmp_path: Path) -> None
     front = "<div>{{Front}}</div><b onclick=\"f('&#3{{Back}}')\">x</b>"
     card = CARD.format(back=json.dumps("9 + 1"), extra="e")
     refused(deck(tmp_path, front=front, card=card), CODE)
-
-
-def _card(anki: AnkiCollection, front: str, values: dict[str, str]):  # type: ignore[no-untyped-def]
-    mm = anki.col.models
-    model = mm.new(f"M{len(mm.all_names_and_ids())}")
-    for name in values:
-        mm.add_field(model, mm.new_field(name))
-    template = mm.new_template("Card 1")
-    template["qfmt"], template["afmt"] = front, "{{FrontSide}}"
-    mm.add_template(model, template)
-    mm.add(model)
-    note = anki.col.new_note(mm.by_name(model["name"]))
-    for name, value in values.items():
-        note[name] = value
-    anki.col.add_note(note, anki.col.decks.id_for_name("Default") or 1)
-    return note.cards()[0]
 
 
 VALUES = ["'&#39; + x", "&quotx", "&quot=x", "&quot-x", "&amp;&lt;", "&notit;", "&notin;", "&apos;x", "&#x27;", "&#0;"]

@@ -36,7 +36,7 @@ def test_anki_eats_the_start_of_the_tag_and_the_rest_becomes_markup(anki: AnkiCo
     '<img onerror>' that the template as written holds as an attribute value is an element on the screen."""
     front = REACHING[kind]
     values = {"Front": "hi", "Back": "there"}
-    question = _card(anki, front, "{{Back}}", values).question()
+    question = anki.add_note(front, "{{Back}}", values).cards()[0].question()
     written = screen.render(front, values)
     modelled, _ = substitute.extract_av_tags(written, "q")
     assert question.endswith(modelled) and '[anki:play:q:0]" class="<img' in question
@@ -68,7 +68,7 @@ def test_the_desktop_answer_turns_the_joined_marker_into_markup(anki: AnkiCollec
     typeAnsAnswerFilter, modelled in substitute.py) makes the comparison box's '"' end the title attribute."""
     values = {"Front": "hi", "Back": "there"}
     front = "<div>{{Front}}</div>{{type:Back}}"
-    answer = _card(anki, front, JOINED_BACK, values).answer()
+    answer = anki.add_note(front, JOINED_BACK, values).cards()[0].answer()
     q, _ = substitute.extract_av_tags(screen.render(front, values), "q")
     modelled, _ = substitute.extract_av_tags(screen.render(JOINED_BACK, values, front_side=q), "a")
     assert answer.endswith(modelled) and 'title="[[ty<hr id=answer>pe:Back]]"' in answer
@@ -142,23 +142,6 @@ def test_the_diff_shows_code_inside_a_template_element() -> None:
 def test_a_template_element_of_the_decks_own_code_stays_accepted(tmp_path: Path) -> None:
     """A note type's own template code (a script, a handler) is trusted, inside <template> as outside it."""
     accepted(deck(tmp_path, front="{{Front}}" + TEMPLATE_CODE))
-
-
-def _card(anki: AnkiCollection, front: str, back: str, values: dict[str, str]):  # type: ignore[no-untyped-def]
-    col = anki.col
-    mm = col.models
-    model = mm.new(f"M{len(mm.all_names_and_ids())}")
-    for name in ("Front", "Back"):
-        mm.add_field(model, mm.new_field(name))
-    template = mm.new_template("Card 1")
-    template["qfmt"], template["afmt"] = front, back
-    mm.add_template(model, template)
-    mm.add(model)
-    note = col.new_note(mm.by_name(model["name"]))
-    for name, value in values.items():
-        note[name] = value
-    col.add_note(note, col.decks.id_for_name("Default") or 1)
-    return note.cards()[0]
 
 
 # a URL attribute whose every field was checked against all the text before it (quadratic in time and memory: a

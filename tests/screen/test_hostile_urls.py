@@ -29,6 +29,9 @@ IRI_IMG = "<div>{{Front}}</div><img class=\"pic\" src='{{Back}}'><div>{{Extra}}<
 IRI_AUDIO = "<div>{{Front}}</div><audio controls class=\"snd\" src='{{Back}}'></audio><div>{{Extra}}</div>"
 
 
+FIELDS = ("Front", "Back", "Extra")
+
+
 def _card(**fields: str) -> str:
     body = "".join(f"      {name}: {json.dumps(value)}\n" for name, value in fields.items())
     return "    type: w\n    fields:\n" + body
@@ -56,27 +59,11 @@ def test_a_media_name_repeated_in_an_attribute_stays_accepted(tmp_path: Path) ->
     accepted(deck(tmp_path, front='<img src="{{Back}}" alt="{{Back}}">{{Front}}', card=_card(Front="q", Back="my pic")))
 
 
-def _note(anki: AnkiCollection, front: str, values: dict[str, str]):  # type: ignore[no-untyped-def]
-    mm = anki.col.models
-    model = mm.new(f"M{len(mm.all_names_and_ids())}")
-    for name in ("Front", "Back", "Extra"):
-        mm.add_field(model, mm.new_field(name))
-    template = mm.new_template("Card 1")
-    template["qfmt"], template["afmt"] = front, "{{FrontSide}}"
-    mm.add_template(model, template)
-    mm.add(model)
-    note = anki.col.new_note(mm.by_name(model["name"]))
-    for name, value in values.items():
-        note[name] = value
-    anki.col.add_note(note, anki.col.decks.id_for_name("Default") or 1)
-    return note
-
-
 def test_the_media_path_model_is_the_backends(anki: AnkiCollection) -> None:
     """media_paths.encode_iri_paths against the real backend's escape_media_filenames (what the desktop's
     prepare_card_text_for_display and AnkiDroid run): the hostile question, and 3000 seeded random tag soups made
     of the pattern's own pieces (quotes, '>', src=/data=, data-src=, custom elements, spaces, '#')."""
-    note = _note(anki, IRI_IMG, {"Front": "q", "Back": 'pic" src=', "Extra": ONERROR})
+    note = anki.add_note(IRI_IMG, values={"Front": "q", "Back": 'pic" src=', "Extra": ONERROR}, fields=FIELDS)
     question = note.cards()[0].question()
     assert media_paths.encode_iri_paths(question) == anki.col.media.escape_media_filenames(question)
     pieces = ["<img", "<audio", "<VIDEO", "<source", "<object", "<img-zoom", " ", "src=", "data=", "data-src=", '"']
@@ -90,7 +77,7 @@ def test_the_media_path_model_is_the_backends(anki: AnkiCollection) -> None:
 def test_the_backends_encoding_turns_a_field_into_a_handler(anki: AnkiCollection, tmp_path: Path) -> None:
     """Why C2 is refused: the real question() is inert, the page after Anki's encoding has an onerror that runs
     in Chromium, and the screen model's parse of it shows the handler on the <img>."""
-    note = _note(anki, IRI_IMG, {"Front": "q", "Back": 'pic" src=', "Extra": ONERROR})
+    note = anki.add_note(IRI_IMG, values={"Front": "q", "Back": 'pic" src=', "Extra": ONERROR}, fields=FIELDS)
     question = note.cards()[0].question()
     shown = anki.col.media.escape_media_filenames(question)
     handlers = [
@@ -179,8 +166,12 @@ def test_a_shared_deck_with_these_shapes_is_refused_on_import(anki: AnkiCollecti
     """The same holes through 'deckgen import' of a package the real Anki exported."""
     from anki.collection import DeckIdLimit, ExportAnkiPackageOptions
 
-    _note(anki, '{{Front}}<img src="{{text:Back}}">', {"Front": "q", "Back": "&amp;sol;&amp;sol;h&amp;colon;1/x.png"})
-    _note(anki, IRI_IMG, {"Front": "q", "Back": 'pic" src=', "Extra": ONERROR})
+    anki.add_note(
+        '{{Front}}<img src="{{text:Back}}">',
+        values={"Front": "q", "Back": "&amp;sol;&amp;sol;h&amp;colon;1/x.png"},
+        fields=FIELDS,
+    )
+    anki.add_note(IRI_IMG, values={"Front": "q", "Back": 'pic" src=', "Extra": ONERROR}, fields=FIELDS)
     options = ExportAnkiPackageOptions(with_scheduling=False, with_deck_configs=False, with_media=True)
     apkg = tmp_path / "shared.apkg"
     anki.col.export_anki_package(out_path=str(apkg), limit=DeckIdLimit(1), options=options)

@@ -37,20 +37,7 @@ CASES = [
 def test_the_model_renders_what_the_backend_renders(
     anki: AnkiCollection, front: str, back: str, values: dict[str, str]
 ) -> None:
-    col = anki.col
-    mm = col.models
-    model = mm.new("Model")
-    for name in ("Front", "Back", "Extra"):
-        mm.add_field(model, mm.new_field(name))
-    template = mm.new_template("Card 1")
-    template["qfmt"], template["afmt"] = front, back
-    mm.add_template(model, template)
-    model["css"] = CSS
-    mm.add(model)
-    note = col.new_note(mm.by_name("Model"))
-    for name, value in values.items():
-        note[name] = value
-    col.add_note(note, col.decks.id_for_name("Default") or 1)
+    note = anki.add_note(front, back, values, fields=("Front", "Back", "Extra"), css=CSS)
     card = note.cards()[0]
 
     q, _ = substitute.extract_av_tags(screen.render(front, values), "q")
