@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,36 @@ def cpu_seconds() -> float:
     time bound measures. Another process on a loaded machine does not count, as it would in wall time."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
+
+
+CHILD_CPU_SECONDS = 60  # limits of a deckgen child process on hostile input: generous, the machine is shared
+CHILD_MEMORY_BYTES = 2 * 1024**3
+CHILD_WALL_SECONDS = 120
+
+
+def _limited() -> None:  # runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+
+
+def limited_deckgen(
+    tmp_path: Path, *args: str, timeout: float = CHILD_WALL_SECONDS
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """``deckgen ARGS`` run in ``tmp_path`` as a child under a CPU-time and address-space limit, with a cache of
+    its own: the finished process, and the CPU time it took (the wall-clock ``timeout`` only stops a hang)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
+    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
+    start = cpu_seconds()
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        preexec_fn=_limited,
+        timeout=timeout,
+    )
+    return proc, cpu_seconds() - start
 
 
 DECK_YAML = """\

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,33 +13,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from deckgen.notetypes import cloze
-from tests.conftest import DECK_YAML, cpu_seconds, write_deck
-
-CPU_SECONDS = 60
-MEMORY_BYTES = 2 * 1024**3
-WALL_SECONDS = 120
-
-
-def limited() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-
-
-def deckgen(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    """The finished process, and the CPU time it took (the wall-clock limit only stops a hang)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
-    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
-    start = cpu_seconds()
-    proc = subprocess.run(
-        [sys.executable, "-m", "deckgen", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        preexec_fn=limited,
-        timeout=WALL_SECONDS,
-    )
-    return proc, cpu_seconds() - start
+from tests.conftest import DECK_YAML, write_deck
+from tests.conftest import limited_deckgen as deckgen
 
 
 def card(card_id: str, key: str, value: object, extra: str = "") -> str:

@@ -5,15 +5,11 @@ a few seconds here; the bound is generous for a loaded 2-core machine, and far b
 
 from __future__ import annotations
 
-import os
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_deck
+from tests.conftest import limited_deckgen, write_deck
 
 CPU_BOUND = 25.0  # seconds per shape, template and CSS together
 SIZE = 1_000_000  # under the 1 MiB include limit
@@ -81,19 +77,7 @@ def test_check_on_a_1_mb_template_and_css_is_bounded(tmp_path: Path, shape: str)
     body = OPENINGS.get(shape, "") + template_unit * (SIZE // len(template_unit)) if template_unit else _ordinals(SIZE)
     (cards / "t" / "front.html").write_text("{{F}}" + body, encoding="utf-8")
     (cards / "t" / "style.css").write_text(css_unit * (SIZE // len(css_unit)), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
-    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(
-        [sys.executable, "-m", "deckgen", "check", "cards"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=600,
-    )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    proc, cpu = limited_deckgen(tmp_path, "check", "cards", timeout=600)
     assert proc.returncode in (0, 1), proc.stderr  # a clear result, never a traceback
     assert "Traceback" not in proc.stderr, proc.stderr
     assert cpu < CPU_BOUND, (shape, cpu)

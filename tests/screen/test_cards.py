@@ -6,10 +6,6 @@ template."""
 
 from __future__ import annotations
 
-import os
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +13,7 @@ import pytest
 from deckgen.render.gate import spanning_problems
 from deckgen.screen import cards, check, policy
 from deckgen.screen.render import render
-from tests.conftest import write_deck
+from tests.conftest import limited_deckgen, write_deck
 
 # (front, back, values): what a card's values can add to a checked template, and harmless neighbours
 SHAPES = [
@@ -97,19 +93,7 @@ def test_many_cards_on_a_1_mb_template_are_checked_in_bounded_time(tmp_path: Pat
     (folder / "t" / "front.html").write_text(
         '<div>{{Front}}</div><b title="{{Back}}">x</b>' + unit * (1_000_000 // len(unit)), encoding="utf-8"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
-    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(
-        [sys.executable, "-m", "deckgen", "check", "cards"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=900,
-    )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    proc, cpu = limited_deckgen(tmp_path, "check", "cards", timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"checked {CARDS} cards" in proc.stdout + proc.stderr
     assert cpu < CPU_BOUND, cpu

@@ -15,7 +15,7 @@ from deckgen.preview import mathjax
 from deckgen.render import tex
 from deckgen.screen import policy
 from tests.browser import Chromium
-from tests.conftest import AnkiCollection, run, write_deck
+from tests.conftest import AnkiCollection, limited_deckgen, run, write_deck
 
 HREF = "\\href{javascript:alert(1)}{CLICK}"  # as a tag or a deck name: no quotes there
 PWN = "\\href{javascript:void(document.title+='pwned')}{CLICK}"
@@ -210,10 +210,6 @@ def test_the_per_card_math_check_is_linear_in_the_values(tmp_path: Path) -> None
     """1 MB of fields full of math (16 fields of 60 KB, the most a field may hold is 64 KB) and 2,000 tags per card,
     all joined on each side with the template's own math around them: ``deckgen check`` in bounded CPU time (the
     child's, resource.getrusage)."""
-    import os
-    import resource
-    import subprocess
-    import sys
 
     field = "\\(x\\) \\hr " * 6_000  # 60 KB, a backslash every 5 characters
     tags = ", ".join(f"t{i}ef" for i in range(2_000))
@@ -222,14 +218,7 @@ def test_the_per_card_math_check_is_linear_in_the_values(tmp_path: Path) -> None
     (root / "a.yaml").write_text(
         "topic: a\ntitle: a\ncards:\n" + "".join(one.format(n=n) for n in range(8)), encoding="utf-8"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
-    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(
-        [sys.executable, "-m", "deckgen", "check", str(root)], capture_output=True, text=True, env=env, timeout=600
-    )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    proc, cpu = limited_deckgen(tmp_path, "check", str(root), timeout=600)
     assert "checked 8 cards in 1 topics" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr, proc.stderr
     assert cpu < CPU_BOUND, cpu
