@@ -10,12 +10,13 @@ from deckgen.identity.ids import GUID_RULE, valid_guid
 from deckgen.model import CLOZE, QA, Card
 from deckgen.source import keys as spec
 from deckgen.source.defects import keepable
-from deckgen.source.layout import SLUG, SLUG_HINT, math_delimiter_why, name_markup
+from deckgen.source.layout import SLUG, SLUG_HINT, name_problem
 from deckgen.source.yamlfile import FLOAT, INT, NULL, STR, TIMESTAMP, NodeReader, did_you_mean
 
 CARD_KEYS = spec.CARD_KEYS
 TYPED_CARD_KEYS = spec.names(spec.TYPED_CARD)
 _SPACE = re.compile(r"\s")
+_TAG_MARKUP = "tags may not hold < > \" ' & (Anki shows {{Tags}} as HTML, so they could add markup to a card)"
 
 FieldsByType = dict[str, tuple[str, ...]]
 """The deck's own note types' fields by slug, which cards are checked against (None: the manifest is unusable)."""
@@ -237,11 +238,8 @@ def _tags(r: NodeReader, node: yaml.Node, context: str) -> list[str]:
                 f"tag '{tag}' contains whitespace; use '-' or '_' instead (Anki splits tags on spaces)",
                 context,
             )
-        elif (char := name_markup(tag, tag=True)) is not None:
-            why = math_delimiter_why(char, "{{Tags}}") or (
-                "tags may not hold < > \" ' & (Anki shows {{Tags}} as HTML, so they could add markup to a card)"
-            )
-            r.error(tag_node, f"tag '{tag}' contains '{char}'; {why}", context)
+        elif found := name_problem(tag, "{{Tags}}", _TAG_MARKUP, tag=True):
+            r.error(tag_node, f"tag '{tag}' contains '{found[0]}'; {found[1]}", context)
         elif tag in tags:
             r.error(tag_node, f"tag '{tag}' is listed twice", context)
         else:

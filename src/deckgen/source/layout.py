@@ -52,6 +52,17 @@ def math_delimiter_why(found: str, shown: str) -> str | None:
     )
 
 
+DECK_NAME_MARKUP = "deck names may not hold < > \" or an '&' that starts an entity (Anki shows {{Deck}} as HTML)"
+
+
+def name_problem(name: str, shown: str, markup: str, *, tag: bool = False) -> tuple[str, str] | None:
+    """(the character, why) when ``name``, which a card shows through ``shown`` (e.g. ``{{Tags}}``), holds markup,
+    a math delimiter or text Anki rewrites (:func:`name_markup`); ``markup`` says why for markup (None: it holds
+    none of them)."""
+    char = name_markup(name, tag=tag)
+    return None if char is None else (char, math_delimiter_why(char, shown) or markup)
+
+
 SLUG_HINT = "use lowercase letters, digits, '-' and '_' (e.g. 'mrd-definition')"
 LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # a BCP 47 language tag, as far as deck.yaml needs
 

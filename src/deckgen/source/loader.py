@@ -12,11 +12,11 @@ from deckgen.source.cards import FieldsByType, read_card
 from deckgen.source.includes import Reader
 from deckgen.source.layout import (
     DECK_FILE,
+    DECK_NAME_MARKUP,
     LOCK_FILE,
     SLUG,
     SLUG_HINT,
-    math_delimiter_why,
-    name_markup,
+    name_problem,
     read_file_bytes,
 )
 from deckgen.source.manifest import MISSING_MANIFEST, Manifest, parse_manifest, read_manifest
@@ -164,11 +164,8 @@ def parse_topic(
                 "(the deck's own name goes in front of it)",
                 "topic file",
             )
-        elif (char := name_markup(subdeck)) is not None:
-            why = math_delimiter_why(char, "{{Deck}} or {{Subdeck}}") or (
-                "deck names may not hold < > \" or an '&' that starts an entity (Anki shows {{Deck}} as HTML)"
-            )
-            r.error(fields["deck"][1], f"subdeck name '{subdeck}' contains '{char}'; {why}", "topic file")
+        elif found := name_problem(subdeck, "{{Deck}} or {{Subdeck}}", DECK_NAME_MARKUP):
+            r.error(fields["deck"][1], f"subdeck name '{subdeck}' contains '{found[0]}'; {found[1]}", "topic file")
     cards: list[Card] = []
     if "cards" in fields:
         items = r.sequence(fields["cards"][1], "topic file", "cards")

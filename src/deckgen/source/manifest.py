@@ -17,12 +17,12 @@ from deckgen.source.idscope import lock_bytes, lock_scope
 from deckgen.source.includes import Reader, disk_reader, text_or_file
 from deckgen.source.layout import (
     DECK_FILE,
+    DECK_NAME_MARKUP,
     LANG,
     LOCK_FILE,
     SLUG,
     SLUG_HINT,
-    math_delimiter_why,
-    name_markup,
+    name_problem,
     read_file_bytes,
 )
 from deckgen.source.notetypes import read_notetypes
@@ -100,11 +100,8 @@ def _read(r: NodeReader, node: yaml.Node, include: Reader, display: str, lock: b
         r.error(
             fields["name"][1], f"deck name '{deck_name}' has an empty part; write subdecks as 'Parent::Child'", "deck"
         )
-    elif deck_name is not None and (char := name_markup(deck_name)) is not None:
-        why = math_delimiter_why(char, "{{Deck}} or {{Subdeck}}") or (
-            "deck names may not hold < > \" or an '&' that starts an entity (Anki shows {{Deck}} as HTML)"
-        )
-        r.error(fields["name"][1], f"deck name '{deck_name}' contains '{char}'; {why}", "deck")
+    elif deck_name is not None and (found := name_problem(deck_name, "{{Deck}} or {{Subdeck}}", DECK_NAME_MARKUP)):
+        r.error(fields["name"][1], f"deck name '{deck_name}' contains '{found[0]}'; {found[1]}", "deck")
     citation = _read_citation(r, fields["source"][1]) if "source" in fields else None
     if "requires" in fields:  # whether this deckgen meets it: requires.version_problem, before anything else
         wanted = r.text(fields["requires"][1], "deck", "requires")

@@ -19,7 +19,7 @@ from deckgen.notetypes.builtin import CSS, builtin_notetypes
 from deckgen.screen import check as screen
 from deckgen.source import keys as spec
 from deckgen.source.includes import Reader, Text, text_or_file
-from deckgen.source.layout import SLUG, SLUG_HINT, math_delimiter_why, name_markup
+from deckgen.source.layout import SLUG, SLUG_HINT, name_problem
 from deckgen.source.yamlfile import INT, NodeReader, did_you_mean
 
 NOTETYPE_KEYS = spec.names(spec.NOTETYPE)
@@ -27,6 +27,8 @@ TEMPLATE_KEYS = spec.names(spec.TEMPLATE)
 KINDS = ("standard", "cloze")
 _FIELD_FORBIDDEN = set(':{}"')
 MAX_ID = 2**63 - 1
+_TYPE_MARKUP = "and a template shows it with {{Type}}, which Anki inserts as HTML; remove the character or the {{Type}}"
+_CARD_MARKUP = "and a template shows it with {{Card}}, which Anki inserts as HTML; remove the character or the {{Card}}"
 MAX_TEMPLATE_PROBLEMS = 20  # per template side: the first ones show the fix; thousands would bury it
 
 
@@ -123,11 +125,13 @@ def _read_one(
                 )
             markdown.add(field)
     tmpls = _templates(r, m["templates"][1], read, fields, is_cloze, context) if "templates" in m else None
-    if name is not None and tmpls is not None and (char := name_markup(name)) is not None and shows(tmpls, "Type"):
-        why = math_delimiter_why(char, "{{Type}}") or (
-            "and a template shows it with {{Type}}, which Anki inserts as HTML; remove the character or the {{Type}}"
-        )
-        r.error(m["name"][1], f"note type name '{name}' contains '{char}', {why}", context)
+    if (
+        name is not None
+        and tmpls is not None
+        and shows(tmpls, "Type")
+        and (found := name_problem(name, "{{Type}}", _TYPE_MARKUP))
+    ):
+        r.error(m["name"][1], f"note type name '{name}' contains '{found[0]}', {found[1]}", context)
     css = CSS + (f"\n/* the deck's CSS */\n{deck_css.rstrip()}\n" if deck_css else "")
     if "css" in m:
         text = text_or_file(r, m["css"][1], read, context, "css", allow_empty=True)
@@ -229,12 +233,8 @@ def _templates(
         out.append((name.strip(), front.value, back.value))
     if shows(out, "Card"):
         for name, node in names:
-            if (char := name_markup(name)) is not None:
-                why = math_delimiter_why(char, "{{Card}}") or (
-                    "and a template shows it with {{Card}}, which Anki inserts as HTML; remove the character or "
-                    "the {{Card}}"
-                )
-                r.error(node, f"template name '{name}' contains '{char}', {why}", context)
+            if found := name_problem(name, "{{Card}}", _CARD_MARKUP):
+                r.error(node, f"template name '{name}' contains '{found[0]}', {found[1]}", context)
     return out
 
 
