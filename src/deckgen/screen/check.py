@@ -211,8 +211,15 @@ _MEDIA_PATH = (
     "Anki's media-path encoding (the desktop and AnkiDroid percent-encode the file name of '<{tag} ... src=...>' "
     "with a substring replace over the whole tag) also rewrites a quote elsewhere in the tag, so the tag's "
     "attributes run on into the markup after it and a field's text can become an attribute (such as onerror): "
+    "{fix}"
+)
+_MEDIA_PATH_CARD = (
     "remove the '\"' (and spaces) from the field shown in the file name, or quote that attribute with double quotes "
     "in the template"
+)
+_MEDIA_PATH_TEMPLATE = (
+    "the template's own text in the file name does it for every card; remove the '\"' (and spaces) from the file "
+    "name in the template"
 )
 
 
@@ -236,7 +243,7 @@ def media_path_problems(sides: tuple[tuple[str, str, str], ...], values: dict[st
             reaching = media_paths.beyond_the_name(page, found)
             if reaching and _reshaped(page, found):
                 tag = re.match(r"<([^\s/>]+)", reaching[0][0])
-                out[(name, _MEDIA_PATH.format(tag=tag.group(1).lower() if tag else "img"))] = None
+                out[(name, _MEDIA_PATH.format(tag=tag.group(1).lower() if tag else "img", fix=_MEDIA_PATH_CARD))] = None
     return list(out)
 
 
@@ -257,7 +264,7 @@ def _template_media_path(page: str) -> policy.Finding | None:
         return None
     tag = re.match(r"<([^\s/>]+)", reaching[0][0])
     name = tag.group(1).lower() if tag else "img"
-    return policy.Finding(_MEDIA_PATH.format(tag=name), f"<{name}")
+    return policy.Finding(_MEDIA_PATH.format(tag=name, fix=_MEDIA_PATH_TEMPLATE), f"<{name}")
 
 
 def _reshaped(page: str, found: list[media_paths.MediaTag]) -> bool:
